@@ -1,0 +1,53 @@
+# make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed)
+# make test: the unit tests and the notebooks (nbval) in one pytest call
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+ALLOW_ROOT := $(if $(ROOT),--allow-root)
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint app diagrams setup system-deps clean
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
+
+test: setup
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check ekslab tests bench
+
+app: setup
+	$(BIN)/voila notebooks/02_explorer.ipynb --Voila.ip=127.0.0.1 --no-browser
+
+diagrams: setup
+	$(BIN)/ekslab diagram --all -o diagrams
+
+setup: $(STAMP) system-deps
+
+# Re-install only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests.
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  elif ! command -v dot >/dev/null; then \
+	    echo "Graphviz 'dot' is missing: sudo apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz"; exit 1; \
+	  else \
+	    echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) build *.egg-info

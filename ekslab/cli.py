@@ -1,0 +1,47 @@
+"""The ``ekslab`` command: a thin layer over the package's functions.
+
+Each subcommand lives in the module that owns its logic, as ``add_cli(subparsers)``;
+this file only gathers them. Taught in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from ekslab import __version__
+
+# modules that contribute subcommands, in the order `ekslab --help` lists them
+_COMMAND_MODULES = ("scanner", "sandbox", "rules", "report", "drawing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(prog="ekslab", description="Amazon EKS API-server endpoint access, "
+                                     "from the behavior model to a fleet of clusters.")
+    parser.add_argument("--version", action="version", version=f"ekslab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = import_module(f"ekslab.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"ekslab.{name}":
+                raise
+            continue  # that part of ekslab is not built yet
+        module.add_cli(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The exact AWS CLI commands that apply a configuration or fix a VPC (spec section 1, [CCE]).
+
+Taught in notebooks/05_changing_access.ipynb.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from ekslab.config import EndpointConfig, VpcDns
+
+_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_VPC_ID = re.compile(r"^vpc-[0-9a-f]+$")
+
+
+def _check(pattern: re.Pattern, value, what: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ValueError(f"{what} {value!r} is not valid")
+    return value
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def update_command(cluster_name: str, region: str, config: EndpointConfig) -> str:
+    """The ``aws eks update-cluster-config`` command that gives a cluster ``config``.
+
+    The update is of type EndpointAccessUpdate and takes several minutes; asking for
+    the configuration a cluster already has is refused by AWS. Taught in
+    notebooks/05_changing_access.ipynb.
+    """
+    _check(_CLUSTER_NAME, cluster_name, "cluster name")
+    _check(_REGION, region, "region")
+    if not isinstance(config, EndpointConfig):
+        raise TypeError(f"config must be an EndpointConfig, got {config!r}")
+    parts = [f"endpointPublicAccess={_flag(config.public)}"]
+    if config.public:
+        parts.append("publicAccessCidrs=" + ",".join(f'"{c}"' for c in config.public_cidrs))
+    parts.append(f"endpointPrivateAccess={_flag(config.private)}")
+    return (f"aws eks update-cluster-config --region {region} --name {cluster_name} "
+            f"--resources-vpc-config {','.join(parts)}")
+
+
+def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
+    """The ``aws ec2`` commands that restore the VPC DNS prerequisites ``dns`` lacks (spec section 3).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(_VPC_ID, vpc_id, "VPC id")
+    _check(_REGION, region, "region")
+    base = f"aws ec2 --region {region}"
+    value = shlex.quote('{"Value":true}')
+    commands = []
+    if not dns.dns_support:
+        commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-support {value}")
+    if not dns.dns_hostnames:
+        commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames {value}")
+    if not dns.amazon_provided_dns:
+        commands.append(f"{base} create-dhcp-options --dhcp-configurations "
+                        '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # note the DhcpOptionsId it returns')
+        commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")
+    return commands

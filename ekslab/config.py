@@ -1,0 +1,243 @@
+"""The endpoint configuration of one cluster, and the VPC DNS facts it depends on.
+
+Spec sections 1 and 3. Taught in notebooks/01_access_modes.ipynb.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+from dataclasses import dataclass, field
+from functools import cached_property
+
+MAX_PUBLIC_CIDRS = 40  # per cluster, not adjustable [GR]
+DEFAULT_CIDRS = ("0.0.0.0/0",)
+IP_FAMILIES = ("ipv4", "ipv6")
+
+# Blocks that can never be the source address of a request from the internet.
+# Documentation ranges (RFC 5737 / RFC 3849) are deliberately absent: examples
+# use them to stand in for public addresses, which is what they are for.
+NON_PUBLIC_BLOCKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+        "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+    )
+)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class InvalidEndpointConfig(ValueError):
+    """A configuration AWS would refuse, or input that is not a configuration."""
+
+
+class AccessMode(str, enum.Enum):
+    """The three valid endpoint access modes (spec section 1)."""
+
+    PUBLIC = "public"
+    PUBLIC_AND_PRIVATE = "public_and_private"
+    PRIVATE = "private"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def title(self) -> str:
+        """A human name: "Public", "Public and private", "Private"."""
+        return self.value.replace("_", " ").capitalize()
+
+
+def parse_network(text, what: str = "CIDR block") -> Network:
+    """Parse one CIDR block or bare address; raise InvalidEndpointConfig naming it.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    try:
+        return ipaddress.ip_network(str(text).strip(), strict=False)
+    except ValueError:
+        raise InvalidEndpointConfig(f"{what} {text!r} is not a valid CIDR block or IP address") from None
+
+
+def is_non_public(net: Network) -> bool:
+    """True when a block lies wholly in private or reserved space (RFC 1918 and the like)."""
+    return any(net.version == b.version and net.subnet_of(b) for b in NON_PUBLIC_BLOCKS)
+
+
+def ipv4_fraction(networks) -> float:
+    """The share of the IPv4 address space a list of networks admits (overlaps counted once)."""
+    v4 = [n for n in networks if n.version == 4]
+    return sum(n.num_addresses for n in ipaddress.collapse_addresses(v4)) / 2**32
+
+
+def covers_whole_internet(networks) -> bool:
+    """True when the blocks, taken together, admit every IPv4 or every IPv6 address."""
+    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
+        same = [n for n in networks if n.version == version]
+        if same and list(ipaddress.collapse_addresses(same)) == [ipaddress.ip_network(everything)]:
+            return True
+    return False
+
+
+def _as_blocks(cidrs) -> tuple[str, ...]:
+    if cidrs is None:
+        return ()
+    if isinstance(cidrs, str):  # "a, b" or one per line, as typed into a form
+        cidrs = cidrs.replace(",", " ").split()
+    try:
+        return tuple(str(c).strip() for c in cidrs)
+    except TypeError:
+        raise InvalidEndpointConfig(f"public_cidrs must be a list of CIDR blocks, got {cidrs!r}") from None
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """Public/private endpoint access of one cluster, validated as AWS validates it.
+
+    ``EndpointConfig(public=False, private=True)`` is a private cluster;
+    ``.mode`` names the mode. Both flags off raises :class:`InvalidEndpointConfig`.
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+
+    public: bool
+    private: bool
+    public_cidrs: tuple[str, ...] = DEFAULT_CIDRS
+    ip_family: str = "ipv4"
+    assumed_defaults: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self):
+        for name in ("public", "private"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise InvalidEndpointConfig(f"{name} must be True or False, got {value!r}")
+        if not (self.public or self.private):
+            raise InvalidEndpointConfig(
+                "Both private and public endpoint access cannot be false: "
+                "you must enable private access to disable public access (public=False, private=False)"
+            )
+        if self.ip_family not in IP_FAMILIES:
+            raise InvalidEndpointConfig(f"ip_family must be 'ipv4' or 'ipv6', got {self.ip_family!r}")
+        blocks = _as_blocks(self.public_cidrs)
+        object.__setattr__(self, "public_cidrs", blocks)
+        object.__setattr__(self, "assumed_defaults", tuple(self.assumed_defaults))
+        if len(blocks) > MAX_PUBLIC_CIDRS:
+            raise InvalidEndpointConfig(
+                f"publicAccessCidrs has {len(blocks)} blocks; EKS allows at most {MAX_PUBLIC_CIDRS} per cluster"
+            )
+        nets = [parse_network(b, "publicAccessCidrs block") for b in blocks]
+        bad = [b for b, n in zip(blocks, nets) if n.version == 6 and self.ip_family == "ipv4"]
+        if bad:
+            raise InvalidEndpointConfig(
+                f"The following CIDRs are invalid in publicAccessCidrs: {', '.join(bad)} "
+                "(IPv6 blocks need an IPv6 cluster)"
+            )
+        if self.public and not blocks:
+            raise InvalidEndpointConfig(
+                "public access is on but publicAccessCidrs is empty; give at least one block "
+                "(AWS uses 0.0.0.0/0 when none is given)"
+            )
+        object.__setattr__(self, "_networks", tuple(nets))
+
+    @property
+    def networks(self) -> tuple[Network, ...]:
+        """The public CIDR blocks as parsed networks."""
+        return self._networks
+
+    @property
+    def mode(self) -> AccessMode:
+        """The access mode these flags make."""
+        if self.public and self.private:
+            return AccessMode.PUBLIC_AND_PRIVATE
+        return AccessMode.PUBLIC if self.public else AccessMode.PRIVATE
+
+    @property
+    def incomplete(self) -> bool:
+        """True when the source data lacked endpoint fields and AWS defaults were assumed."""
+        return bool(self.assumed_defaults)
+
+    @cached_property
+    def open_to_internet(self) -> bool:
+        """Public access on and the blocks admit the whole IPv4 or IPv6 internet."""
+        return self.public and covers_whole_internet(self.networks)
+
+    def admitting_block(self, address) -> str | None:
+        """The first public CIDR block that admits ``address``, or None (also when public is off)."""
+        if not self.public or address is None:
+            return None
+        ip = ipaddress.ip_address(str(address))
+        for text, net in zip(self.public_cidrs, self.networks):
+            if ip.version == net.version and ip in net:
+                return text
+        return None
+
+    def admits(self, address) -> bool:
+        """True when the public endpoint accepts requests from ``address``."""
+        return self.admitting_block(address) is not None
+
+    def with_changes(self, **changes) -> "EndpointConfig":
+        """A copy with some fields changed (validated again)."""
+        values = dict(public=self.public, private=self.private, public_cidrs=self.public_cidrs,
+                      ip_family=self.ip_family)
+        values.update(changes)
+        return EndpointConfig(**values)
+
+    @classmethod
+    def from_cluster(cls, cluster: dict) -> "EndpointConfig":
+        """Read a ``describe_cluster()["cluster"]`` dict, or a bare ``resourcesVpcConfig``.
+
+        Missing flags take the AWS defaults (public on, private off, 0.0.0.0/0, plus
+        ::/0 on IPv6 clusters) and are listed in ``assumed_defaults``: a missing field
+        never reads as "not public". Taught in notebooks/03_fleet_analysis.ipynb.
+        """
+        if not isinstance(cluster, dict):
+            raise InvalidEndpointConfig(f"expected a describe_cluster dict, got {type(cluster).__name__}")
+        vpc = cluster.get("resourcesVpcConfig", cluster)
+        if not isinstance(vpc, dict):
+            raise InvalidEndpointConfig(f"resourcesVpcConfig must be a dict, got {vpc!r}")
+        family = (cluster.get("kubernetesNetworkConfig") or {}).get("ipFamily", "ipv4")
+        assumed = []
+        public = vpc.get("endpointPublicAccess")
+        if public is None:
+            public = True
+            assumed.append("endpointPublicAccess")
+        private = vpc.get("endpointPrivateAccess")
+        if private is None:
+            private = False
+            assumed.append("endpointPrivateAccess")
+        cidrs = vpc.get("publicAccessCidrs")
+        if public and not cidrs:
+            cidrs = DEFAULT_CIDRS + (("::/0",) if family == "ipv6" else ())
+            assumed.append("publicAccessCidrs")
+        elif not public:
+            cidrs = tuple(cidrs or ())  # irrelevant with public access off
+        return cls(public, private, tuple(cidrs), family, tuple(assumed))
+
+
+@dataclass(frozen=True)
+class VpcDns:
+    """The VPC DNS prerequisites of private access (spec section 3, [NR]).
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+
+    dns_support: bool = True
+    dns_hostnames: bool = True
+    amazon_provided_dns: bool = True
+
+    def __post_init__(self):
+        for name in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"VpcDns.{name} must be True or False, got {getattr(self, name)!r}")
+
+    @property
+    def missing(self) -> list[str]:
+        """The names of the prerequisites that fail, as AWS names them."""
+        names = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
+                 ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
+        return [label for attr, label in names if not getattr(self, attr)]
+
+    @property
+    def ok(self) -> bool:
+        """True when all three prerequisites hold."""
+        return not self.missing
