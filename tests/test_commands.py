@@ -1,0 +1,45 @@
+"""The AWS CLI commands ekslab prints as fixes."""
+
+import shlex
+
+import pytest
+
+from ekslab import EndpointConfig, VpcDns, dns_fix_commands, update_command
+
+
+def test_update_command_matches_the_documented_form():
+    config = EndpointConfig(True, True, ["203.0.113.5/32"])
+    assert update_command("demo", "us-west-2", config) == (
+        "aws eks update-cluster-config --region us-west-2 --name demo --resources-vpc-config "
+        'endpointPublicAccess=true,publicAccessCidrs="203.0.113.5/32",endpointPrivateAccess=true'
+    )
+
+
+def test_update_command_lists_every_block_and_omits_them_when_public_is_off():
+    config = EndpointConfig(True, False, ["203.0.113.5/32", "198.51.100.0/24"])
+    words = shlex.split(update_command("demo", "eu-west-1", config))
+    assert words[-1] == ("endpointPublicAccess=true,publicAccessCidrs=203.0.113.5/32,198.51.100.0/24,"
+                         "endpointPrivateAccess=false")
+    private = update_command("demo", "eu-west-1", EndpointConfig(False, True, ["203.0.113.5/32"]))
+    assert private.endswith("endpointPublicAccess=false,endpointPrivateAccess=true")
+
+
+@pytest.mark.parametrize(("name", "region", "bad"), [
+    ("demo; rm -rf /", "us-east-1", "cluster name 'demo; rm -rf /'"),
+    ("", "us-east-1", "cluster name ''"),
+    ("demo", "mars-1", "region 'mars-1'"),
+])
+def test_update_command_refuses_bad_names(name, region, bad):
+    with pytest.raises(ValueError, match=bad.replace("(", r"\(")):
+        update_command(name, region, EndpointConfig(True, False))
+
+
+def test_dns_fix_commands_name_only_what_is_off():
+    assert dns_fix_commands("vpc-0abc", "us-east-1", VpcDns()) == []
+    fixes = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(dns_hostnames=False))
+    assert fixes == ["aws ec2 --region us-east-1 modify-vpc-attribute --vpc-id vpc-0abc "
+                     "--enable-dns-hostnames '{\"Value\":true}'"]
+    dhcp = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(amazon_provided_dns=False))
+    assert "AmazonProvidedDNS" in dhcp[0] and "associate-dhcp-options --vpc-id vpc-0abc" in dhcp[1]
+    with pytest.raises(ValueError, match="VPC id 'subnet-1'"):
+        dns_fix_commands("subnet-1", "us-east-1", VpcDns())
