@@ -13,7 +13,8 @@ from ekslab.vantage import Vantage, default_vantages
 
 _PRIVATE_ZONE = "[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private endpoint ENIs"
 _PUBLIC_ANSWER = "[CE] outside the cluster VPC the endpoint name resolves to the public NLB addresses"
-_PRIVATE_ONLY_DNS = "[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses (since December 2019)"
+_PRIVATE_ONLY_DNS = ("[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses "
+                     "(since December 2019)")
 _HYBRID_BOTH = ("[CE][HP] hybrid nodes with public and private access both on resolve the public addresses; "
                 "AWS does not recommend it: their traffic crosses the internet and can keep them from joining")
 
@@ -57,7 +58,8 @@ def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
         return _via_public(config, v.ip, "internet client", "from")
     return Verdict(False, "private", None, "internet client -> private IP: not routable",
                    [_PRIVATE_ONLY_DNS,
-                    "[CE] private addresses are not routable from the internet: private only admits no internet client"])
+                    "[CE] private addresses are not routable from the internet: "
+                    "private only admits no internet client"])
 
 
 def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:

@@ -33,15 +33,12 @@ class InvalidEndpointConfig(ValueError):
     """A configuration AWS would refuse, or input that is not a configuration."""
 
 
-class AccessMode(str, enum.Enum):
-    """The three valid endpoint access modes (spec section 1)."""
+class AccessMode(enum.StrEnum):
+    """The three valid endpoint access modes (spec section 1); each compares equal to its value."""
 
     PUBLIC = "public"
     PUBLIC_AND_PRIVATE = "public_and_private"
     PRIVATE = "private"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def title(self) -> str:
@@ -126,7 +123,7 @@ class EndpointConfig:
                 f"publicAccessCidrs has {len(blocks)} blocks; EKS allows at most {MAX_PUBLIC_CIDRS} per cluster"
             )
         nets = [parse_network(b, "publicAccessCidrs block") for b in blocks]
-        bad = [b for b, n in zip(blocks, nets) if n.version == 6 and self.ip_family == "ipv4"]
+        bad = [b for b, n in zip(blocks, nets, strict=True) if n.version == 6 and self.ip_family == "ipv4"]
         if bad:
             raise InvalidEndpointConfig(
                 f"The following CIDRs are invalid in publicAccessCidrs: {', '.join(bad)} "
@@ -166,7 +163,7 @@ class EndpointConfig:
         if not self.public or address is None:
             return None
         ip = ipaddress.ip_address(str(address))
-        for text, net in zip(self.public_cidrs, self.networks):
+        for text, net in zip(self.public_cidrs, self.networks, strict=True):
             if ip.version == net.version and ip in net:
                 return text
         return None
@@ -175,7 +172,7 @@ class EndpointConfig:
         """True when the public endpoint accepts requests from ``address``."""
         return self.admitting_block(address) is not None
 
-    def with_changes(self, **changes) -> "EndpointConfig":
+    def with_changes(self, **changes) -> EndpointConfig:
         """A copy with some fields changed (validated again)."""
         values = dict(public=self.public, private=self.private, public_cidrs=self.public_cidrs,
                       ip_family=self.ip_family)
@@ -183,7 +180,7 @@ class EndpointConfig:
         return EndpointConfig(**values)
 
     @classmethod
-    def from_cluster(cls, cluster: dict) -> "EndpointConfig":
+    def from_cluster(cls, cluster: dict) -> EndpointConfig:
         """Read a ``describe_cluster()["cluster"]`` dict, or a bare ``resourcesVpcConfig``.
 
         Missing flags take the AWS defaults (public on, private off, 0.0.0.0/0, plus

@@ -58,27 +58,27 @@ class Vantage:
             raise InvalidVantage(f"sg_allows_443 must be True or False, got {self.sg_allows_443!r}")
 
     @classmethod
-    def internet(cls, ip: str, name: str | None = None) -> "Vantage":
+    def internet(cls, ip: str, name: str | None = None) -> Vantage:
         """A laptop or hosted CI runner on the internet with public source address ``ip``."""
         if ip is None:
             raise InvalidVantage("an internet asker needs its public source address, got None")
         return cls("internet", ip=_public_address(ip, "internet source address"), name=name)
 
     @classmethod
-    def vpc(cls, egress_ip: str | None = None, name: str | None = None) -> "Vantage":
+    def vpc(cls, egress_ip: str | None = None, name: str | None = None) -> Vantage:
         """A node, Fargate pod or bastion in the cluster VPC; ``egress_ip`` is its NAT or public IP."""
         return cls("vpc", egress_ip=_public_address(egress_ip, "egress address"), name=name)
 
     @classmethod
     def connected(cls, source_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
-                  name: str | None = None) -> "Vantage":
+                  name: str | None = None) -> Vantage:
         """A host in a network joined to the VPC (VPN, Direct Connect, Transit Gateway, peering)."""
         return cls("connected", egress_ip=_public_address(egress_ip, "egress address"),
                    source_cidr=_network(source_cidr, "connected network"), sg_allows_443=sg_allows_443, name=name)
 
     @classmethod
     def hybrid(cls, node_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
-               name: str | None = None) -> "Vantage":
+               name: str | None = None) -> Vantage:
         """Hybrid nodes on premises; ``node_cidr`` must be RFC 1918 IPv4 [HP]."""
         cidr = _network(node_cidr, "hybrid node network")
         net = ipaddress.ip_network(cidr)
@@ -88,7 +88,7 @@ class Vantage:
                    sg_allows_443=sg_allows_443, name=name)
 
     @classmethod
-    def make(cls, kind: str, **kwargs) -> "Vantage":
+    def make(cls, kind: str, **kwargs) -> Vantage:
         """Build an asker from its kind name and keyword arguments (as a form or a file gives them)."""
         builders = {"internet": cls.internet, "vpc": cls.vpc, "connected": cls.connected, "hybrid": cls.hybrid}
         if kind not in builders:

@@ -99,7 +99,8 @@ def test_from_cluster_reads_describe_cluster():
         "kubernetesNetworkConfig": {"ipFamily": "ipv4"},
     }
     config = EndpointConfig.from_cluster(cluster)
-    assert (config.mode, config.public_cidrs, config.assumed_defaults) == ("public_and_private", ("203.0.113.0/24",), ())
+    assert config.mode == "public_and_private"
+    assert (config.public_cidrs, config.assumed_defaults) == (("203.0.113.0/24",), ())
 
 
 def test_from_cluster_applies_aws_defaults_and_says_so():
