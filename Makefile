@@ -8,7 +8,7 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks setup system-deps clean
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -24,6 +24,10 @@ app: setup
 
 diagrams: setup
 	$(BIN)/ekslab diagram --all -o diagrams
+
+# Re-execute the notebooks in place (their committed outputs are what nbval compares).
+notebooks: setup
+	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace [0-9]*.ipynb
 
 setup: $(STAMP) system-deps
 
