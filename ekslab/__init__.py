@@ -14,7 +14,7 @@ _EXPORTS = {
     "AccessMode": "config", "EndpointConfig": "config", "InvalidEndpointConfig": "config", "VpcDns": "config",
     "Vantage": "vantage", "InvalidVantage": "vantage", "default_vantages": "vantage",
     "Verdict": "behavior", "evaluate": "behavior", "behavior_table": "behavior", "modes_table": "behavior",
-    "update_command": "commands", "dns_fix_commands": "commands",
+    "update_command": "commands", "dns_fix_commands": "commands", "sg_rule_command": "commands",
     "SOURCES": "sources", "source_url": "sources",
     # fleet data
     "scan": "scanner", "ScanResult": "scanner",

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import shlex
 
-from ekslab.config import EndpointConfig, VpcDns
+from ekslab.config import EndpointConfig, VpcDns, parse_network
 
 _CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _VPC_ID = re.compile(r"^vpc-[0-9a-f]+$")
+_SG_ID = re.compile(r"^sg-[0-9a-f]+$")
 
 
 def _check(pattern: re.Pattern, value, what: str) -> str:
@@ -63,3 +64,15 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
                         '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # note the DhcpOptionsId it returns')
         commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")
     return commands
+
+
+def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
+    """The ``aws ec2`` command that lets ``source_cidr`` reach the private endpoint on TCP 443 [SG][CE].
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(_SG_ID, group_id, "security group id")
+    _check(_REGION, region, "region")
+    cidr = str(parse_network(source_cidr, "source network"))
+    return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
+            f"--protocol tcp --port 443 --cidr {cidr}")

@@ -4,7 +4,7 @@ import shlex
 
 import pytest
 
-from ekslab import EndpointConfig, VpcDns, dns_fix_commands, update_command
+from ekslab import EndpointConfig, VpcDns, dns_fix_commands, sg_rule_command, update_command
 
 
 def test_update_command_matches_the_documented_form():
@@ -43,3 +43,13 @@ def test_dns_fix_commands_name_only_what_is_off():
     assert "AmazonProvidedDNS" in dhcp[0] and "associate-dhcp-options --vpc-id vpc-0abc" in dhcp[1]
     with pytest.raises(ValueError, match="VPC id 'subnet-1'"):
         dns_fix_commands("subnet-1", "us-east-1", VpcDns())
+
+
+def test_sg_rule_command_opens_443_for_the_source():
+    assert sg_rule_command("sg-0123abcd", "us-east-1", "10.20.0.0/16") == (
+        "aws ec2 --region us-east-1 authorize-security-group-ingress --group-id sg-0123abcd "
+        "--protocol tcp --port 443 --cidr 10.20.0.0/16")
+    with pytest.raises(ValueError, match="'10.20.0.0/99'"):
+        sg_rule_command("sg-0123abcd", "us-east-1", "10.20.0.0/99")
+    with pytest.raises(ValueError, match="security group id 'vpc-1'"):
+        sg_rule_command("vpc-1", "us-east-1", "10.20.0.0/16")
