@@ -223,8 +223,8 @@ def _row_askers(row, where: str, nat_ips) -> tuple:
             askers.append(Vantage.vpc(name="nodes (no NAT egress found)"))
         if row.get("hybrid"):
             askers += [Vantage.hybrid(cidr, egress_ip=EXAMPLE_HYBRID_EGRESS, sg_allows_443=True,
-                                      name=f"hybrid nodes {cidr} (SG 443 assumed; example egress "
-                                           f"{EXAMPLE_HYBRID_EGRESS})")
+                                      name=f"hybrid nodes {cidr}\n(assumed: SG 443,\n"
+                                           f"egress {EXAMPLE_HYBRID_EGRESS})")
                        for cidr in _blocks(row, "remote_node_cidrs", where)]
     except InvalidVantage as e:
         raise ValueError(f"{where}: {e}") from None

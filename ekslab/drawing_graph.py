@@ -17,7 +17,7 @@ from ekslab.vantage import Vantage
 
 GREEN, RED, GREY = "#1E8E3E", "#D93025", "#7B8894"
 MAX_CIDRS_SHOWN = 6  # a longer allow-list is cut, with the count of the rest, to stay readable
-WRAP = 18  # characters per line in a node label: diagrams' nodes are 1.4 inches wide
+WRAP = 20  # characters per line in a node label: diagrams' nodes are 1.4 inches wide
 
 # Left to right: the outside world, the customer VPC, the AWS-managed control plane.
 # Each node id sits in a fixed column so that the three mode pictures share one layout.
@@ -28,7 +28,8 @@ GRAPH_ATTR = {
     "splines": "spline", "pad": "0.4", "nodesep": "0.55", "ranksep": "1.1", "fontsize": "26",
     "labelloc": "t", "labeljust": "c", "newrank": "true",  # newrank: rank=same across clusters
 }
-NODE_ATTR = {"fontsize": "15"}
+ICON, LINE = 1.45, 0.25  # inches: the 1.4-inch icon plus a gap; one 15-point label line
+NODE_ATTR = {"fontsize": "15", "imagepos": "mc"}
 EDGE_FONT = {"fontsize": "16", "fontname": "Sans-Serif"}  # diagrams' Edge sets 13 itself; readable is 16
 EDGE_ATTR = {"penwidth": "1.5", **EDGE_FONT}
 CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
@@ -160,10 +161,18 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     with Canvas(title, direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
                 node_attr=NODE_ATTR, edge_attr=EDGE_ATTR) as canvas:
         nodes = {}
+
+        def put(icon, nid, label):
+            label = wrap(label)
+            # the icon sits in the middle with the label below it, and as much room above as
+            # below, so that arrows, which aim at the middle of a node, meet the icon
+            height = ICON + 2 * LINE * (label.count("\n") + 1)
+            nodes[nid] = icon(label, nodeid=nid, height=f"{height:.2f}")
+
         if kinds["internet"]:
             with Cluster("Internet", graph_attr=CLUSTER_ATTR):
                 for i, v, _ in kinds["internet"]:
-                    nodes[f"ask{i}"] = Client(wrap(v.label), nodeid=f"ask{i}")
+                    put(Client, f"ask{i}", v.label)
         if on_prem:
             label = "On premises"
             if facts.pod_cidrs:
@@ -171,34 +180,33 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             with Cluster(label, graph_attr=CLUSTER_ATTR):
                 for i, v, _ in on_prem:
                     icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
-                    nodes[f"ask{i}"] = icon(wrap(v.label), nodeid=f"ask{i}")
+                    put(icon, f"ask{i}", v.label)
         vpc_label = "Customer VPC\n" + _dns_line(vpc, facts.dns_unknown)
         if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
             vpc_label += "\nno NAT gateway on the default route"
         with Cluster(vpc_label, graph_attr=CLUSTER_ATTR):
             with Cluster("cluster subnets (nodes)", graph_attr=CLUSTER_ATTR):
                 for i, v, _ in kinds["vpc"]:
-                    nodes[f"ask{i}"] = EC2Instance(wrap(v.label), nodeid=f"ask{i}")
+                    put(EC2Instance, f"ask{i}", v.label)
                 if config.private:
-                    nodes["eni"] = VPCElasticNetworkInterface(
-                        "private endpoint\nEKS-owned ENIs\n(cross-account)", nodeid="eni")
+                    put(VPCElasticNetworkInterface, "eni", "private endpoint\nEKS-owned ENIs\n(cross-account)")
             if config.private:
-                nodes["zone"] = Route53HostedZone("Route 53 private\nhosted zone\n(EKS-managed)", nodeid="zone")
+                put(Route53HostedZone, "zone", "Route 53 private\nhosted zone\n(EKS-managed)")
             if nat_ips:
                 with Cluster("public subnet", graph_attr=CLUSTER_ATTR):
                     for ip, nid in nat_ids.items():
-                        nodes[nid] = NATGateway(f"NAT gateway\n{ip}", nodeid=nid)
-                nodes["igw"] = InternetGateway("internet gateway", nodeid="igw")
+                        put(NATGateway, nid, f"NAT gateway\n{ip}")
+                put(InternetGateway, "igw", "internet gateway")
             if uses_vgw:
-                nodes["vgw"] = VpnGateway("VPN / Direct Connect\n/ TGW attachment", nodeid="vgw")
+                put(VpnGateway, "vgw", "VPN / Direct Connect\n/ TGW attachment")
         aws_label = "AWS-managed (EKS control plane)"
         if not config.public:
             aws_label += "\npublic endpoint: off"
         with Cluster(aws_label, graph_attr=CLUSTER_ATTR):
             if config.public:
-                nodes["nlb"] = ElbNetworkLoadBalancer(
-                    "public endpoint (NLB)\npublicAccessCidrs:\n" + _cidr_lines(config.public_cidrs), nodeid="nlb")
-            nodes["api"] = ElasticKubernetesService("Kubernetes\nAPI server", nodeid="api")
+                put(ElbNetworkLoadBalancer, "nlb", "public endpoint (NLB)\npublicAccessCidrs:\n"
+                    + _cidr_lines(config.public_cidrs))
+            put(ElasticKubernetesService, "api", "Kubernetes\nAPI server")
 
         grey = dict(color=GREY, fontcolor=GREY, **EDGE_FONT)
         if config.public:
