@@ -278,7 +278,9 @@ def draw_cluster(row, vantages=None) -> Drawing:
 
 def render_many(drawings, formats=("png",)) -> None:
     """Render several drawings in parallel (``dot`` runs are separate processes)."""
-    jobs = [(d, f) for d in drawings for f in formats]
+    jobs = [(d, f) for d in drawings for f in formats if f not in d._rendered]
+    if not jobs:
+        return  # all cached: no threads to start
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 4))) as pool:
         list(pool.map(lambda job: job[0]._render(job[1]), jobs))
 
