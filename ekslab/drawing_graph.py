@@ -83,7 +83,7 @@ def _outcome(verdict: Verdict) -> str:
         return f"{found.group(1)} not in CIDRs"
     for needle, words in (("not routable", "not routable"), ("no internet egress", "no internet egress"),
                           ("no TCP 443 rule", "no SG rule for 443"), ("admits TCP 443", "SG admits 443"),
-                          ("without DNS hostnames", "DNS prerequisites missing"),
+                          ("without DNS hostnames", "nodes cannot register"),
                           ("admits traffic from itself", "reached")):
         if needle in reason:
             return words
@@ -98,8 +98,9 @@ def short_label(vantage: Vantage, verdict: Verdict) -> str:
     for warning in verdict.warnings:
         if "hybrid" in warning:
             text += "\n! not recommended with hybrid nodes"
-        elif "missing" in warning:
-            text += "\n! VPC DNS prerequisites missing"
+        elif "missing: " in warning:
+            missing = warning.split("missing: ", 1)[1].replace(" in the DHCP options", "")
+            text += f"\n! VPC DNS lacks {missing}"
     return text
 
 

@@ -113,7 +113,10 @@ def test_labels_are_short_and_name_the_cause():
     assert "198.51.100.30 not in CIDRs" in onprem
     both = draw(mode_config("public_and_private"))
     assert "not recommended with hybrid nodes" in asker_edges(both.source, 3)[0]["label"]
-    for d in (private, public, both):
+    no_dns = draw(mode_config("private"), vpc=VpcDns(dns_hostnames=False))
+    node = asker_edges(no_dns.source, 1)[0]["label"]
+    assert "nodes cannot register" in node and "lacks enableDnsHostnames" in node
+    for d in (private, public, both, no_dns):
         for asker in d.askers:
             assert max(len(line) for line in asker.label.split("\n")) <= 50
 
