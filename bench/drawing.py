@@ -5,27 +5,14 @@ diagrams library, building the three graphs and running Graphviz for each PNG. I
 times the three renders one after another and in parallel (separate ``dot``
 processes), then the same calls again, which the cache answers. Prints wall times
 and the cache speed-up; nothing is asserted and nothing is written to disk.
-Run: .venv/bin/python bench/diagrams.py [--rounds N]
+Run: .venv/bin/python bench/drawing.py [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
 import statistics
-import sys
 import time
-
-# This file shares its name with the diagrams library: run as a script, its folder comes
-# first on sys.path and "import diagrams" would find this file. Take the folder off.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-if __name__ == "diagrams":
-    # Imported in place of the library by another script run from bench/ (bench/explorer.py):
-    # hand the real library to the importer, which takes whatever sys.modules holds.
-    del sys.modules[__name__]
-    sys.modules[__name__] = importlib.import_module("diagrams")
 
 TARGET_S = 1.0
 
