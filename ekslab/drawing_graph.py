@@ -27,6 +27,7 @@ GRAPH_ATTR = {
     # ortho edges lose their labels in Graphviz; plain splines keep them
     "splines": "spline", "pad": "0.4", "nodesep": "0.55", "ranksep": "1.1", "fontsize": "26",
     "labelloc": "t", "labeljust": "c", "newrank": "true",  # newrank: rank=same across clusters
+    "dpi": "64",  # about 1400 px wide: readable on a projector, small in a notebook, quick to rasterize
 }
 ICON, LINE = 1.45, 0.25  # inches: the 1.4-inch icon plus a gap; one 15-point label line
 NODE_ATTR = {"fontsize": "15", "imagepos": "mc"}
