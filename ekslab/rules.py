@@ -1,0 +1,619 @@
+"""Findings over a fleet: the eight rules of spec section 8, each with its one-line why and its fix.
+
+``findings(frame)`` takes the fleet DataFrame (``ekslab.load_fleet``) and returns one
+row per finding. CIDRs are compared as networks, never as strings, and the work is
+done once per distinct CIDR list / egress set (fleets repeat them), so a fleet of
+100,000 clusters takes well under a second (``bench/findings.py``).
+Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+from functools import lru_cache
+from typing import NamedTuple
+
+from ekslab.behavior import evaluate
+from ekslab.commands import _CLUSTER_NAME as _NAME_RE  # the same checks update_command makes, per row
+from ekslab.commands import _REGION as _REGION_RE
+from ekslab.commands import _SG_ID as _SG_RE
+from ekslab.commands import dns_fix_commands, sg_rule_command, update_command
+from ekslab.config import (
+    MAX_PUBLIC_CIDRS,
+    EndpointConfig,
+    InvalidEndpointConfig,
+    VpcDns,
+    covers_whole_internet,
+    is_non_public,
+    parse_network,
+)
+from ekslab.vantage import InvalidVantage, Vantage
+
+SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
+RULES = {  # id -> (severity, what it means), spec section 8
+    "EKS-EP-001": ("high", "public endpoint open to the whole internet"),
+    "EKS-EP-002": ("medium", "very wide public CIDR block"),
+    "EKS-EP-003": ("critical", "node egress address outside publicAccessCidrs with private access off"),
+    "EKS-EP-004": ("high", "private access without the VPC DNS prerequisites"),
+    "EKS-EP-005": ("high", "hybrid nodes with public and private access both on"),
+    "EKS-EP-006": ("low", "private or reserved block in publicAccessCidrs"),
+    "EKS-EP-007": ("info", "private only: kubectl needs the VPC or a connected network"),
+    "EKS-EP-008": ("warning", "endpoint fields missing: AWS defaults assumed"),
+}
+FINDING_COLUMNS = ["account_id", "region", "cluster", "id", "severity", "message", "fix"]
+NOTE_COLUMNS = ["account_id", "region", "cluster", "note"]
+WIDE_PREFIX = 8  # a block shorter than /8 admits more than 1/256 of its address family
+PLACEHOLDER = "<your-cidr>"  # where the right block is the user's own network: unknowable from the data
+_SENTINEL = "192.0.2.123/32"  # a valid block update_command accepts, swapped for the placeholder afterwards
+_NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "private", "public_cidrs", "vpc_id",
+           "cluster_sg", "dns_support", "dns_hostnames", "amazon_provided_dns", "node_egress_ips", "hybrid",
+           "remote_node_cidrs", "assumed_defaults", "error")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 5 for info; a clear ValueError naming anything else.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    try:
+        return SEVERITIES.index(str(severity).strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown severity {severity!r}; choose from {', '.join(SEVERITIES)}") from None
+
+
+# ---- small value helpers: the frame may come from JSON, Parquet or pandas' own missing values
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _flag(value) -> bool | None:
+    """True/False for a bool (numpy's too), None for missing or anything else."""
+    if value is True or value is False:
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):  # numpy 2 and 1
+        return bool(value)
+    return None
+
+
+def _blocks(value) -> tuple[str, ...]:
+    if value is None or isinstance(value, float):  # None or NaN: nothing recorded
+        return ()
+    if isinstance(value, str):
+        return tuple(value.replace(",", " ").split())
+    return tuple(str(v).strip() for v in value)
+
+
+def _names(blocks, limit: int = 4) -> str:
+    blocks = list(blocks)
+    shown = ", ".join(blocks[:limit])
+    return shown + (f" and {len(blocks) - limit} more" if len(blocks) > limit else "")
+
+
+def _share(net) -> str:
+    return f"{100 * net.num_addresses / 2 ** net.max_prefixlen:.3g}%"
+
+
+# ---- per distinct CIDR list: everything the CIDR rules need, computed once
+
+class _CidrFacts:
+    """What a publicAccessCidrs list means, as networks (one instance per distinct list)."""
+
+    __slots__ = ("blocks", "nets", "error", "whole", "wide", "non_public")
+
+    def __init__(self, blocks: tuple[str, ...]):
+        self.blocks, self.nets, self.error = blocks, (), None
+        self.whole, self.wide, self.non_public = [], [], ()
+        try:
+            self.nets = tuple(parse_network(b, "publicAccessCidrs block") for b in blocks)
+        except InvalidEndpointConfig as e:
+            self.error = str(e)
+            return
+        pairs = list(zip(blocks, self.nets, strict=True))
+        for version, label in ((4, "IPv4"), (6, "IPv6")):
+            family = [(b, n) for b, n in pairs if n.version == version]
+            if not family:
+                continue
+            if covers_whole_internet([n for _, n in family]):
+                zero = [b for b, n in family if n.prefixlen == 0]
+                self.whole.append((label, zero or [b for b, _ in family]))
+                continue  # a wide block inside a whole-internet list is part of EKS-EP-001, not 002
+            for merged in ipaddress.collapse_addresses(n for _, n in family):
+                if merged.prefixlen < WIDE_PREFIX:  # adjacent blocks are merged first: eight /8s make a /5
+                    parts = [b for b, n in family if n.subnet_of(merged)]
+                    self.wide.append((label, merged, parts))
+        self.non_public = tuple(b for b, n in pairs if is_non_public(n))
+
+    def admits(self, address) -> bool:
+        return any(address.version == n.version and address in n for n in self.nets)
+
+
+@lru_cache(maxsize=4096)
+def _facts(blocks: tuple[str, ...]) -> _CidrFacts:
+    return _CidrFacts(blocks)
+
+
+def _restricted(config: EndpointConfig, drop, egress) -> list[str]:
+    """The list without ``drop``; with private off, the node egress addresses it no longer admits are added,
+    so that the fix for one finding does not strand the nodes (EKS-EP-003)."""
+    keep = [b for b in config.public_cidrs if b not in drop]
+    if not config.private:
+        kept = config.with_changes(public_cidrs=keep) if keep else None
+        keep += [f"{ip}/{ip.max_prefixlen}" for ip in egress if kept is None or not kept.admits(ip)]
+    return keep
+
+
+class _Item(NamedTuple):
+    """One finding of a distinct configuration; the per-cluster values are filled in when rendered."""
+
+    rank: int
+    rule: str
+    message: str  # with field set: the text before the cluster's own value; tail follows it
+    field: str | None  # "vpc_id" | "cluster_sg" | None
+    tail: str
+    fix: tuple  # ("eks", --resources-vpc-config value) | ("dns", VpcDns) | ("sg",) | ("describe",)
+
+
+def _item(rule, message, fix, field=None, tail="") -> _Item:
+    return _Item(SEVERITIES.index(RULES[rule][0]), rule, message, field, tail, fix)
+
+
+def _eks(public: bool, private: bool, cidrs, family: str) -> tuple:
+    """The ``--resources-vpc-config`` value update_command gives this configuration (validated once)."""
+    return _eks_cached(public, private, tuple(cidrs), family)
+
+
+@lru_cache(maxsize=4096)
+def _eks_cached(public: bool, private: bool, cidrs: tuple, family: str) -> tuple:
+    shown = tuple(_SENTINEL if c == PLACEHOLDER else c for c in cidrs) if public else ()
+    command = update_command("ekslab", "us-east-1", EndpointConfig(public, private, shown, family))
+    return ("eks", command.split(" --resources-vpc-config ", 1)[1].replace(_SENTINEL, PLACEHOLDER))
+
+
+# ---- the rules, for one distinct configuration
+
+def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item]:
+    items, private, family = [], config.private, config.ip_family
+    if config.open_to_internet:
+        blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
+        what = "; ".join(f"{_names(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
+                         for label, b in facts.whole)
+        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        items.append(_item("EKS-EP-001", f"public endpoint open to the whole internet: {what}",
+                           _eks(True, private, cidrs, family)))
+    if facts.wide:
+        blocks = [b for _, _, parts in facts.wide for b in parts]
+        what = "; ".join(
+            (f"{parts[0]} admits" if parts[0] == str(merged) else
+             f"{parts[0]} (that is {merged}) admits" if len(parts) == 1 else
+             f"{_names(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
+            for label, merged, parts in facts.wide)
+        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        items.append(_item("EKS-EP-002", f"very wide public CIDR block: {what}", _eks(True, private, cidrs, family)))
+    if facts.non_public:
+        keep = [b for b in config.public_cidrs if b not in facts.non_public]
+        verb = "is" if len(facts.non_public) == 1 else "are"
+        items.append(_item("EKS-EP-006", f"publicAccessCidrs {_names(facts.non_public)} {verb} private or reserved "
+                           "space: it can never match a public source address",
+                           _eks(True, private, keep or [PLACEHOLDER], family)))
+    return items
+
+
+def _egress_rule(config: EndpointConfig, egress, notes: list) -> list[_Item]:
+    """EKS-EP-003, asked of the behavior model: does a node leaving through each NAT address get through?"""
+    outside = []
+    for ip in egress:
+        try:
+            node = Vantage.vpc(egress_ip=str(ip))
+        except InvalidVantage as e:
+            notes.append(f"node egress address skipped: {e}")
+            continue
+        if not evaluate(config, node).reachable:
+            outside.append(ip)
+    if not outside:
+        return []
+    family = config.ip_family
+    cidrs = list(config.public_cidrs) + [f"{ip}/{ip.max_prefixlen}" for ip in outside]
+    if len(cidrs) <= MAX_PUBLIC_CIDRS:
+        fix = _eks(True, False, cidrs, family)
+        alternative = "add them to the list (the fix), or enable private access (AWS recommends it)"
+    else:
+        fix = _eks(True, True, config.public_cidrs, family)
+        alternative = f"enable private access (the fix; the list has no room for them within {MAX_PUBLIC_CIDRS})"
+    return [_item("EKS-EP-003", f"node egress address {', '.join(map(str, outside))} (NAT gateway) is outside "
+                  f"publicAccessCidrs {_names(config.public_cidrs)} and private access is off: nodes cannot "
+                  f"register; {alternative}", fix)]
+
+
+_DNS = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
+        ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
+
+
+def _dns_rule(values: tuple, notes: list) -> list[_Item]:
+    off = [label for (_, label), v in zip(_DNS, values, strict=True) if v is False]
+    unknown = [label for (_, label), v in zip(_DNS, values, strict=True) if v is None]
+    if unknown:
+        notes.append(f"VPC DNS facts unknown ({', '.join(unknown)}): EKS-EP-004 "
+                     f"{'judged on the known ones only' if off else 'not evaluated'}")
+    if not off:
+        return []
+    dns = VpcDns(*(v is not False for v in values))
+    return [_item("EKS-EP-004", "private access is on but the VPC ", ("dns", dns), field="vpc_id",
+                  tail=f" lacks {', '.join(off)}: nodes cannot register; "
+                       "with public access on they fall back to the public endpoint")]
+
+
+def _recipe(sig) -> tuple[list[_Item], list[str]]:
+    """The findings and notes of one distinct configuration (everything but the cluster's identity)."""
+    mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed = sig
+    mode = mode if isinstance(mode, str) and mode else None
+    public, private, dns = _flag(public), _flag(private), (_flag(ds), _flag(dh), _flag(apd))
+    remote = remote if public and private and _flag(hybrid) else None
+    items, notes = [], []
+    if mode is None or public is None or private is None:
+        return items, ["not evaluated: {error}" if has_error else "not evaluated: the endpoint mode is unknown"]
+    if has_error:
+        notes.append("partial record: {error}")
+    family = family if family in ("ipv4", "ipv6") else "ipv4"
+    egress = []
+    for text in _blocks(egress_text):
+        try:
+            egress.append(ipaddress.ip_address(str(text).strip()))
+        except ValueError:
+            notes.append(f"node egress address {text!r} is not an IP address: ignored")
+    if public:
+        blocks = _blocks(blocks)
+        try:
+            config = EndpointConfig(True, private, blocks, family)
+        except InvalidEndpointConfig as e:
+            notes.append(f"CIDR rules not evaluated: {e}")
+        else:
+            items += _cidr_rules(config, _facts(blocks), egress)
+            if not private:
+                items += _egress_rule(config, egress, notes)
+    if private:
+        items += _dns_rule(dns, notes)
+    if remote is not None:
+        nodes = _names(_blocks(remote)) or "no node CIDRs listed"
+        items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
+                           "resolve the public addresses and can fail to join; use private only (the fix) "
+                           "or public only", _eks(False, True, (), family)))
+    if not public:
+        items.append(_item("EKS-EP-007", "private only: kubectl needs the VPC or a connected network (VPN, Direct "
+                           "Connect, peering) and a TCP 443 rule for it on the cluster security group ",
+                           ("sg",), field="cluster_sg"))
+    if assumed:
+        defaults = {"endpointPublicAccess": "endpointPublicAccess=true", "endpointPrivateAccess":
+                    "endpointPrivateAccess=false", "publicAccessCidrs": "publicAccessCidrs=0.0.0.0/0"
+                    + (",::/0" if family == "ipv6" else "")}
+        fields = [str(f) for f in _blocks(assumed)]
+        items.append(_item("EKS-EP-008", f"the record lacks {', '.join(fields)}: AWS defaults were assumed "
+                           f"({', '.join(defaults.get(f, f) for f in fields)}); check the live configuration",
+                           ("describe",)))
+    items.sort(key=lambda item: item.rule)
+    return items, notes
+
+
+def _true(series):
+    """Per row, whether the value is True (a numpy bool array; None and NaN are not True)."""
+    import numpy as np
+
+    if series.dtype == bool:
+        return series.to_numpy()
+    return np.array([_flag(v) is True for v in series.tolist()], dtype=bool)
+
+
+def _tuples(values, mask) -> list:
+    """Each list as a tuple (hashable) where ``mask`` holds, () elsewhere; None and NaN read as ()."""
+    try:
+        return [tuple(v) if m else () for v, m in zip(values, mask, strict=True)]
+    except TypeError:  # None, NaN or a bare string somewhere: the careful path
+        return [_blocks(v) if m else () for v, m in zip(values, mask, strict=True)]
+
+
+_SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
+
+
+def _signatures(frame) -> tuple[list, list]:
+    """Per row, a hashable key of everything the rules depend on, and a function giving its raw values.
+
+    Clusters that share a key share their findings, so ``_recipe`` runs once per distinct key.
+    The scalar columns become one integer code (pandas factorizes them in C); only the list
+    columns are walked in Python, and only where a rule reads them.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    pub_on, priv_on = _true(frame["public"]), _true(frame["private"])
+    nat, both = pub_on & ~priv_on, pub_on & priv_on
+    # a column only counts where a rule reads it: DNS facts with private on, hybrid with both on
+    relevant = {"dns_support": priv_on, "dns_hostnames": priv_on, "amazon_provided_dns": priv_on, "hybrid": both}
+    values = {c: frame[c].to_numpy(dtype=object) for c in _SCALARS}
+    code = np.zeros(n, dtype=np.int64)
+    for c in _SCALARS:
+        codes, uniques = pd.factorize(values[c], use_na_sentinel=False)
+        if c in relevant:
+            codes = np.where(relevant[c], codes, len(uniques))
+        code = code * (len(uniques) + 1) + codes
+    error = frame["error"]
+    has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
+    code = code * 2 + has_error
+    public, nat, both = pub_on.tolist(), nat.tolist(), both.tolist()
+    keys = list(zip(code.tolist(), _tuples(frame["public_cidrs"].tolist(), public),
+                    _tuples(frame["node_egress_ips"].tolist(), nat),
+                    _tuples(frame["remote_node_cidrs"].tolist(), both) if True in both else [()] * n,
+                    _tuples(frame["assumed_defaults"].tolist(), [True] * n), strict=True))
+
+    def raw(i: int, key: tuple) -> tuple:
+        mode, public, private, family, ds, dh, apd, hybrid = (values[c][i] for c in _SCALARS)
+        return (mode, bool(has_error[i]), public, private, key[1], family, key[2], ds, dh, apd, hybrid, key[3],
+                key[4])
+
+    return keys, raw
+
+
+# ---- the fleet
+
+def _check_frame(frame):
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"findings need the fleet DataFrame (ekslab.load_fleet), got {type(frame).__name__}")
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the fleet frame lacks column(s) {', '.join(missing)}; see ekslab.frame.FRAME_COLUMNS")
+
+
+def _no_command(name, region) -> str:
+    try:
+        update_command(name, region, EndpointConfig(False, True))
+    except ValueError as e:  # a name or region AWS could not have produced: say so, keep the finding
+        return f"(no command: {e})"
+    return "(no command)"
+
+
+def _sg_template(region: str):
+    """(text before the group id, text after it) of sg_rule_command in ``region``; None when it refuses the region."""
+    try:
+        text = sg_rule_command("sg-0", region, _SENTINEL)
+    except ValueError:
+        return None
+    head, tail = text.split("sg-0", 1)
+    return head, tail.replace(_SENTINEL, "<your-network-cidr>")
+
+
+def _valid(series, pattern: re.Pattern):
+    """Per row, whether the value matches ``pattern`` (run by pandas over the whole column at once)."""
+    import numpy as np
+
+    text = series.astype("str")
+    return np.asarray(text.str.fullmatch(pattern.pattern.strip("^$")).fillna(False), dtype=bool)
+
+
+class _Cluster:
+    """Per-row identity and the values a message or fix needs, as numpy arrays."""
+
+    def __init__(self, frame):
+        import numpy as np
+        import pandas as pd
+
+        self.region_codes, regions = pd.factorize(frame["region"].astype("str"), sort=True)
+        self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
+        self.region = np.asarray(regions, dtype=object)[self.region_codes]
+        self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
+        self.vpc = frame["vpc_id"].to_numpy(dtype=object)
+        self.sg = frame["cluster_sg"].to_numpy(dtype=object)
+        # the fix is built only where update_command's checks pass; prefixes are shared per region
+        region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
+        self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
+            np.zeros(0, dtype=bool)
+        self.eks_prefix = np.array([f"aws eks update-cluster-config --region {r} --name " for r in regions],
+                                   dtype=object)
+        # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
+        self.sg_parts = [_sg_template(r) for r in regions]
+        self.sg_ok = _valid(frame["cluster_sg"], _SG_RE)
+        account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
+        name_codes = pd.factorize(frame["cluster"].astype("str"), sort=True)[0]
+        self.rank = np.empty(len(frame), dtype=np.int64)
+        self.rank[np.lexsort((name_codes, self.region_codes, account_codes))] = np.arange(len(frame))
+
+
+def _render_fixes(kind, data, rows, cl: _Cluster):
+    """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
+    import numpy as np
+
+    fix = np.empty(len(kind), dtype=object)
+    eks = np.flatnonzero(kind == "eks")
+    if len(eks):
+        r = rows[eks]
+        ok = cl.eks_ok[r]
+        good, bad = eks[ok], eks[~ok]
+        fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
+        fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
+    for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
+        i = rows[k]
+        vpc = _text(cl.vpc[i])
+        try:
+            commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
+            fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
+        except ValueError as e:
+            fix[k] = f"(no command: {e})"
+    sg = np.flatnonzero(kind == "sg")
+    if len(sg):
+        r = rows[sg]
+        groups = np.where(cl.sg_ok[r], cl.sg[r], "<cluster-security-group-id>").astype(object)
+        codes = cl.region_codes[r]
+        heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        fix[sg] = heads + groups + tails
+        bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
+        fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
+    for k in np.flatnonzero(kind == "describe"):
+        i = rows[k]
+        fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
+                  f"--name {shlex.quote(cl.name[i])} --query cluster.resourcesVpcConfig")
+    return fix
+
+
+def evaluate_fleet(frame):
+    """Run the rules once: ``(findings, notes, positions)``.
+
+    ``findings`` is what :func:`findings` returns, ``notes`` what :func:`notes` returns,
+    ``positions`` the row position in ``frame`` of each finding (same order). Taught in
+    notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+    import pandas as pd
+
+    _check_frame(frame)
+    n = len(frame)
+    keys, raw = _signatures(frame)
+    holder = np.empty(n, dtype=object)
+    holder[:] = keys  # a 1-d array of tuples (np.array would make a 2-d one)
+    rid, distinct = pd.factorize(holder)  # hashing in C: the loop below runs once per distinct key
+    firsts = np.unique(rid, return_index=True)[1] if n else []
+    recipes = [_recipe(raw(int(i), key)) for i, key in zip(firsts, distinct, strict=True)]
+    cl = _Cluster(frame)
+
+    # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
+    items = [item for its, _ in recipes for item in its]
+    counts = np.array([len(its) for its, _ in recipes] + [0], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
+    per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(n), per_row)
+    item_idx = starts[rid][rows] + (np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row))
+    severity = np.array([it.rank for it in items] + [0], dtype=np.int64)[item_idx]
+    rule_number = np.array([int(it.rule[-3:]) for it in items] + [0], dtype=np.int64)[item_idx]
+    order = np.lexsort((rule_number, cl.rank[rows], severity))
+    rows, item_idx, severity = rows[order], item_idx[order], severity[order]
+
+    def per_item(values):
+        return np.array([*values, None], dtype=object)[item_idx]
+
+    message, field = per_item(it.message for it in items), per_item(it.field for it in items)
+    for name, values in (("vpc_id", cl.vpc), ("cluster_sg", cl.sg)):
+        at = np.flatnonzero(field == name)
+        if len(at):
+            shown = np.array([_text(v) or "(id unknown)" for v in values[rows[at]]], dtype=object)
+            message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
+    kind = per_item(it.fix[0] for it in items)
+    data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else
+                    it.fix[1] if len(it.fix) > 1 else None for it in items)
+    table = pd.DataFrame({
+        "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
+        "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
+        "message": message, "fix": _render_fixes(kind, data, rows, cl)}, columns=FINDING_COLUMNS, dtype=object)
+
+    noted = []
+    with_notes = np.flatnonzero(np.array([bool(r[1]) for r in recipes] + [False])[rid]) if n else []
+    errors = frame["error"].to_numpy(dtype=object)
+    for i in sorted(with_notes, key=cl.rank.__getitem__):
+        for text in recipes[rid[i]][1]:
+            noted.append((cl.account[i], cl.region[i], cl.name[i],
+                          text.replace("{error}", str(errors[i])) if "{error}" in text else text))
+    notes_table = pd.DataFrame(noted, columns=NOTE_COLUMNS, dtype=object)
+    return table, notes_table, rows.tolist()
+
+
+def findings(frame):
+    """One row per finding: ``account_id, region, cluster, id, severity, message, fix``.
+
+    The eight rules of spec section 8 (``RULES``), sorted worst first (critical, high,
+    medium, low, warning, info), then by account, region, cluster and id. ``message``
+    names the offending value; ``fix`` is the exact command (several lines when a fix
+    takes several; ``<your-cidr>`` marks where only the user knows the right block).
+    Rows that could not be read (``mode`` None, ``error`` set) yield no findings: they,
+    and rules that could not be judged (DNS unknown), are listed by :func:`notes`.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[0]
+
+
+def notes(frame):
+    """What :func:`findings` could not judge, one row per cluster and reason: ``account_id, region, cluster, note``.
+
+    Unreadable records, partial records, unknown DNS facts, unparsable values: nothing
+    is dropped silently. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[1]
+
+
+# ---- command line
+
+def _severity(text: str) -> str:
+    import argparse
+
+    try:
+        return SEVERITIES[severity_rank(text)]
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _load(source):
+    """A fleet frame from a snapshot path, "sample", or a frame already made."""
+    from ekslab.frame import load_fleet
+
+    return load_fleet(source)
+
+
+def format_table(table, width: int = 100) -> str:
+    """The findings as a terminal table, each fix on the lines under its finding.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    if table.empty:
+        return "no findings"
+    heads = ("severity", "id", "account_id", "region", "cluster")
+    widths = [max(len(h), *(len(str(v)) for v in table[h])) for h in heads]
+    line = "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  message"
+    lines = [line, "-" * min(width, len(line) + 40)]
+    for rec in table.itertuples(index=False):
+        values = (rec.severity, rec.id, rec.account_id, rec.region, rec.cluster)
+        lines.append("  ".join(str(v).ljust(w) for v, w in zip(values, widths, strict=True)) + "  " + rec.message)
+        lines += [f"    fix: {part}" if i == 0 else f"         {part}" for i, part in enumerate(rec.fix.splitlines())]
+    return "\n".join(lines)
+
+
+def _run(args) -> int:
+    import sys
+
+    frame = _load(args.snapshot)
+    table, notes_table, _ = evaluate_fleet(frame)
+    shown = table[[severity_rank(s) <= severity_rank(args.min_severity) for s in table["severity"]]]
+    if args.format == "csv":
+        sys.stdout.write(shown.to_csv(index=False))
+    elif args.format == "json":
+        sys.stdout.write(shown.to_json(orient="records", indent=2) + "\n")
+    else:
+        print(format_table(shown))
+        counts = table["severity"].value_counts()
+        print(f"\n{len(frame)} clusters, {len(table)} findings: "
+              + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if s in counts))
+    for rec in notes_table.itertuples(index=False):
+        print(f"note: {rec.account_id} {rec.region} {rec.cluster}: {rec.note}", file=sys.stderr)
+    if args.fail_on is not None:
+        worst = min((severity_rank(s) for s in table["severity"]), default=len(SEVERITIES))
+        if worst <= severity_rank(args.fail_on):
+            print(f"failing: a finding at or above {args.fail_on}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    """``ekslab findings SNAPSHOT [--min-severity S] [--format table|csv|json] [--fail-on SEVERITY]``.
+
+    ``--fail-on`` exits 1 when any finding (not only the shown ones) is at or above
+    that severity: a gate for CI pipelines. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    p = subparsers.add_parser("findings", help="endpoint findings over a fleet snapshot (spec section 8)",
+                              description="Run the eight endpoint rules over a fleet snapshot.")
+    p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
+    p.add_argument("--min-severity", type=_severity, default="info", metavar="S",
+                   help=f"show findings at or above S ({', '.join(SEVERITIES)}; default info)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--fail-on", type=_severity, default=None, metavar="SEVERITY",
+                   help="exit with status 1 when a finding at or above SEVERITY exists")
+    p.set_defaults(func=_run)
