@@ -35,6 +35,12 @@ class Verdict:
         """The decisive reason (the last one): why the request gets through or not."""
         return self.reasons[-1] if self.reasons else ""
 
+    def __str__(self) -> str:
+        """The verdict as a short report: outcome, path, then every reason and warning."""
+        lines = [f"gets through: {'yes' if self.reachable else 'no'}", f"path: {self.path}"]
+        lines += [f"  - {r}" for r in self.reasons] + [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
 
 def _via_public(config: EndpointConfig, address: str | None, who: str, leave: str) -> Verdict:
     """The request crosses to the public endpoint from ``address`` (None: no way to the internet)."""

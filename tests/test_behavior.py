@@ -137,3 +137,10 @@ def test_labels_are_readable():
     assert Vantage.connected("10.2.0.0/16", sg_allows_443=True).label == \
         "connected network 10.2.0.0/16 (no internet egress; SG admits 443)"
     assert Vantage.make("hybrid", node_cidr="10.9.0.0/16", name="rack 9").label == "rack 9"
+
+
+def test_verdict_prints_as_a_short_report():
+    text = str(evaluate(BOTH, Vantage.hybrid("10.80.0.0/16", OUT)))
+    lines = text.splitlines()
+    assert lines[0] == "gets through: no" and lines[1].startswith("path: hybrid node")
+    assert lines[-1].startswith("  ! [CE][HP]") and OUT in text
