@@ -580,7 +580,11 @@ def format_table(table, width: int = 100) -> str:
 def _run(args) -> int:
     import sys
 
-    frame = _load(args.snapshot)
+    try:
+        frame = _load(args.snapshot)
+    except (OSError, ValueError) as e:  # SnapshotError is a ValueError; its message names the file
+        print(f"ekslab findings: {e}", file=sys.stderr)
+        return 2
     table, notes_table, _ = evaluate_fleet(frame)
     shown = table[[severity_rank(s) <= severity_rank(args.min_severity) for s in table["severity"]]]
     if args.format == "csv":
