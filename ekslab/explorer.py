@@ -35,11 +35,11 @@ _LABELS = dict(
     public="Public access", private="Private access", public_cidrs="Public CIDRs",
     dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",
     amazon_provided_dns="AmazonProvidedDNS in the DHCP options", hybrid="Hybrid nodes",
-    sg_allows_443="Cluster SG admits 443 from the connected network",
+    sg_allows_443="Cluster SG admits 443 from on-premises",
     laptop_ip="Your laptop's public IP", nat_ips="NAT gateway public IP(s)",
 )
-_THROUGH = '<span style="color:#1a7f37;font-weight:bold">&#10004; through</span>'
-_BLOCKED = '<span style="color:#cf222e;font-weight:bold">&#10008; blocked</span>'
+_THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; through</span>'
+_BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; blocked</span>'
 _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", low="#9a6700", warning="#9a6700")
 
 
@@ -122,7 +122,8 @@ class EndpointExplorer:
                                            indent=False, layout=full),
             hybrid=w.Checkbox(value=s.hybrid, description=_LABELS["hybrid"], indent=False),
             sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
-                                     layout=full),
+                                     layout=full, tooltip="The cluster security group admits TCP 443 from the "
+                                     "connected network (VPN, Direct Connect, TGW, peering) and the hybrid nodes"),
             laptop_ip=w.Text(value=s.laptop_ip, description=_LABELS["laptop_ip"], continuous_update=False, **wide),
             nat_ips=w.Text(value=s.nat_ips, description=_LABELS["nat_ips"], continuous_update=False, **wide),
         )
@@ -156,8 +157,8 @@ class EndpointExplorer:
             c["dns_support"], c["dns_hostnames"], c["amazon_provided_dns"],
             heading("Networks"), c["hybrid"], c["sg_allows_443"],
             heading("The askers' addresses"), c["laptop_ip"], e["laptop_ip"], c["nat_ips"], e["nat_ips"],
-        ], layout=w.Layout(width="360px", min_width="300px"))
-        outputs = w.VBox([self.mode_html, self.status_html, self.diagram, self.diagram_note, self.table_html,
+        ], layout=w.Layout(width="380px", min_width="300px"))
+        outputs = w.VBox([self.mode_html, self.status_html, self.table_html, self.diagram, self.diagram_note,
                           self.findings_html, self.command_html], layout=w.Layout(flex="1 1 auto"))
         presets = w.HBox(list(self.preset_buttons.values()), layout=w.Layout(flex_flow="row wrap"))
         return w.VBox([heading("Presets: one click each"), presets, self.hint_html, w.HBox([controls, outputs])])
@@ -199,6 +200,8 @@ class EndpointExplorer:
     def refresh(self) -> None:
         """Read the controls and write every output; invalid input is reported, the last valid picture kept."""
         sc = self.scene = scene(self.settings)
+        for name in ("public", "private"):  # a pressed toggle should look on at a glance
+            self.controls[name].button_style = "success" if self.controls[name].value else ""
         for name, box in self.field_errors.items():
             message = sc.errors.get(name)
             box.value = f'<span style="color:#cf222e">&#9888; {_e(message)}</span>' if message else ""
