@@ -22,6 +22,7 @@ from ekslab.presets import (
     DEMO_CLUSTER,
     DEMO_REGION,
     PRESETS,
+    ROW_FACTS,
     TEXT_FIELDS,
     Scene,
     Settings,
@@ -47,7 +48,7 @@ def _e(text) -> str:
     return html.escape(str(text))
 
 
-def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str) -> tuple[list[dict], str]:
+def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str, facts: dict) -> tuple[list[dict], str]:
     """The fleet findings for this one configuration: (rows, problem). Rules live in ekslab.rules only."""
     try:
         from ekslab.rules import findings
@@ -58,7 +59,7 @@ def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str) -> tup
     import pandas as pd
 
     try:
-        frame = pd.DataFrame([frame_row(sc, account_id, region, cluster)])
+        frame = pd.DataFrame([frame_row(sc, account_id, region, cluster, facts)])
         return findings(frame).to_dict("records"), ""
     except Exception as e:  # a broken rule must not take the explorer down: report it beside the outputs
         return [], f"findings could not be computed: {type(e).__name__}: {e}"
@@ -76,12 +77,13 @@ class EndpointExplorer:
     """
 
     def __init__(self, settings: Settings | None = None, *, cluster: str = DEMO_CLUSTER,
-                 region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=()):
+                 region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=(), facts=None):
         if settings is not None and not isinstance(settings, Settings):
             raise TypeError(f"EndpointExplorer needs ekslab.presets.Settings, got {settings!r}")
         settings = settings or Settings()
         self.cluster, self.region, self.account_id = cluster, region, account_id
         self.notes = list(notes)
+        self.facts = dict(facts or {})  # the cluster's ids (VPC, security group, ...) for the findings' fixes
         self.scene: Scene | None = None  # what the controls say now
         self.shown: Scene | None = None  # the last valid scene, the one the outputs show
         self.drawing = None  # the ekslab.Drawing behind the picture shown
@@ -102,8 +104,9 @@ class EndpointExplorer:
         """
         settings, notes = settings_from_row(row)
         data = row.to_dict() if hasattr(row, "to_dict") else row
+        facts = {k: data[k] for k in ROW_FACTS if k in data and data[k] is not None}
         return cls(settings, cluster=data.get("cluster") or DEMO_CLUSTER, region=data.get("region") or DEMO_REGION,
-                   account_id=data.get("account_id") or DEMO_ACCOUNT, notes=notes)
+                   account_id=data.get("account_id") or DEMO_ACCOUNT, notes=notes, facts=facts)
 
     # -- building -----------------------------------------------------------------------------------------
 
@@ -127,7 +130,7 @@ class EndpointExplorer:
             laptop_ip=w.Text(value=s.laptop_ip, description=_LABELS["laptop_ip"], continuous_update=False, **wide),
             nat_ips=w.Text(value=s.nat_ips, description=_LABELS["nat_ips"], continuous_update=False, **wide),
         )
-        self._ip_family = s.ip_family  # not a control: it comes from the cluster
+        self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.field_errors = {name: w.HTML("") for name in TEXT_FIELDS}
@@ -168,7 +171,7 @@ class EndpointExplorer:
     @property
     def settings(self) -> Settings:
         """What the controls say now."""
-        return Settings(ip_family=self._ip_family, **{name: c.value for name, c in self.controls.items()})
+        return Settings(**self._fixed, **{name: c.value for name, c in self.controls.items()})
 
     def set(self, **values) -> None:
         """Set several controls at once, then refresh once (names as in Settings)."""
@@ -211,7 +214,8 @@ class EndpointExplorer:
                 '#cf222e"><b>AWS refuses this configuration</b> (InvalidParameterException): '
                 f'{_e(sc.errors["access"])}.<br>The picture below still shows the last valid configuration.</div>')
         else:
-            self.status_html.value = ""
+            others = [m for name, m in sc.errors.items() if name not in TEXT_FIELDS]
+            self.status_html.value = "".join(f'<div style="color:#cf222e">&#9888; {_e(m)}</div>' for m in others)
         if sc.ok:
             self._show(sc)
 
@@ -253,7 +257,9 @@ class EndpointExplorer:
     def _findings(self, sc: Scene, warnings: list[str]) -> str:
         key = (sc.settings, self.account_id, self.region, self.cluster)
         if key not in self._findings_cache:
-            self._findings_cache[key] = _findings_rows(sc, self.account_id, self.region, self.cluster)
+            if len(self._findings_cache) > 512:  # a long session of typing: forget the oldest answers
+                self._findings_cache.pop(next(iter(self._findings_cache)))
+            self._findings_cache[key] = _findings_rows(sc, self.account_id, self.region, self.cluster, self.facts)
         rows, problem = self._findings_cache[key]
         parts = ["<b>Warnings from the behavior model</b>",
                  "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in warnings) + "</ul>" if warnings else "<p>none</p>"]
@@ -266,7 +272,8 @@ class EndpointExplorer:
                 colour = _SEVERITY_COLOURS.get(str(f.get("severity")), "#57606a")
                 items.append(f'<li data-finding="{_e(f.get("id"))}"><span style="color:{colour};font-weight:bold">'
                              f'{_e(f.get("severity"))}</span> {_e(f.get("id"))}: {_e(f.get("message"))}'
-                             + (f'<br><small>fix: {_e(f["fix"])}</small>' if f.get("fix") else "") + "</li>")
+                             + (f'<br><small>fix: <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
+                                if f.get("fix") else "") + "</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")
         else:
             parts.append("<p>none</p>")

@@ -42,7 +42,8 @@ class Settings:
     sg_allows_443: bool = True
     laptop_ip: str = "203.0.113.10"
     nat_ips: str = "198.51.100.20"
-    ip_family: str = "ipv4"
+    ip_family: str = "ipv4"  # not a control: it comes from the cluster
+    hybrid_cidr: str = HYBRID_CIDR  # not a control: the cluster's remote node network, when it has one
 
     def changed(self, **values) -> Settings:
         """A copy with some values changed; unknown names raise ValueError naming them."""
@@ -67,7 +68,7 @@ class Preset:
         base = Settings()
         if settings is not None:
             base = base.changed(laptop_ip=settings.laptop_ip, nat_ips=settings.nat_ips,
-                                ip_family=settings.ip_family)
+                                ip_family=settings.ip_family, hybrid_cidr=settings.hybrid_cidr)
         values = dict(self.values)
         if values.get("public_cidrs") == LAPTOP_ONLY:
             values["public_cidrs"] = f"{base.laptop_ip.strip()}/32"
@@ -182,8 +183,11 @@ def _vantages(s: Settings) -> tuple[list[Vantage], dict[str, str]]:
     vantages.append(Vantage.connected(CONNECTED_CIDR, egress_ip=CONNECTED_EGRESS, sg_allows_443=s.sg_allows_443,
                                       name=f"on-premises over VPN ({CONNECTED_CIDR})"))
     if s.hybrid:
-        vantages.append(Vantage.hybrid(HYBRID_CIDR, egress_ip=HYBRID_EGRESS, sg_allows_443=s.sg_allows_443,
-                                       name=f"hybrid nodes ({HYBRID_CIDR})"))
+        try:
+            vantages.append(Vantage.hybrid(s.hybrid_cidr, egress_ip=HYBRID_EGRESS, sg_allows_443=s.sg_allows_443,
+                                           name=f"hybrid nodes ({s.hybrid_cidr})"))
+        except InvalidVantage as e:
+            errors["hybrid"] = str(e)
     return vantages, errors
 
 
@@ -250,17 +254,32 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
     if not egress:
         notes.append("no NAT gateway on the cluster subnets' default routes: the in-VPC asker has no egress")
     family = row.get("ip_family") if row.get("ip_family") in ("ipv4", "ipv6") else "ipv4"
+    remote = split_entries(_text_list(row.get("remote_node_cidrs")))
+    hybrid_cidr = HYBRID_CIDR
+    if remote:
+        try:
+            hybrid_cidr = Vantage.hybrid(remote[0]).source_cidr
+        except InvalidVantage as e:
+            notes.append(f"{e}: the explorer's hybrid nodes use {HYBRID_CIDR} instead")
+        if len(remote) > 1:
+            notes.append(f"the explorer draws the first remote node network of {', '.join(remote)}")
     if row.get("error"):
         notes.append(f"the scan reported: {row['error']}")
     return Settings(public=public, private=private, public_cidrs=cidrs, hybrid=hybrid, nat_ips=egress,
-                    ip_family=family, **dns), notes
+                    ip_family=family, hybrid_cidr=hybrid_cidr, **dns), notes
+
+
+# Facts of a real cluster that the explorer cannot change but the findings name (fix commands).
+ROW_FACTS = ("arn", "status", "version", "endpoint", "vpc_id", "subnet_ids", "cluster_sg", "remote_pod_cidrs", "tags")
 
 
 def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGION,
-              cluster: str = DEMO_CLUSTER) -> dict:
+              cluster: str = DEMO_CLUSTER, facts: dict | None = None) -> dict:
     """The scene as one fleet-frame row (the columns of ekslab.frame), so ``findings`` can judge it.
 
-    Only call it on a scene whose config could be built. Taught in notebooks/02_explorer.ipynb.
+    ``facts`` carries the cluster's own ``ROW_FACTS`` (VPC and security group ids, ...)
+    when the explorer started from a fleet row. Only call it on a scene whose config
+    could be built. Taught in notebooks/02_explorer.ipynb.
     """
     config = sc.config
     if config is None:
@@ -274,6 +293,6 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         public=config.public, private=config.private, public_cidrs=list(config.public_cidrs),
         vpc_id=None, subnet_ids=[], cluster_sg=None,
         dns_support=s.dns_support, dns_hostnames=s.dns_hostnames, amazon_provided_dns=s.amazon_provided_dns,
-        node_egress_ips=nats, hybrid=s.hybrid, remote_node_cidrs=[HYBRID_CIDR] if s.hybrid else [],
+        node_egress_ips=nats, hybrid=s.hybrid, remote_node_cidrs=[s.hybrid_cidr] if s.hybrid else [],
         remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
-    )
+    ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}

@@ -246,3 +246,29 @@ def test_the_real_diagram_is_a_png_and_follows_the_toggles():
     public = bytes(ex.diagram.value)
     ex.set(public=False, private=True)
     assert public.startswith(PNG) and bytes(ex.diagram.value).startswith(PNG) and bytes(ex.diagram.value) != public
+
+
+def test_from_cluster_keeps_the_cluster_ids_and_hybrid_network_for_the_findings(draws, monkeypatch):
+    seen = []
+
+    def findings(frame):
+        import pandas as pd
+
+        seen.append(frame.iloc[0].to_dict())
+        return pd.DataFrame(columns=["account_id", "region", "cluster", "id", "severity", "message", "fix"])
+
+    monkeypatch.setitem(sys.modules, "ekslab.rules", types.SimpleNamespace(findings=findings))
+    row = dict(account_id="210987654321", region="us-east-2", cluster="edge", public=True, private=True,
+               public_cidrs=["0.0.0.0/0"], vpc_id="vpc-0abc", cluster_sg="sg-0def", subnet_ids=["subnet-1"],
+               node_egress_ips=[], hybrid=True, remote_node_cidrs=["192.168.100.0/24"], error=None)
+    ex = EndpointExplorer.from_cluster(row)
+    assert (seen[-1]["vpc_id"], seen[-1]["cluster_sg"]) == ("vpc-0abc", "sg-0def")
+    assert seen[-1]["remote_node_cidrs"] == ["192.168.100.0/24"]
+    assert "hybrid nodes (192.168.100.0/24)" in ex.table_html.value
+    ex.controls["private"].value = False
+    assert seen[-1]["vpc_id"] == "vpc-0abc" and not seen[-1]["private"]
+
+
+def test_an_impossible_hybrid_network_is_reported_not_crashed_on(draws):
+    ex = EndpointExplorer(Settings(hybrid=True, hybrid_cidr="8.8.8.0/24"))
+    assert "8.8.8.0/24" in ex.status_html.value and ex.shown is None

@@ -204,3 +204,19 @@ def test_frame_row_follows_the_frame_contract():
 def test_frame_row_needs_a_valid_config():
     with pytest.raises(ValueError, match="access"):
         frame_row(scene(Settings(public=False, private=False)))
+
+
+def test_a_row_with_hybrid_networks_draws_its_first_node_network():
+    s, notes = settings_from_row(row(hybrid=True, remote_node_cidrs=["10.99.0.0/16", "10.98.0.0/16"]))
+    assert s.hybrid_cidr == "10.99.0.0/16" and any("first remote node network" in n for n in notes)
+    assert "hybrid nodes (10.99.0.0/16)" in [v.label for v in scene(s).vantages]
+    bad, notes = settings_from_row(row(hybrid=True, remote_node_cidrs=["100.64.0.0/16"]))
+    assert bad.hybrid_cidr == "10.80.0.0/16" and any("100.64.0.0/16" in n for n in notes)
+
+
+def test_frame_row_keeps_the_real_clusters_ids_and_nothing_else():
+    sc = scene(Settings())
+    r = frame_row(sc, facts=dict(vpc_id="vpc-0abc", cluster_sg="sg-1", public=False, mode="private"))
+    assert r["vpc_id"] == "vpc-0abc" and r["cluster_sg"] == "sg-1"
+    assert r["public"] is True and r["mode"] == "public"  # the explorer's configuration wins
+    assert list(r) == FRAME_COLUMNS
