@@ -32,15 +32,15 @@ from ekslab.config import (
 from ekslab.vantage import InvalidVantage, Vantage
 
 SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
-RULES = {  # id -> (severity, what it means), spec section 8
+RULES = {  # id -> (severity, what it means in a few words), spec section 8
     "EKS-EP-001": ("high", "public endpoint open to the whole internet"),
     "EKS-EP-002": ("medium", "very wide public CIDR block"),
-    "EKS-EP-003": ("critical", "node egress address outside publicAccessCidrs with private access off"),
-    "EKS-EP-004": ("high", "private access without the VPC DNS prerequisites"),
-    "EKS-EP-005": ("high", "hybrid nodes with public and private access both on"),
-    "EKS-EP-006": ("low", "private or reserved block in publicAccessCidrs"),
-    "EKS-EP-007": ("info", "private only: kubectl needs the VPC or a connected network"),
-    "EKS-EP-008": ("warning", "endpoint fields missing: AWS defaults assumed"),
+    "EKS-EP-003": ("critical", "node egress outside the public CIDRs"),
+    "EKS-EP-004": ("high", "private access without VPC DNS prerequisites"),
+    "EKS-EP-005": ("high", "hybrid nodes with both endpoints on"),
+    "EKS-EP-006": ("low", "private or reserved block in public CIDRs"),
+    "EKS-EP-007": ("info", "private only: kubectl needs a path to the VPC"),
+    "EKS-EP-008": ("warning", "endpoint fields missing: defaults assumed"),
 }
 FINDING_COLUMNS = ["account_id", "region", "cluster", "id", "severity", "message", "fix"]
 NOTE_COLUMNS = ["account_id", "region", "cluster", "note"]
