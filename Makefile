@@ -27,7 +27,7 @@ diagrams: setup
 
 # Re-execute the notebooks in place (their committed outputs are what nbval compares).
 notebooks: setup
-	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace [0-9]*.ipynb
+	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
 
 setup: $(STAMP) system-deps
 

@@ -26,7 +26,7 @@ EXAMPLE_CIDRS = ("203.0.113.0/24", "198.51.100.20/32")
 EXAMPLE_INTERNET_IP = "203.0.113.10"  # documentation address standing for a laptop
 EXAMPLE_HYBRID_EGRESS = "198.51.100.40"  # a fleet row does not know the on-premises egress
 SUFFIXES = {".png": "png", ".svg": "svg", ".dot": "dot", ".gv": "dot"}
-CACHE_SIZE = 64
+CACHE_SIZE = 256  # the explorer alone can reach ~100 valid configurations
 
 
 class Drawing:
