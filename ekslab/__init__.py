@@ -16,6 +16,7 @@ _EXPORTS = {
     "Verdict": "behavior", "evaluate": "behavior", "behavior_table": "behavior", "modes_table": "behavior",
     "update_command": "commands", "dns_fix_commands": "commands", "sg_rule_command": "commands",
     "SOURCES": "sources", "source_url": "sources",
+    "access_change": "planning", "safe_steps": "planning", "change_plan": "planning",
     # fleet data
     "scan": "scanner", "ScanResult": "scanner",
     "save_snapshot": "snapshot", "load_snapshot": "snapshot", "SnapshotError": "snapshot", "anonymize": "snapshot",
