@@ -201,16 +201,33 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item
     return items
 
 
+@lru_cache(maxsize=4096)
+def _config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
+    """The validated public configuration, or why it is not one (fleets repeat them: built once each)."""
+    try:
+        return EndpointConfig(True, private, blocks, family)
+    except InvalidEndpointConfig as e:
+        return str(e)
+
+
+@lru_cache(maxsize=16384)
+def _node_gets_through(config: EndpointConfig, address: str) -> bool | str:
+    """The behavior model's answer for a node in the VPC leaving through ``address``, or why it cannot be asked."""
+    try:
+        node = Vantage.vpc(egress_ip=address)
+    except InvalidVantage as e:
+        return str(e)
+    return evaluate(config, node).reachable
+
+
 def _egress_rule(config: EndpointConfig, egress, notes: list) -> list[_Item]:
     """EKS-EP-003, asked of the behavior model: does a node leaving through each NAT address get through?"""
     outside = []
     for ip in egress:
-        try:
-            node = Vantage.vpc(egress_ip=str(ip))
-        except InvalidVantage as e:
-            notes.append(f"node egress address skipped: {e}")
-            continue
-        if not evaluate(config, node).reachable:
+        through = _node_gets_through(config, str(ip))
+        if isinstance(through, str):
+            notes.append(f"node egress address skipped: {through}")
+        elif not through:
             outside.append(ip)
     if not outside:
         return []
@@ -265,10 +282,9 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
             notes.append(f"node egress address {text!r} is not an IP address: ignored")
     if public:
         blocks = _blocks(blocks)
-        try:
-            config = EndpointConfig(True, private, blocks, family)
-        except InvalidEndpointConfig as e:
-            notes.append(f"CIDR rules not evaluated: {e}")
+        config = _config(private, blocks, family)
+        if isinstance(config, str):
+            notes.append(f"CIDR rules not evaluated: {config}")
         else:
             items += _cidr_rules(config, _facts(blocks), egress)
             if not private:
@@ -305,54 +321,71 @@ def _true(series):
     return np.array([_flag(v) is True for v in series.tolist()], dtype=bool)
 
 
-def _tuples(values, mask) -> list:
-    """Each list as a tuple (hashable) where ``mask`` holds, () elsewhere; None and NaN read as ()."""
+def _tuples(series, mask):
+    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False."""
+    import numpy as np
+
+    values = series.tolist()
     try:
-        return [tuple(v) if m else () for v, m in zip(values, mask, strict=True)]
-    except TypeError:  # None, NaN or a bare string somewhere: the careful path
-        return [_blocks(v) if m else () for v, m in zip(values, mask, strict=True)]
+        tuples = list(map(tuple, values))  # C-speed; None, NaN or a bare string raise
+    except TypeError:
+        tuples = [_blocks(v) for v in values]
+    out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
+    out[~mask] = None
+    return out
+
+
+def _dense(*codes):
+    """One dense integer code per distinct combination of the given integer codes (each in 0..n)."""
+    import numpy as np
+    import pandas as pd
+
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        combined = pd.factorize(combined * (int(c.max(initial=0)) + 1) + c)[0].astype(np.int64)
+    return combined
 
 
 _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
 
 
-def _signatures(frame) -> tuple[list, list]:
-    """Per row, a hashable key of everything the rules depend on, and a function giving its raw values.
+def _signatures(frame):
+    """Per row, an integer standing for everything the rules read, and a function giving its raw values.
 
-    Clusters that share a key share their findings, so ``_recipe`` runs once per distinct key.
-    The scalar columns become one integer code (pandas factorizes them in C); only the list
-    columns are walked in Python, and only where a rule reads them.
+    Clusters that share the integer share their findings, so ``_recipe`` runs once per
+    distinct one. pandas factorizes each column in C (list columns as tuples, counted only
+    where a rule reads them), and the codes are combined pairwise, so no per-row Python runs.
     """
     import numpy as np
     import pandas as pd
 
-    n = len(frame)
     pub_on, priv_on = _true(frame["public"]), _true(frame["private"])
     nat, both = pub_on & ~priv_on, pub_on & priv_on
     # a column only counts where a rule reads it: DNS facts with private on, hybrid with both on
     relevant = {"dns_support": priv_on, "dns_hostnames": priv_on, "amazon_provided_dns": priv_on, "hybrid": both}
-    values = {c: frame[c].to_numpy(dtype=object) for c in _SCALARS}
-    code = np.zeros(n, dtype=np.int64)
+    codes = []
     for c in _SCALARS:
-        codes, uniques = pd.factorize(values[c], use_na_sentinel=False)
-        if c in relevant:
-            codes = np.where(relevant[c], codes, len(uniques))
-        code = code * (len(uniques) + 1) + codes
+        code, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+        codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
-    code = code * 2 + has_error
-    public, nat, both = pub_on.tolist(), nat.tolist(), both.tolist()
-    keys = list(zip(code.tolist(), _tuples(frame["public_cidrs"].tolist(), public),
-                    _tuples(frame["node_egress_ips"].tolist(), nat),
-                    _tuples(frame["remote_node_cidrs"].tolist(), both) if True in both else [()] * n,
-                    _tuples(frame["assumed_defaults"].tolist(), [True] * n), strict=True))
+    codes.append(has_error.astype(np.int64))
+    lists = {"public_cidrs": _tuples(frame["public_cidrs"], pub_on),
+             "node_egress_ips": _tuples(frame["node_egress_ips"], nat),
+             "remote_node_cidrs": _tuples(frame["remote_node_cidrs"], both),
+             "assumed_defaults": _tuples(frame["assumed_defaults"], np.ones(len(frame), dtype=bool))}
+    codes += [pd.factorize(v, use_na_sentinel=False)[0] for v in lists.values()]
 
-    def raw(i: int, key: tuple) -> tuple:
-        mode, public, private, family, ds, dh, apd, hybrid = (values[c][i] for c in _SCALARS)
-        return (mode, bool(has_error[i]), public, private, key[1], family, key[2], ds, dh, apd, hybrid, key[3],
-                key[4])
+    def raws(rows) -> list[tuple]:
+        """The raw values of the given rows, in the order _recipe takes them (one pass over few rows)."""
+        picked = frame.iloc[rows]
+        scalars = zip(*(picked[c].to_numpy(dtype=object) for c in _SCALARS), strict=True)
+        return [(mode, bool(has_error[i]), public, private, lists["public_cidrs"][i] or (), family,
+                 lists["node_egress_ips"][i] or (), ds, dh, apd, hybrid, lists["remote_node_cidrs"][i],
+                 lists["assumed_defaults"][i] or ())
+                for i, (mode, public, private, family, ds, dh, apd, hybrid) in zip(rows, scalars, strict=True)]
 
-    return keys, raw
+    return _dense(*codes) if len(frame) else np.zeros(0, dtype=np.int64), raws
 
 
 # ---- the fleet
@@ -470,12 +503,9 @@ def evaluate_fleet(frame):
 
     _check_frame(frame)
     n = len(frame)
-    keys, raw = _signatures(frame)
-    holder = np.empty(n, dtype=object)
-    holder[:] = keys  # a 1-d array of tuples (np.array would make a 2-d one)
-    rid, distinct = pd.factorize(holder)  # hashing in C: the loop below runs once per distinct key
-    firsts = np.unique(rid, return_index=True)[1] if n else []
-    recipes = [_recipe(raw(int(i), key)) for i, key in zip(firsts, distinct, strict=True)]
+    rid, raws = _signatures(frame)
+    firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
+    recipes = [_recipe(sig) for sig in raws(firsts)]
     cl = _Cluster(frame)
 
     # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
@@ -497,7 +527,8 @@ def evaluate_fleet(frame):
     for name, values in (("vpc_id", cl.vpc), ("cluster_sg", cl.sg)):
         at = np.flatnonzero(field == name)
         if len(at):
-            shown = np.array([_text(v) or "(id unknown)" for v in values[rows[at]]], dtype=object)
+            shown = pd.Series(values[rows[at]], dtype=object)
+            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), "(id unknown)").to_numpy(dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
     kind = per_item(it.fix[0] for it in items)
     data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else

@@ -1,0 +1,69 @@
+"""Benchmark: ekslab.findings over a synthetic fleet of 100,000 clusters (target: under 1 s).
+
+The fleet comes from ``ekslab.synthetic.synthetic_fleet`` (repeating CIDR lists and NAT
+gateways, as real fleets have). The first round is cold (the rule caches are empty);
+the next rounds clear the caches too, so every round pays for the rules in full. It also
+times ``compare_tools`` once for information. Prints wall times and the ratio to the
+target; nothing is asserted and nothing is written.
+Run: .venv/bin/python bench/findings.py [--clusters N] [--rounds N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+TARGET_S = 1.0
+
+
+def _clear_caches() -> None:
+    from ekslab import rules
+
+    rules._facts.cache_clear()
+    rules._eks_cached.cache_clear()
+    rules._config.cache_clear()
+    rules._node_gets_through.cache_clear()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    import pandas  # noqa: F401  (imported before timing: the import is not the rules' cost)
+
+    from ekslab.crossref import compare_tools
+    from ekslab.rules import evaluate_fleet
+    from ekslab.synthetic import synthetic_fleet
+
+    imported = time.perf_counter() - start
+    start = time.perf_counter()
+    fleet = synthetic_fleet(args.clusters, seed=args.seed)
+    generated = time.perf_counter() - start
+    print(f"imports {imported:.2f} s; synthetic fleet of {len(fleet):,} clusters generated in {generated:.2f} s")
+
+    times, found = [], 0
+    for _ in range(args.rounds):
+        _clear_caches()
+        start = time.perf_counter()
+        table, notes, _ = evaluate_fleet(fleet)
+        times.append(time.perf_counter() - start)
+        found = len(table)
+    print(f"findings: {found:,} rows, {len(notes):,} notes, {len(set(table['id']))} distinct rule ids")
+    print("rounds (s): " + ", ".join(f"{t:.3f}" for t in times))
+    best, median = min(times), statistics.median(times)
+    print(f"findings for {len(fleet):,} clusters: best {best:.3f} s, median {median:.3f} s; "
+          f"target {TARGET_S:.1f} s -> ratio best {best / TARGET_S:.2f}, median {median / TARGET_S:.2f} "
+          f"({'within' if median <= TARGET_S else 'OVER'} target)")
+    start = time.perf_counter()
+    compare_tools(fleet)
+    print(f"compare_tools (information, no target): {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
