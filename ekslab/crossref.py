@@ -17,6 +17,7 @@ Checkov reads infrastructure code, not the live API; applied to a live record, a
 from __future__ import annotations
 
 from ekslab.config import ipv4_fraction, parse_network
+from ekslab.rules import SEVERITIES, _blocks, _check_frame, _facts, _flag, _names, evaluate_fleet
 
 TOOL_COLUMNS = {
     "aws_config_eks1": "AWS Config eks-endpoint-no-public-access / Security Hub EKS.1",
@@ -35,12 +36,6 @@ _ONLY_EKSLAB = {  # what none of the tools looks at (spec section 5, last point)
     "EKS-EP-006": "private or reserved blocks in the public list",
     "EKS-EP-008": "endpoint fields missing from the record",
 }
-
-
-def _flag(value):
-    from ekslab.rules import _flag as flag
-
-    return flag(value)
 
 
 def aws_config_verdict(public) -> str:
@@ -98,8 +93,6 @@ def _exposure(public, private, cidrs, ids) -> tuple[str, float]:
 
 def _differences(row: dict) -> str:
     """Where the tools and ekslab part ways for one cluster, and why, in a sentence or a few."""
-    from ekslab.rules import _facts, _names
-
     if row["ekslab_exposure"] == "unknown":
         if row["mode_unreadable"]:
             return (f"ekslab does not judge this record ({row['error'] or 'mode unknown'}); "
@@ -130,6 +123,21 @@ def _differences(row: dict) -> str:
     return ". ".join(parts) if parts else "agree"
 
 
+def _judge(mode, public, private, cidrs, assumed, error, ids, worst, readable) -> dict:
+    """All cross-reference columns for one distinct configuration."""
+    cidrs, assumed = list(cidrs), list(assumed)
+    row = {"aws_config_eks1": aws_config_verdict(public)}
+    row["prowler_not_public"], row["prowler_private_nodes"] = prowler_verdicts(public, private, cidrs)
+    row["checkov_ckv_aws_38"], row["checkov_ckv_aws_39"] = checkov_verdicts(public, cidrs, assumed)
+    row["ekslab_exposure"], row["ekslab_ipv4_share"] = _exposure(public, private, cidrs, ids) if readable \
+        else ("unknown", float("nan"))
+    row["ekslab_worst"] = SEVERITIES[worst] if worst < len(SEVERITIES) else "none" if readable else "not evaluated"
+    row["ekslab_findings"] = ", ".join(sorted(ids))
+    row["differences"] = _differences({**row, "ids": ids, "cidrs": cidrs, "mode": mode,
+                                       "mode_unreadable": not readable, "error": error})
+    return row
+
+
 def compare_tools(frame):
     """A copy of the fleet frame with the cross-reference columns added (``CROSSREF_COLUMNS``).
 
@@ -140,8 +148,6 @@ def compare_tools(frame):
     and ``differences``: where and why they part ways. Rows keep their order and index.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    from ekslab.rules import SEVERITIES, _blocks, _check_frame, evaluate_fleet
-
     _check_frame(frame)
     table, _, positions = evaluate_fleet(frame)
     ids = [set() for _ in range(len(frame))]
@@ -149,26 +155,20 @@ def compare_tools(frame):
     for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):
         ids[pos].add(rule)
         worst[pos] = min(worst[pos], SEVERITIES.index(severity))
-    out = {c: [] for c in CROSSREF_COLUMNS}
-    records = frame[["mode", "public", "private", "public_cidrs", "assumed_defaults", "error"]].to_dict("records")
-    for pos, rec in enumerate(records):
-        public, private = _flag(rec["public"]), _flag(rec["private"])
-        cidrs, assumed = list(_blocks(rec["public_cidrs"])), list(_blocks(rec["assumed_defaults"]))
-        readable = isinstance(rec["mode"], str) and bool(rec["mode"])
-        row = {"aws_config_eks1": aws_config_verdict(public)}
-        row["prowler_not_public"], row["prowler_private_nodes"] = prowler_verdicts(public, private, cidrs)
-        row["checkov_ckv_aws_38"], row["checkov_ckv_aws_39"] = checkov_verdicts(public, cidrs, assumed)
-        row["ekslab_exposure"], row["ekslab_ipv4_share"] = _exposure(public, private, cidrs, ids[pos]) \
-            if readable else ("unknown", float("nan"))
-        row["ekslab_worst"] = SEVERITIES[worst[pos]] if worst[pos] < len(SEVERITIES) else \
-            "none" if readable else "not evaluated"
-        row["ekslab_findings"] = ", ".join(sorted(ids[pos]))
-        error = rec["error"] if isinstance(rec["error"], str) else None
-        row["differences"] = _differences({**row, "ids": ids[pos], "cidrs": cidrs, "mode": rec["mode"],
-                                           "mode_unreadable": not readable, "error": error})
-        for c in CROSSREF_COLUMNS:
-            out[c].append(row[c])
+    cache: dict[tuple, dict] = {}  # fleets repeat configurations: judge each distinct one once
+    rows = []
+    columns = [frame[c].tolist() for c in ("mode", "public", "private", "public_cidrs", "assumed_defaults", "error")]
+    for pos, (mode, public, private, cidrs, assumed, error) in enumerate(zip(*columns, strict=True)):
+        readable = type(mode) is str and mode != ""
+        key = (mode if readable else None, _flag(public), _flag(private),
+               tuple(cidrs) if type(cidrs) is list else _blocks(cidrs),
+               tuple(assumed) if type(assumed) is list else _blocks(assumed),
+               error if type(error) is str else None, frozenset(ids[pos]), worst[pos])
+        row = cache.get(key)
+        if row is None:
+            row = cache[key] = _judge(*key, readable=readable)
+        rows.append(row)
     result = frame.copy()
     for c in CROSSREF_COLUMNS:
-        result[c] = out[c]
+        result[c] = [row[c] for row in rows]
     return result
