@@ -248,7 +248,7 @@ _DNS = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnam
         ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
 
 
-def _dns_rule(values: tuple, notes: list) -> list[_Item]:
+def _dns_rule(values: tuple, public: bool, notes: list) -> list[_Item]:
     off = [label for (_, label), v in zip(_DNS, values, strict=True) if v is False]
     unknown = [label for (_, label), v in zip(_DNS, values, strict=True) if v is None]
     if unknown:
@@ -257,9 +257,11 @@ def _dns_rule(values: tuple, notes: list) -> list[_Item]:
     if not off:
         return []
     dns = VpcDns(*(v is not False for v in values))
+    effect = ("in-VPC clients skip the private endpoint and fall back to the public one (through only if "
+              "their egress address is in publicAccessCidrs)" if public else
+              "nodes cannot register (AWS requires DNS hostnames and resolution for private access)")
     return [_item("EKS-EP-004", "private access is on but the VPC ", ("dns", dns), field="vpc_id",
-                  tail=f" lacks {', '.join(off)}: nodes cannot register; "
-                       "with public access on they fall back to the public endpoint")]
+                  tail=f" lacks {', '.join(off)}: {effect}")]
 
 
 def _recipe(sig) -> tuple[list[_Item], list[str]]:
@@ -290,7 +292,7 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
             if not private:
                 items += _egress_rule(config, egress, notes)
     if private:
-        items += _dns_rule(dns, notes)
+        items += _dns_rule(dns, public, notes)
     if remote is not None:
         nodes = _names(_blocks(remote)) or "no node CIDRs listed"
         items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
@@ -326,9 +328,9 @@ def _tuples(series, mask):
     import numpy as np
 
     values = series.tolist()
-    try:
-        tuples = list(map(tuple, values))  # C-speed; None, NaN or a bare string raise
-    except TypeError:
+    if set(map(type, values)) <= {list, tuple}:
+        tuples = list(map(tuple, values))  # C speed, for the contract's lists
+    else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
         tuples = [_blocks(v) for v in values]
     out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     out[~mask] = None
