@@ -10,10 +10,10 @@ import shlex
 
 from ekslab.config import EndpointConfig, VpcDns, parse_network
 
-_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-_VPC_ID = re.compile(r"^vpc-[0-9a-f]+$")
-_SG_ID = re.compile(r"^sg-[0-9a-f]+$")
+CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]+$")
+SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
 
 
 def _check(pattern: re.Pattern, value, what: str) -> str:
@@ -33,8 +33,8 @@ def update_command(cluster_name: str, region: str, config: EndpointConfig) -> st
     the configuration a cluster already has is refused by AWS. Taught in
     notebooks/05_changing_access.ipynb.
     """
-    _check(_CLUSTER_NAME, cluster_name, "cluster name")
-    _check(_REGION, region, "region")
+    _check(CLUSTER_NAME_RE, cluster_name, "cluster name")
+    _check(REGION_RE, region, "region")
     if not isinstance(config, EndpointConfig):
         raise TypeError(f"config must be an EndpointConfig, got {config!r}")
     parts = [f"endpointPublicAccess={_flag(config.public)}"]
@@ -50,8 +50,8 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
 
     Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(_VPC_ID, vpc_id, "VPC id")
-    _check(_REGION, region, "region")
+    _check(VPC_ID_RE, vpc_id, "VPC id")
+    _check(REGION_RE, region, "region")
     base = f"aws ec2 --region {region}"
     value = shlex.quote('{"Value":true}')
     commands = []
@@ -71,8 +71,8 @@ def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
 
     Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(_SG_ID, group_id, "security group id")
-    _check(_REGION, region, "region")
+    _check(SG_ID_RE, group_id, "security group id")
+    _check(REGION_RE, region, "region")
     cidr = str(parse_network(source_cidr, "source network"))
     return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
             f"--protocol tcp --port 443 --cidr {cidr}")

@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ekslab.behavior import evaluate
-from ekslab.commands import _CLUSTER_NAME as _NAME_RE  # the same checks update_command makes, per row
-from ekslab.commands import _REGION as _REGION_RE
-from ekslab.commands import _SG_ID as _SG_RE
+from ekslab.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
+from ekslab.commands import REGION_RE as _REGION_RE
+from ekslab.commands import SG_ID_RE as _SG_RE
 from ekslab.commands import dns_fix_commands, sg_rule_command, update_command
 from ekslab.config import (
     MAX_PUBLIC_CIDRS,
