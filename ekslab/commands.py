@@ -26,6 +26,21 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+def vpc_config_request(config: EndpointConfig) -> dict:
+    """The ``resourcesVpcConfig`` of an UpdateClusterConfig request that applies ``config`` (boto3's form).
+
+    ``publicAccessCidrs`` is sent only with public access on (it has no effect otherwise).
+    Taught in notebooks/05_changing_access.ipynb.
+    """
+    if not isinstance(config, EndpointConfig):
+        raise TypeError(f"config must be an EndpointConfig, got {config!r}")
+    request = {"endpointPublicAccess": config.public}
+    if config.public:
+        request["publicAccessCidrs"] = list(config.public_cidrs)
+    request["endpointPrivateAccess"] = config.private
+    return request
+
+
 def update_command(cluster_name: str, region: str, config: EndpointConfig) -> str:
     """The ``aws eks update-cluster-config`` command that gives a cluster ``config``.
 
@@ -35,12 +50,10 @@ def update_command(cluster_name: str, region: str, config: EndpointConfig) -> st
     """
     _check(CLUSTER_NAME_RE, cluster_name, "cluster name")
     _check(REGION_RE, region, "region")
-    if not isinstance(config, EndpointConfig):
-        raise TypeError(f"config must be an EndpointConfig, got {config!r}")
-    parts = [f"endpointPublicAccess={_flag(config.public)}"]
-    if config.public:
-        parts.append("publicAccessCidrs=" + ",".join(f'"{c}"' for c in config.public_cidrs))
-    parts.append(f"endpointPrivateAccess={_flag(config.private)}")
+    parts = []
+    for key, value in vpc_config_request(config).items():
+        shown = ",".join(f'"{c}"' for c in value) if isinstance(value, list) else _flag(value)
+        parts.append(f"{key}={shown}")
     return (f"aws eks update-cluster-config --region {region} --name {cluster_name} "
             f"--resources-vpc-config {','.join(parts)}")
 

@@ -4,7 +4,7 @@ import shlex
 
 import pytest
 
-from ekslab import EndpointConfig, VpcDns, dns_fix_commands, sg_rule_command, update_command
+from ekslab import EndpointConfig, VpcDns, dns_fix_commands, sg_rule_command, update_command, vpc_config_request
 
 
 def test_update_command_matches_the_documented_form():
@@ -53,3 +53,12 @@ def test_sg_rule_command_opens_443_for_the_source():
         sg_rule_command("sg-0123abcd", "us-east-1", "10.20.0.0/99")
     with pytest.raises(ValueError, match="security group id 'vpc-1'"):
         sg_rule_command("vpc-1", "us-east-1", "10.20.0.0/16")
+
+
+def test_vpc_config_request_is_the_boto3_form_of_the_command():
+    assert vpc_config_request(EndpointConfig(True, True, ["203.0.113.5/32"])) == {
+        "endpointPublicAccess": True, "publicAccessCidrs": ["203.0.113.5/32"], "endpointPrivateAccess": True}
+    assert vpc_config_request(EndpointConfig(False, True, ["203.0.113.5/32"])) == {
+        "endpointPublicAccess": False, "endpointPrivateAccess": True}
+    with pytest.raises(TypeError, match="EndpointConfig"):
+        vpc_config_request({"endpointPublicAccess": True})
