@@ -15,7 +15,7 @@ _EXPORTS = {
     "Vantage": "vantage", "InvalidVantage": "vantage", "default_vantages": "vantage",
     "Verdict": "behavior", "evaluate": "behavior", "behavior_table": "behavior", "modes_table": "behavior",
     "update_command": "commands", "dns_fix_commands": "commands", "sg_rule_command": "commands",
-    "vpc_config_request": "commands",
+    "vpc_config_request": "commands", "row_config": "rows",
     "SOURCES": "sources", "source_url": "sources",
     "access_change": "planning", "safe_steps": "planning", "change_plan": "planning",
     # fleet data

@@ -7,7 +7,6 @@ notebooks/01_access_modes.ipynb (modes) and notebooks/03_fleet_analysis.ipynb (c
 
 from __future__ import annotations
 
-import math
 import sys
 import threading
 from collections import OrderedDict
@@ -18,6 +17,7 @@ from ekslab.behavior import evaluate
 from ekslab.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.drawing_graph import AskerEdge, Facts, build
 from ekslab.drawing_render import portable_svg, run_dot
+from ekslab.rows import missing, row_config, row_dns, row_list, row_name
 from ekslab.vantage import InvalidVantage, Vantage, default_vantages
 
 # The allow-list of the mode pictures: an office range and the NAT gateway of the
@@ -183,38 +183,6 @@ def mode_config(mode) -> EndpointConfig:
 
 # ---- one cluster of the fleet frame -------------------------------------------------------------
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _flag(row, key: str, where: str):
-    value = row.get(key)
-    if _missing(value):
-        return None
-    if type(value).__name__ in ("bool", "bool_"):  # numpy booleans come out of DataFrames
-        return bool(value)
-    raise ValueError(f"{where}: column {key!r} must be True, False or None, got {value!r}")
-
-
-def _blocks(row, key: str, where: str) -> tuple[str, ...]:
-    value = row.get(key)
-    if _missing(value):
-        return ()
-    if isinstance(value, str):
-        raise ValueError(f"{where}: column {key!r} must be a list, got the string {value!r}")
-    try:
-        return tuple(str(x) for x in value)  # lists, tuples and the arrays parquet gives back
-    except TypeError:
-        raise ValueError(f"{where}: column {key!r} must be a list, got {value!r}") from None
-
-
-def _row_name(row) -> str:
-    name = row.get("cluster")
-    account, region = row.get("account_id"), row.get("region")
-    where = ", ".join(str(x) for x in (account, region) if not _missing(x))
-    return f"{name} ({where})" if where else str(name)
-
-
 def _row_askers(row, where: str, nat_ips) -> tuple:
     try:
         askers = [Vantage.internet(EXAMPLE_INTERNET_IP, name=f"internet client (example {EXAMPLE_INTERNET_IP})")]
@@ -225,7 +193,7 @@ def _row_askers(row, where: str, nat_ips) -> tuple:
             askers += [Vantage.hybrid(cidr, egress_ip=EXAMPLE_HYBRID_EGRESS, sg_allows_443=True,
                                       name=f"hybrid nodes {cidr}\n(assumed: SG 443,\n"
                                            f"egress {EXAMPLE_HYBRID_EGRESS})")
-                       for cidr in _blocks(row, "remote_node_cidrs", where)]
+                       for cidr in row_list(row, "remote_node_cidrs")]
     except InvalidVantage as e:
         raise ValueError(f"{where}: {e}") from None
     return tuple(askers)
@@ -241,37 +209,19 @@ def draw_cluster(row, vantages=None) -> Drawing:
     A row without a mode raises ValueError naming the cluster. Taught in
     notebooks/03_fleet_analysis.ipynb.
     """
-    if not hasattr(row, "get") or isinstance(row, str):
-        raise TypeError(f"draw_cluster needs one row of the fleet frame (Series or dict), got {row!r}")
-    where = f"cluster {_row_name(row)}"
-    mode = row.get("mode")
-    if _missing(mode):
-        error = row.get("error")
-        raise ValueError(f"{where} has no access mode to draw: {error if not _missing(error) else 'mode is None'}")
-    public, private = _flag(row, "public", where), _flag(row, "private", where)
-    try:
-        config = EndpointConfig(public, private, _blocks(row, "public_cidrs", where),
-                                row.get("ip_family") or "ipv4", _blocks(row, "assumed_defaults", where))
-    except InvalidEndpointConfig as e:
-        raise ValueError(f"{where}: {e}") from None
-    if str(mode) != config.mode.value:
-        raise ValueError(f"{where}: mode {mode!r} disagrees with public={public}, private={private}")
-    dns, unknown = {}, []
-    for key in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
-        value = _flag(row, key, where)
-        if value is None:
-            unknown.append(key)  # unknown: drawn as ok, and labelled unknown
-        dns[key] = True if value is None else value
-    nat_ips = _blocks(row, "node_egress_ips", where)
+    config = row_config(row)  # checks the row first: a clear error for anything else
+    where = f"cluster {row_name(row)}"
+    vpc, unknown = row_dns(row)
+    nat_ips = row_list(row, "node_egress_ips")
     askers = _row_askers(row, where, nat_ips) if vantages is None else _check_vantages(vantages)
-    title = f"{_row_name(row)}: {config.mode.title} access"
+    title = f"{row_name(row)}: {config.mode.title} access"
     if config.assumed_defaults:
         title += f"\n(record lacked {', '.join(config.assumed_defaults)}: AWS defaults assumed)"
-    if not _missing(row.get("error")):
+    if not missing(row.get("error")):
         title += f"\nrecord problem: {row.get('error')}"
-    facts = Facts(cluster=_row_name(row), dns_unknown=tuple(unknown), nat_ips=nat_ips,
-                  pod_cidrs=_blocks(row, "remote_pod_cidrs", where) if row.get("hybrid") else ())
-    return _drawing(config, askers, VpcDns(**dns), title, facts)
+    facts = Facts(cluster=row_name(row), dns_unknown=tuple(unknown), nat_ips=nat_ips,
+                  pod_cidrs=row_list(row, "remote_pod_cidrs") if row.get("hybrid") else ())
+    return _drawing(config, askers, vpc, title, facts)
 
 
 # ---- rendering many, and the command line --------------------------------------------------------
