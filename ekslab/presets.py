@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import asdict, dataclass, field, replace
 
 from ekslab.config import EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.rows import row_flag, row_list
 from ekslab.vantage import InvalidVantage, Vantage
 
 # The askers the explorer does not let you edit: a connected on-premises network and
@@ -205,26 +206,14 @@ def scene(settings: Settings) -> Scene:
     return Scene(settings, config, vpc, vantages, errors)
 
 
-def _text_list(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return "\n".join(str(v) for v in value)
+def _text_list(row, key: str) -> str:
+    return "\n".join(row_list(row, key))
 
 
 def _flag(row, name: str, default: bool) -> tuple[bool, bool]:
     """(value, known): a frame boolean that may be None/NaN when the fact could not be read."""
-    value = row.get(name)
-    if isinstance(value, bool):
-        return value, True
-    try:
-        import numpy as np  # frames built by pandas hold numpy booleans
-        if isinstance(value, np.bool_):
-            return bool(value), True
-    except ImportError:  # pragma: no cover - pandas always brings numpy
-        pass
-    return default, False
+    value = row_flag(row, name)
+    return (default, False) if value is None else (value, True)
 
 
 def settings_from_row(row) -> tuple[Settings, list[str]]:
@@ -249,12 +238,12 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
         if not known:
             notes.append(f"{name} is unknown for this cluster's VPC: assumed true")
     hybrid, _ = _flag(row, "hybrid", False)
-    cidrs = _text_list(row.get("public_cidrs")) or ("0.0.0.0/0" if public else "")
-    egress = _text_list(row.get("node_egress_ips"))
+    cidrs = _text_list(row, "public_cidrs") or ("0.0.0.0/0" if public else "")
+    egress = _text_list(row, "node_egress_ips")
     if not egress:
         notes.append("no NAT gateway on the cluster subnets' default routes: the in-VPC asker has no egress")
     family = row.get("ip_family") if row.get("ip_family") in ("ipv4", "ipv6") else "ipv4"
-    remote = split_entries(_text_list(row.get("remote_node_cidrs")))
+    remote = split_entries(_text_list(row, "remote_node_cidrs"))
     hybrid_cidr = HYBRID_CIDR
     if remote:
         try:
