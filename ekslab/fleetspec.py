@@ -345,17 +345,27 @@ def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secr
     return {(v.account, v.region, v.key): built[v.key]["vpc_id"] for v in fleet.vpcs}
 
 
-def sample_snapshot() -> dict:
-    """Seed a sandbox with SAMPLE, scan it with the real scanner, and fix the two run-dependent fields.
+def sample_snapshot(box=None) -> dict:
+    """Seed a sandbox with SAMPLE (or use ``box``, a running sample sandbox), scan it with the real
+    scanner, and fix the two run-dependent fields.
 
     ``created`` becomes SAMPLE_CREATED and ``source`` SAMPLE_SOURCE; nothing else is touched.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    from ekslab.sandbox import sandbox
+    from ekslab.sandbox import _environment, sandbox
     from ekslab.scanner import scan
 
-    with sandbox("sample"):  # sets AWS_ENDPOINT_URL and sandbox credentials while it runs
-        result = scan(org_role=SAMPLE.org_role, regions=list(SAMPLE.regions), progress=False, source=SAMPLE_SOURCE)
+    def run():
+        return scan(org_role=SAMPLE.org_role, regions=list(SAMPLE.regions), progress=False, source=SAMPLE_SOURCE)
+
+    if box is None:
+        with sandbox("sample"):  # sets AWS_ENDPOINT_URL and sandbox credentials while it runs
+            result = run()
+    else:
+        if box.fleet is not SAMPLE:
+            raise ValueError(f"sample_snapshot needs a sandbox of the sample fleet, got {box.fleet!r}")
+        with _environment(box.env):
+            result = run()
     snap = result.snapshot
     snap["metadata"]["created"] = SAMPLE_CREATED
     return snap

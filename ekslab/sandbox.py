@@ -15,8 +15,10 @@ import json
 import os
 import random
 import re
+import sys
 import threading
 import time
+import types
 from contextlib import contextmanager
 
 SANDBOX_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS's documentation example key: obviously not a real credential
@@ -164,8 +166,8 @@ def _server_class():
             try:
                 self._server = make_server(self._ip_address, self._port, self.faults, True,
                                            request_handler=QuietHandler)
-            except Exception as e:  # e.g. the port is taken: report it instead of hanging in start()
-                self.failure = e
+            except (Exception, SystemExit) as e:  # werkzeug exits when the port is taken: report, never hang
+                self.failure = "the port is in use or not permitted" if isinstance(e, SystemExit) else e
                 self._server_ready_event.set()
                 return
             self._server_ready_event.set()
@@ -226,6 +228,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
     spec = fleetspec.get_fleet(fleet)
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
+    FaultInjector(None).configure(latency, throttle, server_errors)  # bad values fail before anything starts
     if not _ACTIVE.acquire(blocking=False):
         raise RuntimeError("a sandbox is already running in this process (moto's state is global); stop it first")
     server = None
@@ -274,23 +277,38 @@ def add_cli(subparsers):
     p.set_defaults(func=_cli)
 
 
+def banner(box) -> str:
+    """What ``ekslab sandbox`` prints: where it runs, what to export, what to try."""
+    what = (f"the {box.fleet.name} fleet: {len(box.fleet.clusters)} clusters, {len(box.accounts)} accounts, "
+            f"{len(box.regions)} regions" if box.fleet else "no resources")
+    lines = [f"ekslab sandbox running at {box.endpoint} with {what}.", "", "In another shell:"]
+    lines += [f"  export {k}={v}" for k, v in box.env.items()]
+    if box.fleet:
+        lines += ["", f"  ekslab scan --org-role {box.org_role} --regions {','.join(box.regions)} -o fleet.json",
+                  f"  aws eks list-clusters --region {box.regions[0]}"]
+        if box.fleet.denied:
+            lines += ["", "Denied on purpose (AccessDenied): " + ", ".join("/".join(d) for d in box.fleet.denied)]
+    return "\n".join(lines + ["", "Ctrl-C stops the sandbox."])
+
+
 def _cli(args, stop: threading.Event | None = None):
     print("ekslab sandbox: starting moto and seeding the fleet...", flush=True)
     with sandbox(args.fleet, port=args.port, set_env=False) as box:
-        what = (f"the {box.fleet.name} fleet: {len(box.fleet.clusters)} clusters, {len(box.accounts)} accounts, "
-                f"{len(box.regions)} regions" if box.fleet else "no resources")
-        lines = [f"ekslab sandbox running at {box.endpoint} with {what}.", "", "In another shell:"]
-        lines += [f"  export {k}={v}" for k, v in box.env.items()]
-        if box.fleet:
-            regions = ",".join(box.regions)
-            lines += ["", f"  ekslab scan --org-role {box.org_role} --regions {regions} -o fleet.json",
-                      f"  aws eks list-clusters --region {box.regions[0]}",
-                      "", f"Denied on purpose (AccessDenied): {', '.join('/'.join(d) for d in box.fleet.denied)}"]
-        lines += ["", "Ctrl-C stops the sandbox."]
-        print("\n".join(lines), flush=True)
+        print(banner(box), flush=True)
         try:
             (stop or threading.Event()).wait()
         except KeyboardInterrupt:
             pass
     print("ekslab sandbox stopped.")
     return 0
+
+
+class _CallableModule(types.ModuleType):
+    """``ekslab.sandbox`` names both this module and its context manager; importing the module
+    (the CLI does) replaces the package attribute, so the module itself answers calls too."""
+
+    def __call__(self, *args, **kwargs):
+        return sandbox(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

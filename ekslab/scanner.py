@@ -17,6 +17,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from ekslab import __version__
 
@@ -112,12 +113,20 @@ def _chunks(values, size=_FILTER_CHUNK):
 
 @dataclass
 class _Task:
-    """One account x region, with its clients made up front (sessions are not thread-safe)."""
+    """One account x region. The EKS client is made up front; the EC2 client only for a region that has
+    clusters (most of "all" regions have none), under the scan's lock: sessions are not thread-safe."""
 
     account_id: str
     region: str
     eks: object
-    ec2: object
+    make_ec2: object
+    _ec2: object = None
+
+    @property
+    def ec2(self):
+        if self._ec2 is None:
+            self._ec2 = self.make_ec2()
+        return self._ec2
 
 
 @dataclass
@@ -134,9 +143,10 @@ class _Scan:
 
         from ekslab.readonly import CallCounter
         self.counter = CallCounter()
-        self.config = Config(retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+        self.config = Config(retries={"mode": "adaptive", "total_max_attempts": self.max_attempts},
                              max_pool_connections=self.workers, user_agent_extra=f"ekslab/{__version__}")
         self._lock = threading.Lock()
+        self._session_lock = threading.Lock()
 
     def client(self, session, service, region, creds=None):
         """A read-only, counted client; ``creds`` (assumed-role keys) ride on the base session, which
@@ -144,6 +154,10 @@ class _Scan:
         from ekslab.readonly import protect
         client = session.client(service, region_name=region, config=self.config, **(creds or {}))
         return self.counter.attach(protect(client))
+
+    def locked_client(self, *args):
+        with self._session_lock:
+            return self.client(*args)
 
     def error(self, *args, note: str = ""):
         with self._lock:
@@ -179,8 +193,6 @@ def _new_session(**kwargs):
 
 
 def _base_sessions(profiles, session):
-    from botocore.exceptions import ProfileNotFound
-
     if session is not None:
         return [("session", session)]
     if isinstance(profiles, str):
@@ -189,11 +201,10 @@ def _base_sessions(profiles, session):
         return [("default credentials", _new_session())]
     out = []
     for p in profiles:
-        try:
-            sess = _new_session(profile_name=p)
-            sess.region_name  # noqa: B018 - reads the profile now, so a missing one fails here
-        except ProfileNotFound:
-            raise ValueError(f"AWS profile {p!r} is not in the AWS config or credentials files") from None
+        sess = _new_session(profile_name=p)
+        if p not in sess.available_profiles:
+            raise ValueError(f"AWS profile {p!r} is not in the AWS config or credentials files "
+                             f"(known: {', '.join(sess.available_profiles) or 'none'})")
         out.append((f"profile {p}", sess))
     return out
 
@@ -252,13 +263,15 @@ def _regions_for(state, account, sess, creds, regions, home_region):
             return [sess.region_name]
         return regions
     region = sess.region_name or home_region
+    enabled = ("opt-in-not-required", "opted-in")
     try:
         resp = state.client(sess, "ec2", region, creds).describe_regions(
-            Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}])
+            Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
     except (ClientError, BotoCoreError) as e:
         state.error(account, region, None, "DescribeRegions", e)
         return []
-    return sorted(r["RegionName"] for r in resp["Regions"])
+    # the filter again on this side: some implementations (moto) ignore it
+    return sorted(r["RegionName"] for r in resp["Regions"] if r.get("OptInStatus", enabled[0]) in enabled)
 
 
 def scan(profiles=None, org_role: str | None = None, regions=None, *, session=None, progress: bool = True,
@@ -295,7 +308,7 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     for account, sess, creds in targets:
         for region in _regions_for(state, account, sess, creds, regions, home):
             tasks.append(_Task(account, region, state.client(sess, "eks", region, creds),
-                               state.client(sess, "ec2", region, creds)))
+                               partial(state.locked_client, sess, "ec2", region, creds)))
     records, vpcs = _run(state, tasks)
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -305,6 +318,7 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
         "regions": sorted({t.region for t in tasks}),
         "api_calls": state.counter.calls,
         "retries": state.counter.retries,
+        "api_calls_by_action": dict(sorted(state.counter.by_action.items())),
     }
     snapshot = {
         "format": "ekslab-fleet/1", "metadata": meta,
@@ -405,6 +419,7 @@ def _vpc_facts(state, task, calls, records):
     vpc_ids = sorted({r["vpc_id"] for r in records if r["vpc_id"]})
     if not vpc_ids:
         return []
+    task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
     jobs = {}
     for n, chunk in enumerate(_chunks(vpc_ids)):
         flt = [{"Name": "vpc-id", "Values": chunk}]
