@@ -199,7 +199,10 @@ def synthetic_fleet(clusters: int = 400, vpcs: int = 16, accounts: int = 2, regi
 
 
 def get_fleet(fleet) -> Fleet | None:
-    """``"sample"`` -> SAMPLE, ``"empty"``/None -> None (nothing seeded), a Fleet -> itself."""
+    """``"sample"`` -> SAMPLE, ``"empty"``/None -> None (nothing seeded), a Fleet -> itself.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     if fleet is None or fleet == "empty":
         return None
     if isinstance(fleet, Fleet):
@@ -372,13 +375,16 @@ def sample_snapshot(box=None) -> dict:
 
 
 def write_sample(path) -> None:
-    """Regenerate data/sample-fleet.json (byte for byte the same on every run)."""
+    """Regenerate data/sample-fleet.json (byte for byte the same on every run).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     from ekslab.snapshot import save_snapshot
     save_snapshot(sample_snapshot(), path)
 
 
 def main(argv=None) -> int:
-    """``python -m ekslab.fleetspec --write data/sample-fleet.json``."""
+    """``python -m ekslab.fleetspec --write data/sample-fleet.json`` (notebooks/03_fleet_analysis.ipynb)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m ekslab.fleetspec", description=main.__doc__)

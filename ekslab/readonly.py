@@ -35,7 +35,10 @@ class ReadOnlyViolation(PermissionError):
 
 
 def action_name(operation_model) -> str:
-    """The IAM action name of a botocore operation model, e.g. ``"eks:DescribeCluster"``."""
+    """The IAM action name of a botocore operation model, e.g. ``"eks:DescribeCluster"``.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     service = operation_model.service_model
     prefix = service.signing_name or service.endpoint_prefix
     return f"{prefix}:{operation_model.name}"
@@ -83,7 +86,7 @@ class CallCounter:
             self.attempts += 1
 
     def attach(self, client):
-        """Count the calls of one client; returns it."""
+        """Count the calls of one client; returns it. Taught in notebooks/03_fleet_analysis.ipynb."""
         client.meta.events.register("before-call", self._on_call, unique_id=f"ekslab-count-{id(self)}")
         client.meta.events.register("before-send", self._on_send, unique_id=f"ekslab-send-{id(self)}")
         return client

@@ -50,8 +50,11 @@ class FaultInjector:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
 
-    def configure(self, latency=None, throttle=None, server_errors=None, deny=None):
-        """Change the faults while the server runs (None keeps a setting)."""
+    def configure(self, latency=None, throttle=None, server_errors=None, deny=None, seed=None):
+        """Change the faults while the server runs (None keeps a setting); ``seed`` restarts the draws.
+
+        See notebooks/04_troubleshooting.ipynb.
+        """
         for name, value in (("latency", latency), ("throttle", throttle), ("server_errors", server_errors)):
             if value is not None:
                 if not 0 <= value <= (60 if name == "latency" else 1):
@@ -59,6 +62,9 @@ class FaultInjector:
                 setattr(self, name, float(value))
         if deny is not None:
             self.deny = {tuple(d) for d in deny}
+        if seed is not None:
+            with self._lock:
+                self._random.seed(seed)
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/moto-api"):
@@ -127,7 +133,10 @@ def _error_response(service, kind, environ, account, region):
 
 def speed_up_moto():
     """moto builds a boto3 Session for every create_cluster to check the role ARN's partition (~0.15 s);
-    cache the partition list instead (same check, same error). Idempotent."""
+    cache the partition list instead (same check, same error). Idempotent.
+
+    Taught in notebooks/03_fleet_analysis.ipynb (the sandbox calls it).
+    """
     import moto.eks.models as models
 
     if getattr(models.validate_role_arn, "_ekslab", False):
@@ -278,7 +287,10 @@ def add_cli(subparsers):
 
 
 def banner(box) -> str:
-    """What ``ekslab sandbox`` prints: where it runs, what to export, what to try."""
+    """What ``ekslab sandbox`` prints: where it runs, what to export, what to try.
+
+    Taught in README.md and notebooks/03_fleet_analysis.ipynb.
+    """
     what = (f"the {box.fleet.name} fleet: {len(box.fleet.clusters)} clusters, {len(box.accounts)} accounts, "
             f"{len(box.regions)} regions" if box.fleet else "no resources")
     lines = [f"ekslab sandbox running at {box.endpoint} with {what}.", "", "In another shell:"]

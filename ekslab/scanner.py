@@ -53,27 +53,34 @@ class ScanResult:
         return self.snapshot["metadata"]["api_calls"]
 
     def frame(self):
-        """The fleet DataFrame (``ekslab.fleet_frame``)."""
+        """The fleet DataFrame (``ekslab.fleet_frame``); notebooks/03_fleet_analysis.ipynb."""
         from ekslab.frame import fleet_frame
         return fleet_frame(self.snapshot)
 
     def errors_frame(self):
-        """The error records as a DataFrame (``ekslab.errors_frame``)."""
+        """The error records as a DataFrame (``ekslab.errors_frame``); notebooks/03_fleet_analysis.ipynb."""
         from ekslab.frame import errors_frame
         return errors_frame(self.snapshot)
 
     def save(self, path):
-        """Write the snapshot (``ekslab.save_snapshot``); gzip when the name ends in .gz."""
+        """Write the snapshot (``ekslab.save_snapshot``); gzip when the name ends in .gz.
+
+        Taught in notebooks/03_fleet_analysis.ipynb.
+        """
         from ekslab.snapshot import save_snapshot
         return save_snapshot(self.snapshot, path)
 
     def summary(self) -> str:
-        """The end-of-scan summary: clusters, errors and API calls, then one line per error."""
+        """The end-of-scan summary: clusters, errors and API calls, then one line per error.
+
+        Taught in notebooks/03_fleet_analysis.ipynb.
+        """
         meta = self.snapshot["metadata"]
         n = len(self.clusters)
         per = self.api_calls / n if n else float(self.api_calls)
+        errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
         lines = [f"{n} clusters in {len(meta['accounts'])} accounts x {len(meta['regions'])} regions; "
-                 f"{len(self.errors)} errors; {self.api_calls} API calls ({per:.2f} per cluster, "
+                 f"{errors}; {self.api_calls} API calls ({per:.2f} per cluster, "
                  f"{meta.get('retries', 0)} retries) in {self.duration:.1f} s"]
         for e in self.errors:
             where = "/".join(x for x in (e["account_id"], e["region"], e["cluster"]) if x)

@@ -82,7 +82,10 @@ def _require(item, keys, where):
 
 
 def dumps(snapshot) -> str:
-    """The canonical JSON text of a snapshot: sorted keys, one-space indent, trailing newline."""
+    """The canonical JSON text of a snapshot: sorted keys, one-space indent, trailing newline.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return json.dumps(_as_snapshot(snapshot), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 

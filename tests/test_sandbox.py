@@ -1,76 +1,58 @@
-"""The sample sandbox over HTTP: the bundled file regenerates byte for byte, and the CLI scans it."""
+"""The sandbox itself: environment, command, banner, ports and arguments (each test starts its own)."""
 
-from itertools import zip_longest
+import importlib
+import os
+import socket
+import threading
+from argparse import Namespace
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 
-from ekslab import cli
-from ekslab.fleetspec import SAMPLE, sample_snapshot
-from ekslab.frame import SAMPLE_PATH
-from ekslab.sandbox import sandbox
-from ekslab.snapshot import dumps, load_snapshot
+from ekslab.fleetspec import SAMPLE
+from ekslab.sandbox import Sandbox, banner, sandbox
 
 
-@pytest.fixture(scope="module")
-def box(tmp_path_factory):
-    empty = tmp_path_factory.mktemp("aws")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_CONFIG_FILE", str(empty / "config"))  # never a developer's real profiles
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
-        with sandbox("sample") as running:
-            yield running
+def test_sandbox_restores_the_environment(monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "developer")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with sandbox("empty") as box:
+        assert os.environ["AWS_ENDPOINT_URL"] == box.endpoint and "AWS_PROFILE" not in os.environ
+        assert box.startswith("http://127.0.0.1:") and box.fleet is None
+    assert os.environ["AWS_PROFILE"] == "developer" and "AWS_ENDPOINT_URL" not in os.environ
 
 
-def test_sample_file_regenerates_byte_for_byte(box):
-    fresh = dumps(sample_snapshot(box))
-    bundled = SAMPLE_PATH.read_text()
-    if fresh != bundled:
-        pairs = list(zip_longest(fresh.splitlines(), bundled.splitlines()))
-        diff = next(i for i, (a, b) in enumerate(pairs) if a != b)
-        pytest.fail(f"data/sample-fleet.json differs from a fresh scan at line {diff + 1}: "
-                    f"{pairs[diff][0]!r} != {pairs[diff][1]!r}; regenerate it with "
-                    "`python -m ekslab.fleetspec --write data/sample-fleet.json` if the change is intended")
-
-
-def test_scan_command_against_the_sandbox(box, tmp_path, capsys):
-    out_file = tmp_path / "fleet.json.gz"
-    status = cli.main(["scan", "--org-role", box.org_role, "--regions", ",".join(box.regions),
-                       "-o", str(out_file), "--no-progress"])
+def test_sandbox_command_prints_what_to_export(capsys):
+    stop = threading.Event()
+    stop.set()  # return as soon as the banner is printed
+    assert importlib.import_module("ekslab.sandbox")._cli(Namespace(fleet="empty", port=0), stop=stop) == 0
     out = capsys.readouterr().out
-    readable = [c for c in SAMPLE.clusters if (c.account, c.region) not in SAMPLE.denied]
-    assert status == 0
-    assert f"{len(readable)} clusters in 3 accounts x 3 regions; 1 errors;" in out
-    assert "444455556666/ap-southeast-2: ListClusters AccessDeniedException" in out
-    snap = load_snapshot(out_file)
-    assert sorted(c["cluster"]["name"] for c in snap["clusters"]) == sorted(c.name for c in readable)
-    assert box.endpoint in snap["metadata"]["source"]  # AWS_ENDPOINT_URL was what it talked to
+    assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in out and "export AWS_ACCESS_KEY_ID=" in out
+    assert "with no resources" in out and "stopped" in out
 
 
-def test_endpoint_url_is_honoured_by_plain_boto3(box):
-    assert box == box.endpoint and box.env["AWS_ENDPOINT_URL"] == box.endpoint
-    names = boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"]
-    assert sorted(names) == sorted(c.name for c in SAMPLE.clusters
-                                   if (c.account, c.region) == ("123456789012", "us-east-1"))
-    cluster = boto3.client("eks", region_name="us-east-1").describe_cluster(name=names[0])["cluster"]
-    assert cluster["resourcesVpcConfig"]["vpcId"].startswith("vpc-")  # seeded where moto has a gap
-    assert cluster["resourcesVpcConfig"]["clusterSecurityGroupId"].startswith("sg-")
+def test_banner_of_the_sample_says_what_to_try():
+    box = Sandbox("http://127.0.0.1:5000", {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, SAMPLE, None)
+    text = banner(box)
+    assert "ekslab scan --org-role OrganizationAccountAccessRole --regions us-east-1,eu-west-1,ap-southeast-2" in text
+    assert "36 clusters, 3 accounts, 3 regions" in text and "444455556666/ap-southeast-2" in text
 
 
-def test_denied_region_answers_access_denied_to_any_client(box):
-    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::444455556666:role/{box.org_role}",
-                                            RoleSessionName="student")["Credentials"]
-    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                            aws_session_token=creds["SessionToken"])
-    with pytest.raises(ClientError, match="AccessDeniedException"):
-        session.client("eks", region_name="ap-southeast-2").list_clusters()
-    with pytest.raises(ClientError, match="UnauthorizedOperation"):
-        session.client("ec2", region_name="ap-southeast-2").describe_vpcs()
-    assert session.client("eks", region_name="eu-west-1").list_clusters()["clusters"]  # other regions answer
+def test_a_taken_port_is_a_clear_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match=f"127.0.0.1:{port}"):
+            with sandbox("empty", port=port):
+                pass
+    with sandbox("empty"):  # and the failed start left nothing behind
+        pass
 
 
-def test_one_sandbox_per_process(box):
-    with pytest.raises(RuntimeError, match="already running"):
-        with sandbox("empty"):
+@pytest.mark.parametrize("kwargs, message", [({"fleet": "huge"}, "unknown fleet 'huge'"),
+                                             ({"port": 70000}, "port must be"),
+                                             ({"throttle": 2}, "throttle out of range")])
+def test_bad_sandbox_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        with sandbox(**{"fleet": "empty", **kwargs}):
             pass

@@ -139,7 +139,7 @@ def test_a_failed_describe_is_an_error_for_that_cluster_only(moto_aws):
     assert len(frame) == 3
     broken = frame.set_index("cluster").loc["broken"]
     assert broken["mode"] is None and "InternalFailure" in broken["error"]
-    assert "1 errors" in result.summary() and "broken" in result.summary()
+    assert "1 error;" in result.summary() and "broken" in result.summary()
 
 
 def test_both_flags_off_which_moto_accepts_keeps_its_row_with_an_error(moto_aws):
