@@ -347,14 +347,22 @@ def _describe_source(bases, org_role):
 def _run(state, tasks):
     from tqdm.auto import tqdm
 
+    from ekslab.readonly import ReadOnlyViolation
+
     bar = tqdm(total=0, unit="cluster", desc="ekslab scan", disable=not state.progress, leave=True)
     records, vpcs = [], []
     try:
         with ThreadPoolExecutor(max(1, min(state.workers, len(tasks))), thread_name_prefix="ekslab-region") as rp, \
                 ThreadPoolExecutor(state.workers, thread_name_prefix="ekslab-call") as calls:
             futures = [rp.submit(_scan_region, state, task, calls, bar) for task in tasks]
-            for f in futures:
-                r, v = f.result()
+            for task, f in zip(tasks, futures, strict=True):
+                try:
+                    r, v = f.result()
+                except ReadOnlyViolation:
+                    raise  # a bug in ekslab, never data: stop loudly
+                except Exception as e:  # an unexpected answer in one region must not sink the others
+                    state.error(task.account_id, task.region, None, "scan", e)
+                    continue
                 records += r
                 vpcs += v
     finally:

@@ -195,3 +195,22 @@ def test_unreachable_endpoint_becomes_error_records(aws_env, monkeypatch):
     [err] = result.errors
     assert err["operation"] == "GetCallerIdentity" and err["code"] == "EndpointConnectionError"
     assert result.clusters == [] and "default credentials" in err["message"]
+
+
+def test_an_unexpected_answer_in_one_region_does_not_sink_the_others(moto_aws):
+    for region, name in (("eu-west-1", "fine"), ("us-east-1", "odd")):
+        ec2, eks = make_clients(region)
+        plain_cluster(eks, name, add_network(ec2, region=region, nat_ips=("203.0.113.80",))["subnets"])
+    session = boto3.Session()
+
+    def garble(parsed, **_):
+        if parsed.get("cluster", {}).get("name") == "odd":
+            parsed["cluster"]["resourcesVpcConfig"] = "not a dict"
+
+    session.events.register("after-call.eks.DescribeCluster", garble)
+
+    result = scan(session=session, regions="eu-west-1,us-east-1", progress=False)
+
+    assert [c["cluster"]["name"] for c in result.clusters] == ["fine"]
+    [err] = result.errors
+    assert (err["region"], err["operation"], err["code"]) == ("us-east-1", "scan", "AttributeError")
