@@ -22,7 +22,7 @@ _EXPORTS = {
     "scan": "scanner", "ScanResult": "scanner",
     "save_snapshot": "snapshot", "load_snapshot": "snapshot", "SnapshotError": "snapshot", "anonymize": "snapshot",
     "fleet_frame": "frame", "errors_frame": "frame", "load_fleet": "frame",
-    "sandbox": "sandbox",
+    "sandbox": "sandbox_server",
     # findings, tools, report
     "findings": "rules", "compare_tools": "crossref", "write_report": "report",
     # pictures and widgets

@@ -355,7 +355,7 @@ def sample_snapshot(box=None) -> dict:
     ``created`` becomes SAMPLE_CREATED and ``source`` SAMPLE_SOURCE; nothing else is touched.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    from ekslab.sandbox import _environment, sandbox
+    from ekslab.sandbox_server import _environment, sandbox
     from ekslab.scanner import scan
 
     def run():

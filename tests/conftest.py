@@ -28,7 +28,7 @@ def moto_aws(aws_env):
     """In-process moto (``mock_aws``) with fast create_cluster."""
     from moto import mock_aws
 
-    from ekslab.sandbox import speed_up_moto
+    from ekslab.sandbox_server import speed_up_moto
 
     speed_up_moto()
     with mock_aws():

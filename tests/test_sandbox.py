@@ -9,7 +9,7 @@ from argparse import Namespace
 import pytest
 
 from ekslab.fleetspec import SAMPLE
-from ekslab.sandbox import Sandbox, banner, sandbox
+from ekslab.sandbox_server import Sandbox, banner, sandbox
 
 
 def test_sandbox_restores_the_environment(monkeypatch):
@@ -24,7 +24,7 @@ def test_sandbox_restores_the_environment(monkeypatch):
 def test_sandbox_command_prints_what_to_export(capsys):
     stop = threading.Event()
     stop.set()  # return as soon as the banner is printed
-    assert importlib.import_module("ekslab.sandbox")._cli(Namespace(fleet="empty", port=0), stop=stop) == 0
+    assert importlib.import_module("ekslab.sandbox_server")._cli(Namespace(fleet="empty", port=0), stop=stop) == 0
     out = capsys.readouterr().out
     assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in out and "export AWS_ACCESS_KEY_ID=" in out
     assert "with no resources" in out and "stopped" in out

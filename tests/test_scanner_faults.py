@@ -3,7 +3,7 @@
 import pytest
 
 from ekslab.fleetspec import synthetic_fleet
-from ekslab.sandbox import sandbox
+from ekslab.sandbox_server import sandbox
 from ekslab.scanner import scan
 
 FLEET = synthetic_fleet(clusters=8, vpcs=2, accounts=1, regions=2)

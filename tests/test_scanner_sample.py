@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from ekslab import cli
 from ekslab.fleetspec import SAMPLE, sample_snapshot
 from ekslab.frame import SAMPLE_PATH
-from ekslab.sandbox import sandbox
+from ekslab.sandbox_server import sandbox
 from ekslab.snapshot import dumps, load_snapshot
 
 

@@ -15,11 +15,11 @@ import json
 import os
 import random
 import re
-import sys
 import threading
 import time
-import types
 from contextlib import contextmanager
+
+from ekslab.sandbox_fidelity import aws_like_updates
 
 SANDBOX_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS's documentation example key: obviously not a real credential
 SANDBOX_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -246,6 +246,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
         from moto.moto_api._internal.models import moto_api_backend
 
         speed_up_moto()
+        aws_like_updates()
         moto_env = _environment(_MOTO_ENV, clear=())
         moto_env.__enter__()
         server = _server_class()(port)
@@ -313,14 +314,3 @@ def _cli(args, stop: threading.Event | None = None):
             pass
     print("ekslab sandbox stopped.")
     return 0
-
-
-class _CallableModule(types.ModuleType):
-    """``ekslab.sandbox`` names both this module and its context manager; importing the module
-    (the CLI does) replaces the package attribute, so the module itself answers calls too."""
-
-    def __call__(self, *args, **kwargs):
-        return sandbox(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
