@@ -8,7 +8,7 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams notebooks setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks sample bench setup system-deps clean
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -28,6 +28,14 @@ diagrams: setup
 # Re-execute the notebooks in place (their committed outputs are what nbval compares).
 notebooks: setup
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
+
+# The bundled sample fleet: seed a sandbox, scan it with the real scanner, write the snapshot.
+sample: setup
+	$(BIN)/python -m ekslab.fleetspec --write data/sample-fleet.json
+
+# Benchmarks print their figures; nothing here is a pass/fail test.
+bench: setup
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 setup: $(STAMP) system-deps
 
