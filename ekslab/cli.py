@@ -13,7 +13,7 @@ from importlib import import_module
 from ekslab import __version__
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
-_COMMAND_MODULES = ("scanner", "sandbox_server", "rules", "report", "drawing")
+_COMMAND_MODULES = ("scanner", "sandbox_server", "rules_cli", "report", "drawing")
 
 
 def build_parser() -> argparse.ArgumentParser:

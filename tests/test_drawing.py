@@ -178,8 +178,8 @@ def test_cluster_row_without_hybrid_or_egress():
 
 
 def test_cluster_row_from_a_dataframe():
-    pd = pytest.importorskip("pandas")
-    np = pytest.importorskip("numpy")
+    import numpy as np
+    import pandas as pd
     try:
         from ekslab.frame import FRAME_COLUMNS as columns
     except ImportError:

@@ -222,7 +222,6 @@ def test_a_failing_rule_is_reported_beside_the_outputs(draws, monkeypatch):
 
 
 def test_the_real_findings_flag_the_first_pitfall(draws):
-    pytest.importorskip("ekslab.rules", reason="ekslab.rules (issue 4) is not built yet")
     ex = EndpointExplorer()
     ex.apply_preset("pitfall_cidrs")
     assert "EKS-EP-003" in ex.findings_html.value
@@ -241,7 +240,6 @@ def test_bad_arguments_are_named():
 
 
 def test_the_real_diagram_is_a_png_and_follows_the_toggles():
-    pytest.importorskip("ekslab.drawing", reason="ekslab.drawing (issue 5) is not built yet")
     ex = EndpointExplorer()
     public = bytes(ex.diagram.value)
     ex.set(public=False, private=True)

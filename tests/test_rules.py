@@ -269,19 +269,19 @@ def test_cli_fail_on_exit_codes(capsys):
 
 
 def test_cli_fail_on_passes_when_nothing_reaches_it(monkeypatch, capsys):
-    from ekslab import rules
+    from ekslab import rules_cli
 
-    monkeypatch.setattr(rules, "_load", lambda source: fleet_of(cluster_row(**PRIVATE_ONLY)))
+    monkeypatch.setattr(rules_cli, "load_fleet", lambda source: fleet_of(cluster_row(**PRIVATE_ONLY)))
     assert main(["findings", "whatever", "--fail-on", "warning"]) == 0
     assert main(["findings", "whatever", "--fail-on", "info"]) == 1
     capsys.readouterr()
 
 
 def test_cli_formats_and_min_severity(monkeypatch, capsys):
-    from ekslab import rules
+    from ekslab import rules_cli
 
     frame = fleet_of(cluster_row(cluster="open", public_cidrs=["0.0.0.0/0"]), cluster_row(cluster="p", **PRIVATE_ONLY))
-    monkeypatch.setattr(rules, "_load", lambda source: frame)
+    monkeypatch.setattr(rules_cli, "load_fleet", lambda source: frame)
     assert main(["findings", "x", "--format", "json", "--min-severity", "HIGH"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in records] == ["EKS-EP-001"]
