@@ -13,6 +13,7 @@ PYTEST_ARGS ?=
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
 
+test: NEED_CHROMIUM = yes
 test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 
@@ -46,11 +47,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests.
+# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests (make test only).
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
