@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ekslab import __version__
+from ekslab.commands import REGION_RE
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _ROLE = re.compile(r"^[\w+=,.@/-]{1,512}$")
 _FILTER_CHUNK = 199  # EC2 accepts up to 200 values per filter
 
@@ -177,7 +177,7 @@ def _parse_regions(regions):
     if isinstance(regions, str):
         regions = [r.strip() for r in regions.split(",") if r.strip()]
     regions = list(regions)
-    bad = [r for r in regions if not isinstance(r, str) or not _REGION.match(r)]
+    bad = [r for r in regions if not isinstance(r, str) or not REGION_RE.match(r)]
     if bad or not regions:
         raise ValueError(f"regions must be 'all' or region names like 'eu-west-1', got {bad or regions!r}")
     return sorted(set(regions))

@@ -1,6 +1,12 @@
 """Shared fixtures for tests that talk to moto (in-process ``mock_aws`` or the HTTP sandbox)."""
 
 import pytest
+from hypothesis import settings
+
+# A loaded 2-core CI machine must not turn slow examples into failures; the same
+# examples every run, so a failure reproduces.
+settings.register_profile("ekslab", deadline=None, derandomize=True)
+settings.load_profile("ekslab")
 
 FAKE_KEY = "AKIAIOSFODNN7EXAMPLE"
 
