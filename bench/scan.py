@@ -74,7 +74,7 @@ def _fleet(clusters):
 
 def serve(clusters: int, latency_ms: float) -> None:
     """Child process: seed the sandbox, print its environment as one JSON line, serve until stdin closes."""
-    from ekslab.sandbox import sandbox
+    from ekslab.sandbox_server import sandbox
 
     with sandbox(_fleet(clusters), latency=latency_ms / 1000, set_env=False) as box:
         print(json.dumps(box.env), flush=True)
