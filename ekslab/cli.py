@@ -17,7 +17,10 @@ _COMMAND_MODULES = ("scanner", "sandbox_server", "rules_cli", "report", "drawing
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+    """The argument parser with every subcommand registered.
+
+    Taught in README.md.
+    """
     parser = argparse.ArgumentParser(prog="ekslab", description="Amazon EKS API-server endpoint access, "
                                      "from the behavior model to a fleet of clusters.")
     parser.add_argument("--version", action="version", version=f"ekslab {__version__}")
@@ -34,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Taught in README.md.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

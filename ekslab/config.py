@@ -58,18 +58,27 @@ def parse_network(text, what: str = "CIDR block") -> Network:
 
 
 def is_non_public(net: Network) -> bool:
-    """True when a block lies wholly in private or reserved space (RFC 1918 and the like)."""
+    """True when a block lies wholly in private or reserved space (RFC 1918 and the like).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return any(net.version == b.version and net.subnet_of(b) for b in NON_PUBLIC_BLOCKS)
 
 
 def ipv4_fraction(networks) -> float:
-    """The share of the IPv4 address space a list of networks admits (overlaps counted once)."""
+    """The share of the IPv4 address space a list of networks admits (overlaps counted once).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     v4 = [n for n in networks if n.version == 4]
     return sum(n.num_addresses for n in ipaddress.collapse_addresses(v4)) / 2**32
 
 
 def covers_whole_internet(networks) -> bool:
-    """True when the blocks, taken together, admit every IPv4 or every IPv6 address."""
+    """True when the blocks, taken together, admit every IPv4 or every IPv6 address.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
         same = [n for n in networks if n.version == version]
         if same and list(ipaddress.collapse_addresses(same)) == [ipaddress.ip_network(everything)]:

@@ -95,13 +95,19 @@ _cache_lock = threading.Lock()
 
 
 def cache_info() -> dict:
-    """Hits, misses and size of the drawing cache (keyed on config, askers, VPC DNS, title)."""
+    """Hits, misses and size of the drawing cache (keyed on config, askers, VPC DNS, title).
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
     with _cache_lock:
         return dict(_stats, size=len(_cache), maxsize=CACHE_SIZE)
 
 
 def cache_clear() -> None:
-    """Forget every cached drawing and reset the counters."""
+    """Forget every cached drawing and reset the counters.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
     with _cache_lock:
         _cache.clear()
         _stats.update(hits=0, misses=0)
@@ -227,7 +233,10 @@ def draw_cluster(row, vantages=None) -> Drawing:
 # ---- rendering many, and the command line --------------------------------------------------------
 
 def render_many(drawings, formats=("png",)) -> None:
-    """Render several drawings in parallel (``dot`` runs are separate processes)."""
+    """Render several drawings in parallel (``dot`` runs are separate processes).
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
     jobs = [(d, f) for d in drawings for f in formats if f not in d._rendered]
     if not jobs:
         return  # all cached: no threads to start
@@ -236,12 +245,18 @@ def render_many(drawings, formats=("png",)) -> None:
 
 
 def mode_drawings() -> dict[str, Drawing]:
-    """The three teaching pictures, one per mode, with the default askers."""
+    """The three teaching pictures, one per mode, with the default askers.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
     return {m.value: draw(mode_config(m)) for m in AccessMode}
 
 
 def write_all(directory) -> list[Path]:
-    """Write access-mode-<mode>.png and .svg for the three modes into ``directory`` (created if missing)."""
+    """Write access-mode-<mode>.png and .svg for the three modes into ``directory`` (created if missing).
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     drawings = mode_drawings()

@@ -59,7 +59,10 @@ class AskerEdge:
 
 
 def wrap(text: str, width: int = WRAP) -> str:
-    """Wrap a node label into short lines (keeps explicit newlines)."""
+    """Wrap a node label into short lines (keeps explicit newlines).
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
     return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) for part in str(text).split("\n"))
 
 
@@ -92,7 +95,10 @@ def _outcome(verdict: Verdict) -> str:
 
 
 def short_label(vantage: Vantage, verdict: Verdict) -> str:
-    """A short edge label, e.g. "public DNS -> private IP: not routable", plus a warning line if any."""
+    """A short edge label, e.g. "public DNS -> private IP: not routable", plus a warning line if any.
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
     resolver = "VPC DNS" if vantage.kind == "vpc" and verdict.resolves_to == "private" else "public DNS"
     answer = "private IP" if verdict.resolves_to == "private" else "public IP"
     text = f"{resolver} -> {answer}:\n{_outcome(verdict)}"
@@ -133,6 +139,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     """The DOT source and the asker edges of one picture.
 
     ``answers`` is a sequence of ``(Vantage, Verdict)`` pairs from ``evaluate``.
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
     from diagrams.aws.compute import EC2Instance, ElasticKubernetesService
     from diagrams.aws.general import Client, GenericOfficeBuilding, TraditionalServer

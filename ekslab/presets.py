@@ -147,7 +147,10 @@ class Scene:
 
 
 def split_entries(text: str) -> list[str]:
-    """The entries of a typed list: one a line, or separated by commas or spaces."""
+    """The entries of a typed list: one a line, or separated by commas or spaces.
+
+    Taught in notebooks/02_explorer.ipynb.
+    """
     return str(text or "").replace(",", " ").split()
 
 

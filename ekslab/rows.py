@@ -15,19 +15,28 @@ DNS_COLUMNS = ("dns_support", "dns_hostnames", "amazon_provided_dns")
 
 
 def missing(value) -> bool:
-    """True for None and NaN, the two ways a frame says "unknown"."""
+    """True for None and NaN, the two ways a frame says "unknown".
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def row_name(row) -> str:
-    """``name (account, region)``: how messages name the cluster of a row."""
+    """``name (account, region)``: how messages name the cluster of a row.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     name = row.get("cluster")
     where = ", ".join(str(row.get(k)) for k in ("account_id", "region") if not missing(row.get(k)))
     return f"{name} ({where})" if where else str(name)
 
 
 def row_flag(row, key: str) -> bool | None:
-    """A boolean column: True, False, or None when unknown; anything else is an error naming it."""
+    """A boolean column: True, False, or None when unknown; anything else is an error naming it.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     value = row.get(key)
     if missing(value):
         return None
@@ -37,7 +46,10 @@ def row_flag(row, key: str) -> bool | None:
 
 
 def row_list(row, key: str) -> tuple[str, ...]:
-    """A list column as a tuple of strings (lists, tuples and the arrays Parquet gives back)."""
+    """A list column as a tuple of strings (lists, tuples and the arrays Parquet gives back).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     value = row.get(key)
     if missing(value):
         return ()
@@ -73,7 +85,10 @@ def row_config(row) -> EndpointConfig:
 
 
 def row_dns(row) -> tuple[VpcDns, list[str]]:
-    """The VPC DNS facts of a row, unknown ones taken as true, and the names of the unknown ones."""
+    """The VPC DNS facts of a row, unknown ones taken as true, and the names of the unknown ones.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     values = {key: row_flag(row, key) for key in DNS_COLUMNS}
     unknown = [key for key, value in values.items() if value is None]
     return VpcDns(**{key: value is not False for key, value in values.items()}), unknown

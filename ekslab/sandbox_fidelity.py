@@ -25,6 +25,7 @@ def endpoint_update(current: dict, request: dict) -> tuple[dict, dict]:
     """The merged ``resourcesVpcConfig`` and the update record for one request (ValueError if AWS refuses).
 
     Pure: the sandbox patch below feeds it moto's stored cluster.
+    Taught in notebooks/05_changing_access.ipynb.
     """
     merged = {**current, **request}
     if merged.get("endpointPublicAccess") is False and merged.get("endpointPrivateAccess") is False:
@@ -39,7 +40,10 @@ def endpoint_update(current: dict, request: dict) -> tuple[dict, dict]:
 
 
 def aws_like_updates() -> None:
-    """Patch moto's EKS UpdateClusterConfig to merge, refuse and answer like AWS. Idempotent."""
+    """Patch moto's EKS UpdateClusterConfig to merge, refuse and answer like AWS. Idempotent.
+
+    Taught in notebooks/05_changing_access.ipynb.
+    """
     from moto.core.responses import ActionResult
     from moto.eks.exceptions import InvalidParameterException
     from moto.eks.responses import EKSResponse

@@ -87,3 +87,16 @@ def test_notebooks_are_committed_executed():
         assert None not in counts, f"{path.name} has unexecuted cells"
         assert counts == sorted(counts), f"{path.name} outputs are out of order"
         assert path.stat().st_size < 1_000_000, f"{path.name} is over 1 MB"
+
+
+def test_every_public_function_says_where_it_is_taught():
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "ekslab").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+                doc = ast.get_docstring(node) or ""
+                if not doc or (isinstance(node, ast.FunctionDef) and "notebooks/" not in doc and "README" not in doc):
+                    missing.append(f"{path.name}:{node.name}")
+    assert missing == []
