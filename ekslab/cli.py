@@ -26,13 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ekslab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
-        try:
-            module = import_module(f"ekslab.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"ekslab.{name}":
-                raise
-            continue  # that part of ekslab is not built yet
-        module.add_cli(sub)
+        import_module(f"ekslab.{name}").add_cli(sub)
     return parser
 
 

@@ -50,13 +50,9 @@ def _e(text) -> str:
 
 def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str, facts: dict) -> tuple[list[dict], str]:
     """The fleet findings for this one configuration: (rows, problem). Rules live in ekslab.rules only."""
-    try:
-        from ekslab.rules import findings
-    except ModuleNotFoundError as e:
-        if e.name != "ekslab.rules":
-            raise
-        return [], "fleet findings are not available in this version of ekslab"
     import pandas as pd
+
+    from ekslab.rules import findings
 
     try:
         frame = pd.DataFrame([frame_row(sc, account_id, region, cluster, facts)])
