@@ -141,10 +141,12 @@ def speed_up_moto():
 
     if getattr(models.validate_role_arn, "_ekslab", False):
         return
-    from boto3 import Session
+    from botocore.loaders import create_loader
+    from botocore.regions import EndpointResolver
     from moto.eks.exceptions import InvalidParameterException
 
-    partitions = frozenset(Session().get_available_partitions())
+    # from botocore's data, not a Session: a session would read AWS_PROFILE, which need not exist here
+    partitions = frozenset(EndpointResolver(create_loader().load_data("endpoints")).get_available_partitions())
     pattern = re.compile("arn:(?P<partition>.+):iam::(?P<account_id>[0-9]{12}):role/.+")
 
     def validate_role_arn(arn):
