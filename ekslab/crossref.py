@@ -17,7 +17,8 @@ Checkov reads infrastructure code, not the live API; applied to a live record, a
 from __future__ import annotations
 
 from ekslab.config import ipv4_fraction, parse_network
-from ekslab.rules import SEVERITIES, _blocks, _check_frame, _facts, _flag, _names, evaluate_fleet
+from ekslab.rows import as_blocks, as_flag
+from ekslab.rules import SEVERITIES, check_frame, cidr_facts, evaluate_fleet, short_list
 
 TOOL_COLUMNS = {
     "aws_config_eks1": "AWS Config eks-endpoint-no-public-access / Security Hub EKS.1",
@@ -43,7 +44,7 @@ def aws_config_verdict(public) -> str:
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    public = _flag(public)
+    public = as_flag(public)
     return "unknown" if public is None else "NON_COMPLIANT" if public else "COMPLIANT"
 
 
@@ -53,7 +54,7 @@ def prowler_verdicts(public, private, cidrs) -> tuple[str, str]:
     The first matches the string ``"0.0.0.0/0"`` literally, as Prowler does.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    public, private = _flag(public), _flag(private)
+    public, private = as_flag(public), as_flag(private)
     not_public = "unknown" if public is None else "FAIL" if public and "0.0.0.0/0" in cidrs else "PASS"
     nodes = "unknown" if private is None else "PASS" if private else "FAIL"
     return not_public, nodes
@@ -64,7 +65,7 @@ def checkov_verdicts(public, cidrs, assumed) -> tuple[str, str]:
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    public = _flag(public)
+    public = as_flag(public)
     if public is None:
         return "unknown", "unknown"
     explicit_off = public is False and "endpointPublicAccess" not in assumed
@@ -103,13 +104,13 @@ def _differences(row: dict) -> str:
     literal = "0.0.0.0/0" in cidrs
     if "EKS-EP-001" in ids and not literal:
         whole = "; ".join(f"{', '.join(blocks)} {'admits' if len(blocks) == 1 else 'together admit'} every "
-                          f"{label} address" for label, blocks in _facts(tuple(cidrs)).whole)
+                          f"{label} address" for label, blocks in cidr_facts(tuple(cidrs)).whole)
         parts.append(f"Prowler and CKV_AWS_38 pass: they look for the string 0.0.0.0/0, but {whole} "
                      "(ekslab EKS-EP-001)")
     if row["ekslab_exposure"] in ("restricted", "wide") and row["aws_config_eks1"] == "NON_COMPLIANT":
         count = round(row["ekslab_ipv4_share"] * 2**32)
         parts.append(f"AWS Config/EKS.1 and CKV_AWS_39 flag any public endpoint; ekslab judges the CIDRs: "
-                     f"{row['ekslab_exposure']}, {_names(cidrs)} {'admits' if len(cidrs) == 1 else 'admit'} "
+                     f"{row['ekslab_exposure']}, {short_list(cidrs)} {'admits' if len(cidrs) == 1 else 'admit'} "
                      f"{count:,} IPv4 addresses "
                      f"({row['ekslab_ipv4_share']:.2g} of the IPv4 internet)")
     if row["prowler_private_nodes"] == "FAIL" and "EKS-EP-003" not in ids:
@@ -148,7 +149,7 @@ def compare_tools(frame):
     and ``differences``: where and why they part ways. Rows keep their order and index.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    _check_frame(frame)
+    check_frame(frame)
     table, _, positions = evaluate_fleet(frame)
     ids = [set() for _ in range(len(frame))]
     worst = [len(SEVERITIES)] * len(frame)
@@ -160,9 +161,9 @@ def compare_tools(frame):
     columns = [frame[c].tolist() for c in ("mode", "public", "private", "public_cidrs", "assumed_defaults", "error")]
     for pos, (mode, public, private, cidrs, assumed, error) in enumerate(zip(*columns, strict=True)):
         readable = type(mode) is str and mode != ""
-        key = (mode if readable else None, _flag(public), _flag(private),
-               tuple(cidrs) if type(cidrs) is list else _blocks(cidrs),
-               tuple(assumed) if type(assumed) is list else _blocks(assumed),
+        key = (mode if readable else None, as_flag(public), as_flag(private),
+               tuple(cidrs) if type(cidrs) is list else as_blocks(cidrs),
+               tuple(assumed) if type(assumed) is list else as_blocks(assumed),
                error if type(error) is str else None, frozenset(ids[pos]), worst[pos])
         row = cache.get(key)
         if row is None:

@@ -143,16 +143,17 @@ def exposure_table(frame):
     import pandas as pd
 
     from ekslab.config import ipv4_fraction, is_non_public
-    from ekslab.rules import _blocks, _facts, _flag
+    from ekslab.rows import as_blocks, as_flag
+    from ekslab.rules import cidr_facts
 
     _check(frame, ("account_id", "region", "cluster", "mode", "public", "public_cidrs"))
     rows, cache = [], {}
     for rec in frame[["account_id", "region", "cluster", "mode", "public", "public_cidrs"]].itertuples(index=False):
-        if not (isinstance(rec.mode, str) and _flag(rec.public)):
+        if not (isinstance(rec.mode, str) and as_flag(rec.public)):
             continue
-        blocks = _blocks(rec.public_cidrs)
+        blocks = as_blocks(rec.public_cidrs)
         if blocks not in cache:
-            facts = _facts(blocks)
+            facts = cidr_facts(blocks)
             cache[blocks] = None if facts.error or not blocks else (
                 ipv4_fraction([n for n in facts.nets if not is_non_public(n)]),
                 "whole internet" if facts.whole else "wide" if facts.wide else "restricted")

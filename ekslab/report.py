@@ -15,6 +15,8 @@ import json
 from html import escape
 from pathlib import Path
 
+from ekslab.rows import as_flag, missing
+
 EXPORTS = ("fleet", "findings", "errors", "notes")
 _STYLE = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:2em auto;max-width:1200px;color:#222;
@@ -55,14 +57,8 @@ def _inputs(source):
 
 # ---- HTML pieces
 
-def _missing(value) -> bool:
-    import pandas as pd
-
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
-
-
 def _cell(value) -> str:
-    if _missing(value):
+    if missing(value):
         return '<span class="muted">-</span>'
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -97,13 +93,11 @@ def _image(fig, alt: str) -> str:
 
 
 def _dns(rec) -> str:
-    from ekslab.rules import _flag
-
     names = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
              ("amazon_provided_dns", "AmazonProvidedDNS"))
     parts = []
     for attr, label in names:
-        value = _flag(rec[attr])
+        value = as_flag(rec[attr])
         state = "on" if value is True else "OFF" if value is False else "unknown"
         parts.append(f"{label}: {state}")
     return "<br>".join(escape(p) for p in parts)

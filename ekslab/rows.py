@@ -15,11 +15,37 @@ DNS_COLUMNS = ("dns_support", "dns_hostnames", "amazon_provided_dns")
 
 
 def missing(value) -> bool:
-    """True for None and NaN, the two ways a frame says "unknown".
+    """True for None, NaN, pd.NA and NaT: the ways a frame says "unknown".
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas' own, without importing pandas
+
+
+def as_flag(value) -> bool | None:
+    """True/False for a bool (numpy's too), None for anything else: the lenient reading of a cell.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    if value is True or value is False:
+        return value
+    if type(value).__name__ in ("bool", "bool_"):  # numpy booleans come out of DataFrames
+        return bool(value)
+    return None
+
+
+def as_blocks(value) -> tuple[str, ...]:
+    """A list cell as a tuple of strings; a string is split on commas and spaces; missing is empty.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    if missing(value) or isinstance(value, float):  # a stray number is no list either
+        return ()
+    if isinstance(value, str):
+        return tuple(value.replace(",", " ").split())
+    return tuple(str(v).strip() for v in value)
 
 
 def row_name(row) -> str:
@@ -40,8 +66,8 @@ def row_flag(row, key: str) -> bool | None:
     value = row.get(key)
     if missing(value):
         return None
-    if type(value).__name__ in ("bool", "bool_"):  # numpy booleans come out of DataFrames
-        return bool(value)
+    if as_flag(value) is not None:
+        return as_flag(value)
     raise ValueError(f"cluster {row_name(row)}: column {key!r} must be True, False or None, got {value!r}")
 
 

@@ -29,6 +29,7 @@ from ekslab.config import (
     is_non_public,
     parse_network,
 )
+from ekslab.rows import as_blocks, as_flag
 from ekslab.vantage import InvalidVantage, Vantage
 
 SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
@@ -69,24 +70,8 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _flag(value) -> bool | None:
-    """True/False for a bool (numpy's too), None for missing or anything else."""
-    if value is True or value is False:
-        return value
-    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):  # numpy 2 and 1
-        return bool(value)
-    return None
-
-
-def _blocks(value) -> tuple[str, ...]:
-    if value is None or isinstance(value, float):  # None or NaN: nothing recorded
-        return ()
-    if isinstance(value, str):
-        return tuple(value.replace(",", " ").split())
-    return tuple(str(v).strip() for v in value)
-
-
-def _names(blocks, limit: int = 4) -> str:
+def short_list(blocks, limit: int = 4) -> str:
+    """Blocks as "a, b, c, d and 2 more", for one-line messages. Taught in notebooks/03_fleet_analysis.ipynb."""
     blocks = list(blocks)
     shown = ", ".join(blocks[:limit])
     return shown + (f" and {len(blocks) - limit} more" if len(blocks) > limit else "")
@@ -131,7 +116,11 @@ class _CidrFacts:
 
 
 @lru_cache(maxsize=4096)
-def _facts(blocks: tuple[str, ...]) -> _CidrFacts:
+def cidr_facts(blocks: tuple[str, ...]) -> _CidrFacts:
+    """What one publicAccessCidrs list means as networks, computed once per distinct list.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return _CidrFacts(blocks)
 
 
@@ -178,7 +167,7 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item
     items, private, family = [], config.private, config.ip_family
     if config.open_to_internet:
         blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
-        what = "; ".join(f"{_names(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
+        what = "; ".join(f"{short_list(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
                          for label, b in facts.whole)
         cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
         items.append(_item("EKS-EP-001", f"public endpoint open to the whole internet: {what}",
@@ -188,14 +177,14 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item
         what = "; ".join(
             (f"{parts[0]} admits" if parts[0] == str(merged) else
              f"{parts[0]} (that is {merged}) admits" if len(parts) == 1 else
-             f"{_names(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
+             f"{short_list(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
             for label, merged, parts in facts.wide)
         cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
         items.append(_item("EKS-EP-002", f"very wide public CIDR block: {what}", _eks(True, private, cidrs, family)))
     if facts.non_public:
         keep = [b for b in config.public_cidrs if b not in facts.non_public]
         verb = "is" if len(facts.non_public) == 1 else "are"
-        items.append(_item("EKS-EP-006", f"publicAccessCidrs {_names(facts.non_public)} {verb} private or reserved "
+        items.append(_item("EKS-EP-006", f"publicAccessCidrs {short_list(facts.non_public)} {verb} private or reserved "
                            "space: it can never match a public source address",
                            _eks(True, private, keep or [PLACEHOLDER], family)))
     return items
@@ -240,7 +229,7 @@ def _egress_rule(config: EndpointConfig, egress, notes: list) -> list[_Item]:
         fix = _eks(True, True, config.public_cidrs, family)
         alternative = f"enable private access (the fix; the list has no room for them within {MAX_PUBLIC_CIDRS})"
     return [_item("EKS-EP-003", f"node egress address {', '.join(map(str, outside))} (NAT gateway) is outside "
-                  f"publicAccessCidrs {_names(config.public_cidrs)} and private access is off: nodes cannot "
+                  f"publicAccessCidrs {short_list(config.public_cidrs)} and private access is off: nodes cannot "
                   f"register; {alternative}", fix)]
 
 
@@ -268,8 +257,8 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     """The findings and notes of one distinct configuration (everything but the cluster's identity)."""
     mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed = sig
     mode = mode if isinstance(mode, str) and mode else None
-    public, private, dns = _flag(public), _flag(private), (_flag(ds), _flag(dh), _flag(apd))
-    remote = remote if public and private and _flag(hybrid) else None
+    public, private, dns = as_flag(public), as_flag(private), (as_flag(ds), as_flag(dh), as_flag(apd))
+    remote = remote if public and private and as_flag(hybrid) else None
     items, notes = [], []
     if mode is None or public is None or private is None:
         return items, ["not evaluated: {error}" if has_error else "not evaluated: the endpoint mode is unknown"]
@@ -277,24 +266,24 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
         notes.append("partial record: {error}")
     family = family if family in ("ipv4", "ipv6") else "ipv4"
     egress = []
-    for text in _blocks(egress_text):
+    for text in as_blocks(egress_text):
         try:
             egress.append(ipaddress.ip_address(str(text).strip()))
         except ValueError:
             notes.append(f"node egress address {text!r} is not an IP address: ignored")
     if public:
-        blocks = _blocks(blocks)
+        blocks = as_blocks(blocks)
         config = _config(private, blocks, family)
         if isinstance(config, str):
             notes.append(f"CIDR rules not evaluated: {config}")
         else:
-            items += _cidr_rules(config, _facts(blocks), egress)
+            items += _cidr_rules(config, cidr_facts(blocks), egress)
             if not private:
                 items += _egress_rule(config, egress, notes)
     if private:
         items += _dns_rule(dns, public, notes)
     if remote is not None:
-        nodes = _names(_blocks(remote)) or "no node CIDRs listed"
+        nodes = short_list(as_blocks(remote)) or "no node CIDRs listed"
         items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
                            "resolve the public addresses and can fail to join; use private only (the fix) "
                            "or public only", _eks(False, True, (), family)))
@@ -306,7 +295,7 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
         defaults = {"endpointPublicAccess": "endpointPublicAccess=true", "endpointPrivateAccess":
                     "endpointPrivateAccess=false", "publicAccessCidrs": "publicAccessCidrs=0.0.0.0/0"
                     + (",::/0" if family == "ipv6" else "")}
-        fields = [str(f) for f in _blocks(assumed)]
+        fields = [str(f) for f in as_blocks(assumed)]
         items.append(_item("EKS-EP-008", f"the record lacks {', '.join(fields)}: AWS defaults were assumed "
                            f"({', '.join(defaults.get(f, f) for f in fields)}); check the live configuration",
                            ("describe",)))
@@ -320,7 +309,7 @@ def _true(series):
 
     if series.dtype == bool:
         return series.to_numpy()
-    return np.array([_flag(v) is True for v in series.tolist()], dtype=bool)
+    return np.array([as_flag(v) is True for v in series.tolist()], dtype=bool)
 
 
 def _tuples(series, mask):
@@ -331,7 +320,7 @@ def _tuples(series, mask):
     if set(map(type, values)) <= {list, tuple}:
         tuples = list(map(tuple, values))  # C speed, for the contract's lists
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [_blocks(v) for v in values]
+        tuples = [as_blocks(v) for v in values]
     out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     out[~mask] = None
     return out
@@ -392,7 +381,11 @@ def _signatures(frame):
 
 # ---- the fleet
 
-def _check_frame(frame):
+def check_frame(frame):
+    """Refuse anything but a fleet DataFrame with the columns the rules read.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -503,7 +496,7 @@ def evaluate_fleet(frame):
     import numpy as np
     import pandas as pd
 
-    _check_frame(frame)
+    check_frame(frame)
     n = len(frame)
     rid, raws = _signatures(frame)
     firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
