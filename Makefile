@@ -32,7 +32,7 @@ notebooks: setup
 
 # The bundled sample fleet: seed a sandbox, scan it with the real scanner, write the snapshot.
 sample: setup
-	$(BIN)/python -m ekslab.fleetspec --write data/sample-fleet.json
+	$(BIN)/python -m ekslab.localaws.sample --write data/sample-fleet.json
 
 # Benchmarks print their figures; nothing here is a pass/fail test.
 bench: setup

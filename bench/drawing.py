@@ -18,7 +18,7 @@ TARGET_S = 1.0
 
 
 def _three_pngs(parallel: bool) -> float:
-    from ekslab.drawing import mode_drawings, render_many
+    from ekslab.drawing.draw import mode_drawings, render_many
 
     start = time.perf_counter()
     drawings = mode_drawings()
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="warm rounds (cache cleared) to average")
     args = parser.parse_args(argv)
 
-    from ekslab.drawing import cache_clear, cache_info
+    from ekslab.drawing.draw import cache_clear, cache_info
 
     cold_parallel = _three_pngs(parallel=True)  # first call in this process: imports diagrams too
     hit = _three_pngs(parallel=False)

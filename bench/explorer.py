@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import ekslab
-    from ekslab import drawing
+    from ekslab.drawing import draw as drawing
 
     drawing.cache_clear()
     t0 = time.perf_counter()

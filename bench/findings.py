@@ -1,6 +1,6 @@
 """Benchmark: ekslab.findings over a synthetic fleet of 100,000 clusters (target: under 1 s).
 
-The fleet comes from ``ekslab.synthetic.synthetic_fleet`` (repeating CIDR lists and NAT
+The fleet comes from ``ekslab.localaws.synthetic.synthetic_fleet`` (repeating CIDR lists and NAT
 gateways, as real fleets have). The first round is cold (the rule caches are empty);
 the next rounds clear the caches too, so every round pays for the rules in full. It also
 times ``compare_tools`` once for information. Prints wall times and the ratio to the
@@ -18,7 +18,7 @@ TARGET_S = 1.0
 
 
 def _clear_caches() -> None:
-    from ekslab import rules
+    from ekslab.audit import rules
 
     rules._facts.cache_clear()
     rules._eks_cached.cache_clear()
@@ -36,9 +36,9 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     import pandas  # noqa: F401  (imported before timing: the import is not the rules' cost)
 
-    from ekslab.crossref import compare_tools
-    from ekslab.rules import evaluate_fleet
-    from ekslab.synthetic import synthetic_fleet
+    from ekslab.audit.crossref import compare_tools
+    from ekslab.audit.rules import evaluate_fleet
+    from ekslab.localaws.synthetic import synthetic_fleet
 
     imported = time.perf_counter() - start
     start = time.perf_counter()

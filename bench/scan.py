@@ -67,14 +67,14 @@ def serial_loop(fleet) -> tuple[int, int]:
 
 
 def _fleet(clusters):
-    from ekslab.fleetspec import synthetic_fleet
+    from ekslab.localaws.fleets import synthetic_fleet
 
     return synthetic_fleet(clusters=clusters, vpcs=16, accounts=2, regions=4)
 
 
 def serve(clusters: int, latency_ms: float) -> None:
     """Child process: seed the sandbox, print its environment as one JSON line, serve until stdin closes."""
-    from ekslab.sandbox_server import sandbox
+    from ekslab.localaws.server import sandbox
 
     with sandbox(_fleet(clusters), latency=latency_ms / 1000, set_env=False) as box:
         print(json.dumps(box.env), flush=True)
@@ -91,7 +91,7 @@ def main(argv=None) -> int:
         serve(args.clusters, args.latency_ms)
         return 0
 
-    from ekslab.scanner import scan
+    from ekslab.fleet.scanner import scan
 
     fleet = _fleet(args.clusters)
     print(f"seeding {args.clusters} clusters in {len(fleet.vpcs)} VPCs over {len(fleet.accounts)} accounts x "

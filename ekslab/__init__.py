@@ -7,27 +7,34 @@ no plotting state). Start with notebooks/01_access_modes.ipynb.
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from ekslab._version import __version__
 
 # public name -> module that defines it (imported lazily on first access)
 _EXPORTS = {
-    "AccessMode": "config", "EndpointConfig": "config", "InvalidEndpointConfig": "config", "VpcDns": "config",
-    "Vantage": "vantage", "InvalidVantage": "vantage", "default_vantages": "vantage",
-    "Verdict": "behavior", "evaluate": "behavior", "behavior_table": "behavior", "modes_table": "behavior",
-    "update_command": "commands", "dns_fix_commands": "commands", "sg_rule_command": "commands",
-    "vpc_config_request": "commands", "row_config": "rows",
-    "SOURCES": "sources", "source_url": "sources",
-    "access_change": "planning", "safe_steps": "planning", "change_plan": "planning",
+    # the behavior model
+    "AccessMode": "model.config", "EndpointConfig": "model.config", "InvalidEndpointConfig": "model.config",
+    "VpcDns": "model.config",
+    "Vantage": "model.vantage", "InvalidVantage": "model.vantage", "default_vantages": "model.vantage",
+    "Verdict": "model.behavior", "evaluate": "model.behavior", "behavior_table": "model.behavior",
+    "modes_table": "model.behavior",
+    "update_command": "model.commands", "dns_fix_commands": "model.commands", "sg_rule_command": "model.commands",
+    "vpc_config_request": "model.commands",
+    "SOURCES": "model.sources", "source_url": "model.sources",
+    "access_change": "model.planning", "safe_steps": "model.planning", "change_plan": "model.planning",
     # fleet data
-    "scan": "scanner", "ScanResult": "scanner",
-    "save_snapshot": "snapshot", "load_snapshot": "snapshot", "SnapshotError": "snapshot", "anonymize": "snapshot",
-    "fleet_frame": "frame", "errors_frame": "frame", "load_fleet": "frame",
-    "sandbox": "sandbox_server",
-    # findings, tools, report
-    "findings": "rules", "compare_tools": "crossref", "write_report": "report",
+    "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
+    "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",
+    "anonymize": "fleet.snapshot",
+    "fleet_frame": "fleet.frame", "errors_frame": "fleet.frame", "load_fleet": "fleet.frame",
+    "row_config": "fleet.rows",
+    # findings, tools, plots, report
+    "findings": "audit.rules", "compare_tools": "audit.crossref", "write_report": "audit.report",
+    "plot_modes": "audit.plots", "plot_findings": "audit.plots", "plot_exposure": "audit.plots",
     # pictures and widgets
-    "draw": "drawing", "draw_cluster": "drawing", "Drawing": "drawing",
-    "EndpointExplorer": "explorer",
+    "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",
+    "EndpointExplorer": "explorer.widget",
+    # the local AWS
+    "sandbox": "localaws.server",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -10,10 +10,10 @@ import argparse
 import sys
 from importlib import import_module
 
-from ekslab import __version__
+from ekslab._version import __version__
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
-_COMMAND_MODULES = ("scanner", "sandbox_server", "rules_cli", "report", "drawing")
+_COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ def moto_aws(aws_env):
     """In-process moto (``mock_aws``) with fast create_cluster."""
     from moto import mock_aws
 
-    from ekslab.sandbox_server import speed_up_moto
+    from ekslab.localaws.server import speed_up_moto
 
     speed_up_moto()
     with mock_aws():
@@ -50,7 +50,7 @@ def make_clients(region="eu-west-1", **creds):
 
 def add_network(ec2, key="net", region="eu-west-1", cidr="10.50.0.0/16", **vpc):
     """A VPC built the way the sample fleet builds them (subnets, gateways, routes); returns its ids."""
-    from ekslab.fleetspec import Vpc, _build_vpc
+    from ekslab.localaws.fleets import Vpc, _build_vpc
 
     return _build_vpc(ec2, Vpc(key, "123456789012", region, cidr, **vpc))
 

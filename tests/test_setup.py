@@ -32,7 +32,7 @@ def test_import_is_fast_and_lazy(tmp_path):
 
 
 def test_import_writes_no_file(tmp_path):
-    _run_python("import ekslab, ekslab.config, ekslab.behavior", tmp_path)
+    _run_python("import ekslab, ekslab.model.config, ekslab.model.behavior", tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 

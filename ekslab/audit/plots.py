@@ -1,0 +1,238 @@
+"""Fleet pictures with matplotlib: access modes per account and region, findings, public exposure.
+
+Each function takes a frame, returns a ``matplotlib.figure.Figure`` and sets no global
+state (no rcParams, no style): colours and sizes are given per call, the figure is
+closed in pyplot so a notebook shows it once (as the cell's value), and the same
+input always draws the same picture. Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+MODE_ORDER = ("public", "public_and_private", "private", "unreadable")
+MODE_LABELS = {"public": "Public", "public_and_private": "Public and private", "private": "Private",
+               "unreadable": "Unreadable record"}
+MODE_COLORS = {"public": "#e15759", "public_and_private": "#f28e2b", "private": "#4e79a7", "unreadable": "#bab0ac"}
+SEVERITY_COLORS = {"critical": "#67000d", "high": "#d62728", "medium": "#ff7f0e", "low": "#e6b800",
+                   "warning": "#9467bd", "info": "#1f77b4"}
+EXPOSURE_COLORS = {"whole internet": "#67000d", "wide": "#ff7f0e", "restricted": "#4e79a7"}
+MAX_ROWS = 25  # bars per axis before the rest is folded into one "other" bar
+_FONT = 9
+
+
+def _figure(width: float, height: float, ncols: int = 1, **kwargs):
+    """A new figure made through pyplot (so notebooks know how to show it), then let go of by pyplot."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=(width, height), **kwargs)
+    plt.close(fig)  # pyplot forgets it: no second copy at the end of a notebook cell, no global figure left
+    return fig, axes
+
+
+def _mode_labels(frame):
+    modes = frame["mode"].astype(object)
+    return modes.where(modes.isin(MODE_ORDER[:3]), "unreadable")
+
+
+def _fold(counts, what: str):
+    """At most MAX_ROWS rows, the biggest first (ties by name); the rest summed into one row."""
+    totals = counts.sum(axis=1)
+    order = sorted(counts.index, key=lambda k: (-totals[k], str(k)))
+    if len(order) <= MAX_ROWS:
+        return counts.loc[sorted(counts.index, key=str)]
+    kept, rest = order[:MAX_ROWS - 1], order[MAX_ROWS - 1:]
+    folded = counts.loc[kept].copy()
+    folded.loc[f"{len(rest)} other {what}"] = counts.loc[rest].sum()
+    return folded
+
+
+def _stacked(ax, counts, title: str):
+    left = None
+    labels = [str(i) for i in counts.index][::-1]  # first row at the top
+    for mode in MODE_ORDER:
+        values = counts[mode].to_numpy()[::-1] if mode in counts else None
+        if values is None or not values.any():
+            continue
+        ax.barh(labels, values, left=left, color=MODE_COLORS[mode], label=MODE_LABELS[mode], height=0.7)
+        left = values if left is None else left + values
+    if left is not None:
+        for y, total in enumerate(left):
+            ax.text(total, y, f" {int(total)}", va="center", fontsize=_FONT - 1)
+        ax.set_xlim(0, max(left) * 1.15 + 0.5)
+    ax.set_title(title, fontsize=_FONT + 1)
+    ax.set_xlabel("clusters", fontsize=_FONT)
+    ax.tick_params(labelsize=_FONT - 1)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def plot_modes(frame):
+    """Clusters per access mode, stacked, by account (left) and by region (right).
+
+    Unreadable records (``mode`` None) are counted in grey, never dropped. More than
+    25 accounts or regions are folded into an "other" bar. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import pandas as pd
+
+    _check(frame, ("account_id", "region", "mode"))
+    modes = _mode_labels(frame)
+    by_account = _fold(pd.crosstab(frame["account_id"].astype(str), modes), "accounts")
+    by_region = _fold(pd.crosstab(frame["region"].astype(str), modes), "regions")
+    rows = max(len(by_account), len(by_region), 1)
+    fig, (left, right) = _figure(11, 1.6 + 0.32 * rows, ncols=2, layout="constrained")
+    if frame.empty:
+        for ax in (left, right):
+            ax.text(0.5, 0.5, "no clusters", ha="center", va="center", transform=ax.transAxes, fontsize=_FONT + 1)
+            ax.set_axis_off()
+    else:
+        _stacked(left, by_account, "By account")
+        _stacked(right, by_region, "By region")
+        handles = [h for h in left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]]
+        seen = {}
+        for h in handles:
+            seen.setdefault(h.get_label(), h)
+        ordered = [seen[MODE_LABELS[m]] for m in MODE_ORDER if MODE_LABELS[m] in seen]
+        fig.legend(ordered, [h.get_label() for h in ordered], loc="outside lower center", ncols=len(ordered),
+                   fontsize=_FONT, frameon=False)
+    fig.suptitle(f"Endpoint access mode of {len(frame)} clusters", fontsize=_FONT + 3)
+    return fig
+
+
+def plot_findings(findings):
+    """Findings by severity (left) and by id (right), every severity and rule shown even at zero.
+
+    Takes the frame ``ekslab.findings`` returns. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    from ekslab.audit.rules import RULES, SEVERITIES
+
+    _check(findings, ("id", "severity"))
+    fig, (left, right) = _figure(11, 3.6, ncols=2, layout="constrained", width_ratios=(1, 1.6))
+    by_severity = findings["severity"].value_counts()
+    counts = [int(by_severity.get(s, 0)) for s in SEVERITIES]
+    left.bar(SEVERITIES, counts, color=[SEVERITY_COLORS[s] for s in SEVERITIES])
+    for x, n in enumerate(counts):
+        left.text(x, n, str(n), ha="center", va="bottom", fontsize=_FONT - 1)
+    left.set_title("By severity", fontsize=_FONT + 1)
+    left.set_ylabel("findings", fontsize=_FONT)
+    left.set_ylim(0, max(counts + [1]) * 1.15)
+
+    by_id = findings["id"].value_counts()
+    ids = sorted(RULES)[::-1]  # EKS-EP-001 at the top
+    values = [int(by_id.get(i, 0)) for i in ids]
+    right.barh([f"{i}  {RULES[i][1]}" for i in ids], values, color=[SEVERITY_COLORS[RULES[i][0]] for i in ids])
+    for y, n in enumerate(values):
+        right.text(n, y, f" {n}", va="center", fontsize=_FONT - 1)
+    right.set_title("By finding (coloured by severity)", fontsize=_FONT + 1)
+    right.set_xlabel("findings", fontsize=_FONT)
+    right.set_xlim(0, max(values + [1]) * 1.15)
+    for ax in (left, right):
+        ax.tick_params(labelsize=_FONT - 1)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"{len(findings)} findings" if len(findings) else "No findings", fontsize=_FONT + 3)
+    return fig
+
+
+def exposure_table(frame):
+    """Per public cluster: ``account_id, region, cluster, ipv4_share, exposure`` (the data of :func:`plot_exposure`).
+
+    ``ipv4_share`` is the share of the IPv4 address space the public CIDRs admit from
+    the internet: overlaps counted once, blocks wholly in private or reserved space left
+    out (they never match a public source, EKS-EP-006). ``exposure`` is "whole internet"
+    (IPv4 or IPv6, as EKS-EP-001 judges it), "wide" (EKS-EP-002) or "restricted". Rows
+    are sorted most exposed first; private and unreadable clusters have none.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import pandas as pd
+
+    from ekslab.audit.rules import cidr_facts
+    from ekslab.fleet.rows import as_blocks, as_flag
+    from ekslab.model.config import ipv4_fraction, is_non_public
+
+    _check(frame, ("account_id", "region", "cluster", "mode", "public", "public_cidrs"))
+    rows, cache = [], {}
+    for rec in frame[["account_id", "region", "cluster", "mode", "public", "public_cidrs"]].itertuples(index=False):
+        if not (isinstance(rec.mode, str) and as_flag(rec.public)):
+            continue
+        blocks = as_blocks(rec.public_cidrs)
+        if blocks not in cache:
+            facts = cidr_facts(blocks)
+            cache[blocks] = None if facts.error or not blocks else (
+                ipv4_fraction([n for n in facts.nets if not is_non_public(n)]),
+                "whole internet" if facts.whole else "wide" if facts.wide else "restricted")
+        if cache[blocks] is not None:
+            rows.append((str(rec.account_id), str(rec.region), str(rec.cluster), *cache[blocks]))
+    table = pd.DataFrame(rows, columns=["account_id", "region", "cluster", "ipv4_share", "exposure"])
+    table["_rank"] = table["exposure"].map({e: i for i, e in enumerate(EXPOSURE_COLORS)})
+    table = table.sort_values(["_rank", "ipv4_share", "account_id", "region", "cluster"],
+                              ascending=[True, False, True, True, True], kind="stable", ignore_index=True)
+    return table.drop(columns="_rank")
+
+
+_FLOOR = 2.0 ** -34  # where a list that admits no IPv4 address is drawn on the log axis
+_MARKS = ((1.0, "whole internet"), (2.0 ** -8, "/8"), (2.0 ** -16, "/16"), (2.0 ** -24, "/24"),
+          (2.0 ** -32, "one address"))
+
+
+def plot_exposure(frame):
+    """How much of the IPv4 internet each cluster's public CIDRs admit, on a log scale.
+
+    Up to 40 public clusters get one labelled bar each; a larger fleet is drawn as the
+    sorted curve of shares. Bars are coloured by exposure (whole internet, wide,
+    restricted); a list admitting the whole IPv6 internet counts as whole even when its
+    IPv4 share is small. Private and unreadable clusters are counted in the footnote.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+
+    table = exposure_table(frame)
+    hidden = len(frame) - len(table)
+    footnote = (f"\n{hidden} cluster(s) without a readable public endpoint (private or unreadable) are not shown"
+                if hidden else "")
+    n = len(table)
+    fig, ax = _figure(10, (1.8 + 0.26 * n) if 0 < n <= 40 else 4.2, layout="constrained")
+    shares = np.maximum(table["ipv4_share"].to_numpy(dtype=float), _FLOOR)
+    colors = [EXPOSURE_COLORS[e] for e in table["exposure"]]
+    if n == 0:
+        ax.text(0.5, 0.5, "no cluster has a public endpoint" + footnote, ha="center", va="center",
+                transform=ax.transAxes, fontsize=_FONT + 1)
+        ax.set_axis_off()
+    elif n <= 40:
+        labels = [f"{c}  ({r})" for c, r in zip(table["cluster"], table["region"], strict=True)][::-1]
+        ax.barh(labels, shares[::-1], color=colors[::-1], left=_FLOOR, height=0.7)
+        ax.set_xscale("log", base=2)
+        ax.set_xlim(_FLOOR, 2.0)
+        for value, text in _MARKS:
+            ax.axvline(value, color="#999999", linewidth=0.6, linestyle=":")
+            ax.text(value, 1.0, text, transform=ax.get_xaxis_transform(), rotation=0, ha="center", va="bottom",
+                    fontsize=_FONT - 2, color="#555555")
+        ax.set_xlabel("share of the IPv4 address space admitted (log scale)" + footnote, fontsize=_FONT)
+    else:
+        ranks = np.arange(1, n + 1)
+        ax.scatter(ranks, shares, c=colors, s=4, linewidths=0)
+        ax.set_yscale("log", base=2)
+        ax.set_ylim(_FLOOR, 2.0)
+        for value, text in _MARKS:
+            ax.axhline(value, color="#999999", linewidth=0.6, linestyle=":")
+            ax.text(1.0, value, f" {text}", transform=ax.get_yaxis_transform(), va="center", fontsize=_FONT - 2,
+                    color="#555555")
+        ax.set_xlabel("public clusters, most exposed first" + footnote, fontsize=_FONT)
+        ax.set_ylabel("share of the IPv4 space admitted (log)", fontsize=_FONT)
+    if n:
+        from matplotlib.patches import Patch
+
+        present = [e for e in EXPOSURE_COLORS if e in set(table["exposure"])]
+        ax.legend([Patch(color=EXPOSURE_COLORS[e]) for e in present], present, fontsize=_FONT - 1, frameon=False,
+                  loc="lower right")
+        ax.tick_params(labelsize=_FONT - 1)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle("Public exposure: the share of the IPv4 internet each cluster's public CIDRs admit",
+                 fontsize=_FONT + 2)
+    return fig
+
+
+def _check(frame, columns):
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the frame lacks column(s) {', '.join(missing)}")

@@ -1,0 +1,567 @@
+"""Findings over a fleet: the eight rules of spec section 8, each with its one-line why and its fix.
+
+``findings(frame)`` takes the fleet DataFrame (``ekslab.load_fleet``) and returns one
+row per finding. CIDRs are compared as networks, never as strings, and the work is
+done once per distinct CIDR list / egress set (fleets repeat them), so a fleet of
+100,000 clusters takes well under a second (``bench/findings.py``).
+Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+from functools import lru_cache
+from typing import NamedTuple
+
+from ekslab.fleet.rows import as_blocks, as_flag
+from ekslab.model.behavior import evaluate
+from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
+from ekslab.model.commands import REGION_RE as _REGION_RE
+from ekslab.model.commands import SG_ID_RE as _SG_RE
+from ekslab.model.commands import dns_fix_commands, sg_rule_command, update_command
+from ekslab.model.config import (
+    MAX_PUBLIC_CIDRS,
+    EndpointConfig,
+    InvalidEndpointConfig,
+    VpcDns,
+    covers_whole_internet,
+    is_non_public,
+    parse_network,
+)
+from ekslab.model.vantage import InvalidVantage, Vantage
+
+SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
+RULES = {  # id -> (severity, what it means in a few words), spec section 8
+    "EKS-EP-001": ("high", "public endpoint open to the whole internet"),
+    "EKS-EP-002": ("medium", "very wide public CIDR block"),
+    "EKS-EP-003": ("critical", "node egress outside the public CIDRs"),
+    "EKS-EP-004": ("high", "private access without VPC DNS prerequisites"),
+    "EKS-EP-005": ("high", "hybrid nodes with both endpoints on"),
+    "EKS-EP-006": ("low", "private or reserved block in public CIDRs"),
+    "EKS-EP-007": ("info", "private only: kubectl needs a path to the VPC"),
+    "EKS-EP-008": ("warning", "endpoint fields missing: defaults assumed"),
+}
+FINDING_COLUMNS = ["account_id", "region", "cluster", "id", "severity", "message", "fix"]
+NOTE_COLUMNS = ["account_id", "region", "cluster", "note"]
+WIDE_PREFIX = 8  # a block shorter than /8 admits more than 1/256 of its address family
+PLACEHOLDER = "<your-cidr>"  # where the right block is the user's own network: unknowable from the data
+_SENTINEL = "192.0.2.123/32"  # a valid block update_command accepts, swapped for the placeholder afterwards
+_NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "private", "public_cidrs", "vpc_id",
+           "cluster_sg", "dns_support", "dns_hostnames", "amazon_provided_dns", "node_egress_ips", "hybrid",
+           "remote_node_cidrs", "assumed_defaults", "error")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 5 for info; a clear ValueError naming anything else.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    try:
+        return SEVERITIES.index(str(severity).strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown severity {severity!r}; choose from {', '.join(SEVERITIES)}") from None
+
+
+# ---- small value helpers: the frame may come from JSON, Parquet or pandas' own missing values
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def short_list(blocks, limit: int = 4) -> str:
+    """Blocks as "a, b, c, d and 2 more", for one-line messages. Taught in notebooks/03_fleet_analysis.ipynb."""
+    blocks = list(blocks)
+    shown = ", ".join(blocks[:limit])
+    return shown + (f" and {len(blocks) - limit} more" if len(blocks) > limit else "")
+
+
+def _share(net) -> str:
+    return f"{100 * net.num_addresses / 2 ** net.max_prefixlen:.3g}%"
+
+
+# ---- per distinct CIDR list: everything the CIDR rules need, computed once
+
+class _CidrFacts:
+    """What a publicAccessCidrs list means, as networks (one instance per distinct list)."""
+
+    __slots__ = ("blocks", "nets", "error", "whole", "wide", "non_public")
+
+    def __init__(self, blocks: tuple[str, ...]):
+        self.blocks, self.nets, self.error = blocks, (), None
+        self.whole, self.wide, self.non_public = [], [], ()
+        try:
+            self.nets = tuple(parse_network(b, "publicAccessCidrs block") for b in blocks)
+        except InvalidEndpointConfig as e:
+            self.error = str(e)
+            return
+        pairs = list(zip(blocks, self.nets, strict=True))
+        for version, label in ((4, "IPv4"), (6, "IPv6")):
+            family = [(b, n) for b, n in pairs if n.version == version]
+            if not family:
+                continue
+            if covers_whole_internet([n for _, n in family]):
+                zero = [b for b, n in family if n.prefixlen == 0]
+                self.whole.append((label, zero or [b for b, _ in family]))
+                continue  # a wide block inside a whole-internet list is part of EKS-EP-001, not 002
+            for merged in ipaddress.collapse_addresses(n for _, n in family):
+                if merged.prefixlen < WIDE_PREFIX:  # adjacent blocks are merged first: eight /8s make a /5
+                    parts = [b for b, n in family if n.subnet_of(merged)]
+                    self.wide.append((label, merged, parts))
+        self.non_public = tuple(b for b, n in pairs if is_non_public(n))
+
+    def admits(self, address) -> bool:
+        return any(address.version == n.version and address in n for n in self.nets)
+
+
+@lru_cache(maxsize=4096)
+def cidr_facts(blocks: tuple[str, ...]) -> _CidrFacts:
+    """What one publicAccessCidrs list means as networks, computed once per distinct list.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return _CidrFacts(blocks)
+
+
+def _restricted(config: EndpointConfig, drop, egress) -> list[str]:
+    """The list without ``drop``; with private off, the node egress addresses it no longer admits are added,
+    so that the fix for one finding does not strand the nodes (EKS-EP-003)."""
+    keep = [b for b in config.public_cidrs if b not in drop]
+    if not config.private:
+        kept = config.with_changes(public_cidrs=keep) if keep else None
+        keep += [f"{ip}/{ip.max_prefixlen}" for ip in egress if kept is None or not kept.admits(ip)]
+    return keep
+
+
+class _Item(NamedTuple):
+    """One finding of a distinct configuration; the per-cluster values are filled in when rendered."""
+
+    rank: int
+    rule: str
+    message: str  # with field set: the text before the cluster's own value; tail follows it
+    field: str | None  # "vpc_id" | "cluster_sg" | None
+    tail: str
+    fix: tuple  # ("eks", --resources-vpc-config value) | ("dns", VpcDns) | ("sg",) | ("describe",)
+
+
+def _item(rule, message, fix, field=None, tail="") -> _Item:
+    return _Item(SEVERITIES.index(RULES[rule][0]), rule, message, field, tail, fix)
+
+
+def _eks(public: bool, private: bool, cidrs, family: str) -> tuple:
+    """The ``--resources-vpc-config`` value update_command gives this configuration (validated once)."""
+    return _eks_cached(public, private, tuple(cidrs), family)
+
+
+@lru_cache(maxsize=4096)
+def _eks_cached(public: bool, private: bool, cidrs: tuple, family: str) -> tuple:
+    shown = tuple(_SENTINEL if c == PLACEHOLDER else c for c in cidrs) if public else ()
+    command = update_command("ekslab", "us-east-1", EndpointConfig(public, private, shown, family))
+    return ("eks", command.split(" --resources-vpc-config ", 1)[1].replace(_SENTINEL, PLACEHOLDER))
+
+
+# ---- the rules, for one distinct configuration
+
+def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item]:
+    items, private, family = [], config.private, config.ip_family
+    if config.open_to_internet:
+        blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
+        what = "; ".join(f"{short_list(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
+                         for label, b in facts.whole)
+        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        items.append(_item("EKS-EP-001", f"public endpoint open to the whole internet: {what}",
+                           _eks(True, private, cidrs, family)))
+    if facts.wide:
+        blocks = [b for _, _, parts in facts.wide for b in parts]
+        what = "; ".join(
+            (f"{parts[0]} admits" if parts[0] == str(merged) else
+             f"{parts[0]} (that is {merged}) admits" if len(parts) == 1 else
+             f"{short_list(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
+            for label, merged, parts in facts.wide)
+        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        items.append(_item("EKS-EP-002", f"very wide public CIDR block: {what}", _eks(True, private, cidrs, family)))
+    if facts.non_public:
+        keep = [b for b in config.public_cidrs if b not in facts.non_public]
+        verb = "is" if len(facts.non_public) == 1 else "are"
+        items.append(_item("EKS-EP-006", f"publicAccessCidrs {short_list(facts.non_public)} {verb} private or reserved "
+                           "space: it can never match a public source address",
+                           _eks(True, private, keep or [PLACEHOLDER], family)))
+    return items
+
+
+@lru_cache(maxsize=4096)
+def _config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
+    """The validated public configuration, or why it is not one (fleets repeat them: built once each)."""
+    try:
+        return EndpointConfig(True, private, blocks, family)
+    except InvalidEndpointConfig as e:
+        return str(e)
+
+
+@lru_cache(maxsize=16384)
+def _node_gets_through(config: EndpointConfig, address: str) -> bool | str:
+    """The behavior model's answer for a node in the VPC leaving through ``address``, or why it cannot be asked."""
+    try:
+        node = Vantage.vpc(egress_ip=address)
+    except InvalidVantage as e:
+        return str(e)
+    return evaluate(config, node).reachable
+
+
+def _egress_rule(config: EndpointConfig, egress, notes: list) -> list[_Item]:
+    """EKS-EP-003, asked of the behavior model: does a node leaving through each NAT address get through?"""
+    outside = []
+    for ip in egress:
+        through = _node_gets_through(config, str(ip))
+        if isinstance(through, str):
+            notes.append(f"node egress address skipped: {through}")
+        elif not through:
+            outside.append(ip)
+    if not outside:
+        return []
+    family = config.ip_family
+    cidrs = list(config.public_cidrs) + [f"{ip}/{ip.max_prefixlen}" for ip in outside]
+    if len(cidrs) <= MAX_PUBLIC_CIDRS:
+        fix = _eks(True, False, cidrs, family)
+        alternative = "add them to the list (the fix), or enable private access (AWS recommends it)"
+    else:
+        fix = _eks(True, True, config.public_cidrs, family)
+        alternative = f"enable private access (the fix; the list has no room for them within {MAX_PUBLIC_CIDRS})"
+    return [_item("EKS-EP-003", f"node egress address {', '.join(map(str, outside))} (NAT gateway) is outside "
+                  f"publicAccessCidrs {short_list(config.public_cidrs)} and private access is off: nodes cannot "
+                  f"register; {alternative}", fix)]
+
+
+_DNS = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
+        ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
+
+
+def _dns_rule(values: tuple, public: bool, notes: list) -> list[_Item]:
+    off = [label for (_, label), v in zip(_DNS, values, strict=True) if v is False]
+    unknown = [label for (_, label), v in zip(_DNS, values, strict=True) if v is None]
+    if unknown:
+        notes.append(f"VPC DNS facts unknown ({', '.join(unknown)}): EKS-EP-004 "
+                     f"{'judged on the known ones only' if off else 'not evaluated'}")
+    if not off:
+        return []
+    dns = VpcDns(*(v is not False for v in values))
+    effect = ("in-VPC clients skip the private endpoint and fall back to the public one (through only if "
+              "their egress address is in publicAccessCidrs)" if public else
+              "nodes cannot register (AWS requires DNS hostnames and resolution for private access)")
+    return [_item("EKS-EP-004", "private access is on but the VPC ", ("dns", dns), field="vpc_id",
+                  tail=f" lacks {', '.join(off)}: {effect}")]
+
+
+def _recipe(sig) -> tuple[list[_Item], list[str]]:
+    """The findings and notes of one distinct configuration (everything but the cluster's identity)."""
+    mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed = sig
+    mode = mode if isinstance(mode, str) and mode else None
+    public, private, dns = as_flag(public), as_flag(private), (as_flag(ds), as_flag(dh), as_flag(apd))
+    remote = remote if public and private and as_flag(hybrid) else None
+    items, notes = [], []
+    if mode is None or public is None or private is None:
+        return items, ["not evaluated: {error}" if has_error else "not evaluated: the endpoint mode is unknown"]
+    if has_error:
+        notes.append("partial record: {error}")
+    family = family if family in ("ipv4", "ipv6") else "ipv4"
+    egress = []
+    for text in as_blocks(egress_text):
+        try:
+            egress.append(ipaddress.ip_address(str(text).strip()))
+        except ValueError:
+            notes.append(f"node egress address {text!r} is not an IP address: ignored")
+    if public:
+        blocks = as_blocks(blocks)
+        config = _config(private, blocks, family)
+        if isinstance(config, str):
+            notes.append(f"CIDR rules not evaluated: {config}")
+        else:
+            items += _cidr_rules(config, cidr_facts(blocks), egress)
+            if not private:
+                items += _egress_rule(config, egress, notes)
+    if private:
+        items += _dns_rule(dns, public, notes)
+    if remote is not None:
+        nodes = short_list(as_blocks(remote)) or "no node CIDRs listed"
+        items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
+                           "resolve the public addresses and can fail to join; use private only (the fix) "
+                           "or public only", _eks(False, True, (), family)))
+    if not public:
+        items.append(_item("EKS-EP-007", "private only: kubectl needs the VPC or a connected network (VPN, Direct "
+                           "Connect, peering) and a TCP 443 rule for it on the cluster security group ",
+                           ("sg",), field="cluster_sg"))
+    if assumed:
+        defaults = {"endpointPublicAccess": "endpointPublicAccess=true", "endpointPrivateAccess":
+                    "endpointPrivateAccess=false", "publicAccessCidrs": "publicAccessCidrs=0.0.0.0/0"
+                    + (",::/0" if family == "ipv6" else "")}
+        fields = [str(f) for f in as_blocks(assumed)]
+        items.append(_item("EKS-EP-008", f"the record lacks {', '.join(fields)}: AWS defaults were assumed "
+                           f"({', '.join(defaults.get(f, f) for f in fields)}); check the live configuration",
+                           ("describe",)))
+    items.sort(key=lambda item: item.rule)
+    return items, notes
+
+
+def _true(series):
+    """Per row, whether the value is True (a numpy bool array; None and NaN are not True)."""
+    import numpy as np
+
+    if series.dtype == bool:
+        return series.to_numpy()
+    return np.array([as_flag(v) is True for v in series.tolist()], dtype=bool)
+
+
+def _tuples(series, mask):
+    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False."""
+    import numpy as np
+
+    values = series.tolist()
+    if set(map(type, values)) <= {list, tuple}:
+        tuples = list(map(tuple, values))  # C speed, for the contract's lists
+    else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
+        tuples = [as_blocks(v) for v in values]
+    out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
+    out[~mask] = None
+    return out
+
+
+def _dense(*codes):
+    """One dense integer code per distinct combination of the given integer codes (each in 0..n)."""
+    import numpy as np
+    import pandas as pd
+
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        combined = pd.factorize(combined * (int(c.max(initial=0)) + 1) + c)[0].astype(np.int64)
+    return combined
+
+
+_SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
+
+
+def _signatures(frame):
+    """Per row, an integer standing for everything the rules read, and a function giving its raw values.
+
+    Clusters that share the integer share their findings, so ``_recipe`` runs once per
+    distinct one. pandas factorizes each column in C (list columns as tuples, counted only
+    where a rule reads them), and the codes are combined pairwise, so no per-row Python runs.
+    """
+    import numpy as np
+    import pandas as pd
+
+    pub_on, priv_on = _true(frame["public"]), _true(frame["private"])
+    nat, both = pub_on & ~priv_on, pub_on & priv_on
+    # a column only counts where a rule reads it: DNS facts with private on, hybrid with both on
+    relevant = {"dns_support": priv_on, "dns_hostnames": priv_on, "amazon_provided_dns": priv_on, "hybrid": both}
+    codes = []
+    for c in _SCALARS:
+        code, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+        codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
+    error = frame["error"]
+    has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
+    codes.append(has_error.astype(np.int64))
+    lists = {"public_cidrs": _tuples(frame["public_cidrs"], pub_on),
+             "node_egress_ips": _tuples(frame["node_egress_ips"], nat),
+             "remote_node_cidrs": _tuples(frame["remote_node_cidrs"], both),
+             "assumed_defaults": _tuples(frame["assumed_defaults"], np.ones(len(frame), dtype=bool))}
+    codes += [pd.factorize(v, use_na_sentinel=False)[0] for v in lists.values()]
+
+    def raws(rows) -> list[tuple]:
+        """The raw values of the given rows, in the order _recipe takes them (one pass over few rows)."""
+        picked = frame.iloc[rows]
+        scalars = zip(*(picked[c].to_numpy(dtype=object) for c in _SCALARS), strict=True)
+        return [(mode, bool(has_error[i]), public, private, lists["public_cidrs"][i] or (), family,
+                 lists["node_egress_ips"][i] or (), ds, dh, apd, hybrid, lists["remote_node_cidrs"][i],
+                 lists["assumed_defaults"][i] or ())
+                for i, (mode, public, private, family, ds, dh, apd, hybrid) in zip(rows, scalars, strict=True)]
+
+    return _dense(*codes) if len(frame) else np.zeros(0, dtype=np.int64), raws
+
+
+# ---- the fleet
+
+def check_frame(frame):
+    """Refuse anything but a fleet DataFrame with the columns the rules read.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"findings need the fleet DataFrame (ekslab.load_fleet), got {type(frame).__name__}")
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the fleet frame lacks column(s) {', '.join(missing)}; see ekslab.fleet.frame.FRAME_COLUMNS")
+
+
+def _no_command(name, region) -> str:
+    try:
+        update_command(name, region, EndpointConfig(False, True))
+    except ValueError as e:  # a name or region AWS could not have produced: say so, keep the finding
+        return f"(no command: {e})"
+    return "(no command)"
+
+
+def _sg_template(region: str):
+    """(text before the group id, text after it) of sg_rule_command in ``region``; None when it refuses the region."""
+    try:
+        text = sg_rule_command("sg-0", region, _SENTINEL)
+    except ValueError:
+        return None
+    head, tail = text.split("sg-0", 1)
+    return head, tail.replace(_SENTINEL, "<your-network-cidr>")
+
+
+def _valid(series, pattern: re.Pattern):
+    """Per row, whether the value matches ``pattern`` (run by pandas over the whole column at once)."""
+    import numpy as np
+
+    text = series.astype("str")
+    return np.asarray(text.str.fullmatch(pattern.pattern.strip("^$")).fillna(False), dtype=bool)
+
+
+class _Cluster:
+    """Per-row identity and the values a message or fix needs, as numpy arrays."""
+
+    def __init__(self, frame):
+        import numpy as np
+        import pandas as pd
+
+        self.region_codes, regions = pd.factorize(frame["region"].astype("str"), sort=True)
+        self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
+        self.region = np.asarray(regions, dtype=object)[self.region_codes]
+        self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
+        self.vpc = frame["vpc_id"].to_numpy(dtype=object)
+        self.sg = frame["cluster_sg"].to_numpy(dtype=object)
+        # the fix is built only where update_command's checks pass; prefixes are shared per region
+        region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
+        self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
+            np.zeros(0, dtype=bool)
+        self.eks_prefix = np.array([f"aws eks update-cluster-config --region {r} --name " for r in regions],
+                                   dtype=object)
+        # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
+        self.sg_parts = [_sg_template(r) for r in regions]
+        self.sg_ok = _valid(frame["cluster_sg"], _SG_RE)
+        account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
+        name_codes = pd.factorize(frame["cluster"].astype("str"), sort=True)[0]
+        self.rank = np.empty(len(frame), dtype=np.int64)
+        self.rank[np.lexsort((name_codes, self.region_codes, account_codes))] = np.arange(len(frame))
+
+
+def _render_fixes(kind, data, rows, cl: _Cluster):
+    """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
+    import numpy as np
+
+    fix = np.empty(len(kind), dtype=object)
+    eks = np.flatnonzero(kind == "eks")
+    if len(eks):
+        r = rows[eks]
+        ok = cl.eks_ok[r]
+        good, bad = eks[ok], eks[~ok]
+        fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
+        fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
+    for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
+        i = rows[k]
+        vpc = _text(cl.vpc[i])
+        try:
+            commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
+            fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
+        except ValueError as e:
+            fix[k] = f"(no command: {e})"
+    sg = np.flatnonzero(kind == "sg")
+    if len(sg):
+        r = rows[sg]
+        groups = np.where(cl.sg_ok[r], cl.sg[r], "<cluster-security-group-id>").astype(object)
+        codes = cl.region_codes[r]
+        heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        fix[sg] = heads + groups + tails
+        bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
+        fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
+    for k in np.flatnonzero(kind == "describe"):
+        i = rows[k]
+        fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
+                  f"--name {shlex.quote(cl.name[i])} --query cluster.resourcesVpcConfig")
+    return fix
+
+
+def evaluate_fleet(frame):
+    """Run the rules once: ``(findings, notes, positions)``.
+
+    ``findings`` is what :func:`findings` returns, ``notes`` what :func:`notes` returns,
+    ``positions`` the row position in ``frame`` of each finding (same order). Taught in
+    notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+    import pandas as pd
+
+    check_frame(frame)
+    n = len(frame)
+    rid, raws = _signatures(frame)
+    firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
+    recipes = [_recipe(sig) for sig in raws(firsts)]
+    cl = _Cluster(frame)
+
+    # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
+    items = [item for its, _ in recipes for item in its]
+    counts = np.array([len(its) for its, _ in recipes] + [0], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
+    per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(n), per_row)
+    item_idx = starts[rid][rows] + (np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row))
+    severity = np.array([it.rank for it in items] + [0], dtype=np.int64)[item_idx]
+    rule_number = np.array([int(it.rule[-3:]) for it in items] + [0], dtype=np.int64)[item_idx]
+    order = np.lexsort((rule_number, cl.rank[rows], severity))
+    rows, item_idx, severity = rows[order], item_idx[order], severity[order]
+
+    def per_item(values):
+        return np.array([*values, None], dtype=object)[item_idx]
+
+    message, field = per_item(it.message for it in items), per_item(it.field for it in items)
+    for name, values in (("vpc_id", cl.vpc), ("cluster_sg", cl.sg)):
+        at = np.flatnonzero(field == name)
+        if len(at):
+            shown = pd.Series(values[rows[at]], dtype=object)
+            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), "(id unknown)").to_numpy(dtype=object)
+            message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
+    kind = per_item(it.fix[0] for it in items)
+    data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else
+                    it.fix[1] if len(it.fix) > 1 else None for it in items)
+    table = pd.DataFrame({
+        "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
+        "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
+        "message": message, "fix": _render_fixes(kind, data, rows, cl)}, columns=FINDING_COLUMNS, dtype=object)
+
+    noted = []
+    with_notes = np.flatnonzero(np.array([bool(r[1]) for r in recipes] + [False])[rid]) if n else []
+    errors = frame["error"].to_numpy(dtype=object)
+    for i in sorted(with_notes, key=cl.rank.__getitem__):
+        for text in recipes[rid[i]][1]:
+            noted.append((cl.account[i], cl.region[i], cl.name[i],
+                          text.replace("{error}", str(errors[i])) if "{error}" in text else text))
+    notes_table = pd.DataFrame(noted, columns=NOTE_COLUMNS, dtype=object)
+    return table, notes_table, rows.tolist()
+
+
+def findings(frame):
+    """One row per finding: ``account_id, region, cluster, id, severity, message, fix``.
+
+    The eight rules of spec section 8 (``RULES``), sorted worst first (critical, high,
+    medium, low, warning, info), then by account, region, cluster and id. ``message``
+    names the offending value; ``fix`` is the exact command (several lines when a fix
+    takes several; ``<your-cidr>`` marks where only the user knows the right block).
+    Rows that could not be read (``mode`` None, ``error`` set) yield no findings: they,
+    and rules that could not be judged (DNS unknown), are listed by :func:`notes`.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[0]
+
+
+def notes(frame):
+    """What :func:`findings` could not judge, one row per cluster and reason: ``account_id, region, cluster, note``.
+
+    Unreadable records, partial records, unknown DNS facts, unparsable values: nothing
+    is dropped silently. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[1]

@@ -1,0 +1,264 @@
+"""Lay out one picture: the places, the askers and the paths ``evaluate`` gave them.
+
+A helper of ``ekslab.drawing.draw`` (taught in notebooks/01_access_modes.ipynb). It builds
+the Graphviz source with the ``diagrams`` library (AWS icons) and renders nothing.
+Colours and labels come from the verdicts it is handed: it never judges reachability.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from ekslab.model.behavior import Verdict
+from ekslab.model.config import EndpointConfig, VpcDns
+from ekslab.model.vantage import Vantage
+
+GREEN, RED, GREY = "#1E8E3E", "#D93025", "#7B8894"
+MAX_CIDRS_SHOWN = 6  # a longer allow-list is cut, with the count of the rest, to stay readable
+WRAP = 20  # characters per line in a node label: diagrams' nodes are 1.4 inches wide
+
+# Left to right: the outside world, the customer VPC, the AWS-managed control plane.
+# Each node id sits in a fixed column so that the three mode pictures share one layout.
+COLUMNS = (("internet", "connected", "hybrid"), ("vpc", "vgw", "zone"), ("nat", "eni"), ("igw",), ("nlb",), ("api",))
+
+GRAPH_ATTR = {
+    # ortho edges lose their labels in Graphviz; plain splines keep them
+    "splines": "spline", "pad": "0.4", "nodesep": "0.55", "ranksep": "1.1", "fontsize": "26",
+    "labelloc": "t", "labeljust": "c", "newrank": "true",  # newrank: rank=same across clusters
+    "dpi": "64",  # about 1400 px wide: readable on a projector, small in a notebook, quick to rasterize
+}
+ICON, LINE = 1.45, 0.25  # inches: the 1.4-inch icon plus a gap; one 15-point label line
+NODE_ATTR = {"fontsize": "15", "imagepos": "mc"}
+EDGE_FONT = {"fontsize": "16", "fontname": "Sans-Serif"}  # diagrams' Edge sets 13 itself; readable is 16
+EDGE_ATTR = {"penwidth": "1.5", **EDGE_FONT}
+CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a fleet row adds to a picture beyond config, askers and VPC DNS."""
+
+    cluster: str | None = None  # "name (account, region)" for the title
+    dns_unknown: tuple[str, ...] = ()  # VpcDns fields that were unknown and taken as ok
+    nat_ips: tuple[str, ...] = ()  # NAT gateway public IPs on the cluster subnets' default routes
+    pod_cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AskerEdge:
+    """How one asker is drawn: the nodes its path visits, colour and short label."""
+
+    asker: str
+    reachable: bool
+    color: str
+    label: str
+    hops: tuple[str, ...]
+    edge_ids: tuple[str, ...]
+
+
+def wrap(text: str, width: int = WRAP) -> str:
+    """Wrap a node label into short lines (keeps explicit newlines).
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
+    return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) for part in str(text).split("\n"))
+
+
+def _cidr_lines(blocks) -> str:
+    shown = list(blocks[:MAX_CIDRS_SHOWN])
+    if len(blocks) > MAX_CIDRS_SHOWN:
+        shown.append(f"... {len(blocks) - MAX_CIDRS_SHOWN} more")
+    return "\n".join(shown)
+
+
+_ADDRESS = r"([0-9a-fA-F:.]+)"
+
+
+def _outcome(verdict: Verdict) -> str:
+    """The decisive reason of a verdict in a few words (read from the verdict, not recomputed)."""
+    reason = verdict.reason
+    found = re.search(_ADDRESS + r" is inside publicAccessCidrs block (\S+?):", reason)
+    if found:
+        return f"{found.group(1)} allowed by {found.group(2)}"
+    found = re.search(_ADDRESS + r" is outside publicAccessCidrs", reason)
+    if found:
+        return f"{found.group(1)} not in CIDRs"
+    for needle, words in (("not routable", "not routable"), ("no internet egress", "no internet egress"),
+                          ("no TCP 443 rule", "no SG rule for 443"), ("admits TCP 443", "SG admits 443"),
+                          ("without DNS hostnames", "nodes cannot register"),
+                          ("admits traffic from itself", "reached")):
+        if needle in reason:
+            return words
+    return "gets through" if verdict.reachable else "does not get through"
+
+
+def short_label(vantage: Vantage, verdict: Verdict) -> str:
+    """A short edge label, e.g. "public DNS -> private IP: not routable", plus a warning line if any.
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
+    resolver = "VPC DNS" if vantage.kind == "vpc" and verdict.resolves_to == "private" else "public DNS"
+    answer = "private IP" if verdict.resolves_to == "private" else "public IP"
+    text = f"{resolver} -> {answer}:\n{_outcome(verdict)}"
+    for warning in verdict.warnings:
+        if "hybrid" in warning:
+            text += "\n! not recommended with hybrid nodes"
+        elif "missing: " in warning:
+            missing = warning.split("missing: ", 1)[1].replace(" in the DHCP options", "")
+            text += f"\n! VPC DNS lacks {missing}"
+    return text
+
+
+def _target(verdict: Verdict) -> str:
+    """The endpoint node an asker's arrow ends at: the one it reached, else the one its DNS answer names."""
+    return "nlb" if (verdict.endpoint or verdict.resolves_to) == "public" else "eni"
+
+
+def _hops(vantage: Vantage, verdict: Verdict, nat_ids: dict[str, str], asker_id: str) -> tuple[str, ...]:
+    target = _target(verdict)
+    if vantage.kind == "vpc" and target == "nlb" and vantage.egress_ip:
+        return (asker_id, nat_ids[vantage.egress_ip], "igw", target)
+    if vantage.kind in ("connected", "hybrid") and target == "eni":
+        return (asker_id, "vgw", target)
+    return (asker_id, target)
+
+
+def _dns_line(vpc: VpcDns, unknown) -> str:
+    facts = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
+             ("amazon_provided_dns", "AmazonProvidedDNS"))
+    words = []
+    for attr, name in facts:
+        state = "unknown" if attr in unknown else ("yes" if getattr(vpc, attr) else "NO")
+        words.append(f"{name}: {state}")
+    return "DNS: " + ", ".join(words)
+
+
+def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts):
+    """The DOT source and the asker edges of one picture.
+
+    ``answers`` is a sequence of ``(Vantage, Verdict)`` pairs from ``evaluate``.
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
+    from diagrams.aws.compute import EC2Instance, ElasticKubernetesService
+    from diagrams.aws.general import Client, GenericOfficeBuilding, TraditionalServer
+    from diagrams.aws.network import (
+        ElbNetworkLoadBalancer,
+        InternetGateway,
+        NATGateway,
+        Route53HostedZone,
+        VPCElasticNetworkInterface,
+        VpnGateway,
+    )
+
+    from diagrams import Cluster, Diagram, Edge, setdiagram
+
+    class Canvas(Diagram):
+        def __exit__(self, *exc):
+            setdiagram(None)  # diagrams would render into the working directory here; we pipe instead
+
+    kinds = {kind: [(i, v, r) for i, (v, r) in enumerate(answers) if v.kind == kind]
+             for kind in ("internet", "vpc", "connected", "hybrid")}
+    # one NAT gateway per egress address: the row's, then any other a vpc asker leaves through
+    nat_ips = tuple(dict.fromkeys([*facts.nat_ips, *(v.egress_ip for _, v, _ in kinds["vpc"] if v.egress_ip)]))
+    nat_ids = {ip: f"nat{n}" for n, ip in enumerate(nat_ips)}
+    on_prem = kinds["connected"] + kinds["hybrid"]
+    uses_vgw = any(_target(r) == "eni" for _, _, r in on_prem)
+
+    graph_attr = dict(GRAPH_ATTR, label=title + "\n" + "green solid: gets through    red dashed: does not")
+    with Canvas(title, direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
+                node_attr=NODE_ATTR, edge_attr=EDGE_ATTR) as canvas:
+        nodes = {}
+
+        def put(icon, nid, label):
+            label = wrap(label)
+            # the icon sits in the middle with the label below it, and as much room above as
+            # below, so that arrows, which aim at the middle of a node, meet the icon
+            height = ICON + 2 * LINE * (label.count("\n") + 1)
+            nodes[nid] = icon(label, nodeid=nid, height=f"{height:.2f}")
+
+        if kinds["internet"]:
+            with Cluster("Internet", graph_attr=CLUSTER_ATTR):
+                for i, v, _ in kinds["internet"]:
+                    put(Client, f"ask{i}", v.label)
+        if on_prem:
+            label = "On premises"
+            if facts.pod_cidrs:
+                label += "\nremote pod networks: " + ", ".join(facts.pod_cidrs)
+            with Cluster(label, graph_attr=CLUSTER_ATTR):
+                for i, v, _ in on_prem:
+                    icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
+                    put(icon, f"ask{i}", v.label)
+        vpc_label = "Customer VPC\n" + _dns_line(vpc, facts.dns_unknown)
+        if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
+            vpc_label += "\nno NAT gateway on the default route"
+        with Cluster(vpc_label, graph_attr=CLUSTER_ATTR):
+            with Cluster("cluster subnets (nodes)", graph_attr=CLUSTER_ATTR):
+                for i, v, _ in kinds["vpc"]:
+                    put(EC2Instance, f"ask{i}", v.label)
+                if config.private:
+                    put(VPCElasticNetworkInterface, "eni", "private endpoint\nEKS-owned ENIs\n(cross-account)")
+            if config.private:
+                put(Route53HostedZone, "zone", "Route 53 private\nhosted zone\n(EKS-managed)")
+            if nat_ips:
+                with Cluster("public subnet", graph_attr=CLUSTER_ATTR):
+                    for ip, nid in nat_ids.items():
+                        put(NATGateway, nid, f"NAT gateway\n{ip}")
+                put(InternetGateway, "igw", "internet gateway")
+            if uses_vgw:
+                put(VpnGateway, "vgw", "VPN / Direct Connect\n/ TGW attachment")
+        aws_label = "AWS-managed (EKS control plane)"
+        if not config.public:
+            aws_label += "\npublic endpoint: off"
+        with Cluster(aws_label, graph_attr=CLUSTER_ATTR):
+            if config.public:
+                put(ElbNetworkLoadBalancer, "nlb", "public endpoint (NLB)\npublicAccessCidrs:\n"
+                    + _cidr_lines(config.public_cidrs))
+            put(ElasticKubernetesService, "api", "Kubernetes\nAPI server")
+
+        grey = dict(color=GREY, fontcolor=GREY, **EDGE_FONT)
+        if config.public:
+            nodes["nlb"] >> Edge(**grey) >> nodes["api"]
+        if config.private:
+            nodes["eni"] >> Edge(label="cross-account", **grey) >> nodes["api"]
+            nodes["zone"] - Edge(label="name -> ENI IPs", style="dotted", **grey) - nodes["eni"]
+        paths = [_hops(v, verdict, nat_ids, f"ask{i}") for i, (v, verdict) in enumerate(answers)]
+        for nid in nat_ids.values():  # a NAT gateway sends out through the internet gateway
+            if not any(nid in hops for hops in paths):
+                nodes[nid] >> Edge(style="dotted", **grey) >> nodes["igw"]
+
+        edges = []
+        for i, ((v, verdict), hops) in enumerate(zip(answers, paths, strict=True)):
+            color = GREEN if verdict.reachable else RED
+            label = short_label(v, verdict)
+            ids = tuple(f"asker{i}-{n}" for n in range(len(hops) - 1))
+            tooltip = f"{v.label}: {verdict.path}. {verdict.reason}"
+            for n, (a, b) in enumerate(zip(hops, hops[1:], strict=False)):
+                last = n == len(hops) - 2
+                nodes[a] >> Edge(
+                    label=label if n == 0 else "", color=color, fontcolor=color, penwidth="3", **EDGE_FONT,
+                    style="solid" if verdict.reachable else "dashed",
+                    arrowhead=("normal" if verdict.reachable else "tee") if last else "none",
+                    id=ids[n], tooltip=tooltip,
+                ) >> nodes[b]
+            edges.append(AskerEdge(v.label, verdict.reachable, color, label, hops, ids))
+        _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _) in enumerate(answers)})
+    return canvas.dot.source, tuple(edges)
+
+
+def _pin_columns(dot, nodes, asker_kinds) -> None:
+    """Put every node in its column (rank) and keep the columns in order with invisible edges."""
+    def column_of(nid):
+        key = asker_kinds.get(nid) or re.sub(r"\d+$", "", nid)
+        return next(n for n, names in enumerate(COLUMNS) if key in names)
+
+    columns = [[nid for nid in nodes if column_of(nid) == n] for n in range(len(COLUMNS))]
+    columns = [c for c in columns if c]
+    for column in columns:
+        with dot.subgraph() as same:
+            same.attr(rank="same")
+            for nid in column:
+                same.node(nid)
+    for left, right in zip(columns, columns[1:], strict=False):
+        dot.edge(left[0], right[0], style="invis", weight="0")

@@ -1,0 +1,290 @@
+"""What the endpoint explorer shows, without any widget: settings, presets, and the scene they make.
+
+The explorer (ekslab/explorer.py) only reads its controls into :class:`Settings`,
+calls :func:`scene` and writes what the model answers. Everything here is plain
+data and functions, testable without Jupyter. Taught in notebooks/02_explorer.ipynb.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import asdict, dataclass, field, replace
+
+from ekslab.fleet.rows import row_flag, row_list
+from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.vantage import InvalidVantage, Vantage
+
+# The askers the explorer does not let you edit: a connected on-premises network and
+# hybrid nodes, with the documentation addresses default_vantages() uses.
+CONNECTED_CIDR, CONNECTED_EGRESS = "10.20.0.0/16", "198.51.100.30"
+HYBRID_CIDR, HYBRID_EGRESS = "10.80.0.0/16", "198.51.100.40"
+DEMO_ACCOUNT, DEMO_REGION, DEMO_CLUSTER = "123456789012", "eu-west-1", "training"
+
+# The fields of Settings that are free text: each has its own inline error.
+TEXT_FIELDS = ("public_cidrs", "laptop_ip", "nat_ips")
+LAPTOP_ONLY = "<laptop>/32"  # a preset value: the typed laptop address, alone
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the explorer's controls say, as plain values (hashable: a cache key).
+
+    ``public_cidrs`` and ``nat_ips`` are the text as typed (one entry a line, or
+    separated by commas or spaces). Taught in notebooks/02_explorer.ipynb.
+    """
+
+    public: bool = True
+    private: bool = False
+    public_cidrs: str = "0.0.0.0/0"
+    dns_support: bool = True
+    dns_hostnames: bool = True
+    amazon_provided_dns: bool = True
+    hybrid: bool = False
+    sg_allows_443: bool = True
+    laptop_ip: str = "203.0.113.10"
+    nat_ips: str = "198.51.100.20"
+    ip_family: str = "ipv4"  # not a control: it comes from the cluster
+    hybrid_cidr: str = HYBRID_CIDR  # not a control: the cluster's remote node network, when it has one
+
+    def changed(self, **values) -> Settings:
+        """A copy with some values changed; unknown names raise ValueError naming them."""
+        unknown = sorted(set(values) - set(asdict(self)))
+        if unknown:
+            raise ValueError(f"unknown explorer setting(s) {', '.join(unknown)}; known: {', '.join(asdict(self))}")
+        return replace(self, **values)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One click in the explorer: a name, what to watch for, and the settings it applies."""
+
+    key: str
+    label: str
+    watch: str  # one or two sentences: what the trainee should look at after the click
+    values: dict = field(default_factory=dict, hash=False)
+    source: str = ""  # spec section or issue the preset reproduces
+
+    def apply(self, settings: Settings | None = None) -> Settings:
+        """The settings after this preset: the defaults, the typed laptop and NAT addresses, its values."""
+        base = Settings()
+        if settings is not None:
+            base = base.changed(laptop_ip=settings.laptop_ip, nat_ips=settings.nat_ips,
+                                ip_family=settings.ip_family, hybrid_cidr=settings.hybrid_cidr)
+        values = dict(self.values)
+        if values.get("public_cidrs") == LAPTOP_ONLY:
+            values["public_cidrs"] = f"{base.laptop_ip.strip()}/32"
+        return base.changed(**values)
+
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("public", "Public", "The default for a new cluster: everyone reaches the public endpoint, "
+           "the nodes too, through their NAT gateway.", dict(public=True, private=False), "spec 2"),
+    Preset("public_and_private", "Public and private", "Nodes now stay in the VPC (private endpoint); "
+           "the laptop still uses the public one.", dict(public=True, private=True), "spec 2"),
+    Preset("private", "Private", "The laptop loses access; the nodes keep it; the VPN site needs its "
+           "443 rule.", dict(public=False, private=True), "spec 2"),
+    Preset("pitfall_cidrs", "Pitfall 1: CIDRs restricted, private off",
+           "Only the laptop's /32 is allowed and private access is off: the nodes' NAT address is outside "
+           "the list, so nodes cannot register (NodeCreationFailure). Fix: turn private access on, or add "
+           "the NAT address.", dict(public=True, private=False, public_cidrs=LAPTOP_ONLY),
+           "spec 6.1"),
+    Preset("pitfall_timeout", "Pitfall 2: laptop times out after going private",
+           "Public access is off: from the laptop, kubectl answers 'dial tcp 10.x.x.x:443: i/o timeout'. "
+           "Work from the VPC or a connected network instead.", dict(public=False, private=True), "spec 6.2"),
+    Preset("pitfall_sg", "Pitfall 3: no 443 rule for the VPN site",
+           "Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
+           "requests over the VPN time out.", dict(public=False, private=True, sg_allows_443=False), "spec 6.3"),
+    Preset("pitfall_dns_outside", "Pitfall 4: private name outside the VPC",
+           "Private only: public DNS answers with the private addresses (since December 2019), so the VPN "
+           "site resolves them without forwarding. Clusters from before that may need public access "
+           "toggled on and off once.", dict(public=False, private=True), "spec 6.4"),
+    Preset("pitfall_hybrid", "Pitfall 5: hybrid nodes with both endpoints",
+           "Hybrid nodes resolve the public addresses when both endpoints are on: their traffic crosses "
+           "the internet. AWS recommends public or private, not both.",
+           dict(public=True, private=True, hybrid=True), "spec 6.5"),
+    Preset("pitfall_vpc_dns", "VPC DNS broken (private)",
+           "enableDnsHostnames is off: with private access only, nodes cannot register.",
+           dict(public=False, private=True, dns_hostnames=False), "spec 3"),
+)
+
+
+def preset(key: str) -> Preset:
+    """The preset called ``key`` (see ``PRESETS``). Taught in notebooks/02_explorer.ipynb."""
+    for p in PRESETS:
+        if p.key == key:
+            return p
+    raise KeyError(f"unknown preset {key!r}; known: {', '.join(p.key for p in PRESETS)}")
+
+
+def apply_preset(key: str, settings: Settings | None = None) -> Settings:
+    """The settings a preset click gives, keeping the typed laptop and NAT addresses.
+
+    Taught in notebooks/02_explorer.ipynb.
+    """
+    return preset(key).apply(settings)
+
+
+@dataclass
+class Scene:
+    """What the settings make: the model's inputs, or the errors that keep it from being built.
+
+    ``errors`` maps a field name (``access``, ``public_cidrs``, ``laptop_ip``,
+    ``nat_ips``) to the message that names the bad value. ``config`` is None when
+    AWS would refuse the configuration.
+    """
+
+    settings: Settings
+    config: EndpointConfig | None = None
+    vpc: VpcDns = field(default_factory=VpcDns)
+    vantages: list[Vantage] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a configuration to evaluate and every asker could be built."""
+        return self.config is not None and not self.errors
+
+
+def split_entries(text: str) -> list[str]:
+    """The entries of a typed list: one a line, or separated by commas or spaces.
+
+    Taught in notebooks/02_explorer.ipynb.
+    """
+    return str(text or "").replace(",", " ").split()
+
+
+def _config(s: Settings) -> tuple[EndpointConfig | None, dict[str, str]]:
+    blocks = split_entries(s.public_cidrs)
+    try:
+        return EndpointConfig(s.public, s.private, tuple(blocks), s.ip_family), {}
+    except InvalidEndpointConfig as e:
+        if s.public or s.private:
+            return None, {"public_cidrs": str(e)}
+        errors = {"access": str(e)}
+    # Both flags off: AWS refuses that first; still name any bad block so it is not missed.
+    try:
+        EndpointConfig(False, True, tuple(blocks), s.ip_family)
+    except InvalidEndpointConfig as e:
+        errors["public_cidrs"] = str(e)
+    return None, errors
+
+
+def _vantages(s: Settings) -> tuple[list[Vantage], dict[str, str]]:
+    errors, vantages = {}, []
+    try:
+        laptop = Vantage.internet(s.laptop_ip)
+        vantages.append(replace(laptop, name=f"laptop on the internet ({laptop.ip})"))
+    except InvalidVantage as e:
+        errors["laptop_ip"] = str(e)
+    nats = split_entries(s.nat_ips)
+    try:
+        nodes = [Vantage.vpc(egress_ip=n) for n in nats] or [Vantage.vpc()]
+        vantages.extend(replace(v, name=f"node in the VPC ({f'NAT {v.egress_ip}' if v.egress_ip else 'no NAT'})")
+                        for v in nodes)
+    except InvalidVantage as e:
+        errors["nat_ips"] = str(e)
+    vantages.append(Vantage.connected(CONNECTED_CIDR, egress_ip=CONNECTED_EGRESS, sg_allows_443=s.sg_allows_443,
+                                      name=f"on-premises over VPN ({CONNECTED_CIDR})"))
+    if s.hybrid:
+        try:
+            vantages.append(Vantage.hybrid(s.hybrid_cidr, egress_ip=HYBRID_EGRESS, sg_allows_443=s.sg_allows_443,
+                                           name=f"hybrid nodes ({s.hybrid_cidr})"))
+        except InvalidVantage as e:
+            errors["hybrid"] = str(e)
+    return vantages, errors
+
+
+def scene(settings: Settings) -> Scene:
+    """Build the model's inputs from the explorer's settings, naming every bad value.
+
+    Taught in notebooks/02_explorer.ipynb.
+    """
+    if not isinstance(settings, Settings):
+        raise TypeError(f"scene needs explorer Settings, got {settings!r}")
+    config, errors = _config(settings)
+    vantages, vantage_errors = _vantages(settings)
+    errors.update(vantage_errors)
+    vpc = VpcDns(settings.dns_support, settings.dns_hostnames, settings.amazon_provided_dns)
+    return Scene(settings, config, vpc, vantages, errors)
+
+
+def _text_list(row, key: str) -> str:
+    return "\n".join(row_list(row, key))
+
+
+def _flag(row, name: str, default: bool) -> tuple[bool, bool]:
+    """(value, known): a frame boolean that may be None/NaN when the fact could not be read."""
+    value = row_flag(row, name)
+    return (default, False) if value is None else (value, True)
+
+
+def settings_from_row(row) -> tuple[Settings, list[str]]:
+    """Explorer settings for one fleet-frame row, and notes on what had to be assumed.
+
+    The row is a dict or a pandas Series with the fleet frame's columns
+    (account_id, region, cluster, public, private, public_cidrs, dns_*, node_egress_ips,
+    hybrid, ip_family, ...). Taught in notebooks/02_explorer.ipynb.
+    """
+    if hasattr(row, "to_dict"):
+        row = row.to_dict()
+    if not isinstance(row, dict):
+        raise TypeError(f"from_cluster needs a fleet-frame row (dict or pandas Series), got {type(row).__name__}")
+    notes = []
+    public, known_public = _flag(row, "public", True)
+    private, known_private = _flag(row, "private", False)
+    if not (known_public and known_private):
+        notes.append("the row lacks the endpoint flags: AWS defaults assumed (public on, private off)")
+    dns = {}
+    for name in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
+        dns[name], known = _flag(row, name, True)
+        if not known:
+            notes.append(f"{name} is unknown for this cluster's VPC: assumed true")
+    hybrid, _ = _flag(row, "hybrid", False)
+    cidrs = _text_list(row, "public_cidrs") or ("0.0.0.0/0" if public else "")
+    egress = _text_list(row, "node_egress_ips")
+    if not egress:
+        notes.append("no NAT gateway on the cluster subnets' default routes: the in-VPC asker has no egress")
+    family = row.get("ip_family") if row.get("ip_family") in ("ipv4", "ipv6") else "ipv4"
+    remote = split_entries(_text_list(row, "remote_node_cidrs"))
+    hybrid_cidr = HYBRID_CIDR
+    if remote:
+        try:
+            hybrid_cidr = Vantage.hybrid(remote[0]).source_cidr
+        except InvalidVantage as e:
+            notes.append(f"{e}: the explorer's hybrid nodes use {HYBRID_CIDR} instead")
+        if len(remote) > 1:
+            notes.append(f"the explorer draws the first remote node network of {', '.join(remote)}")
+    if row.get("error"):
+        notes.append(f"the scan reported: {row['error']}")
+    return Settings(public=public, private=private, public_cidrs=cidrs, hybrid=hybrid, nat_ips=egress,
+                    ip_family=family, hybrid_cidr=hybrid_cidr, **dns), notes
+
+
+# Facts of a real cluster that the explorer cannot change but the findings name (fix commands).
+ROW_FACTS = ("arn", "status", "version", "endpoint", "vpc_id", "subnet_ids", "cluster_sg", "remote_pod_cidrs", "tags")
+
+
+def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGION,
+              cluster: str = DEMO_CLUSTER, facts: dict | None = None) -> dict:
+    """The scene as one fleet-frame row (the columns of ekslab.fleet.frame), so ``findings`` can judge it.
+
+    ``facts`` carries the cluster's own ``ROW_FACTS`` (VPC and security group ids, ...)
+    when the explorer started from a fleet row. Only call it on a scene whose config
+    could be built. Taught in notebooks/02_explorer.ipynb.
+    """
+    config = sc.config
+    if config is None:
+        raise ValueError(f"no valid configuration to turn into a frame row: {sc.errors}")
+    s = sc.settings
+    nats = [str(ipaddress.ip_address(n)) for n in split_entries(s.nat_ips)] if "nat_ips" not in sc.errors else []
+    return dict(
+        account_id=account_id, region=region, cluster=cluster,
+        arn=f"arn:aws:eks:{region}:{account_id}:cluster/{cluster}", status="ACTIVE", version="1.31",
+        endpoint=None, ip_family=config.ip_family, mode=config.mode.value,
+        public=config.public, private=config.private, public_cidrs=list(config.public_cidrs),
+        vpc_id=None, subnet_ids=[], cluster_sg=None,
+        dns_support=s.dns_support, dns_hostnames=s.dns_hostnames, amazon_provided_dns=s.amazon_provided_dns,
+        node_egress_ips=nats, hybrid=s.hybrid, remote_node_cidrs=[s.hybrid_cidr] if s.hybrid else [],
+        remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
+    ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}

@@ -1,0 +1,544 @@
+"""Scan every EKS cluster of many accounts and regions into one snapshot, in parallel and read-only.
+
+``scan()`` finds credentials the AWS way (the default chain, named profiles, or an
+organization's accounts through a role), lists and describes the clusters of each
+region, and reads the VPC facts the findings need in a few batched EC2 calls per
+region. Failures become error records beside the data; nothing is dropped silently.
+``AWS_ENDPOINT_URL`` is honoured (boto3 reads it), which is how it talks to the sandbox.
+Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+
+from ekslab._version import __version__
+from ekslab.model.commands import REGION_RE
+
+_ROLE = re.compile(r"^[\w+=,.@/-]{1,512}$")
+_FILTER_CHUNK = 199  # EC2 accepts up to 200 values per filter
+
+
+@dataclass
+class ScanResult:
+    """What ``scan()`` returns: the snapshot dict plus the wall time of the scan.
+
+    ``.frame()`` is the fleet DataFrame, ``.errors`` the error records, ``.save(path)``
+    writes the snapshot. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+
+    snapshot: dict
+    duration: float = 0.0
+
+    @property
+    def clusters(self) -> list[dict]:
+        """The cluster records (account, region, vpc_id, raw describe_cluster dict)."""
+        return self.snapshot["clusters"]
+
+    @property
+    def errors(self) -> list[dict]:
+        """The error records (account_id, region, cluster, operation, code, message)."""
+        return self.snapshot["errors"]
+
+    @property
+    def api_calls(self) -> int:
+        """API operations the scan made (retries not counted; see metadata['retries'])."""
+        return self.snapshot["metadata"]["api_calls"]
+
+    def frame(self):
+        """The fleet DataFrame (``ekslab.fleet_frame``); notebooks/03_fleet_analysis.ipynb."""
+        from ekslab.fleet.frame import fleet_frame
+        return fleet_frame(self.snapshot)
+
+    def errors_frame(self):
+        """The error records as a DataFrame (``ekslab.errors_frame``); notebooks/03_fleet_analysis.ipynb."""
+        from ekslab.fleet.frame import errors_frame
+        return errors_frame(self.snapshot)
+
+    def save(self, path):
+        """Write the snapshot (``ekslab.save_snapshot``); gzip when the name ends in .gz.
+
+        Taught in notebooks/03_fleet_analysis.ipynb.
+        """
+        from ekslab.fleet.snapshot import save_snapshot
+        return save_snapshot(self.snapshot, path)
+
+    def summary(self) -> str:
+        """The end-of-scan summary: clusters, errors and API calls, then one line per error.
+
+        Taught in notebooks/03_fleet_analysis.ipynb.
+        """
+        meta = self.snapshot["metadata"]
+        n = len(self.clusters)
+        per = self.api_calls / n if n else float(self.api_calls)
+        errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
+        lines = [f"{n} clusters in {len(meta['accounts'])} accounts x {len(meta['regions'])} regions; "
+                 f"{errors}; {self.api_calls} API calls ({per:.2f} per cluster, "
+                 f"{meta.get('retries', 0)} retries) in {self.duration:.1f} s"]
+        for e in self.errors:
+            where = "/".join(x for x in (e["account_id"], e["region"], e["cluster"]) if x)
+            lines.append(f"  error {where}: {e['operation']} {e['code']}: {e['message']}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return f"<ScanResult {len(self.clusters)} clusters, {len(self.errors)} errors, {self.api_calls} API calls>"
+
+
+def _error(account, region, cluster, operation, exc, note: str = "") -> dict:
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code, message = err.get("Code") or "ClientError", err.get("Message") or str(exc)
+    else:
+        code, message = type(exc).__name__, str(exc)
+    return {"account_id": account, "region": region, "cluster": cluster, "operation": operation,
+            "code": code, "message": f"{note}{message}"}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return value
+
+
+def _chunks(values, size=_FILTER_CHUNK):
+    values = sorted(values)
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+@dataclass
+class _Task:
+    """One account x region. The EKS client is made up front; the EC2 client only for a region that has
+    clusters (most of "all" regions have none), under the scan's lock: sessions are not thread-safe."""
+
+    account_id: str
+    region: str
+    eks: object
+    make_ec2: object
+    _ec2: object = None
+
+    @property
+    def ec2(self):
+        if self._ec2 is None:
+            self._ec2 = self.make_ec2()
+        return self._ec2
+
+
+@dataclass
+class _Scan:
+    """State shared by the worker threads of one scan."""
+
+    workers: int
+    max_attempts: int
+    progress: bool
+    errors: list = field(default_factory=list)
+
+    def __post_init__(self):
+        from botocore.config import Config
+
+        from ekslab.fleet.readonly import CallCounter
+        self.counter = CallCounter()
+        self.config = Config(retries={"mode": "adaptive", "total_max_attempts": self.max_attempts},
+                             max_pool_connections=self.workers, user_agent_extra=f"ekslab/{__version__}")
+        self._lock = threading.Lock()
+        self._session_lock = threading.Lock()
+
+    def client(self, session, service, region, creds=None):
+        """A read-only, counted client; ``creds`` (assumed-role keys) ride on the base session, which
+        shares its loaded service models: a session per account would reload ~1.5 MB of EC2 model each."""
+        from ekslab.fleet.readonly import protect
+        client = session.client(service, region_name=region, config=self.config, **(creds or {}))
+        return self.counter.attach(protect(client))
+
+    def locked_client(self, *args):
+        with self._session_lock:
+            return self.client(*args)
+
+    def error(self, *args, note: str = ""):
+        with self._lock:
+            self.errors.append(_error(*args, note=note))
+
+
+def _parse_regions(regions):
+    if regions is None or regions == "all":
+        return regions
+    if isinstance(regions, str):
+        regions = [r.strip() for r in regions.split(",") if r.strip()]
+    regions = list(regions)
+    bad = [r for r in regions if not isinstance(r, str) or not REGION_RE.match(r)]
+    if bad or not regions:
+        raise ValueError(f"regions must be 'all' or region names like 'eu-west-1', got {bad or regions!r}")
+    return sorted(set(regions))
+
+
+_LOADER = []  # one botocore model loader for every scan of this process: the models never change
+
+
+def _new_session(**kwargs):
+    """A boto3 session whose service models come from the shared loader (loading EC2's takes ~1 s)."""
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    if not _LOADER:
+        _LOADER.append(botocore.loaders.create_loader())
+    core = botocore.session.Session(profile=kwargs.pop("profile_name", None))
+    core.register_component("data_loader", _LOADER[0])
+    return boto3.Session(botocore_session=core, **kwargs)
+
+
+def _base_sessions(profiles, session):
+    if session is not None:
+        return [("session", session)]
+    if isinstance(profiles, str):
+        profiles = [profiles]
+    if not profiles:
+        return [("default credentials", _new_session())]
+    out = []
+    for p in profiles:
+        sess = _new_session(profile_name=p)
+        if p not in sess.available_profiles:
+            raise ValueError(f"AWS profile {p!r} is not in the AWS config or credentials files "
+                             f"(known: {', '.join(sess.available_profiles) or 'none'})")
+        out.append((f"profile {p}", sess))
+    return out
+
+
+def _targets(state, bases, org_role, home_region):
+    """(account id, boto3 session, assumed-role credentials or None) to scan: the base sessions,
+    or the organization's accounts."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    targets, seen = [], set()
+    for label, sess in bases:
+        region = sess.region_name or home_region
+        try:
+            ident = state.client(sess, "sts", region).get_caller_identity()
+        except (ClientError, BotoCoreError) as e:
+            state.error(None, region, None, "GetCallerIdentity", e, note=f"{label}: ")
+            continue
+        if ident["Account"] not in seen:
+            seen.add(ident["Account"])
+            targets.append((ident["Account"], sess, ident["Arn"].split(":")[1]))
+    if not org_role or not targets:
+        return [(a, s, None) for a, s, _ in targets]
+    mgmt, base, partition = targets[0]
+    region = base.region_name or home_region
+    try:
+        pages = state.client(base, "organizations", region).get_paginator("list_accounts").paginate()
+        accounts = [a for page in pages for a in page["Accounts"]]
+    except (ClientError, BotoCoreError) as e:
+        state.error(mgmt, region, None, "ListAccounts", e)
+        return [(a, s, None) for a, s, _ in targets]
+    sts = state.client(base, "sts", region)
+    out = [(mgmt, base, None)]
+    for acct in sorted(accounts, key=lambda a: a["Id"]):
+        if acct["Id"] == mgmt or (acct.get("State") or acct.get("Status")) not in ("ACTIVE", None):
+            continue
+        try:
+            creds = sts.assume_role(RoleArn=f"arn:{partition}:iam::{acct['Id']}:role/{org_role}",
+                                    RoleSessionName="ekslab-scan")["Credentials"]
+        except (ClientError, BotoCoreError) as e:
+            state.error(acct["Id"], region, None, "AssumeRole", e)
+            continue
+        out.append((acct["Id"], base, {"aws_access_key_id": creds["AccessKeyId"],
+                                       "aws_secret_access_key": creds["SecretAccessKey"],
+                                       "aws_session_token": creds["SessionToken"]}))
+    return out
+
+
+def _regions_for(state, account, sess, creds, regions, home_region):
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if regions != "all":
+        if regions is None:
+            if not sess.region_name:
+                raise ValueError("no region to scan: pass regions=['eu-west-1', ...] or 'all', "
+                                 "or set AWS_DEFAULT_REGION / a profile region")
+            return [sess.region_name]
+        return regions
+    region = sess.region_name or home_region
+    enabled = ("opt-in-not-required", "opted-in")
+    try:
+        resp = state.client(sess, "ec2", region, creds).describe_regions(
+            Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
+    except (ClientError, BotoCoreError) as e:
+        state.error(account, region, None, "DescribeRegions", e)
+        return []
+    # the filter again on this side: some implementations (moto) ignore it
+    return sorted(r["RegionName"] for r in resp["Regions"] if r.get("OptInStatus", enabled[0]) in enabled)
+
+
+def scan(profiles=None, org_role: str | None = None, regions=None, *, session=None, progress: bool = True,
+         workers: int = 32, max_attempts: int = 8, source: str | None = None) -> ScanResult:
+    """Scan EKS clusters across accounts and regions; returns a :class:`ScanResult`.
+
+    - ``profiles``: None (the default credential chain), a profile name or a list of them;
+      or pass a ready ``session`` (a boto3.Session).
+    - ``org_role``: a role name; the organization's active accounts are listed
+      (organizations:ListAccounts) and the role is assumed in each.
+    - ``regions``: None (the session's region), a list or "r1,r2", or ``"all"`` (the regions
+      enabled for each account).
+
+    Per region: ListClusters, DescribeCluster per cluster in parallel threads, then batched
+    EC2 reads (DescribeVpcs, DescribeVpcAttribute once per VPC and attribute, DescribeDhcpOptions,
+    DescribeRouteTables, DescribeNatGateways; DescribeSubnets only when a record lacks vpcId).
+    Every client is read-only (``ekslab.fleet.readonly``) with adaptive retries. AccessDenied, throttling
+    that outlasts retries and the like become error records; the scan goes on.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
+                                 or org_role.startswith("arn:")):
+        raise ValueError(f"org_role must be a role name such as 'OrganizationAccountAccessRole', got {org_role!r}")
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive int, got {workers!r}")
+    regions = _parse_regions(regions)
+    started = time.perf_counter()
+    state = _Scan(workers=workers, max_attempts=max_attempts, progress=progress)
+    bases = _base_sessions(profiles, session)
+    home = next((s.region_name for _, s in bases if s.region_name), None)
+    home = home or (regions[0] if isinstance(regions, list) else "us-east-1")
+    targets = _targets(state, bases, org_role, home)
+    tasks = []
+    for account, sess, creds in targets:
+        for region in _regions_for(state, account, sess, creds, regions, home):
+            tasks.append(_Task(account, region, state.client(sess, "eks", region, creds),
+                               partial(state.locked_client, sess, "ec2", region, creds)))
+    records, vpcs = _run(state, tasks)
+    meta = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "ekslab_version": __version__,
+        "source": source or _describe_source(bases, org_role),
+        "accounts": sorted({a for a, _, _ in targets}),
+        "regions": sorted({t.region for t in tasks}),
+        "api_calls": state.counter.calls,
+        "retries": state.counter.retries,
+        "api_calls_by_action": dict(sorted(state.counter.by_action.items())),
+    }
+    snapshot = {
+        "format": "ekslab-fleet/1", "metadata": meta,
+        "clusters": sorted(records, key=lambda r: (r["account_id"], r["region"], r["cluster"]["name"])),
+        "vpcs": sorted(vpcs, key=lambda v: (v["account_id"], v["region"], v["vpc_id"])),
+        "errors": sorted(state.errors, key=lambda e: tuple(str(e[k] or "") for k in
+                                                           ("account_id", "region", "cluster", "operation"))),
+    }
+    return ScanResult(snapshot, time.perf_counter() - started)
+
+
+def _describe_source(bases, org_role):
+    who = ", ".join(label for label, _ in bases)
+    text = f"aws ({who}" + (f", organization role {org_role})" if org_role else ")")
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    return text + (f" via endpoint {endpoint}" if endpoint else "")
+
+
+def _run(state, tasks):
+    from tqdm.auto import tqdm
+
+    from ekslab.fleet.readonly import ReadOnlyViolation
+
+    bar = tqdm(total=0, unit="cluster", desc="ekslab scan", disable=not state.progress, leave=True)
+    records, vpcs = [], []
+    try:
+        with ThreadPoolExecutor(max(1, min(state.workers, len(tasks))), thread_name_prefix="ekslab-region") as rp, \
+                ThreadPoolExecutor(state.workers, thread_name_prefix="ekslab-call") as calls:
+            futures = [rp.submit(_scan_region, state, task, calls, bar) for task in tasks]
+            for task, f in zip(tasks, futures, strict=True):
+                try:
+                    r, v = f.result()
+                except ReadOnlyViolation:
+                    raise  # a bug in ekslab, never data: stop loudly
+                except Exception as e:  # an unexpected answer in one region must not sink the others
+                    state.error(task.account_id, task.region, None, "scan", e)
+                    continue
+                records += r
+                vpcs += v
+    finally:
+        bar.close()
+    return records, vpcs
+
+
+def _scan_region(state, task, calls, bar):
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        pages = task.eks.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 100})
+        names = [n for page in pages for n in page["clusters"]]
+    except (ClientError, BotoCoreError) as e:
+        state.error(task.account_id, task.region, None, "ListClusters", e)
+        return [], []
+    with state._lock:
+        bar.total += len(names)
+        bar.refresh()
+
+    def describe(name):
+        try:
+            return _jsonable(task.eks.describe_cluster(name=name)["cluster"])
+        except (ClientError, BotoCoreError) as e:
+            state.error(task.account_id, task.region, name, "DescribeCluster", e)
+            return None
+        finally:
+            with state._lock:
+                bar.update(1)
+
+    raws = [r for r in calls.map(describe, names) if r is not None]
+    records = [{"account_id": task.account_id, "region": task.region,
+                "vpc_id": (r.get("resourcesVpcConfig") or {}).get("vpcId"), "cluster": r} for r in raws]
+    return records, _vpc_facts(state, task, calls, records)
+
+
+def _ec2(state, task, operation, fn, **kwargs):
+    """One (paginated) EC2 read; on failure an error record and None."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        if task.ec2.can_paginate(fn):
+            return [p for p in task.ec2.get_paginator(fn).paginate(**kwargs)]
+        return [getattr(task.ec2, fn)(**kwargs)]
+    except (ClientError, BotoCoreError) as e:
+        state.error(task.account_id, task.region, None, operation, e,
+                    note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")
+        return None
+
+
+def _vpc_facts(state, task, calls, records):
+    subnets_of = {}
+    missing = set()
+    for rec in records:
+        subs = (rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or []
+        if rec["vpc_id"] is None:
+            missing.update(subs)
+        subnets_of[rec["cluster"]["name"]] = subs
+    if missing:  # moto (and some older records) give no vpcId: derive it from the subnets
+        vpc_of_subnet = {}
+        for chunk in _chunks(missing):
+            pages = _ec2(state, task, "DescribeSubnets", "describe_subnets",
+                         Filters=[{"Name": "subnet-id", "Values": chunk}])
+            vpc_of_subnet.update({s["SubnetId"]: s["VpcId"] for p in pages or [] for s in p["Subnets"]})
+        for rec in records:
+            if rec["vpc_id"] is None:
+                rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[rec["cluster"]["name"]]
+                                      if s in vpc_of_subnet), None)
+    vpc_ids = sorted({r["vpc_id"] for r in records if r["vpc_id"]})
+    if not vpc_ids:
+        return []
+    task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
+    jobs = {}
+    for n, chunk in enumerate(_chunks(vpc_ids)):
+        flt = [{"Name": "vpc-id", "Values": chunk}]
+        jobs[("vpcs", n)] = calls.submit(_ec2, state, task, "DescribeVpcs", "describe_vpcs", Filters=flt)
+        jobs[("rtb", n)] = calls.submit(_ec2, state, task, "DescribeRouteTables", "describe_route_tables", Filters=flt)
+        jobs[("nat", n)] = calls.submit(_ec2, state, task, "DescribeNatGateways", "describe_nat_gateways", Filter=flt)
+    for vpc in vpc_ids:
+        for attr in ("enableDnsSupport", "enableDnsHostnames"):
+            jobs[(attr, vpc)] = calls.submit(_ec2, state, task, "DescribeVpcAttribute", "describe_vpc_attribute",
+                                             VpcId=vpc, Attribute=attr)
+    done = {k: f.result() for k, f in jobs.items()}
+
+    def pages(kind, item):
+        got = [done[k] for k in done if k[0] == kind]
+        return None if any(g is None for g in got) else [x for g in got for p in g for x in p[item]]
+
+    vpc_list, tables, nats = pages("vpcs", "Vpcs"), pages("rtb", "RouteTables"), pages("nat", "NatGateways")
+    dhcp_of = {v["VpcId"]: v.get("DhcpOptionsId") for v in vpc_list or []}
+    servers = _dhcp_servers(state, task, {d for d in dhcp_of.values() if d and d != "default"})
+    nat_ips = {n["NatGatewayId"]: sorted(a["PublicIp"] for a in n.get("NatGatewayAddresses", []) if a.get("PublicIp"))
+               for n in nats or []}
+    out = []
+    for vpc in vpc_ids:
+        dhcp = dhcp_of.get(vpc)
+        dns = servers.get(dhcp) if servers is not None else None
+        facts = {"account_id": task.account_id, "region": task.region, "vpc_id": vpc,
+                 "dns_support": _attr(done[("enableDnsSupport", vpc)], "EnableDnsSupport"),
+                 "dns_hostnames": _attr(done[("enableDnsHostnames", vpc)], "EnableDnsHostnames"),
+                 "dhcp_options_id": dhcp, "domain_name_servers": dns,
+                 # "default" (no options set) or an unread set: unknown, not False
+                 "amazon_provided_dns": None if dns is None else "AmazonProvidedDNS" in dns,
+                 "subnets": {}}
+        subs = sorted({s for r in records if r["vpc_id"] == vpc for s in subnets_of[r["cluster"]["name"]]})
+        if tables is not None:
+            facts["subnets"] = {s: _egress(s, vpc, tables, nat_ips if nats is not None else None) for s in subs}
+        out.append(facts)
+    return out
+
+
+def _attr(pages, key):
+    if not pages:
+        return None
+    value = pages[0].get(key, {}).get("Value")
+    return value if isinstance(value, bool) else None
+
+
+def _dhcp_servers(state, task, ids):
+    """DHCP options id -> its domain-name-servers values (None when the read failed)."""
+    if not ids:
+        return {}
+    out = {}
+    for chunk in _chunks(ids):
+        got = _ec2(state, task, "DescribeDhcpOptions", "describe_dhcp_options",
+                   Filters=[{"Name": "dhcp-options-id", "Values": chunk}])
+        if got is None:
+            return None
+        for page in got:
+            for opt in page["DhcpOptions"]:
+                vals = [v["Value"] for c in opt.get("DhcpConfigurations", []) if c["Key"] == "domain-name-servers"
+                        for v in c.get("Values", [])]
+                out[opt["DhcpOptionsId"]] = vals
+    return out
+
+
+def _egress(subnet, vpc, tables, nat_ips):
+    """The route table of a subnet (explicit association, else the VPC main table) and its default route."""
+    explicit = next((t for t in tables for a in t.get("Associations", []) if a.get("SubnetId") == subnet), None)
+    table = explicit or next((t for t in tables if t.get("VpcId") == vpc
+                              and any(a.get("Main") for a in t.get("Associations", []))), None)
+    if table is None:
+        return {"route_table_id": None, "default_route": None, "egress_ips": []}
+    route = next((r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == "0.0.0.0/0"
+                  and r.get("State") != "blackhole"), None)
+    target = None
+    if route:
+        target = next((route[k] for k in ("NatGatewayId", "GatewayId", "TransitGatewayId", "NetworkInterfaceId",
+                                          "VpcPeeringConnectionId", "InstanceId") if route.get(k)), None)
+    ips = (nat_ips or {}).get(target, []) if target and target.startswith("nat-") else []
+    return {"route_table_id": table["RouteTableId"], "default_route": target, "egress_ips": ips}
+
+
+def add_cli(subparsers):
+    """Register ``ekslab scan``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
+    p = subparsers.add_parser("scan", help="scan EKS clusters across accounts and regions (read-only)",
+                              description="Scan EKS clusters across accounts and regions into a snapshot. "
+                                          "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`).")
+    p.add_argument("--profile", action="append", dest="profiles", metavar="P",
+                   help="an AWS profile to scan (repeat for several); default: the default credential chain")
+    p.add_argument("--org-role", metavar="ROLE", help="list the organization's accounts and assume ROLE in each")
+    p.add_argument("--regions", metavar="r1,r2|all", help="regions to scan (default: the session's region)")
+    p.add_argument("-o", "--output", metavar="snapshot.json[.gz]", help="write the snapshot here")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cli)
+
+
+def _cli(args):
+    import sys
+
+    try:
+        result = scan(args.profiles, args.org_role, args.regions, progress=not args.no_progress)
+    except ValueError as e:
+        print(f"ekslab scan: {e}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    if args.output:
+        print(f"snapshot written to {result.save(args.output)}")
+    return 1 if result.errors and not result.clusters else 0

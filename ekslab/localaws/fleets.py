@@ -1,0 +1,349 @@
+"""Declarative fleets for the sandbox: the bundled sample fleet, synthetic fleets, and their seeding.
+
+``SAMPLE`` is the training-room fleet (3 accounts x 3 regions, every access mode, every
+finding of spec section 8). :func:`seed` builds a fleet in a moto server running in this
+process (``ekslab.sandbox`` starts one); :func:`ekslab.localaws.sample.write_sample` seeds a sandbox, runs the real
+scanner over it and writes data/sample-fleet.json::
+
+    python -m ekslab.localaws.sample --write data/sample-fleet.json
+
+Honesty about moto: everything moto can hold is created through the real APIs (VPCs, DNS
+attributes, DHCP options, subnets, route tables, internet and NAT gateways with chosen
+Elastic IPs from documentation ranges, security groups, the organization, clusters with
+their endpoint flags, CIDRs, IP family and remote networks). Fields AWS fills in but moto
+leaves out or randomizes are set on moto's stored cluster after creation: ``vpcId`` and
+``clusterSecurityGroupId`` (moto omits them), and a fixed ``endpoint``, ``createdAt``, OIDC
+issuer and CA data. Member account ids are fixed (moto draws random ones). The AccessDenied
+region cannot be stored at all: the sandbox denies it at the HTTP layer, so the scanner meets
+a real AccessDeniedException. moto's random ids are made reproducible by seeding moto's
+random generator before building. The generator fixes the snapshot's ``created`` time and
+``source``; everything else is what the scanner read. Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+from dataclasses import dataclass, field
+
+MANAGEMENT_ACCOUNT = "123456789012"  # moto's default account: what unknown (sandbox) credentials map to
+ORG_ROLE = "OrganizationAccountAccessRole"
+SAMPLE_CREATED = "2025-01-15T12:00:00Z"
+SAMPLE_SOURCE = (
+    "ekslab sample fleet: ekslab.localaws.fleets.SAMPLE seeded into the moto sandbox and scanned by ekslab.scan")
+
+
+@dataclass
+class Vpc:
+    """One VPC of a fleet. ``egress``: "nat" (cluster subnets are private, default route to NAT gateways,
+    one per address in ``nat_ips``), "igw" (cluster subnets are public) or "none" (no default route)."""
+
+    key: str
+    account: str
+    region: str
+    cidr: str
+    dns_support: bool = True
+    dns_hostnames: bool = True
+    dns_servers: tuple = ("AmazonProvidedDNS",)
+    egress: str = "nat"
+    nat_ips: tuple = ()
+    main_table: bool = False  # the private default route lives in the main table (no explicit association)
+    ipv6: bool = False
+
+
+@dataclass
+class Cluster:
+    """One cluster. ``None`` for ``public``/``private``/``cidrs`` leaves the field out of the request."""
+
+    name: str
+    account: str
+    region: str
+    vpc: str
+    public: bool | None = True
+    private: bool | None = False
+    cidrs: tuple | None = ("0.0.0.0/0",)
+    ip_family: str = "ipv4"
+    version: str = "1.31"
+    created: str = "2024-06-03T09:30:00+00:00"
+    remote_nodes: tuple = ()
+    remote_pods: tuple = ()
+    tags: dict = field(default_factory=dict)
+
+
+@dataclass
+class Fleet:
+    """A whole fleet: accounts (id -> label, the management account first), regions, VPCs, clusters,
+    and the (account, region) pairs where every EKS/EC2 request is denied."""
+
+    name: str
+    accounts: dict
+    regions: tuple
+    vpcs: list
+    clusters: list
+    denied: tuple = ()
+    org_role: str = ORG_ROLE
+
+    def __post_init__(self):
+        keys = {v.key for v in self.vpcs}
+        for c in self.clusters:
+            if c.vpc not in keys:
+                raise ValueError(f"cluster {c.name!r} names VPC {c.vpc!r}, which the fleet does not define")
+        if next(iter(self.accounts), None) != MANAGEMENT_ACCOUNT:
+            raise ValueError(f"the first account must be the management account {MANAGEMENT_ACCOUNT}")
+
+
+def _sample() -> Fleet:
+    P, Y, A = "123456789012", "111122223333", "444455556666"
+    E1, W1, S2 = "us-east-1", "eu-west-1", "ap-southeast-2"
+    office, vpn = "198.51.100.0/24", "192.0.2.0/24"  # documentation ranges standing in for public addresses
+    vpcs = [
+        Vpc("platform-use1", P, E1, "10.10.0.0/16", nat_ips=("203.0.113.10", "203.0.113.11")),
+        Vpc("platform-euw1", P, W1, "10.11.0.0/16", nat_ips=("203.0.113.20",)),
+        Vpc("platform-euw1-legacy", P, W1, "10.12.0.0/16", dns_hostnames=False, nat_ips=("203.0.113.21",)),
+        Vpc("platform-apse2", P, S2, "10.13.0.0/16", egress="igw"),
+        Vpc("payments-use1", Y, E1, "10.20.0.0/16", nat_ips=("203.0.113.30",), main_table=True),
+        Vpc("payments-use1-isolated", Y, E1, "10.21.0.0/16", egress="none"),
+        Vpc("payments-euw1", Y, W1, "10.22.0.0/16", nat_ips=("203.0.113.40", "203.0.113.41")),
+        Vpc("payments-euw1-corpdns", Y, W1, "10.23.0.0/16", dns_servers=("10.23.0.10", "10.23.0.11"),
+            nat_ips=("203.0.113.42",)),
+        Vpc("payments-apse2", Y, S2, "10.24.0.0/16", nat_ips=("203.0.113.50",)),
+        Vpc("analytics-use1", A, E1, "10.30.0.0/16", nat_ips=("203.0.113.60",), ipv6=True),
+        Vpc("analytics-euw1", A, W1, "10.31.0.0/16", nat_ips=("203.0.113.70",)),
+        Vpc("analytics-euw1-lab", A, W1, "10.32.0.0/16", dns_support=False, nat_ips=("203.0.113.71",)),
+        Vpc("analytics-apse2", A, S2, "10.33.0.0/16", nat_ips=("203.0.113.80",)),
+    ]
+
+    def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
+        public, private = {"public": (True, False), "both": (True, True), "private": (False, True),
+                           "missing": (None, None)}[mode]
+        team = name.split("-")[0]
+        kw.setdefault("tags", {"team": team, "env": "prod" if "prod" in name else "nonprod"})
+        return Cluster(name, acct, region, vpc, public, private, None if mode == "missing" else cidrs, **kw)
+
+    nat = {v.key: tuple(f"{ip}/32" for ip in v.nat_ips) for v in vpcs}
+    clusters = [
+        # platform: the management account
+        c("platform-prod", P, E1, "platform-use1", "both", (office,) + nat["platform-use1"], version="1.31"),
+        c("platform-ci", P, E1, "platform-use1", "public", ("0.0.0.0/0",), version="1.30"),  # EP-001
+        c("platform-tools", P, E1, "platform-use1", "private", (), version="1.31"),  # EP-007
+        c("platform-sandbox", P, E1, "platform-use1", "missing", version="1.29",  # EP-008 (and EP-001 by default)
+          created="2021-03-02T08:00:00+00:00"),
+        c("platform-gitops", P, E1, "platform-use1", "both", (office, vpn), version="1.32"),
+        c("platform-observability", P, E1, "platform-use1", "both", (office,) + nat["platform-use1"]),
+        c("platform-eu-prod", P, W1, "platform-euw1", "both", (office,), version="1.31"),
+        c("platform-eu-batch", P, W1, "platform-euw1", "public", (office,) + nat["platform-euw1"], version="1.30"),
+        c("platform-eu-legacy", P, W1, "platform-euw1-legacy", "both", (office,), version="1.28",  # EP-004
+          created="2019-06-11T14:20:00+00:00"),
+        c("platform-eu-legacy-api", P, W1, "platform-euw1-legacy", "private", (), version="1.28",  # EP-004, 007
+          created="2019-06-12T10:05:00+00:00"),
+        c("platform-au-edge", P, S2, "platform-apse2", "public", ("0.0.0.0/0",)),  # EP-001, nodes on public IPs
+        c("platform-au-demo", P, S2, "platform-apse2", "public", (vpn,), version="1.30"),
+        c("platform-au-internal", P, S2, "platform-apse2", "both", (office,)),
+        # payments
+        c("payments-prod", Y, E1, "payments-use1", "public", (office,), version="1.30"),  # EP-003: NAT IP missing
+        c("payments-staging", Y, E1, "payments-use1", "both", (office,)),
+        c("payments-ledger", Y, E1, "payments-use1-isolated", "private", (), version="1.31"),  # EP-007
+        c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31"),  # EP-007
+        c("payments-gateway", Y, E1, "payments-use1", "both", ("0.0.0.0/0",)),  # EP-001
+        c("payments-eu-prod", Y, W1, "payments-euw1", "public", (office, "203.0.113.40/32")),  # EP-003: .41 missing
+        c("payments-eu-risk", Y, W1, "payments-euw1", "both", ("10.22.0.0/16", office)),  # EP-006
+        c("payments-eu-split", Y, W1, "payments-euw1", "both", ("0.0.0.0/1", "128.0.0.0/1")),  # EP-001 (no literal)
+        c("payments-eu-corp", Y, W1, "payments-euw1-corpdns", "private", ()),  # EP-004 (no AmazonProvidedDNS), 007
+        c("payments-eu-reports", Y, W1, "payments-euw1-corpdns", "both", (office,)),  # EP-004
+        c("payments-au-prod", Y, S2, "payments-apse2", "both", (office,)),
+        c("payments-au-hybrid", Y, S2, "payments-apse2", "both", (office,), remote_nodes=("172.16.0.0/16",),
+          remote_pods=("172.17.0.0/16",)),  # EP-005
+        c("payments-au-store", Y, S2, "payments-apse2", "private", (), remote_nodes=("192.168.0.0/20",),
+          remote_pods=("192.168.64.0/18",)),  # hybrid done right; EP-007
+        # analytics
+        c("analytics-ml", A, E1, "analytics-use1", "both", ("203.0.113.0/24", "::/0"), ip_family="ipv6",
+          version="1.31"),  # EP-001 through ::/0
+        c("analytics-etl", A, E1, "analytics-use1", "public", ("52.0.0.0/6", "203.0.113.60/32")),  # EP-002
+        c("analytics-notebooks", A, E1, "analytics-use1", "both", ("0.0.0.0/0",)),  # EP-001
+        c("analytics-dash", A, E1, "analytics-use1", "public", (office, "203.0.113.60/32")),
+        c("analytics-eu-spark", A, W1, "analytics-euw1", "both", (office,)),
+        c("analytics-eu-lab", A, W1, "analytics-euw1-lab", "private", ()),  # EP-004 (enableDnsSupport off), 007
+        c("analytics-eu-trino", A, W1, "analytics-euw1", "public", ("0.0.0.0/0",), version="1.29"),  # EP-001
+        c("analytics-eu-airflow", A, W1, "analytics-euw1", "both", ("192.168.0.0/16", office)),  # EP-006
+        c("analytics-au-prod", A, S2, "analytics-apse2", "both", (office,)),  # behind the AccessDenied region
+        c("analytics-au-dev", A, S2, "analytics-apse2", "public", ("0.0.0.0/0",)),
+    ]
+    return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
+                 vpcs, clusters, denied=((A, S2),))
+
+
+SAMPLE = _sample()
+
+
+def synthetic_fleet(clusters: int = 400, vpcs: int = 16, accounts: int = 2, regions: int = 4) -> Fleet:
+    """A regular fleet for tests and benchmarks: clusters spread round-robin over VPCs, VPCs over account-regions.
+
+    Modes and CIDRs cycle so that every mode appears. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    all_regions = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1")
+    if not 1 <= regions <= len(all_regions) or not 1 <= accounts <= 9 or vpcs < accounts * regions or clusters < 0:
+        raise ValueError(f"synthetic_fleet: need 1-9 accounts, 1-{len(all_regions)} regions and a VPC per account-"
+                         f"region, got clusters={clusters}, vpcs={vpcs}, accounts={accounts}, regions={regions}")
+    ids = [MANAGEMENT_ACCOUNT] + [str(i) * 12 for i in range(1, accounts)]
+    pairs = [(a, r) for a in ids for r in all_regions[:regions]]
+    vpc_list = [Vpc(f"vpc{i:03d}", *pairs[i % len(pairs)], f"10.{100 + i}.0.0/16",
+                    nat_ips=(str(ipaddress.ip_address("203.0.113.100") + i),)) for i in range(vpcs)]
+    modes = ((True, False, ("0.0.0.0/0",)), (True, True, ("198.51.100.0/24",)), (False, True, ()))
+    cl = []
+    for i in range(clusters):
+        v = vpc_list[i % vpcs]
+        public, private, cidrs = modes[i % 3]
+        cl.append(Cluster(f"c{i:04d}", v.account, v.region, v.key, public, private, cidrs))
+    return Fleet(f"synthetic-{clusters}", {a: f"account {n}" for n, a in enumerate(ids)}, all_regions[:regions],
+                 vpc_list, cl)
+
+
+def get_fleet(fleet) -> Fleet | None:
+    """``"sample"`` -> SAMPLE, ``"empty"``/None -> None (nothing seeded), a Fleet -> itself.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    if fleet is None or fleet == "empty":
+        return None
+    if isinstance(fleet, Fleet):
+        return fleet
+    if fleet == "sample":
+        return SAMPLE
+    raise ValueError(f"unknown fleet {fleet!r}: use 'sample', 'empty' or an ekslab.localaws.fleets.Fleet")
+
+
+# ---- seeding ---------------------------------------------------------------------------------------------------
+
+def _digest(*parts) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def _clients(endpoint: str, fleet: Fleet, key_id: str, secret: str):
+    """account -> (boto3 session, {region: (ec2, eks)}), assuming the org role into member accounts."""
+    import boto3
+
+    base = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=fleet.regions[0])
+    sts = base.client("sts", endpoint_url=endpoint)
+    out = {}
+    for account in fleet.accounts:
+        sess = base
+        if account != MANAGEMENT_ACCOUNT:
+            creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{fleet.org_role}",
+                                    RoleSessionName="ekslab-seed")["Credentials"]
+            sess = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                                 aws_session_token=creds["SessionToken"])
+        out[account] = {r: (sess.client("ec2", region_name=r, endpoint_url=endpoint),
+                            sess.client("eks", region_name=r, endpoint_url=endpoint)) for r in fleet.regions}
+    return base, out
+
+
+def _organization(base, endpoint, fleet):
+    from moto.organizations.models import organizations_backends
+
+    org = base.client("organizations", endpoint_url=endpoint)
+    org.create_organization(FeatureSet="ALL")
+    backend = organizations_backends[MANAGEMENT_ACCOUNT]["aws"]
+    for account, label in list(fleet.accounts.items())[1:]:
+        status = org.create_account(Email=f"aws+{account}@example.com", AccountName=label)["CreateAccountStatus"]
+        # moto draws a random id; give the member the fleet's id, as moto itself does for the management account
+        member = next(a for a in backend.accounts if a.id == status["AccountId"])
+        organizations_backends.master_accounts.pop(member.id, None)
+        member.id = account
+        organizations_backends.master_accounts[account] = (MANAGEMENT_ACCOUNT, "aws")
+
+
+def _build_vpc(ec2, v: Vpc) -> dict:
+    """Create one VPC with its subnets, gateways and routes; returns the ids the clusters need."""
+    net = ipaddress.ip_network(v.cidr)
+    vpc_id = ec2.create_vpc(CidrBlock=v.cidr, AmazonProvidedIpv6CidrBlock=v.ipv6)["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": v.dns_support})
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": v.dns_hostnames})
+    domain = "ec2.internal" if v.region == "us-east-1" else f"{v.region}.compute.internal"
+    dhcp = ec2.create_dhcp_options(DhcpConfigurations=[
+        {"Key": "domain-name-servers", "Values": list(v.dns_servers)}, {"Key": "domain-name", "Values": [domain]}])
+    ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptions"]["DhcpOptionsId"], VpcId=vpc_id)
+    blocks = list(net.subnets(new_prefix=20))
+    public, private = [], []
+    for n, az in enumerate("ab"):
+        public.append(ec2.create_subnet(VpcId=vpc_id, CidrBlock=str(blocks[n]),
+                                        AvailabilityZone=f"{v.region}{az}")["Subnet"]["SubnetId"])
+        private.append(ec2.create_subnet(VpcId=vpc_id, CidrBlock=str(blocks[8 + n]),
+                                         AvailabilityZone=f"{v.region}{az}")["Subnet"]["SubnetId"])
+    if v.egress in ("nat", "igw"):
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+        rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        for s in public:
+            ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
+    if v.egress == "nat":
+        main = next(t["RouteTableId"] for t in ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}])
+            ["RouteTables"])
+        tables = []
+        for n, ip in enumerate(v.nat_ips):
+            alloc = ec2.allocate_address(Domain="vpc", Address=ip)["AllocationId"]
+            nat = ec2.create_nat_gateway(SubnetId=public[n % 2], AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+            rt = main if v.main_table and n == 0 else ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+            tables.append(rt)
+        if not v.main_table:
+            for n, s in enumerate(private):
+                ec2.associate_route_table(RouteTableId=tables[min(n, len(tables) - 1)], SubnetId=s)
+    elif v.egress == "none":
+        rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        for s in private:
+            ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
+    return {"vpc_id": vpc_id, "subnets": public if v.egress == "igw" else private}
+
+
+def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
+    import datetime as dt
+
+    from moto.eks.models import eks_backends
+
+    h = _digest(c.account, c.region, c.name)
+    sg = ec2.create_security_group(
+        GroupName=f"eks-cluster-sg-{c.name}-{int(h[:8], 16) % 10**10:010d}", VpcId=vpc["vpc_id"],
+        Description="EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
+                    "as well as any managed workloads.")["GroupId"]
+    cfg = {"subnetIds": vpc["subnets"], "securityGroupIds": []}
+    for key, value in (("endpointPublicAccess", c.public), ("endpointPrivateAccess", c.private),
+                       ("publicAccessCidrs", list(c.cidrs) if c.cidrs is not None else None)):
+        if value is not None:
+            cfg[key] = value
+    kwargs = dict(name=c.name, version=c.version, roleArn=f"arn:aws:iam::{c.account}:role/eks-cluster-role",
+                  resourcesVpcConfig=cfg, clientRequestToken=h[:36], tags=dict(c.tags),
+                  kubernetesNetworkConfig={"ipFamily": c.ip_family} if c.ip_family == "ipv6" else
+                  {"ipFamily": "ipv4", "serviceIpv4Cidr": "172.20.0.0/16"})
+    if c.remote_nodes or c.remote_pods:
+        kwargs["remoteNetworkConfig"] = {"remoteNodeNetworks": [{"cidrs": list(c.remote_nodes)}],
+                                         "remotePodNetworks": [{"cidrs": list(c.remote_pods)}]}
+    eks.create_cluster(**kwargs)
+    # What AWS would return but moto leaves out or randomizes (see the module docstring).
+    stored = eks_backends[c.account][c.region].clusters[c.name]
+    stored.resources_vpc_config = dict(stored.resources_vpc_config, vpcId=vpc["vpc_id"], clusterSecurityGroupId=sg)
+    stored.endpoint = f"https://{h[:32].upper()}.{h[32:35]}.{c.region}.eks.amazonaws.com"
+    stored.created_at = dt.datetime.fromisoformat(c.created)
+    stored.identity = {"oidc": {"issuer": f"https://oidc.eks.{c.region}.amazonaws.com/id/{h[35:67].upper()}"}}
+    stored.certificate_authority = {"data": base64.b64encode(f"ekslab sandbox CA for {c.name}".encode()).decode()}
+    if c.ip_family == "ipv6":
+        stored.kubernetes_network_config = {"ipFamily": "ipv6", "serviceIpv6Cidr": "fd30:1c53:5f8a::/108"}
+
+
+def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secret: str = "sandbox") -> dict:
+    """Build ``fleet`` in the moto server at ``endpoint`` (which must run in this process).
+
+    Returns ``{(account, region, vpc key): vpc id}``. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    base, clients = _clients(endpoint, fleet, key_id, secret)
+    if len(fleet.accounts) > 1:
+        _organization(base, endpoint, fleet)
+    built = {}
+    for v in fleet.vpcs:
+        built[v.key] = _build_vpc(clients[v.account][v.region][0], v)
+    for c in fleet.clusters:
+        ec2, eks = clients[c.account][c.region]
+        _build_cluster(ec2, eks, c, built[c.vpc])
+    return {(v.account, v.region, v.key): built[v.key]["vpc_id"] for v in fleet.vpcs}

@@ -1,0 +1,317 @@
+"""A local AWS for the training room: moto's server on 127.0.0.1, seeded with a fleet.
+
+``with ekslab.sandbox() as endpoint:`` starts moto's ``ThreadedMotoServer`` (port 0 picks a
+free port), seeds the sample fleet, points this process at it (AWS_ENDPOINT_URL, fake
+credentials, region) and yields the endpoint URL; ``ekslab sandbox`` keeps one running in
+the foreground for the AWS CLI or ``ekslab scan`` in another shell. A small WSGI layer in
+front of moto adds what moto cannot hold: the fleet's AccessDenied regions, and on request
+a fixed latency, throttling and 5xx errors on a share of calls (real HTTP answers, so
+botocore's real retries run). Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+import time
+from contextlib import contextmanager
+
+from ekslab.localaws import fleets
+from ekslab.localaws.fidelity import aws_like_updates
+
+SANDBOX_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS's documentation example key: obviously not a real credential
+SANDBOX_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+RANDOM_SEED = 20250115  # moto's ids (vpc-..., subnet-...) repeat from run to run
+_CRED = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_ACTIVE = threading.Lock()
+_MOTO_ENV = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}  # ~0.5 s per account-region, and no fleet uses AMIs
+_ENV_KEYS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+             "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+class FaultInjector:
+    """WSGI middleware in front of moto: latency, throttling, 5xx and denied account-regions.
+
+    ``throttle`` and ``server_errors`` are shares (0..1) of EKS and EC2 requests answered
+    with ThrottlingException/RequestLimitExceeded or HTTP 500 instead of reaching moto.
+    ``deny`` is a set of (account, region): every EKS and EC2 request there gets AccessDenied,
+    as a service control policy would answer. Counters show what was injected.
+    """
+
+    def __init__(self, app, seed: int = 0):
+        self.app = app
+        self.latency = 0.0
+        self.throttle = 0.0
+        self.server_errors = 0.0
+        self.deny: set[tuple[str, str]] = set()
+        self.counts = {"requests": 0, "throttled": 0, "server_errors": 0, "denied": 0}
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def configure(self, latency=None, throttle=None, server_errors=None, deny=None, seed=None):
+        """Change the faults while the server runs (None keeps a setting); ``seed`` restarts the draws.
+
+        See notebooks/04_troubleshooting.ipynb.
+        """
+        for name, value in (("latency", latency), ("throttle", throttle), ("server_errors", server_errors)):
+            if value is not None:
+                if not 0 <= value <= (60 if name == "latency" else 1):
+                    raise ValueError(f"{name} out of range: {value!r}")
+                setattr(self, name, float(value))
+        if deny is not None:
+            self.deny = {tuple(d) for d in deny}
+        if seed is not None:
+            with self._lock:
+                self._random.seed(seed)
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return self.app(environ, start_response)
+        if self.latency:
+            time.sleep(self.latency)
+        m = _CRED.search(environ.get("HTTP_AUTHORIZATION", ""))
+        service, region = (m[3], m[2]) if m else (None, None)
+        if service not in ("eks", "ec2"):
+            return self._pass("requests", environ, start_response)
+        with self._lock:
+            self.counts["requests"] += 1
+            draw = self._random.random()
+        if self.deny:
+            from moto.iam.models import get_account_id_from
+            account = get_account_id_from(m[1])
+            if (account, region) in self.deny:
+                return self._fail("denied", environ, start_response, service, "deny", account, region)
+        if draw < self.throttle:
+            return self._fail("throttled", environ, start_response, service, "throttle")
+        if draw < self.throttle + self.server_errors:
+            return self._fail("server_errors", environ, start_response, service, "5xx")
+        return self.app(environ, start_response)
+
+    def _pass(self, counter, environ, start_response):
+        with self._lock:
+            self.counts[counter] += 1
+        return self.app(environ, start_response)
+
+    def _fail(self, counter, environ, start_response, service, kind, account=None, region=None):
+        with self._lock:
+            self.counts[counter] += 1
+        status, headers, body = _error_response(service, kind, environ, account, region)
+        start_response(status, headers)
+        return [body]
+
+
+def _error_response(service, kind, environ, account, region):
+    """The HTTP answer AWS gives for a fault, in the service's own protocol."""
+    if service == "eks":
+        path = environ.get("PATH_INFO", "")
+        op = "ListClusters" if path.rstrip("/") == "/clusters" else "DescribeCluster" if path.startswith(
+            "/clusters/") else "*"
+        code, status, message = {
+            "deny": ("AccessDeniedException", "403 Forbidden",
+                     f"User: arn:aws:sts::{account}:assumed-role/ekslab-scan is not authorized to perform: "
+                     f"eks:{op} on resource: arn:aws:eks:{region}:{account}:cluster/* with an explicit deny "
+                     "in a service control policy"),
+            "throttle": ("ThrottlingException", "429 Too Many Requests", "Rate exceeded"),
+            "5xx": ("ServerException", "500 Internal Server Error", "An internal error occurred (injected)"),
+        }[kind]
+        body = json.dumps({"message": message}).encode()
+        return status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code),
+                        ("Content-Length", str(len(body)))], body
+    code, status, message = {
+        "deny": ("UnauthorizedOperation", "403 Forbidden", "You are not authorized to perform this operation. "
+                 "(explicit deny in a service control policy)"),
+        "throttle": ("RequestLimitExceeded", "503 Service Unavailable", "Request limit exceeded."),
+        "5xx": ("InternalError", "500 Internal Server Error", "An internal error has occurred (injected)"),
+    }[kind]
+    body = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code>'
+            f"<Message>{message}</Message></Error></Errors><RequestID>ekslab-sandbox-fault</RequestID></Response>"
+            ).encode()
+    return status, [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))], body
+
+
+def speed_up_moto():
+    """moto builds a boto3 Session for every create_cluster to check the role ARN's partition (~0.15 s);
+    cache the partition list instead (same check, same error). Idempotent.
+
+    Taught in notebooks/03_fleet_analysis.ipynb (the sandbox calls it).
+    """
+    import moto.eks.models as models
+
+    if getattr(models.validate_role_arn, "_ekslab", False):
+        return
+    from botocore.loaders import create_loader
+    from botocore.regions import EndpointResolver
+    from moto.eks.exceptions import InvalidParameterException
+
+    # from botocore's data, not a Session: a session would read AWS_PROFILE, which need not exist here
+    partitions = frozenset(EndpointResolver(create_loader().load_data("endpoints")).get_available_partitions())
+    pattern = re.compile("arn:(?P<partition>.+):iam::(?P<account_id>[0-9]{12}):role/.+")
+
+    def validate_role_arn(arn):
+        match = pattern.match(arn or "")
+        if not (arn and match and match.group("partition") in partitions):
+            raise InvalidParameterException(message="Invalid Role Arn: '" + str(arn) + "'")
+
+    validate_role_arn._ekslab = True
+    models.validate_role_arn = validate_role_arn
+
+
+def _server_class():
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class QuietHandler(MotoRequestHandler):
+        def log_request(self, *args, **kwargs):  # one line per request would drown the terminal
+            pass
+
+    class Server(ThreadedMotoServer):
+        def __init__(self, port):
+            super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+            self.faults = FaultInjector(DomainDispatcherApplication(create_backend_app), seed=RANDOM_SEED)
+            self.failure = None
+
+        def _server_entry(self):
+            try:
+                self._server = make_server(self._ip_address, self._port, self.faults, True,
+                                           request_handler=QuietHandler)
+            except (Exception, SystemExit) as e:  # werkzeug exits when the port is taken: report, never hang
+                self.failure = "the port is in use or not permitted" if isinstance(e, SystemExit) else e
+                self._server_ready_event.set()
+                return
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+        def start(self):
+            super().start()
+            if self.failure:
+                raise OSError(f"the sandbox cannot listen on 127.0.0.1:{self._port}: {self.failure}")
+
+    return Server
+
+
+class Sandbox(str):
+    """The endpoint URL of a running sandbox (a str), with what else a notebook needs:
+    ``env`` (the variables to export), ``fleet``, ``accounts``, ``regions``, ``org_role`` and
+    ``faults`` (a :class:`FaultInjector`; ``faults.configure(throttle=0.2)`` at any time)."""
+
+    def __new__(cls, endpoint, env, fleet, faults):
+        obj = super().__new__(cls, endpoint)
+        obj.endpoint, obj.env, obj.fleet, obj.faults = endpoint, env, fleet, faults
+        obj.accounts = tuple(fleet.accounts) if fleet else ()
+        obj.regions = tuple(fleet.regions) if fleet else ()
+        obj.org_role = fleet.org_role if fleet else None
+        return obj
+
+
+@contextmanager
+def _environment(values: dict, clear=_ENV_KEYS):
+    saved = {k: os.environ.get(k) for k in (*clear, *values)}
+    try:
+        for k in clear:
+            os.environ.pop(k, None)
+        os.environ.update(values)
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: float = 0.0, throttle: float = 0.0,
+            server_errors: float = 0.0):
+    """Run a seeded moto server on 127.0.0.1 for the duration of a ``with`` block; yields a :class:`Sandbox`.
+
+    ``fleet``: "sample" (ekslab.localaws.fleets.SAMPLE), "empty", or a ``ekslab.localaws.fleets.Fleet``. With
+    ``set_env`` (the default) AWS_ENDPOINT_URL, sandbox credentials and the region are set in
+    this process while the block runs, so ``ekslab.scan()`` and boto3 talk to the sandbox.
+    ``latency`` (seconds per request), ``throttle`` and ``server_errors`` (shares of EKS/EC2
+    requests) start after seeding. One sandbox per process: moto's state is global.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    spec = fleets.get_fleet(fleet)
+    if not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
+    FaultInjector(None).configure(latency, throttle, server_errors)  # bad values fail before anything starts
+    if not _ACTIVE.acquire(blocking=False):
+        raise RuntimeError("a sandbox is already running in this process (moto's state is global); stop it first")
+    server = None
+    try:
+        from moto.moto_api._internal import mock_random
+        from moto.moto_api._internal.models import moto_api_backend
+
+        speed_up_moto()
+        aws_like_updates()
+        moto_env = _environment(_MOTO_ENV, clear=())
+        moto_env.__enter__()
+        server = _server_class()(port)
+        server.start()
+        endpoint = "http://{}:{}".format(*server.get_host_and_port())
+        moto_api_backend.reset()
+        mock_random.seed(RANDOM_SEED)
+        if spec is not None:
+            fleets.seed(endpoint, spec, SANDBOX_KEY_ID, SANDBOX_SECRET)
+        server.faults.configure(latency=latency, throttle=throttle, server_errors=server_errors,
+                                deny=spec.denied if spec else ())
+        env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": SANDBOX_KEY_ID,
+               "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
+               "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1"}
+        box = Sandbox(endpoint, env, spec, server.faults)
+        if set_env:
+            with _environment(env):
+                yield box
+        else:
+            yield box
+    finally:
+        if server is not None:
+            if server._server is not None:
+                server.stop()
+            from moto.moto_api._internal.models import moto_api_backend
+            moto_api_backend.reset()
+            moto_env.__exit__(None, None, None)
+        _ACTIVE.release()
+
+
+def add_cli(subparsers):
+    """Register ``ekslab sandbox``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
+    p = subparsers.add_parser("sandbox", help="run a local AWS (moto) with the sample fleet, in the foreground",
+                              description="Start moto on 127.0.0.1 with a seeded fleet and keep it running until "
+                                          "Ctrl-C; point the AWS CLI or `ekslab scan` at it from another shell.")
+    p.add_argument("--fleet", default="sample", choices=("sample", "empty"), help="what to seed (default: sample)")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    p.set_defaults(func=_cli)
+
+
+def banner(box) -> str:
+    """What ``ekslab sandbox`` prints: where it runs, what to export, what to try.
+
+    Taught in README.md and notebooks/03_fleet_analysis.ipynb.
+    """
+    what = (f"the {box.fleet.name} fleet: {len(box.fleet.clusters)} clusters, {len(box.accounts)} accounts, "
+            f"{len(box.regions)} regions" if box.fleet else "no resources")
+    lines = [f"ekslab sandbox running at {box.endpoint} with {what}.", "", "In another shell:"]
+    lines += [f"  export {k}={v}" for k, v in box.env.items()]
+    if box.fleet:
+        lines += ["", f"  ekslab scan --org-role {box.org_role} --regions {','.join(box.regions)} -o fleet.json",
+                  f"  aws eks list-clusters --region {box.regions[0]}"]
+        if box.fleet.denied:
+            lines += ["", "Denied on purpose (AccessDenied): " + ", ".join("/".join(d) for d in box.fleet.denied)]
+    return "\n".join(lines + ["", "Ctrl-C stops the sandbox."])
+
+
+def _cli(args, stop: threading.Event | None = None):
+    print("ekslab sandbox: starting moto and seeding the fleet...", flush=True)
+    with sandbox(args.fleet, port=args.port, set_env=False) as box:
+        print(banner(box), flush=True)
+        try:
+            (stop or threading.Event()).wait()
+        except KeyboardInterrupt:
+            pass
+    print("ekslab sandbox stopped.")
+    return 0

@@ -1,0 +1,138 @@
+"""Synthetic fleets: large, realistic fleet frames for benchmarks and tests, no AWS needed.
+
+Real fleets repeat themselves (the same few CIDR lists and NAT gateways across
+hundreds of clusters), so the generator draws from small pools. Every call with
+the same ``(n, seed)`` returns the same frame. Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1",
+            "sa-east-1", "ca-central-1")
+_TEAMS = ("payments", "search", "data", "web", "ml", "platform", "identity", "billing")
+_ENVS = ("dev", "test", "stage", "prod")
+
+# publicAccessCidrs lists seen in fleets; documentation ranges stand for public addresses.
+_IPV4_LISTS = (
+    ("0.0.0.0/0",), ("0.0.0.0/0",), ("0.0.0.0/0",),
+    ("203.0.113.0/24",), ("198.51.100.0/24", "203.0.113.5/32"), ("203.0.113.0/24", "198.51.100.7/32"),
+    ("0.0.0.0/1", "128.0.0.0/1"), ("0.0.0.0/4",), ("10.0.0.0/8", "203.0.113.0/24"),
+    ("192.0.2.0/24", "172.16.0.0/12"), ("198.51.100.0/22",), ("203.0.113.64/26", "192.0.2.10/32"),
+)
+_IPV6_LISTS = (("0.0.0.0/0", "::/0"), ("203.0.113.0/24", "::/0"), ("203.0.113.0/24", "2001:db8::/32"))
+# NAT gateway public IPs per VPC: some inside the lists above, some outside.
+_EGRESS = ((), ("203.0.113.9",), ("198.51.100.7",), ("198.51.100.7", "203.0.113.200"),
+           ("192.0.2.44",), ("198.51.100.99", "192.0.2.45"), ("203.0.113.5",))
+_ASSUMED = (("endpointPrivateAccess",), ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs"))
+
+
+def synthetic_fleet(n: int, seed: int = 0):
+    """A fleet DataFrame of ``n`` clusters with the contract's columns, drawn from repeating pools.
+
+    About 45% public, 35% public and private, 18% private and 2% unreadable records
+    (``mode`` None, ``error`` set); a few clusters have DNS prerequisites off or
+    unknown, hybrid nodes, or assumed defaults. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ekslab.fleet.frame import FRAME_COLUMNS
+
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    rng = np.random.default_rng(seed)
+    accounts = [f"{100000000000 + 7919 * i:012d}" for i in range(max(1, min(500, n // 200)))]
+    # .tolist(): indexing Python lists is ten times faster than numpy scalars in the loop below
+    acc = rng.integers(0, len(accounts), n).tolist()
+    reg = rng.integers(0, len(_REGIONS), n).tolist()
+    kind = rng.choice(4, n, p=(0.45, 0.35, 0.18, 0.02)).tolist()  # public, both, private, unreadable
+    ipv6 = (rng.random(n) < 0.05).tolist()
+    lists4 = rng.integers(0, len(_IPV4_LISTS), n).tolist()
+    lists6 = rng.integers(0, len(_IPV6_LISTS), n).tolist()
+    egress = rng.integers(0, len(_EGRESS), n).tolist()
+    dns_roll = rng.random(n).tolist()
+    dns_off = rng.integers(0, 3, n).tolist()
+    hybrid = (rng.random(n) < 0.03).tolist()
+    assumed = rng.random(n).tolist()
+    teams = rng.integers(0, len(_TEAMS), n).tolist()
+    envs = rng.integers(0, len(_ENVS), n).tolist()
+    vpcs = rng.integers(0, max(1, n // 3), n).tolist()
+
+    rows = []
+    for i in range(n):
+        account, region = accounts[acc[i]], _REGIONS[reg[i]]
+        name = f"{_TEAMS[teams[i]]}-{_ENVS[envs[i]]}-{i:06d}"
+        k = kind[i]
+        public, private = k in (0, 1), k in (1, 2)  # k == 3: both off, as moto accepts and AWS refuses
+        family = "ipv6" if ipv6[i] else "ipv4"
+        cidrs = list(_IPV6_LISTS[lists6[i]] if ipv6[i] else _IPV4_LISTS[lists4[i]]) if public else []
+        dns = [True, True, True]
+        if dns_roll[i] < 0.02:
+            dns = [None, None, None]
+        elif dns_roll[i] < 0.06:
+            dns[dns_off[i]] = False
+        defaults = list(_ASSUMED[int(assumed[i] * 1000) % 2]) if assumed[i] < 0.02 and public and not private else []
+        if defaults and "publicAccessCidrs" in defaults:
+            cidrs = ["0.0.0.0/0"] + (["::/0"] if family == "ipv6" else [])
+        vpc = f"vpc-{vpcs[i]:08x}"
+        rows.append((
+            account, region, name, f"arn:aws:eks:{region}:{account}:cluster/{name}", "ACTIVE", "1.31",
+            f"https://{i:032X}.gr7.{region}.eks.amazonaws.com", family,
+            None if k == 3 else ("public", "public_and_private", "private")[k],
+            public, private, cidrs, vpc,
+            [f"subnet-{vpcs[i]:08x}{j}" for j in range(2)], f"sg-{i:012x}",
+            *dns, list(_EGRESS[egress[i]]), hybrid[i],
+            ["10.200.0.0/16"] if hybrid[i] else [], ["10.201.0.0/16"] if hybrid[i] else [],
+            defaults, {"team": _TEAMS[teams[i]], "env": _ENVS[envs[i]]},
+            "InvalidParameterException: Both private and public endpoint access cannot be false" if k == 3 else None,
+        ))
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    for col in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
+        frame[col] = frame[col].astype(object)  # bool or None, as the contract says
+    return frame
+
+
+def cluster_row(**changes) -> dict:
+    """One cluster as a fleet-frame row (all contract columns): a healthy default, then ``changes``.
+
+    The default is a public-and-private cluster whose public CIDRs admit 203.0.113.0/24
+    only and whose VPC DNS is fine: it yields no finding. Pass ``public=False``, ``mode``,
+    ``public_cidrs=[...]`` and so on to craft the case to study; ``mode`` follows the flags
+    unless given. Unknown column names raise a ValueError naming them.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    from ekslab.fleet.frame import FRAME_COLUMNS
+
+    unknown = sorted(set(changes) - set(FRAME_COLUMNS))
+    if unknown:
+        raise ValueError(f"not fleet-frame columns: {', '.join(unknown)}")
+    row = dict(
+        account_id="111122223333", region="us-east-1", cluster="demo", arn=None, status="ACTIVE", version="1.31",
+        endpoint="https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com", ip_family="ipv4", mode=None, public=True,
+        private=True, public_cidrs=["203.0.113.0/24"], vpc_id="vpc-0abc", subnet_ids=["subnet-0a", "subnet-0b"],
+        cluster_sg="sg-0abc", dns_support=True, dns_hostnames=True, amazon_provided_dns=True,
+        node_egress_ips=["198.51.100.7"], hybrid=False, remote_node_cidrs=[], remote_pod_cidrs=[],
+        assumed_defaults=[], tags={}, error=None)
+    row.update(changes)
+    if "mode" not in changes:
+        flags = (row["public"], row["private"])
+        row["mode"] = {(True, False): "public", (True, True): "public_and_private", (False, True): "private"}.get(flags)
+    if row["arn"] is None:
+        row["arn"] = f"arn:aws:eks:{row['region']}:{row['account_id']}:cluster/{row['cluster']}"
+    return {c: row[c] for c in FRAME_COLUMNS}
+
+
+def fleet_of(*rows):
+    """A fleet DataFrame (contract columns, in order) from rows made by :func:`cluster_row`.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import pandas as pd
+
+    from ekslab.fleet.frame import FRAME_COLUMNS
+
+    frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
+    for col in ("mode", "error", "endpoint", "vpc_id", "cluster_sg", "dns_support", "dns_hostnames",
+                "amazon_provided_dns"):
+        frame[col] = frame[col].astype(object)  # None stays None, as the contract says
+    return frame

@@ -1,0 +1,185 @@
+"""The behavior model: who reaches the API server, through which path, and why (spec section 7).
+
+``evaluate`` is the centre of ekslab: diagrams, the explorer and the findings all
+agree with it. Taught in notebooks/01_access_modes.ipynb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.vantage import Vantage, default_vantages
+
+_PRIVATE_ZONE = "[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private endpoint ENIs"
+_PUBLIC_ANSWER = "[CE] outside the cluster VPC the endpoint name resolves to the public NLB addresses"
+_PRIVATE_ONLY_DNS = ("[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses "
+                     "(since December 2019)")
+_HYBRID_BOTH = ("[CE][HP] hybrid nodes with public and private access both on resolve the public addresses; "
+                "AWS does not recommend it: their traffic crosses the internet and can keep them from joining")
+
+
+@dataclass
+class Verdict:
+    """What one asker gets from one configuration. Taught in notebooks/01_access_modes.ipynb."""
+
+    reachable: bool
+    resolves_to: str  # "public" | "private": which addresses the endpoint name resolves to
+    endpoint: str | None  # "public" | "private" | None when no endpoint is reached
+    path: str
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """The decisive reason (the last one): why the request gets through or not."""
+        return self.reasons[-1] if self.reasons else ""
+
+    def __str__(self) -> str:
+        """The verdict as a short report: outcome, path, then every reason and warning."""
+        lines = [f"gets through: {'yes' if self.reachable else 'no'}", f"path: {self.path}"]
+        lines += [f"  - {r}" for r in self.reasons] + [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _via_public(config: EndpointConfig, address: str | None, who: str, leave: str) -> Verdict:
+    """The request crosses to the public endpoint from ``address`` (None: no way to the internet)."""
+    reasons = [_PUBLIC_ANSWER]
+    if address is None:
+        reasons.append(f"[CE][BPG] {who} has no internet egress (no NAT gateway or public IP), "
+                       "so it cannot reach the public endpoint")
+        return Verdict(False, "public", None, f"{who} -> no egress: public endpoint out of reach", reasons)
+    block = config.admitting_block(address)
+    path = f"{who} -> {leave} {address} -> public endpoint (NLB)"
+    if block:
+        reasons.append(f"[CE] {address} is inside publicAccessCidrs block {block}: the public endpoint accepts it")
+        return Verdict(True, "public", "public", path, reasons)
+    reasons.append(f"[CE][CCE] {address} is outside publicAccessCidrs ({', '.join(config.public_cidrs)}): "
+                   "the public endpoint refuses it")
+    return Verdict(False, "public", "public", path + " (refused)", reasons)
+
+
+def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+    if config.public:
+        return _via_public(config, v.ip, "internet client", "from")
+    return Verdict(False, "private", None, "internet client -> private IP: not routable",
+                   [_PRIVATE_ONLY_DNS,
+                    "[CE] private addresses are not routable from the internet: "
+                    "private only admits no internet client"])
+
+
+def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+    mode = config.mode
+    leave = "leaves the VPC via egress"
+    if mode is AccessMode.PUBLIC:
+        verdict = _via_public(config, v.egress_ip, "VPC node", leave)
+        verdict.reasons.insert(1, "[CE][BPG] with private access off, in-VPC traffic leaves the VPC "
+                                  "but stays on the AWS network")
+        return verdict
+    if vpc.ok:
+        return Verdict(True, "private", "private", "VPC node -> private endpoint ENIs in the cluster subnets",
+                       [_PRIVATE_ZONE, "[SG] the cluster security group admits traffic from itself: "
+                                       "private endpoint reached"])
+    missing = ", ".join(vpc.missing)
+    warning = f"[NR] private access needs the VPC DNS prerequisites; missing: {missing}"
+    if mode is AccessMode.PUBLIC_AND_PRIVATE:
+        verdict = _via_public(config, v.egress_ip, "VPC node", leave)
+        verdict.reasons.insert(0, f"[NR] without {missing} the private hosted zone is not used: "
+                                  "the node falls back to the public endpoint")
+        verdict.warnings.append(warning)
+        return verdict
+    return Verdict(False, "private", None, "VPC node -> private endpoint: DNS prerequisites missing",
+                   [f"[NR] AWS says nodes cannot register without DNS hostnames and resolution (missing: {missing}); "
+                    "it does not document the exact failure, so ekslab treats the endpoint as unreachable"],
+                   [warning])
+
+
+def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+    who = "hybrid node" if v.kind == "hybrid" else "connected host"
+    if config.public:
+        verdict = _via_public(config, v.egress_ip, who, "via its internet egress")
+        if config.private:
+            verdict.reasons.insert(1, "[CE] the private hosted zone belongs to the cluster VPC alone: "
+                                      f"a {who} gets the public answer")
+            if v.kind == "hybrid":
+                verdict.warnings.append(_HYBRID_BOTH)
+        return verdict
+    path = f"{who} {v.source_cidr} -> VPN/Direct Connect/TGW/peering -> private endpoint ENIs"
+    reasons = [_PRIVATE_ONLY_DNS]
+    if v.sg_allows_443:
+        reasons.append(f"[SG][CE] the cluster security group admits TCP 443 from {v.source_cidr}")
+        return Verdict(True, "private", "private", path, reasons)
+    reasons.append(f"[SG][CE] the cluster security group has no TCP 443 rule for {v.source_cidr}: "
+                   "the request times out")
+    return Verdict(False, "private", "private", path + " (blocked by the security group)", reasons)
+
+
+_BY_KIND = {"internet": _internet, "vpc": _vpc, "connected": _connected, "hybrid": _connected}
+
+
+def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()) -> Verdict:
+    """Answer whether ``vantage`` reaches the API server of a cluster configured as ``config``.
+
+    The verdict says where the endpoint name resolves, which endpoint is used, the
+    path, whether the request gets through, and why; each reason cites its source
+    key (see ``ekslab.model.sources``). Taught in notebooks/01_access_modes.ipynb.
+    """
+    if not isinstance(config, EndpointConfig):
+        raise InvalidEndpointConfig(f"evaluate needs an EndpointConfig, got {type(config).__name__}")
+    if not isinstance(vantage, Vantage):
+        raise TypeError(f"evaluate needs a Vantage (e.g. Vantage.internet(ip)), got {vantage!r}")
+    if not isinstance(vpc, VpcDns):
+        raise TypeError(f"vpc must be a VpcDns, got {vpc!r}")
+    return _BY_KIND[vantage.kind](config, vantage, vpc)
+
+
+def behavior_table(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns()):
+    """One row per asker: ``vantage, resolves_to, endpoint, path, reachable, reason`` (a DataFrame).
+
+    ``vantages`` defaults to one asker of each kind (``default_vantages()``).
+    Warnings are appended to the reason. Taught in notebooks/01_access_modes.ipynb.
+    """
+    import pandas as pd
+
+    rows = []
+    for v in default_vantages() if vantages is None else vantages:
+        verdict = evaluate(config, v, vpc)
+        reason = " ".join([verdict.reason, *("Warning: " + w for w in verdict.warnings)])
+        rows.append(dict(vantage=v.label, resolves_to=verdict.resolves_to, endpoint=verdict.endpoint or "none",
+                         path=verdict.path, reachable=verdict.reachable, reason=reason))
+    return pd.DataFrame(rows, columns=["vantage", "resolves_to", "endpoint", "path", "reachable", "reason"])
+
+
+MODES = [
+    dict(mode="public", endpointPublicAccess=True, endpointPrivateAccess=False,
+         from_internet="yes, limited to publicAccessCidrs",
+         dns_in_vpc="public NLB addresses", dns_outside_vpc="public NLB addresses",
+         node_traffic="leaves the VPC through a NAT gateway or public IP, stays on the AWS network",
+         fits="development and test; the default for a new cluster",
+         caveat="restricting the CIDRs must keep the nodes' NAT addresses in, or nodes cannot register",
+         sources="[CE][BPG][CCE]"),
+    dict(mode="public_and_private", endpointPublicAccess=True, endpointPrivateAccess=True,
+         from_internet="yes, limited to publicAccessCidrs",
+         dns_in_vpc="private endpoint ENIs (managed private hosted zone)", dns_outside_vpc="public NLB addresses",
+         node_traffic="stays in the VPC through the private endpoint",
+         fits="mixed admin/external access; recommended with the CIDRs restricted",
+         caveat="connected networks still get the public answer; not recommended with hybrid nodes",
+         sources="[CE][BPG][HP]"),
+    dict(mode="private", endpointPublicAccess=False, endpointPrivateAccess=True,
+         from_internet="no",
+         dns_in_vpc="private endpoint ENIs", dns_outside_vpc="private VPC addresses (since December 2019)",
+         node_traffic="stays in the VPC through the private endpoint",
+         fits="production reached over VPN, Direct Connect or a bastion",
+         caveat="kubectl needs the VPC or a connected network and a TCP 443 rule on the cluster security group",
+         sources="[CE][BLOG][SG]"),
+]
+
+
+def modes_table():
+    """The three valid modes side by side (spec section 2), one row per mode, as a DataFrame.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    import pandas as pd
+
+    return pd.DataFrame(MODES).set_index("mode")

@@ -1,0 +1,91 @@
+"""The exact AWS CLI commands that apply a configuration or fix a VPC (spec section 1, [CCE]).
+
+Taught in notebooks/05_changing_access.ipynb.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from ekslab.model.config import EndpointConfig, VpcDns, parse_network
+
+CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]+$")
+SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
+
+
+def _check(pattern: re.Pattern, value, what: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ValueError(f"{what} {value!r} is not valid")
+    return value
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def vpc_config_request(config: EndpointConfig) -> dict:
+    """The ``resourcesVpcConfig`` of an UpdateClusterConfig request that applies ``config`` (boto3's form).
+
+    ``publicAccessCidrs`` is sent only with public access on (it has no effect otherwise).
+    Taught in notebooks/05_changing_access.ipynb.
+    """
+    if not isinstance(config, EndpointConfig):
+        raise TypeError(f"config must be an EndpointConfig, got {config!r}")
+    request = {"endpointPublicAccess": config.public}
+    if config.public:
+        request["publicAccessCidrs"] = list(config.public_cidrs)
+    request["endpointPrivateAccess"] = config.private
+    return request
+
+
+def update_command(cluster_name: str, region: str, config: EndpointConfig) -> str:
+    """The ``aws eks update-cluster-config`` command that gives a cluster ``config``.
+
+    The update is of type EndpointAccessUpdate and takes several minutes; asking for
+    the configuration a cluster already has is refused by AWS. Taught in
+    notebooks/05_changing_access.ipynb.
+    """
+    _check(CLUSTER_NAME_RE, cluster_name, "cluster name")
+    _check(REGION_RE, region, "region")
+    parts = []
+    for key, value in vpc_config_request(config).items():
+        shown = ",".join(f'"{c}"' for c in value) if isinstance(value, list) else _flag(value)
+        parts.append(f"{key}={shown}")
+    return (f"aws eks update-cluster-config --region {region} --name {cluster_name} "
+            f"--resources-vpc-config {','.join(parts)}")
+
+
+def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
+    """The ``aws ec2`` commands that restore the VPC DNS prerequisites ``dns`` lacks (spec section 3).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(VPC_ID_RE, vpc_id, "VPC id")
+    _check(REGION_RE, region, "region")
+    base = f"aws ec2 --region {region}"
+    value = shlex.quote('{"Value":true}')
+    commands = []
+    if not dns.dns_support:
+        commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-support {value}")
+    if not dns.dns_hostnames:
+        commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames {value}")
+    if not dns.amazon_provided_dns:
+        commands.append(f"{base} create-dhcp-options --dhcp-configurations "
+                        '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # note the DhcpOptionsId it returns')
+        commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")
+    return commands
+
+
+def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
+    """The ``aws ec2`` command that lets ``source_cidr`` reach the private endpoint on TCP 443 [SG][CE].
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(SG_ID_RE, group_id, "security group id")
+    _check(REGION_RE, region, "region")
+    cidr = str(parse_network(source_cidr, "source network"))
+    return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
+            f"--protocol tcp --port 443 --cidr {cidr}")

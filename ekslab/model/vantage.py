@@ -1,0 +1,133 @@
+"""The askers: where a request to the API server comes from (spec section 7).
+
+Taught in notebooks/01_access_modes.ipynb.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from ekslab.model.config import is_non_public
+
+KINDS = ("internet", "vpc", "connected", "hybrid")
+_RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+class InvalidVantage(ValueError):
+    """An asker built from arguments that cannot describe one."""
+
+
+def _public_address(value, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        ip = ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        raise InvalidVantage(f"{what} {value!r} is not an IP address") from None
+    if is_non_public(ipaddress.ip_network(ip)):
+        raise InvalidVantage(f"{what} {value!r} is private or reserved space; it cannot be an internet source")
+    return str(ip)
+
+
+def _network(value, what: str) -> str:
+    try:
+        return str(ipaddress.ip_network(str(value).strip(), strict=False))
+    except ValueError:
+        raise InvalidVantage(f"{what} {value!r} is not a CIDR block") from None
+
+
+@dataclass(frozen=True)
+class Vantage:
+    """One asker. Build it with ``Vantage.internet(ip)``, ``.vpc()``, ``.connected()`` or ``.hybrid()``.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+
+    kind: str
+    ip: str | None = None  # the internet asker's source address
+    egress_ip: str | None = None  # public address the asker leaves for the internet through
+    source_cidr: str | None = None  # connected network or hybrid node range
+    sg_allows_443: bool = False  # cluster security group admits TCP 443 from source_cidr
+    name: str | None = None  # overrides the generated label
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise InvalidVantage(f"unknown vantage kind {self.kind!r}; choose one of {', '.join(KINDS)}")
+        if not isinstance(self.sg_allows_443, bool):
+            raise InvalidVantage(f"sg_allows_443 must be True or False, got {self.sg_allows_443!r}")
+
+    @classmethod
+    def internet(cls, ip: str, name: str | None = None) -> Vantage:
+        """A laptop or hosted CI runner on the internet with public source address ``ip``."""
+        if ip is None:
+            raise InvalidVantage("an internet asker needs its public source address, got None")
+        return cls("internet", ip=_public_address(ip, "internet source address"), name=name)
+
+    @classmethod
+    def vpc(cls, egress_ip: str | None = None, name: str | None = None) -> Vantage:
+        """A node, Fargate pod or bastion in the cluster VPC; ``egress_ip`` is its NAT or public IP."""
+        return cls("vpc", egress_ip=_public_address(egress_ip, "egress address"), name=name)
+
+    @classmethod
+    def connected(cls, source_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
+                  name: str | None = None) -> Vantage:
+        """A host in a network joined to the VPC (VPN, Direct Connect, Transit Gateway, peering)."""
+        return cls("connected", egress_ip=_public_address(egress_ip, "egress address"),
+                   source_cidr=_network(source_cidr, "connected network"), sg_allows_443=sg_allows_443, name=name)
+
+    @classmethod
+    def hybrid(cls, node_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
+               name: str | None = None) -> Vantage:
+        """Hybrid nodes on premises; ``node_cidr`` must be RFC 1918 IPv4 [HP]."""
+        cidr = _network(node_cidr, "hybrid node network")
+        net = ipaddress.ip_network(cidr)
+        if net.version != 4 or not any(net.subnet_of(b) for b in _RFC1918):
+            raise InvalidVantage(f"hybrid node network {node_cidr!r} must be RFC 1918 IPv4 space [HP]")
+        return cls("hybrid", egress_ip=_public_address(egress_ip, "egress address"), source_cidr=cidr,
+                   sg_allows_443=sg_allows_443, name=name)
+
+    @classmethod
+    def make(cls, kind: str, **kwargs) -> Vantage:
+        """Build an asker from its kind name and keyword arguments (as a form or a file gives them)."""
+        builders = {"internet": cls.internet, "vpc": cls.vpc, "connected": cls.connected, "hybrid": cls.hybrid}
+        if kind not in builders:
+            raise InvalidVantage(f"unknown vantage kind {kind!r}; choose one of {', '.join(KINDS)}")
+        try:
+            return builders[kind](**kwargs)
+        except TypeError as e:
+            raise InvalidVantage(f"bad arguments for a {kind} vantage {sorted(kwargs)}: {e}") from None
+
+    @property
+    def label(self) -> str:
+        """A readable name, e.g. "internet 203.0.113.10" or "in-VPC node (egress 198.51.100.20)"."""
+        if self.name:
+            return self.name
+        egress = f"egress {self.egress_ip}" if self.egress_ip else "no internet egress"
+        if self.kind == "internet":
+            return f"internet {self.ip}"
+        if self.kind == "vpc":
+            return f"in-VPC node ({egress})"
+        sg = "SG admits 443" if self.sg_allows_443 else "no SG 443 rule"
+        what = "connected network" if self.kind == "connected" else "hybrid nodes"
+        return f"{what} {self.source_cidr} ({egress}; {sg})"
+
+    @property
+    def outside_address(self) -> str | None:
+        """The address the public endpoint sees from this asker (None if it cannot leave for the internet)."""
+        return self.ip if self.kind == "internet" else self.egress_ip
+
+
+def default_vantages() -> list[Vantage]:
+    """One asker of each kind, with documentation addresses; what behavior_table shows by default.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    return [
+        Vantage.internet("203.0.113.10", name="laptop on the internet (203.0.113.10)"),
+        Vantage.vpc(egress_ip="198.51.100.20", name="node in the VPC (NAT 198.51.100.20)"),
+        Vantage.connected("10.20.0.0/16", egress_ip="198.51.100.30", sg_allows_443=True,
+                          name="on-premises over VPN (10.20.0.0/16)"),
+        Vantage.hybrid("10.80.0.0/16", egress_ip="198.51.100.40", sg_allows_443=True,
+                       name="hybrid nodes (10.80.0.0/16)"),
+    ]

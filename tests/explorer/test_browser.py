@@ -1,0 +1,188 @@
+"""The explorer in a real browser: served by Voilà (as `make app` does) and run in JupyterLab.
+
+Headless Debian Chromium driven by Playwright; servers on free loopback ports, always
+terminated. Skipped only when /usr/bin/chromium is missing (`make` installs it as root).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_explorer.ipynb"
+BIN = Path(sys.executable).parent
+WAIT_MS = 90_000  # generous: kernels start slowly on a busy two-core machine
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def jupyter_env(tmp: Path) -> dict:
+    """Private runtime, config and settings folders: nothing shared with the user's Jupyter."""
+    env = dict(os.environ)
+    for name, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"),
+                      ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+                      ("IPYTHONDIR", "ipython")):
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[name] = str(tmp / sub)
+    env.pop("SERVER_NAME", None)
+    return env
+
+
+@contextlib.contextmanager
+def serve(command: list[str], url: str, tmp: Path, cwd: Path):
+    """Run a server until the block ends; wait until ``url`` answers (any HTTP status)."""
+    log = tmp / f"{Path(command[0]).name}.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(command, cwd=cwd, env=jupyter_env(tmp), stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + WAIT_MS / 1000
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"{command[0]} exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+                try:
+                    urllib.request.urlopen(url, timeout=2).close()
+                    break
+                except urllib.error.HTTPError:
+                    break  # it answers, even if it says no
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')}")
+                    time.sleep(0.2)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def image_bytes(page, img) -> bytes:
+    """The bytes behind an <img> (Voilà shows Image widgets as blob: URLs)."""
+    encoded = img.evaluate("""async (el) => {
+        const buf = new Uint8Array(await (await fetch(el.src)).arrayBuffer());
+        let s = ''; for (let i = 0; i < buf.length; i++) s += String.fromCharCode(buf[i]);
+        return btoa(s);
+    }""")
+    return base64.b64decode(encoded)
+
+
+def expected_pictures():
+    """The private-mode picture as this process draws it (icons on), and the same DOT drawn icon-less."""
+    from ekslab.explorer.widget import EndpointExplorer
+
+    ex = EndpointExplorer()
+    ex.set(public=False, private=True)
+    # Graphviz drops every image when SERVER_NAME is set (Voilà's kernel has it): the failure to rule out.
+    iconless = subprocess.run([shutil.which("dot") or "dot", "-Tpng"], input=ex.drawing.source.encode(),
+                              env=dict(os.environ, SERVER_NAME="localhost", GV_FILE_PATH=""),
+                              capture_output=True, check=True).stdout
+    return bytes(ex.diagram.value), iconless
+
+
+def test_voila_app_goes_private(browser, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    command = [str(BIN / "voila"), str(NOTEBOOK), "--Voila.ip=127.0.0.1", f"--port={port}", "--no-browser"]
+    with_icons, iconless = expected_pictures()
+    assert len(with_icons) > len(iconless) * 1.2, "the icon-less render should be visibly smaller"
+    with serve(command, url, tmp_path, cwd=tmp_path):
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(WAIT_MS)
+        page.goto(url)
+        page.get_by_role("button", name="Public access").wait_for()
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
+        shown = page.locator("body").inner_text()
+        assert "Things to try" in shown and "import ekslab" not in shown, "Voilà must show no code"
+        img = page.locator("img.widget-image")
+        before_src = img.get_attribute("src")
+        before = image_bytes(page, img)
+
+        page.get_by_role("button", name="Public access").click()
+        page.locator(".ekslab-refusal").wait_for()
+        assert "cannot be false" in page.locator(".ekslab-refusal").inner_text()
+        page.get_by_role("button", name="Private access").click()
+        page.locator('.ekslab-mode[data-mode="private"]').wait_for()
+        page.locator(".ekslab-refusal").wait_for(state="detached")
+        page.wait_for_function("src => document.querySelector('img.widget-image').src !== src", arg=before_src)
+
+        assert "Private" in page.locator(".ekslab-mode").inner_text()
+        internet = page.locator('.ekslab-behavior tr[data-kind="internet"]')
+        vpc = page.locator('.ekslab-behavior tr[data-kind="vpc"]')
+        assert internet.get_attribute("data-reachable") == "false" and "blocked" in internet.inner_text()
+        assert vpc.get_attribute("data-reachable") == "true" and "through" in vpc.inner_text()
+        after = image_bytes(page, img)
+        page.screenshot(path=str(tmp_path / "voila-page.png"))
+        page.locator(".ekslab-mode").locator("xpath=ancestor::div[contains(@class,'widget-vbox')][last()]").screenshot(
+            path=str(tmp_path / "voila-private.png"))
+        page.close()
+    assert after.startswith(b"\x89PNG") and after != before
+    assert after == with_icons, "the app's picture differs from the icon-bearing render"
+    assert after != iconless
+
+
+def test_jupyterlab_runs_the_notebook(browser, tmp_path):
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    shutil.copy(NOTEBOOK, work / NOTEBOOK.name)  # Lab autosaves: never let it write the committed file
+    port, token = free_port(), "ekslab-browser-test"
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               f"--ServerApp.token={token}", f"--ServerApp.root_dir={work}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    with serve(command, f"http://127.0.0.1:{port}/api/status?token={token}", tmp_path, cwd=work):
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(WAIT_MS)
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={token}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        # Run All before the kernel's websocket is up is silently dropped: wait for the status bar's "Idle".
+        page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        toggle = page.get_by_role("button", name="Public access")
+        try:
+            toggle.wait_for()
+        except Exception:
+            page.screenshot(path=str(tmp_path / "lab-failed.png"))
+            raise
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
+        assert page.get_by_role("button", name="Private access").is_visible()
+        page.screenshot(path=str(tmp_path / "lab.png"))
+        page.close()

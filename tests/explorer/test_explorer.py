@@ -1,0 +1,273 @@
+"""The explorer driven without a browser: set a control's value, read the output widgets."""
+
+import sys
+import types
+
+import ipywidgets as w
+import pytest
+
+import ekslab
+import ekslab.explorer.widget
+from ekslab.explorer.presets import PRESETS, Settings, scene
+from ekslab.explorer.widget import EndpointExplorer
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+class FakeDrawing:
+    def __init__(self, args):
+        self.args = args
+
+    def png(self):
+        config, vantages, vpc = self.args
+        return PNG + repr((config, [v.label for v in vantages], vpc)).encode()
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """Record the draw calls; most tests need the inputs of the picture, not Graphviz's pixels."""
+    calls = []
+
+    def fake_draw(config, vantages=None, vpc=None, title=None):
+        calls.append((config, list(vantages), vpc, title))
+        return FakeDrawing((config, list(vantages), vpc))
+
+    monkeypatch.setattr(ekslab.explorer.widget, "draw", fake_draw)
+    return calls
+
+
+def outputs(ex):
+    return dict(mode=ex.mode_html.value, status=ex.status_html.value, table=ex.table_html.value,
+                diagram=bytes(ex.diagram.value), findings=ex.findings_html.value, command=ex.command_html.value)
+
+
+def rows(ex):
+    """{asker kind: reachable} as the table marks them."""
+    import re
+
+    marks = re.findall(r'<tr data-kind="(\w+)" data-reachable="(true|false)">.*?(through|blocked)</span>',
+                       ex.table_html.value)
+    assert marks, ex.table_html.value
+    for _, flag, word in marks:
+        assert (flag == "true") == (word == "through")
+    return {kind: flag == "true" for kind, flag, _ in marks}
+
+
+def test_default_explorer_shows_the_public_mode(draws):
+    ex = EndpointExplorer()
+    assert 'data-mode="public"' in ex.mode_html.value
+    assert rows(ex) == {"internet": True, "vpc": True, "connected": True}
+    assert bytes(ex.diagram.value).startswith(PNG) and ex.diagram.format == "png"
+    assert "endpointPublicAccess=true" in ex.command_html.value and "--name training" in ex.command_html.value
+    assert ex.status_html.value == ""
+    assert ex.controls["public"].description == "Public access"
+    assert ex.controls["private"].description == "Private access"
+
+
+def test_public_off_then_private_on_goes_private_through_the_refusal(draws):
+    ex = EndpointExplorer()
+    before = outputs(ex)
+    ex.controls["public"].value = False
+    refused = outputs(ex)
+    assert "Both private and public endpoint access cannot be false" in refused["status"]
+    assert {k: v for k, v in refused.items() if k != "status"} == {k: v for k, v in before.items() if k != "status"}
+    ex.controls["private"].value = True
+    after = outputs(ex)
+    assert 'data-mode="private"' in after["mode"] and after["status"] == ""
+    assert rows(ex) == {"internet": False, "vpc": True, "connected": True}
+    assert after["diagram"] != before["diagram"]
+    assert "endpointPublicAccess=false" in after["command"] and "publicAccessCidrs" not in after["command"]
+    config, vantages, vpc, _ = draws[-1]
+    assert config == scene(Settings(public=False, private=True)).config and vpc.ok
+
+
+def test_a_malformed_cidr_is_named_inline_and_nothing_else_changes(draws):
+    ex = EndpointExplorer()
+    before = outputs(ex)
+    ex.controls["public_cidrs"].value = "203.0.113.0/24\n198.51.100.0/33"
+    assert "198.51.100.0/33" in ex.field_errors["public_cidrs"].value
+    assert outputs(ex) == before
+    assert all(ex.field_errors[f].value == "" for f in ("laptop_ip", "nat_ips"))
+    ex.controls["public_cidrs"].value = "203.0.113.0/24"
+    assert ex.field_errors["public_cidrs"].value == ""
+    assert rows(ex) == {"internet": True, "vpc": False, "connected": False}
+    assert 'publicAccessCidrs=&quot;203.0.113.0/24&quot;' in ex.command_html.value
+
+
+def test_a_bad_address_is_named_inline_and_keeps_the_picture(draws):
+    ex = EndpointExplorer()
+    before = outputs(ex)
+    ex.controls["laptop_ip"].value = "10.1.2.3"
+    assert "10.1.2.3" in ex.field_errors["laptop_ip"].value and outputs(ex) == before
+    ex.controls["laptop_ip"].value = "192.0.2.44"
+    assert "192.0.2.44" in ex.table_html.value
+
+
+def test_every_control_refreshes_the_outputs(draws):
+    ex = EndpointExplorer(Settings(public=False, private=True))
+    changes = dict(dns_support=False, dns_hostnames=False, amazon_provided_dns=False, hybrid=True,
+                   sg_allows_443=False, nat_ips="198.51.100.99", public=True, private=False,
+                   public_cidrs="192.0.2.0/24", laptop_ip="192.0.2.50")
+    for name, value in changes.items():
+        seen = outputs(ex)
+        ex.controls[name].value = value
+        assert outputs(ex) != seen, name
+
+
+def test_dns_prerequisites_drive_the_node_and_the_warnings(draws):
+    ex = EndpointExplorer(Settings(public=False, private=True))
+    ex.controls["dns_hostnames"].value = False
+    assert rows(ex)["vpc"] is False
+    assert "enableDnsHostnames" in ex.findings_html.value
+
+
+def test_presets_apply_in_one_refresh_and_say_what_to_watch(draws):
+    ex = EndpointExplorer()
+    n = len(draws)
+    ex.preset_buttons["pitfall_cidrs"].click()
+    assert len(draws) == n + 1
+    assert "NodeCreationFailure" in ex.hint_html.value
+    assert rows(ex) == {"internet": True, "vpc": False, "connected": False}
+    ex.preset_buttons["pitfall_hybrid"].click()
+    assert rows(ex)["hybrid"] is True and "not recommend" in ex.findings_html.value
+    ex.controls["hybrid"].value = False
+    assert ex.hint_html.value == ""  # the advice described the preset, no longer what is shown
+    assert set(ex.preset_buttons) == {p.key for p in PRESETS}
+
+
+def test_outputs_are_widget_values_not_output_captures(draws):
+    ex = EndpointExplorer()
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    tree = list(walk(ex.widget))
+    assert not any(isinstance(x, w.Output) for x in tree)
+    for out in (ex.mode_html, ex.status_html, ex.table_html, ex.findings_html, ex.command_html, ex.diagram):
+        assert out in tree
+    assert isinstance(ex.diagram, w.Image)
+
+
+def test_from_cluster_starts_from_the_fleet_row(draws):
+    import pandas as pd
+
+    row = dict(account_id="210987654321", region="us-east-2", cluster="payments", mode="public", public=True,
+               private=False, public_cidrs=["203.0.113.0/24"], ip_family="ipv4", dns_support=True,
+               dns_hostnames=True, amazon_provided_dns=None, node_egress_ips=["198.51.100.8"], hybrid=False,
+               error=None)
+    ex = EndpointExplorer.from_cluster(pd.Series(row))
+    assert ex.controls["public_cidrs"].value == "203.0.113.0/24"
+    assert ex.controls["nat_ips"].value == "198.51.100.8"
+    assert rows(ex)["vpc"] is False  # its NAT address is outside its own allow-list
+    assert "--region us-east-2 --name payments" in ex.command_html.value
+    assert "already at the desired configuration" in ex.command_html.value
+    assert "amazon_provided_dns is unknown" in ex.findings_html.value
+    ex.controls["private"].value = True
+    assert "already at the desired configuration" not in ex.command_html.value
+    assert "endpointPrivateAccess=true" in ex.command_html.value
+
+
+def test_from_a_refused_row_shows_the_refusal_and_no_picture(draws):
+    ex = EndpointExplorer.from_cluster(dict(cluster="broken", region="eu-west-1", public=False, private=False,
+                                            public_cidrs=[], node_egress_ips=[]))
+    assert "cannot be false" in ex.status_html.value
+    assert bytes(ex.diagram.value) == b"" and ex.shown is None and draws == []
+    ex.controls["private"].value = True
+    assert 'data-mode="private"' in ex.mode_html.value and ex.status_html.value == ""
+
+
+def test_a_failing_diagram_keeps_the_last_picture_and_says_why(draws, monkeypatch):
+    ex = EndpointExplorer()
+    picture = bytes(ex.diagram.value)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("dot crashed")
+
+    monkeypatch.setattr(ekslab.explorer.widget, "draw", broken)
+    ex.controls["private"].value = True
+    assert bytes(ex.diagram.value) == picture and "dot crashed" in ex.diagram_note.value
+    assert 'data-mode="public_and_private"' in ex.mode_html.value
+
+
+def test_findings_come_from_ekslab_findings_on_a_one_row_frame(draws, monkeypatch):
+    seen = []
+
+    def findings(frame):
+        import pandas as pd
+
+        seen.append(frame)
+        row = frame.iloc[0]
+        return pd.DataFrame([dict(account_id=row.account_id, region=row.region, cluster=row.cluster,
+                                  id="EKS-EP-999", severity="high", message=f"mode {row['mode']}", fix="do it")])
+
+    monkeypatch.setitem(sys.modules, "ekslab.audit.rules", types.SimpleNamespace(findings=findings))
+    ex = EndpointExplorer()
+    ex.controls["private"].value = True
+    assert len(seen) == 2 and len(seen[-1]) == 1
+    assert seen[-1].iloc[0]["cluster"] == "training" and seen[-1].iloc[0]["private"]
+    assert "EKS-EP-999" in ex.findings_html.value and "mode public_and_private" in ex.findings_html.value
+    ex.controls["private"].value = False
+    assert len(seen) == 2  # the same configuration again: cached
+
+
+def test_a_failing_rule_is_reported_beside_the_outputs(draws, monkeypatch):
+    def findings(frame):
+        raise KeyError("node_egress_ips")
+
+    monkeypatch.setitem(sys.modules, "ekslab.audit.rules", types.SimpleNamespace(findings=findings))
+    ex = EndpointExplorer()
+    assert "findings could not be computed: KeyError" in ex.findings_html.value
+    assert 'data-mode="public"' in ex.mode_html.value
+
+
+def test_the_real_findings_flag_the_first_pitfall(draws):
+    ex = EndpointExplorer()
+    ex.apply_preset("pitfall_cidrs")
+    assert "EKS-EP-003" in ex.findings_html.value
+
+
+def test_the_display_bundle_has_a_stable_text_part(draws):
+    ex = EndpointExplorer()
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"] == "EndpointExplorer(cluster='training', region='eu-west-1', showing='public')"
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="Settings"):
+        EndpointExplorer({"public": True})
+
+
+def test_the_real_diagram_is_a_png_and_follows_the_toggles():
+    ex = EndpointExplorer()
+    public = bytes(ex.diagram.value)
+    ex.set(public=False, private=True)
+    assert public.startswith(PNG) and bytes(ex.diagram.value).startswith(PNG) and bytes(ex.diagram.value) != public
+
+
+def test_from_cluster_keeps_the_cluster_ids_and_hybrid_network_for_the_findings(draws, monkeypatch):
+    seen = []
+
+    def findings(frame):
+        import pandas as pd
+
+        seen.append(frame.iloc[0].to_dict())
+        return pd.DataFrame(columns=["account_id", "region", "cluster", "id", "severity", "message", "fix"])
+
+    monkeypatch.setitem(sys.modules, "ekslab.audit.rules", types.SimpleNamespace(findings=findings))
+    row = dict(account_id="210987654321", region="us-east-2", cluster="edge", public=True, private=True,
+               public_cidrs=["0.0.0.0/0"], vpc_id="vpc-0abc", cluster_sg="sg-0def", subnet_ids=["subnet-1"],
+               node_egress_ips=[], hybrid=True, remote_node_cidrs=["192.168.100.0/24"], error=None)
+    ex = EndpointExplorer.from_cluster(row)
+    assert (seen[-1]["vpc_id"], seen[-1]["cluster_sg"]) == ("vpc-0abc", "sg-0def")
+    assert seen[-1]["remote_node_cidrs"] == ["192.168.100.0/24"]
+    assert "hybrid nodes (192.168.100.0/24)" in ex.table_html.value
+    ex.controls["private"].value = False
+    assert seen[-1]["vpc_id"] == "vpc-0abc" and not seen[-1]["private"]
+
+
+def test_an_impossible_hybrid_network_is_reported_not_crashed_on(draws):
+    ex = EndpointExplorer(Settings(hybrid=True, hybrid_cidr="8.8.8.0/24"))
+    assert "8.8.8.0/24" in ex.status_html.value and ex.shown is None

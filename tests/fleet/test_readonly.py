@@ -1,0 +1,62 @@
+"""The read-only hook and the IAM policy that mirrors it."""
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from conftest import add_network, make_clients, plain_cluster
+
+from ekslab.fleet.readonly import ALLOWED_ACTIONS, CallCounter, ReadOnlyViolation, policy_document, protect
+
+POLICY = Path(__file__).resolve().parents[2] / "data" / "iam" / "ekslab-readonly-policy.json"
+
+
+def test_policy_file_equals_the_allowlist():
+    policy = json.loads(POLICY.read_text())
+    [statement] = policy["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
+    assert sorted(statement["Action"]) == sorted(ALLOWED_ACTIONS)
+    assert policy == policy_document()
+
+
+def test_allowlist_is_reads_and_assume_role_only():
+    writes = [a for a in ALLOWED_ACTIONS if not a.split(":")[1].startswith(("List", "Describe", "Get", "AssumeRole"))]
+    assert writes == []
+
+
+def test_update_cluster_config_is_refused_before_anything_is_sent(moto_aws):
+    ec2, eks = make_clients()
+    plain_cluster(eks, "keep", add_network(ec2, nat_ips=("203.0.113.5",))["subnets"], public=True, private=False)
+    guarded = protect(boto3.client("eks", region_name="eu-west-1"))
+    sent = []
+    guarded.meta.events.register("before-send", lambda **kw: sent.append(kw))
+
+    with pytest.raises(ReadOnlyViolation, match="eks:UpdateClusterConfig"):
+        guarded.update_cluster_config(name="keep", resourcesVpcConfig={"endpointPrivateAccess": True})
+
+    assert sent == []
+    cfg = guarded.describe_cluster(name="keep")["cluster"]["resourcesVpcConfig"]  # reads still pass
+    assert cfg["endpointPrivateAccess"] is False and len(sent) == 1
+
+
+def test_a_protected_session_protects_clients_made_later(moto_aws):
+    session = protect(boto3.Session(region_name="eu-west-1"))
+    ec2 = session.client("ec2")
+    ec2.describe_vpcs()
+    with pytest.raises(ReadOnlyViolation, match="ec2:CreateVpc"):
+        ec2.create_vpc(CidrBlock="10.0.0.0/16")
+
+
+def test_protect_refuses_what_is_not_a_client():
+    with pytest.raises(TypeError, match="str"):
+        protect("eks")
+
+
+def test_call_counter_counts_operations_and_attempts(moto_aws):
+    counter = CallCounter()
+    eks = counter.attach(boto3.client("eks", region_name="eu-west-1"))
+    eks.list_clusters()
+    eks.list_clusters()
+    assert (counter.calls, counter.attempts, counter.retries) == (2, 2, 0)
+    assert counter.by_action == {"eks:ListClusters": 2}

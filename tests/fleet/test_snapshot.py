@@ -1,0 +1,162 @@
+"""Snapshots: round trips, every kind of bad file, and anonymization that keeps the findings."""
+
+import copy
+import gzip
+import ipaddress
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ekslab
+from ekslab.fleet.frame import SAMPLE_PATH, fleet_frame
+from ekslab.fleet.snapshot import FORMAT, SnapshotError, _Anonymizer, anonymize, load_snapshot, save_snapshot
+from ekslab.model.config import is_non_public
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_snapshot(SAMPLE_PATH)
+
+
+@pytest.mark.parametrize("name", ["fleet.json", "fleet.json.gz"])
+def test_round_trip_is_exact_and_deterministic(sample, tmp_path, name):
+    path = save_snapshot(sample, tmp_path / name)
+    assert load_snapshot(path) == sample
+    first = path.read_bytes()
+    save_snapshot(sample, path)
+    assert path.read_bytes() == first  # same snapshot, same bytes (gzip too)
+    assert (first[:2] == b"\x1f\x8b") == name.endswith(".gz")
+
+
+def _write(tmp_path, name, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _broken(sample, **changes):
+    snap = copy.deepcopy(sample)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        target = snap
+        for p in parents:
+            target = target[int(p)] if p.isdigit() else target[p]
+        if value is KeyError:
+            del target[leaf]
+        else:
+            target[leaf] = value
+    return json.dumps(snap).encode()
+
+
+@pytest.mark.parametrize("case, make, message", [
+    ("truncated JSON", lambda s: json.dumps(s).encode()[:5000], "invalid or truncated JSON"),
+    ("truncated gzip", lambda s: gzip.compress(json.dumps(s).encode())[:3000], "gzip data is damaged or truncated"),
+    ("unknown format", lambda s: _broken(s, format="ekslab-fleet/2"), "unknown format 'ekslab-fleet/2'"),
+    ("no format", lambda s: _broken(s, format=KeyError), "missing key 'format'"),
+    ("no clusters", lambda s: _broken(s, clusters=KeyError), "missing key 'clusters'"),
+    ("cluster without region", lambda s: _broken(s, **{"clusters.3.region": KeyError}),
+     "clusters[3] is missing key 'region'"),
+    ("error without code", lambda s: _broken(s, **{"errors.0.code": KeyError}), "errors[0] is missing key 'code'"),
+    ("metadata without version", lambda s: _broken(s, **{"metadata.ekslab_version": KeyError}),
+     "metadata is missing key 'ekslab_version'"),
+    ("not an object", lambda s: b"[1, 2]", "expected a JSON object"),
+    ("not text", lambda s: b"\xff\xfe\x00garbage", "not UTF-8"),
+])
+def test_bad_snapshots_raise_snapshot_error_naming_file_and_problem(sample, tmp_path, case, make, message):
+    path = _write(tmp_path, "bad.json", make(sample))
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(path)
+    assert str(path) in str(info.value) and message in str(info.value), case
+
+
+def test_missing_file_is_a_snapshot_error(tmp_path):
+    with pytest.raises(SnapshotError, match="nope.json"):
+        load_snapshot(tmp_path / "nope.json")
+
+
+def test_save_refuses_an_invalid_snapshot(tmp_path):
+    with pytest.raises(SnapshotError, match="missing key 'metadata'"):
+        save_snapshot({"format": FORMAT, "clusters": []}, tmp_path / "x.json")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_format_is_json_never_pickle(sample, tmp_path):
+    text = save_snapshot(sample, tmp_path / "f.json").read_text()
+    assert json.loads(text)["format"] == FORMAT
+
+
+# ---- anonymize -------------------------------------------------------------------------------------------------
+
+def _values(value):
+    """Every string value (not key) in a JSON document."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _values(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _values(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_anonymized_copy_hides_identities(sample):
+    anon = anonymize(sample, "training-key")
+    values = _values(anon) + [k for v in anon["vpcs"] for k in v["subnets"]]
+    originals = set(sample["metadata"]["accounts"])
+    originals |= {c["cluster"]["name"] for c in sample["clusters"]}
+    originals |= {c["cluster"]["endpoint"].split("//")[1].split(".")[0] for c in sample["clusters"]}
+    originals |= {v for c in sample["clusters"] for v in c["cluster"]["tags"].values()}
+    originals |= {v["vpc_id"] for v in sample["vpcs"]}
+    originals |= {"203.0.113.40", "198.51.100.0/24"}
+    leaked = sorted(o for o in originals if any(o in v for v in values))
+    assert leaked == []
+    assert anon["metadata"]["anonymized"] is True and len(anon["clusters"]) == len(sample["clusters"])
+    assert "certificateAuthority" not in anon["clusters"][0]["cluster"]
+
+
+def test_anonymize_is_consistent_per_key(sample):
+    a1, a2, b = anonymize(sample, "k1"), anonymize(sample, "k1"), anonymize(sample, b"k2")
+    assert a1 == a2 and a1 != b
+    # the same account and VPC get the same replacement everywhere they appear
+    by_vpc = {(v["account_id"], v["region"], v["vpc_id"]) for v in a1["vpcs"]}
+    assert {(c["account_id"], c["region"], c["vpc_id"]) for c in a1["clusters"]} <= by_vpc
+    for c in a1["clusters"]:
+        assert c["cluster"]["arn"].split(":")[4] == c["account_id"]
+        assert c["cluster"]["arn"].endswith("/" + c["cluster"]["name"])
+
+
+def test_anonymize_refuses_an_empty_key(sample):
+    with pytest.raises(ValueError, match="non-empty"):
+        anonymize(sample, "")
+
+
+def _finding_keys(frame):
+    index = {(r.account_id, r.region, r.cluster): i for i, r in enumerate(frame.itertuples())}
+    found = ekslab.findings(frame)
+    return sorted((index[(f.account_id, f.region, f.cluster)], f.id, f.severity) for f in found.itertuples())
+
+
+def test_findings_of_an_anonymized_snapshot_equal_the_original(sample):
+    original, anon = fleet_frame(sample), fleet_frame(anonymize(sample, "another key"))
+    keys = _finding_keys(original)
+    assert len({k[1] for k in keys}) == 8  # every finding is present to be compared
+    assert _finding_keys(anon) == keys
+    assert list(anon["mode"]) == list(original["mode"])
+
+
+_v4 = st.integers(0, 2**32 - 1).map(ipaddress.IPv4Address)
+_v6 = st.integers(0, 2**128 - 1).map(ipaddress.IPv6Address)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.tuples(_v4, st.integers(0, 32), _v4), st.tuples(_v6, st.integers(0, 128), _v6)))
+def test_ip_replacement_preserves_containment_and_address_class(case):
+    addr, prefix, other = case
+    anon = _Anonymizer(b"property", [])
+    block = ipaddress.ip_network(f"{addr}/{prefix}", strict=False)
+    new_block = ipaddress.ip_network(anon.ip_text(str(block)))
+    assert new_block.prefixlen == prefix
+    for probe in (addr, other):
+        mapped = ipaddress.ip_address(anon.ip_text(str(probe)))
+        assert (mapped in new_block) == (probe in block)
+        single = ipaddress.ip_network(probe)
+        assert is_non_public(ipaddress.ip_network(mapped)) == is_non_public(single)
