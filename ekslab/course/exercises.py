@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ekslab.model.behavior import evaluate
-from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 from ekslab.model.vantage import Vantage
 
 # the example addresses the notebooks use (documentation ranges, RFC 5737)
@@ -99,7 +99,8 @@ def _region(answer):
     if given == "eu-west-1":
         return True, ""
     if given and given in name:
-        return False, f"{given!r} is part of the name, but not the region: the region sits just before .eks.amazonaws.com"
+        return False, (f"{given!r} is part of the name, but not the region: "
+                       "the region sits just before .eks.amazonaws.com")
     return False, f"{given!r} is not in the name {name}: read the part just before .eks.amazonaws.com"
 
 
@@ -127,7 +128,8 @@ def _route(answer):
         return True, ""
     if given in ROUTES.values():
         dest = next(d for d, t in ROUTES.items() if t == given)
-        return False, f"{given} carries {dest}, and {destination} is outside {dest}: the most specific route that contains it wins"
+        return False, (f"{given} carries {dest}, and {destination} is outside {dest}: "
+                       "the most specific route that contains it wins")
     return False, f"{given!r} is not a target in this route table: choose one of {', '.join(ROUTES.values())}"
 
 
@@ -273,6 +275,14 @@ def _access_entry(answer):
     return False, f"{answer!r} is not what the API server checks after the network lets the runner in"
 
 
+def _refused_pair(answer):
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return False, f"answer a pair like (True, False), not {answer!r}"
+    if tuple(answer) == (False, False):
+        return True, ""
+    return False, f"{tuple(answer)} is a valid mode; the refused one leaves nobody any way in"
+
+
 def _step_one_block(answer):
     return _yes_no(False, "198.51.100.0/24 lies inside 0.0.0.0/0, so in step 1 it admits nobody new; "
                           "it is there so that step 2 only takes 0.0.0.0/0 away")(answer)
@@ -331,9 +341,7 @@ _EXERCISES = [
     Exercise("02-refusal", "02_explorer",
              "Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple.",
              (False, False), "(False, False)",
-             lambda a: (True, "") if tuple(a) == (False, False) else
-             (False, f"{tuple(a)} is a valid mode; the refused one leaves nobody any way in")
-             if isinstance(a, (tuple, list)) and len(a) == 2 else (False, f"answer a pair like (True, False), not {a!r}"),
+             _refused_pair,
              "both off is refused: 'Both private and public endpoint access cannot be false'."),
     Exercise("02-dns", "02_explorer",
              "Private mode, enableDnsHostnames off in the VPC: does a node in the VPC reach the API server? "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from ekslab.model.sources import SOURCES, SOURCE_TITLES, cited_keys
+from ekslab.model.sources import SOURCE_TITLES, SOURCES, cited_keys
 
 _KEY = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
 _TABLE = "border-collapse:collapse;font-size:13px;width:100%;table-layout:auto"
