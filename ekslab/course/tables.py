@@ -9,25 +9,13 @@ Taught in notebooks/01_access_modes.ipynb.
 from __future__ import annotations
 
 import html
-import re
 
-from ekslab.model.sources import SOURCE_TITLES, SOURCES, cited_keys
+from ekslab.model.sources import SOURCES, cited_keys, legend_html, link_keys_html
 
-_KEY = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
 _TABLE = "border-collapse:collapse;font-size:13px;width:100%;table-layout:auto"
 _CELL = "border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top;white-space:normal;" \
         "overflow-wrap:anywhere;max-width:32em"
 _HEAD = _CELL + ";background:#f3f4f6;font-weight:600"
-
-
-def _link_keys(escaped: str) -> str:
-    def link(m):
-        key = m.group(1)
-        if key not in SOURCES:
-            return m.group(0)
-        return (f'<a href="{SOURCES[key]}" title="{html.escape(SOURCE_TITLES[key])}" '
-                f'target="_blank">[{key}]</a>')
-    return _KEY.sub(link, escaped)
 
 
 def _text(value) -> str:
@@ -66,15 +54,11 @@ class ReadableTable:
         out.append("<thead><tr>" + "".join(f'<th style="{_HEAD}">{h}</th>' for h in heads) + "</tr></thead><tbody>")
         for index, row in zip(frame.index, frame.itertuples(index=False), strict=True):
             cells = ([html.escape(_text(index))] if show_index else []) + \
-                [_link_keys(html.escape(_text(v))) for v in row]
+                [link_keys_html(html.escape(_text(v))) for v in row]
             out.append("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
         out.append("</tbody></table>")
-        keys = self.keys()
-        if keys:
-            items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(SOURCE_TITLES[k])}'
-                              for k in keys)
-            out.append(f'<p style="font-size:12px;margin-top:4px">Sources: {items}</p>')
-        return "\n".join(out)
+        out.append(legend_html(self.keys()))
+        return "\n".join(x for x in out if x)
 
     def __repr__(self) -> str:
         lines = []

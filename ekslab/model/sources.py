@@ -97,3 +97,35 @@ def source_legend(keys=None) -> list[tuple[str, str, str]]:
     if unknown:
         raise KeyError(f"unknown source key(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
     return [(k, SOURCE_TITLES[k], SOURCES[k]) for k in keys]
+
+
+def link_keys_html(escaped: str) -> str:
+    """HTML-escaped text with each known ``[KEY]`` turned into a link to its page, titled.
+
+    Used by every table that shows reasons (``ekslab.readable``, the explorer).
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    import html
+
+    def link(m):
+        key = m.group(1)
+        if key not in SOURCES:
+            return m.group(0)
+        return (f'<a href="{SOURCES[key]}" title="{html.escape(SOURCE_TITLES[key])}" '
+                f'target="_blank">[{key}]</a>')
+    return _KEY.sub(link, escaped)
+
+
+def legend_html(keys) -> str:
+    """One line of HTML naming each source key with a link to its page ("Sources: [CE] ...").
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    import html
+
+    keys = [k for k in dict.fromkeys(keys) if k in SOURCES]
+    if not keys:
+        return ""
+    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(SOURCE_TITLES[k])}'
+                      for k in keys)
+    return f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">Sources: {items}</p>'
