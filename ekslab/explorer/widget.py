@@ -61,10 +61,15 @@ _TIPS = dict(
 _CSS = """<style>
 .ekslab-stale { opacity: 0.35; }
 .ekslab-behavior td, .ekslab-behavior th { vertical-align: top; padding: 2px 6px; white-space: normal;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; line-height: 1.3; }
 .ekslab-behavior tr[data-changed="true"] { background: #fff8c5; }
-.ekslab-findings, .ekslab-command { overflow-wrap: anywhere; max-width: 100%; }
-.ekslab-inert { color: #57606a; font-style: italic; font-size: 0.85em; margin: -2px 0 4px 22px; }
+.ekslab-findings, .ekslab-command { overflow-wrap: break-word; max-width: 100%; line-height: 1.35; }
+.ekslab-explorer a { color: #0969da; text-decoration: underline; }
+.ekslab-inert { color: #57606a; font-style: italic; font-size: 0.85em; line-height: 1.2; margin: 0 0 4px 22px; }
+.ekslab-explorer .widget-checkbox { height: auto; }
+.ekslab-explorer .widget-checkbox .widget-label-basic, .ekslab-explorer .widget-checkbox .widget-label-basic span {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
+.ekslab-field-label { font-size: 0.95em; line-height: 1.2; margin-top: 4px; }
 </style>"""
 _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", low="#9a6700", warning="#9a6700")
 
@@ -148,8 +153,9 @@ class EndpointExplorer:
             hybrid=w.Checkbox(value=s.hybrid, description=_LABELS["hybrid"], indent=False),
             sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
                                      layout=full),
-            laptop_ip=w.Text(value=s.laptop_ip, description=_LABELS["laptop_ip"], continuous_update=False, **wide),
-            nat_ips=w.Text(value=s.nat_ips, description=_LABELS["nat_ips"], continuous_update=False, **wide),
+            # the label sits above these two fields (see _layout), so that the address is never cut
+            laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
+            nat_ips=w.Text(value=s.nat_ips, continuous_update=False, layout=full),
         )
         self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
         self.initial = s  # what Reset brings back
@@ -183,6 +189,7 @@ class EndpointExplorer:
         """Presets, then the controls in wrapping groups, then the outputs full width: fits 1024x768."""
         c, e, i = self.controls, self.field_errors, self.inert_html
         heading = lambda text: w.HTML(f"<b>{_e(text)}</b>")  # noqa: E731
+        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_LABELS[name])}</div>')  # noqa: E731
         group = lambda *children: w.VBox(list(children), layout=w.Layout(  # noqa: E731
             flex="1 1 230px", min_width="230px", max_width="100%", margin="0 12px 6px 0"))
         controls = w.HBox([
@@ -192,15 +199,18 @@ class EndpointExplorer:
             group(heading("VPC DNS"), c["dns_support"], i["dns_support"], c["dns_hostnames"], i["dns_hostnames"],
                   c["amazon_provided_dns"], i["amazon_provided_dns"]),
             group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"]),
-            group(heading("The askers' addresses"), c["laptop_ip"], e["laptop_ip"], c["nat_ips"], e["nat_ips"]),
+            group(heading("The askers' addresses"), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
+                  label("nat_ips"), c["nat_ips"], e["nat_ips"]),
         ], layout=w.Layout(flex_flow="row wrap", width="100%"))
         outputs = w.VBox([self.mode_html, self.status_html, self.changes_html, self.diagram, self.diagram_note,
                           self.table_html, self.findings_html, self.command_html],
                          layout=w.Layout(width="100%"))
         presets = w.HBox([*self.preset_buttons.values(), self.reset_button],
                          layout=w.Layout(flex_flow="row wrap"))
-        return w.VBox([w.HTML(_CSS), heading("Presets: one click each"), presets, self.hint_html, controls, outputs],
+        root = w.VBox([w.HTML(_CSS), heading("Presets: one click each"), presets, self.hint_html, controls, outputs],
                       layout=w.Layout(width="100%", max_width="100%"))
+        root.add_class("ekslab-explorer")
+        return root
 
     # -- reading and writing ------------------------------------------------------------------------------
 
