@@ -122,10 +122,10 @@ def gettext(message: str) -> str:
 
     Taught in CONTRIBUTING.md (Translations).
     """
-    language = get_language()
+    language = _chosen or get_language()
     if language == LANGUAGES[0]:
         return message
-    return catalog(language).gettext(message)
+    return (_catalogs.get(language) or catalog(language)).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -133,10 +133,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
     Taught in CONTRIBUTING.md (Translations).
     """
-    language = get_language()
+    language = _chosen or get_language()
     if language == LANGUAGES[0]:
         return singular if n == 1 else plural
-    return catalog(language).ngettext(singular, plural, n)
+    return (_catalogs.get(language) or catalog(language)).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 (the conventional name the extractor knows)
