@@ -11,7 +11,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from ekslab.i18n.fonts import graphviz_font
+from ekslab.i18n.fonts import GRAPHVIZ_FONTS, graphviz_font
 from ekslab.model.behavior import Verdict
 from ekslab.model.config import EndpointConfig, VpcDns
 from ekslab.model.vantage import Vantage
@@ -32,7 +32,7 @@ GRAPH_ATTR = {
 }
 ICON, LINE = 1.45, 0.25  # inches: the 1.4-inch icon plus a gap; one 15-point label line
 NODE_ATTR = {"fontsize": "15", "imagepos": "mc"}
-DEFAULT_FONT = "Sans-Serif"  # what the diagrams library names on graph, nodes and clusters
+DEFAULT_FONT = GRAPHVIZ_FONTS["en"]  # "Sans-Serif": what the diagrams library names on graph, nodes and clusters
 EDGE_FONT = {"fontsize": "16", "fontname": DEFAULT_FONT}  # diagrams' Edge sets 13 itself; readable is 16
 EDGE_ATTR = {"penwidth": "1.5", **EDGE_FONT}
 CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
