@@ -8,7 +8,7 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams notebooks sample bench setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks sample bench messages setup system-deps clean
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -38,6 +38,17 @@ sample: setup
 bench: setup
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Translations (CONTRIBUTING.md): extract the marked strings into the template, merge it into each
+# language's .po (new strings empty, changed ones fuzzy), compile the .mo that ekslab reads.
+# File names but no line numbers in the catalogs: branches that move code do not conflict there.
+LOCALES := ekslab/i18n/locale
+messages: setup
+	$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/ekslab.pot -w 110 --add-location=file --sort-by-file -c Translators: \
+	  --project ekslab --copyright-holder "the ekslab authors" --version $$($(BIN)/python -c 'import ekslab; print(ekslab.__version__)') ekslab
+	$(BIN)/pybabel -q update -i $(LOCALES)/ekslab.pot -d $(LOCALES) -D ekslab -l ko -w 110 \
+	  --init-missing --ignore-obsolete --previous
+	$(BIN)/pybabel compile -d $(LOCALES) -D ekslab --statistics
+
 setup: $(STAMP) system-deps
 
 # Re-install only when pyproject.toml changes.
@@ -47,10 +58,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests (make test only).
+# Graphviz's `dot` draws the diagrams; Noto Sans CJK draws their Hangul (fontconfig must know a
+# Korean font); Debian's Chromium runs the browser tests (make test only).
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
+	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fontconfig fonts-noto-cjk"; \
 	[ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
@@ -58,7 +71,10 @@ system-deps:
 	  elif ! command -v dot >/dev/null; then \
 	    echo "Graphviz 'dot' is missing: sudo apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz"; exit 1; \
 	  else \
-	    echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
+	    fc-list :lang=ko 2>/dev/null | grep -q . || echo "No Hangul font: Korean pictures would show boxes" \
+	      "(sudo apt-get install fonts-noto-cjk | conda install -c conda-forge font-ttf-noto-cjk)"; \
+	    [ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || \
+	      echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
 	  fi; \
 	fi
 
