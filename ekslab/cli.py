@@ -13,7 +13,8 @@ from importlib import import_module
 from ekslab._version import __version__
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
-_COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw")
+_COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
+                    "course.workbook")
 
 
 def build_parser() -> argparse.ArgumentParser:
