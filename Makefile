@@ -1,5 +1,6 @@
 # make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed)
 # make test: the unit tests and the notebooks (nbval) in one pytest call
+# make docs: the course as a static site in site/ (open site/index.html; nothing fetched from a network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,11 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams notebooks sample bench setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks docs sample bench setup system-deps clean
+
+# Debian packages the course needs: Graphviz's `dot` draws the diagrams, with a Latin and a CJK
+# font (the Korean notebooks). apt.txt lists the same for classroom images (a test keeps them equal).
+APT_PACKAGES := graphviz fonts-dejavu-core fonts-noto-cjk
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -18,7 +23,7 @@ test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check ekslab tests bench
+	$(BIN)/ruff check ekslab tests bench docs
 
 app: setup
 	$(BIN)/voila notebooks/02_explorer.ipynb --Voila.ip=127.0.0.1 --no-browser
@@ -29,6 +34,11 @@ diagrams: setup
 # Re-execute the notebooks in place (their committed outputs are what nbval compares).
 notebooks: setup
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
+
+# The static site: README, the notebooks with their committed outputs (never re-executed), the
+# trainer's guide; Sphinx + MyST-NB, configured in docs/conf.py.
+docs: setup
+	$(BIN)/python docs/build.py site
 
 # The bundled sample fleet: seed a sandbox, scan it with the real scanner, write the snapshot.
 sample: setup
@@ -47,10 +57,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests (make test only).
+# APT_PACKAGES for the course; Debian's Chromium runs the browser tests (make test only).
 system-deps:
 	@missing=""; \
-	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	for font in $(filter-out graphviz,$(APT_PACKAGES)); do \
+	  if command -v dpkg-query >/dev/null && ! dpkg-query -W -f='$${Status}' $$font 2>/dev/null | grep -q "ok installed"; \
+	  then missing="$$missing $$font"; fi; \
+	done; \
 	[ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
@@ -63,4 +77,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site

@@ -63,8 +63,9 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     conda = _names(d for d in deps if isinstance(d, str))
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    extras = project["optional-dependencies"]
     assert {k: v for k, v in conda.items() if k not in ("python", "graphviz", "pip")} == \
-        _names(project["dependencies"])
+        _names(project["dependencies"] + extras["sandbox"] + extras["docs"])
     assert "graphviz" in conda, "conda's graphviz brings the dot binary"
     assert pip == ["-e .[dev]"]
 
