@@ -100,8 +100,16 @@ def build(out: Path, work: Path | None = None) -> int:
 
     work = work or ROOT / "build" / "docs"
     src = stage(work / "src")
-    return build_main(["-b", "html", "-q", "-c", str(ROOT / "docs"), "-d", str(work / "doctrees"),
-                       str(src), str(out)])
+    # Sphinx writes into work/ (MyST-NB puts its jupyter_execute/ beside the output folder);
+    # the finished site then replaces ``out``, so a failed build never leaves half a site there.
+    html = work / "html"
+    status = build_main(["-b", "html", "-q", "-c", str(ROOT / "docs"), "-d", str(work / "doctrees"),
+                         str(src), str(html)])
+    if status == 0:
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(html, out)
+    return status
 
 
 if __name__ == "__main__":
