@@ -1,5 +1,6 @@
 # make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed)
 # make test: the unit tests and the notebooks (nbval) in one pytest call
+# make docs: the course as a static site in site/ (open site/index.html; nothing fetched from a network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,12 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams notebooks sample bench messages setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks docs sample bench messages setup system-deps clean
+
+# Debian packages the course needs: Graphviz's `dot` draws the diagrams, with a Latin and a CJK
+# font (Hangul in Korean pictures) and fontconfig (which the tests ask for a Korean font).
+# apt.txt lists the same for classroom images (a test keeps them equal).
+APT_PACKAGES := graphviz fontconfig fonts-dejavu-core fonts-noto-cjk
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -18,7 +24,7 @@ test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check ekslab tests bench
+	$(BIN)/ruff check ekslab tests bench docs
 
 app: setup
 	$(BIN)/voila notebooks/02_explorer.ipynb --Voila.ip=127.0.0.1 --no-browser
@@ -29,6 +35,11 @@ diagrams: setup
 # Re-execute the notebooks in place (their committed outputs are what nbval compares).
 notebooks: setup
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
+
+# The static site: README, the notebooks with their committed outputs (never re-executed), the
+# trainer's guide; Sphinx + MyST-NB, configured in docs/conf.py.
+docs: setup
+	$(BIN)/python docs/build.py site
 
 # The bundled sample fleet: seed a sandbox, scan it with the real scanner, write the snapshot.
 sample: setup
@@ -58,12 +69,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` draws the diagrams; Noto Sans CJK draws their Hangul (fontconfig must know a
-# Korean font); Debian's Chromium runs the browser tests (make test only).
+# APT_PACKAGES for the course; Debian's Chromium runs the browser tests (make test only).
 system-deps:
 	@missing=""; \
-	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
-	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fontconfig fonts-noto-cjk"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	for pkg in $(filter-out graphviz,$(APT_PACKAGES)); do \
+	  if command -v dpkg-query >/dev/null && ! dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed"; \
+	  then missing="$$missing $$pkg"; fi; \
+	done; \
 	[ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
@@ -79,4 +92,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site

@@ -37,6 +37,8 @@ _EXPORTS = {
     "EndpointExplorer": "explorer.widget",
     # the local AWS
     "sandbox": "localaws.server",
+    # the course
+    "copy_course": "course.workbook",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

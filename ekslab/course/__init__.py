@@ -1,0 +1,1 @@
+"""The course layer: what the training room uses on top of every other layer (notebooks, exercises)."""
