@@ -1,5 +1,6 @@
 # make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed)
 # make test: the unit tests and the notebooks (nbval) in one pytest call
+# make docs: the course as a static site in site/ (open site/index.html; nothing fetched from a network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,12 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint app diagrams notebooks sample bench setup system-deps clean
+.PHONY: lab test lint app diagrams notebooks docs sample bench messages setup system-deps clean
+
+# Debian packages the course needs: Graphviz's `dot` draws the diagrams, with a Latin and a CJK
+# font (Hangul in Korean pictures) and fontconfig (which the tests ask for a Korean font).
+# apt.txt lists the same for classroom images (a test keeps them equal).
+APT_PACKAGES := graphviz fontconfig fonts-dejavu-core fonts-noto-cjk
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -18,7 +24,7 @@ test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check ekslab tests bench
+	$(BIN)/ruff check ekslab tests bench docs
 
 app: setup
 	$(BIN)/voila notebooks/02_explorer.ipynb --Voila.ip=127.0.0.1 --no-browser
@@ -30,6 +36,11 @@ diagrams: setup
 notebooks: setup
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
 
+# The static site: README, the notebooks with their committed outputs (never re-executed), the
+# trainer's guide; Sphinx + MyST-NB, configured in docs/conf.py.
+docs: setup
+	$(BIN)/python docs/build.py site
+
 # The bundled sample fleet: seed a sandbox, scan it with the real scanner, write the snapshot.
 sample: setup
 	$(BIN)/python -m ekslab.localaws.sample --write data/sample-fleet.json
@@ -37,6 +48,17 @@ sample: setup
 # Benchmarks print their figures; nothing here is a pass/fail test.
 bench: setup
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Translations (CONTRIBUTING.md): extract the marked strings into the template, merge it into each
+# language's .po (new strings empty, changed ones fuzzy), compile the .mo that ekslab reads.
+# File names but no line numbers in the catalogs: branches that move code do not conflict there.
+LOCALES := ekslab/i18n/locale
+messages: setup
+	$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/ekslab.pot -w 110 --add-location=file --sort-by-file -c Translators: \
+	  --project ekslab --copyright-holder "the ekslab authors" --version $$($(BIN)/python -c 'import ekslab; print(ekslab.__version__)') ekslab
+	$(BIN)/pybabel -q update -i $(LOCALES)/ekslab.pot -d $(LOCALES) -D ekslab -l ko -w 110 \
+	  --init-missing --ignore-obsolete --previous
+	$(BIN)/pybabel compile -d $(LOCALES) -D ekslab --statistics
 
 setup: $(STAMP) system-deps
 
@@ -47,10 +69,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` draws the diagrams; Debian's Chromium runs the browser tests (make test only).
+# APT_PACKAGES for the course; Debian's Chromium runs the browser tests (make test only).
 system-deps:
 	@missing=""; \
-	command -v dot >/dev/null || missing="$$missing graphviz fonts-dejavu-core"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	for pkg in $(filter-out graphviz,$(APT_PACKAGES)); do \
+	  if command -v dpkg-query >/dev/null && ! dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed"; \
+	  then missing="$$missing $$pkg"; fi; \
+	done; \
 	[ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$(ROOT)" ] && command -v apt-get >/dev/null; then \
@@ -58,9 +84,12 @@ system-deps:
 	  elif ! command -v dot >/dev/null; then \
 	    echo "Graphviz 'dot' is missing: sudo apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz"; exit 1; \
 	  else \
-	    echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
+	    fc-list :lang=ko 2>/dev/null | grep -q . || echo "No Hangul font: Korean pictures would show boxes" \
+	      "(sudo apt-get install fonts-noto-cjk | conda install -c conda-forge font-ttf-noto-cjk)"; \
+	    [ -z "$(NEED_CHROMIUM)" ] || [ -x /usr/bin/chromium ] || \
+	      echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
 	  fi; \
 	fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site

@@ -11,6 +11,8 @@ from ekslab._version import __version__
 
 # public name -> module that defines it (imported lazily on first access)
 _EXPORTS = {
+    # the language ekslab speaks (English or Korean)
+    "set_language": "i18n", "get_language": "i18n",
     # the behavior model
     "AccessMode": "model.config", "EndpointConfig": "model.config", "InvalidEndpointConfig": "model.config",
     "VpcDns": "model.config",
@@ -40,6 +42,8 @@ _EXPORTS = {
     "readable": "course.tables",
     # the local AWS
     "sandbox": "localaws.server",
+    # the course
+    "copy_course": "course.workbook",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

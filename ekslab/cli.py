@@ -11,21 +11,36 @@ import sys
 from importlib import import_module
 
 from ekslab._version import __version__
+from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_language
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
 _COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
-                    "course.doctor")
+                    "course.workbook", "course.doctor")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own "usage: " in the current language (argparse does not translate it for us)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered.
+    """The argument parser with every subcommand registered, its words in the current language.
 
     Taught in README.md.
     """
-    parser = argparse.ArgumentParser(prog="ekslab", description="Amazon EKS API-server endpoint access, "
-                                     "from the behavior model to a fleet of clusters.")
-    parser.add_argument("--version", action="version", version=f"ekslab {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = argparse.ArgumentParser(prog="ekslab", add_help=False, formatter_class=_Formatter, description=_(
+        "Amazon EKS API-server endpoint access, from the behavior model to a fleet of clusters."))
+    parser._positionals.title = _("positional arguments")  # argparse's headings, else English in any language
+    parser._optionals.title = _("options")
+    parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+    parser.add_argument("--version", action="version", version=f"ekslab {__version__}",
+                        help=_("show program's version number and exit"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_(
+        "the language of ekslab's words: en (English, the default) or ko (Korean); "
+        "before the command, e.g. ekslab --lang ko diagram --help. Default: $EKSLAB_LANG, else en"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in _COMMAND_MODULES:
         import_module(f"ekslab.{name}").add_cli(sub)
     return parser
@@ -36,12 +51,32 @@ def main(argv=None) -> int:
 
     Taught in README.md.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    language = _language_option(argv)
+    try:  # a bad --lang is the parser's to report (it names the choices); a bad $EKSLAB_LANG is reported here
+        language = language if language in LANGUAGES else get_language()
+    except UnknownLanguage as e:
+        print(f"ekslab: {e}", file=sys.stderr)
         return 2
-    return int(args.func(args) or 0)
+    with using_language(language):  # chosen before the parser is built: its help is in this language
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return int(args.func(args) or 0)
+
+
+def _language_option(argv) -> str | None:
+    """The value of ``--lang`` among the global options, i.e. before the command's name."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang":
+            return argv[i + 1] if i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-"):
+            return None  # the command: what follows is its own
+    return None
 
 
 if __name__ == "__main__":

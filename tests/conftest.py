@@ -64,3 +64,13 @@ def plain_cluster(eks, name, subnets, public=True, private=False, cidrs=("0.0.0.
             cfg[key] = value
     eks.create_cluster(name=name, roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig=cfg,
                        clientRequestToken=f"token-{name}", **extra)
+
+
+@pytest.fixture(autouse=True)
+def english_unless_told(monkeypatch):
+    """Every test starts in English whatever the shell's EKSLAB_LANG, and leaves no language behind."""
+    from ekslab.i18n import using_language
+
+    monkeypatch.delenv("EKSLAB_LANG", raising=False)
+    with using_language("en"):
+        yield

@@ -63,9 +63,15 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     conda = _names(d for d in deps if isinstance(d, str))
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
-    assert {k: v for k, v in conda.items() if k not in ("python", "graphviz", "pip")} == \
-        _names(project["dependencies"])
+    extras = project["optional-dependencies"]
+    dev = _names(extras["dev"])
+    # conda may also name a dev tool (babel), with the dev extra's pin
+    conda_dev = {k: v for k, v in conda.items() if k in dev}
+    assert conda_dev == {k: dev[k] for k in conda_dev}
+    assert {k: v for k, v in conda.items() if k not in ("python", "graphviz", "font-ttf-noto-cjk", "pip", *dev)} == \
+        _names(project["dependencies"] + extras["sandbox"] + extras["docs"])
     assert "graphviz" in conda, "conda's graphviz brings the dot binary"
+    assert "font-ttf-noto-cjk" in conda, "conda's Noto Sans CJK draws the Hangul of Korean pictures"
     assert pip == ["-e .[dev]"]
 
 

@@ -1,1 +1,2 @@
-"""The course: exercises and their checker, readable tables, and the classroom pre-flight (``ekslab doctor``)."""
+"""The course layer: what the training room uses on top of every other layer (notebooks, exercises,
+readable tables, the classroom pre-flight ``ekslab doctor``)."""

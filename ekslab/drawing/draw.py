@@ -16,6 +16,7 @@ from pathlib import Path
 from ekslab.drawing.graph import AskerEdge, Facts, build
 from ekslab.drawing.render import portable_svg, run_dot
 from ekslab.fleet.rows import missing, row_config, row_dns, row_list, row_name
+from ekslab.i18n import get_language
 from ekslab.model.behavior import evaluate
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.vantage import InvalidVantage, Vantage, default_vantages
@@ -114,8 +115,9 @@ def cache_clear() -> None:
 
 
 def _drawing(config: EndpointConfig, vantages: tuple, vpc: VpcDns, title: str, facts: Facts) -> Drawing:
-    # assumed_defaults is not part of EndpointConfig equality, but the picture names it
-    key = (config, config.assumed_defaults, vantages, vpc, title, facts)
+    # assumed_defaults is not part of EndpointConfig equality, but the picture names it;
+    # the language picks the words and the font, so an English picture never answers for a Korean one
+    key = (config, config.assumed_defaults, vantages, vpc, title, facts, get_language())
     with _cache_lock:
         if key in _cache:
             _stats["hits"] += 1

@@ -11,6 +11,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from ekslab.i18n.fonts import GRAPHVIZ_FONTS, graphviz_font
 from ekslab.model.behavior import Verdict
 from ekslab.model.config import EndpointConfig, VpcDns
 from ekslab.model.vantage import Vantage
@@ -31,9 +32,23 @@ GRAPH_ATTR = {
 }
 ICON, LINE = 1.45, 0.25  # inches: the 1.4-inch icon plus a gap; one 15-point label line
 NODE_ATTR = {"fontsize": "15", "imagepos": "mc"}
-EDGE_FONT = {"fontsize": "16", "fontname": "Sans-Serif"}  # diagrams' Edge sets 13 itself; readable is 16
+DEFAULT_FONT = GRAPHVIZ_FONTS["en"]  # "Sans-Serif": what the diagrams library names on graph, nodes and clusters
+EDGE_FONT = {"fontsize": "16", "fontname": DEFAULT_FONT}  # diagrams' Edge sets 13 itself; readable is 16
 EDGE_ATTR = {"penwidth": "1.5", **EDGE_FONT}
 CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
+
+
+def label_font() -> str:
+    """The font of every label in the picture: "Sans-Serif" in English, a Hangul font in Korean.
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw); the choice is ekslab.i18n.fonts'.
+    """
+    return graphviz_font()
+
+
+def _with_font(attrs: dict, font: str) -> dict:
+    """``attrs`` naming ``font``; the very same dict for the default font, so English DOT stays byte-identical."""
+    return attrs if font == DEFAULT_FONT else dict(attrs, fontname=font)
 
 
 @dataclass(frozen=True)
@@ -166,9 +181,12 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     on_prem = kinds["connected"] + kinds["hybrid"]
     uses_vgw = any(_target(r) == "eni" for _, _, r in on_prem)
 
-    graph_attr = dict(GRAPH_ATTR, label=title + "\n" + "green solid: gets through    red dashed: does not")
+    font = label_font()
+    cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
+    legend = "green solid: gets through    red dashed: does not"
+    graph_attr = dict(_with_font(GRAPH_ATTR, font), label=title + "\n" + legend)
     with Canvas(title, direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
-                node_attr=NODE_ATTR, edge_attr=EDGE_ATTR) as canvas:
+                node_attr=_with_font(NODE_ATTR, font), edge_attr=_with_font(EDGE_ATTR, font)) as canvas:
         nodes = {}
 
         def put(icon, nid, label):
@@ -179,22 +197,22 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             nodes[nid] = icon(label, nodeid=nid, height=f"{height:.2f}")
 
         if kinds["internet"]:
-            with Cluster("Internet", graph_attr=CLUSTER_ATTR):
+            with Cluster("Internet", graph_attr=cluster_attr):
                 for i, v, _ in kinds["internet"]:
                     put(Client, f"ask{i}", v.label)
         if on_prem:
             label = "On premises"
             if facts.pod_cidrs:
                 label += "\nremote pod networks: " + ", ".join(facts.pod_cidrs)
-            with Cluster(label, graph_attr=CLUSTER_ATTR):
+            with Cluster(label, graph_attr=cluster_attr):
                 for i, v, _ in on_prem:
                     icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
                     put(icon, f"ask{i}", v.label)
         vpc_label = "Customer VPC\n" + _dns_line(vpc, facts.dns_unknown)
         if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
             vpc_label += "\nno NAT gateway on the default route"
-        with Cluster(vpc_label, graph_attr=CLUSTER_ATTR):
-            with Cluster("cluster subnets (nodes)", graph_attr=CLUSTER_ATTR):
+        with Cluster(vpc_label, graph_attr=cluster_attr):
+            with Cluster("cluster subnets (nodes)", graph_attr=cluster_attr):
                 for i, v, _ in kinds["vpc"]:
                     put(EC2Instance, f"ask{i}", v.label)
                 if config.private:
@@ -202,7 +220,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             if config.private:
                 put(Route53HostedZone, "zone", "Route 53 private\nhosted zone\n(EKS-managed)")
             if nat_ips:
-                with Cluster("public subnet", graph_attr=CLUSTER_ATTR):
+                with Cluster("public subnet", graph_attr=cluster_attr):
                     for ip, nid in nat_ids.items():
                         put(NATGateway, nid, f"NAT gateway\n{ip}")
                 put(InternetGateway, "igw", "internet gateway")
@@ -211,13 +229,13 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         aws_label = "AWS-managed (EKS control plane)"
         if not config.public:
             aws_label += "\npublic endpoint: off"
-        with Cluster(aws_label, graph_attr=CLUSTER_ATTR):
+        with Cluster(aws_label, graph_attr=cluster_attr):
             if config.public:
                 put(ElbNetworkLoadBalancer, "nlb", "public endpoint (NLB)\npublicAccessCidrs:\n"
                     + _cidr_lines(config.public_cidrs))
             put(ElasticKubernetesService, "api", "Kubernetes\nAPI server")
 
-        grey = dict(color=GREY, fontcolor=GREY, **EDGE_FONT)
+        grey = dict(color=GREY, fontcolor=GREY, **edge_font)
         if config.public:
             nodes["nlb"] >> Edge(**grey) >> nodes["api"]
         if config.private:
@@ -237,7 +255,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             for n, (a, b) in enumerate(zip(hops, hops[1:], strict=False)):
                 last = n == len(hops) - 2
                 nodes[a] >> Edge(
-                    label=label if n == 0 else "", color=color, fontcolor=color, penwidth="3", **EDGE_FONT,
+                    label=label if n == 0 else "", color=color, fontcolor=color, penwidth="3", **edge_font,
                     style="solid" if verdict.reachable else "dashed",
                     arrowhead=("normal" if verdict.reachable else "tee") if last else "none",
                     id=ids[n], tooltip=tooltip,

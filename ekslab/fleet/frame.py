@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ekslab.fleet.bundled import bundled_path
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
 # The fleet DataFrame contract, in order (shared with the findings in ekslab/rules.py).
@@ -21,7 +22,8 @@ FRAME_COLUMNS = [
 _BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
 ERROR_COLUMNS = ["account_id", "region", "cluster", "operation", "code", "message"]
 
-SAMPLE_PATH = Path(__file__).resolve().parents[2] / "data" / "sample-fleet.json"
+# data/sample-fleet.json in the source tree, ekslab/data/ when installed from a wheel
+SAMPLE_PATH = bundled_path("sample-fleet.json")
 
 
 def _remote_cidrs(cluster: dict, key: str) -> list[str]:
@@ -130,8 +132,8 @@ def load_fleet(source="sample"):
     """
     if isinstance(source, str) and source == "sample" and not SAMPLE_PATH.is_file():
         raise FileNotFoundError(
-            f"the bundled sample fleet is missing: {SAMPLE_PATH} (regenerate it with "
-            "`python -m ekslab.localaws.sample --write data/sample-fleet.json` from the source tree)")
+            f"the bundled sample fleet is missing: {SAMPLE_PATH} (the installation is incomplete: reinstall "
+            "ekslab; in a source tree, regenerate it with `make sample`)")
     if not isinstance(source, (str, Path)):
         raise TypeError(f"load_fleet takes 'sample' or a snapshot path, got {source!r}; "
                         "use fleet_frame() for a snapshot dict or ScanResult")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import threading
 
+from ekslab.fleet.bundled import bundled_path
+
 # IAM action names ("service:Operation"), which are also botocore's signing name and operation name.
 ALLOWED_ACTIONS = frozenset({
     "ec2:DescribeDhcpOptions",
@@ -26,6 +28,9 @@ ALLOWED_ACTIONS = frozenset({
     "sts:AssumeRole",
     "sts:GetCallerIdentity",
 })
+
+# the same list as a least-privilege IAM policy, shipped with the package (a test keeps the two equal)
+POLICY_PATH = bundled_path("iam/ekslab-readonly-policy.json")
 
 _MARK = "_ekslab_readonly"
 

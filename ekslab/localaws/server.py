@@ -15,6 +15,7 @@ import json
 import os
 import random
 import re
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -193,6 +194,25 @@ def _server_class():
     return Server
 
 
+class MissingExtra(ImportError):
+    """moto (with its server) is not installed: ``pip install "ekslab[sandbox]"`` brings it."""
+
+
+def require_moto() -> None:
+    """Fail with the install command when moto's server is missing (it is the ``sandbox`` extra).
+
+    Taught in README.md (the extras).
+    """
+    from importlib import import_module
+
+    try:
+        for name in ("moto", "moto.moto_server.threaded_moto_server", "flask"):
+            import_module(name)
+    except ImportError as e:
+        raise MissingExtra(f"the sandbox needs moto with its server, and {e.name or 'moto'} is not installed: "
+                           "pip install \"ekslab[sandbox]\"") from None
+
+
 class Sandbox(str):
     """The endpoint URL of a running sandbox (a str), with what else a notebook needs:
     ``env`` (the variables to export), ``fleet``, ``accounts``, ``regions``, ``org_role`` and
@@ -239,6 +259,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
     FaultInjector(None).configure(latency, throttle, server_errors)  # bad values fail before anything starts
+    require_moto()
     if not _ACTIVE.acquire(blocking=False):
         raise RuntimeError("a sandbox is already running in this process (moto's state is global); stop it first")
     server = None
@@ -306,6 +327,11 @@ def banner(box) -> str:
 
 
 def _cli(args, stop: threading.Event | None = None):
+    try:
+        require_moto()
+    except MissingExtra as e:
+        print(f"ekslab sandbox: {e}", file=sys.stderr)
+        return 2
     print("ekslab sandbox: starting moto and seeding the fleet...", flush=True)
     with sandbox(args.fleet, port=args.port, set_env=False) as box:
         print(banner(box), flush=True)

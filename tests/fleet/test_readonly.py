@@ -7,9 +7,13 @@ import boto3
 import pytest
 from conftest import add_network, make_clients, plain_cluster
 
-from ekslab.fleet.readonly import ALLOWED_ACTIONS, CallCounter, ReadOnlyViolation, policy_document, protect
+from ekslab.fleet.readonly import ALLOWED_ACTIONS, POLICY_PATH, CallCounter, ReadOnlyViolation, policy_document, protect
 
 POLICY = Path(__file__).resolve().parents[2] / "data" / "iam" / "ekslab-readonly-policy.json"
+
+
+def test_the_installed_policy_is_the_source_trees():
+    assert POLICY_PATH.read_bytes() == POLICY.read_bytes()
 
 
 def test_policy_file_equals_the_allowlist():

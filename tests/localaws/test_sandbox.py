@@ -56,3 +56,27 @@ def test_bad_sandbox_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         with sandbox(**{"fleet": "empty", **kwargs}):
             pass
+
+
+@pytest.fixture
+def without_moto(monkeypatch):
+    """As if the `sandbox` extra were not installed: every moto (and flask) import fails."""
+    import sys
+
+    for name in [m for m in sys.modules if m.split(".")[0] in ("moto", "flask")] + ["moto", "flask"]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_without_the_extra_the_command_names_it_and_exits_2(without_moto, capsys):
+    from ekslab.cli import main
+
+    assert main(["sandbox"]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "ekslab[sandbox]"' in err and "moto" in err and "Traceback" not in err
+
+
+def test_without_the_extra_the_context_manager_says_so(without_moto):
+    from ekslab.localaws.server import MissingExtra
+
+    with pytest.raises(MissingExtra, match=r"ekslab\[sandbox\]"), sandbox("empty"):
+        pass

@@ -1,0 +1,120 @@
+"""Build the course site: ``python docs/build.py [OUT]`` (``make docs`` writes site/).
+
+Stages what the site shows into build/docs-src/ with the repository's layout (so the README's
+links to notebooks/ and diagrams/ resolve): the README as the home page with the navigation,
+the notebooks of every language with their committed outputs, the trainer's guide and the
+pictures. Widget views, which need a live kernel, become static pictures. Then Sphinx with
+MyST-NB (docs/conf.py) renders it; no notebook is executed, nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDGET = "application/vnd.jupyter.widget-view+json"
+# the notebook languages besides English: folder -> the navigation's caption
+LANGUAGES = {"ko": "한국어 (Korean)"}
+
+
+def notebooks(folder: Path) -> list[Path]:
+    """The course notebooks of one folder, in course order (their names start with the number)."""
+    return sorted(folder.glob("[0-9]*.ipynb"))
+
+
+def static_widget(output: dict) -> dict:
+    """A widget view as a page can show it without a kernel: what it is, and the picture it opens on."""
+    summary = "".join(output.get("data", {}).get("text/plain", "")) or "an interactive widget"
+    parts = [f'<div class="ekslab-static-widget"><p><b>Interactive in JupyterLab:</b> '
+             f"<code>{html.escape(summary)}</code>. Run this notebook (<code>ekslab notebooks</code>, then "
+             "<code>jupyter lab</code>) or <code>make app</code> to use it; below is the picture it opens on.</p>"]
+    match = re.search(r"showing='(\w+)'", summary)
+    picture = ROOT / "diagrams" / f"access-mode-{match[1]}.png" if match else None
+    if picture and picture.is_file():
+        data = base64.b64encode(picture.read_bytes()).decode()
+        parts.append(f'<img src="data:image/png;base64,{data}" alt="the {match[1]} access mode, drawn" '
+                     'style="max-width:100%"/>')
+    parts.append("</div>")
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": "".join(parts), "text/plain": summary}}
+
+
+def stage_notebook(source: Path, target: Path) -> int:
+    """Copy a notebook, its widget views replaced by static fallbacks; returns how many were replaced."""
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    nb.get("metadata", {}).pop("widgets", None)  # saved widget state would pull a widget manager from a CDN
+    replaced = 0
+    for cell in nb["cells"]:
+        outputs = cell.get("outputs", [])
+        for i, out in enumerate(outputs):
+            if WIDGET in out.get("data", {}):
+                outputs[i] = static_widget(out)
+                replaced += 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    return replaced
+
+
+def toctree(caption: str, entries: list[str]) -> str:
+    lines = ["", "```{toctree}", f":caption: {caption}", ":maxdepth: 1", ":hidden:", ""]
+    return "\n".join(lines + entries + ["```", ""])
+
+
+def stage(dest: Path) -> Path:
+    """Write the site's sources into ``dest`` (emptied first); returns it."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "notebooks").mkdir(parents=True)
+    nbs = ROOT / "notebooks"
+    index = (ROOT / "README.md").read_text(encoding="utf-8")
+    entries = []
+    for path in notebooks(nbs):
+        stage_notebook(path, dest / "notebooks" / path.name)
+        entries.append(f"notebooks/{path.stem}")
+    index += toctree("The notebooks", entries)
+    for lang, caption in LANGUAGES.items():
+        translated = notebooks(nbs / lang)
+        for path in translated:
+            stage_notebook(path, dest / "notebooks" / lang / path.name)
+        if translated:
+            index += toctree(caption, [f"notebooks/{lang}/{p.stem}" for p in translated])
+    guides = sorted(nbs.glob("*.md"))
+    for path in guides:
+        shutil.copy2(path, dest / "notebooks" / path.name)
+    if guides:
+        index += toctree("For trainers", [f"notebooks/{p.stem}" for p in guides])
+    (dest / "index.md").write_text(index, encoding="utf-8")
+    shutil.copytree(ROOT / "diagrams", dest / "diagrams", ignore=shutil.ignore_patterns("*.py", "*.pyc"))
+    return dest
+
+
+def build(out: Path, work: Path | None = None) -> int:
+    """Stage the sources and run Sphinx into ``out``; returns Sphinx's exit status."""
+    from sphinx.cmd.build import build_main
+
+    work = work or ROOT / "build" / "docs"
+    src = stage(work / "src")
+    # Sphinx writes into work/ (MyST-NB puts its jupyter_execute/ beside the output folder);
+    # the finished site then replaces ``out``, so a failed build never leaves half a site there.
+    html = work / "html"
+    status = build_main(["-b", "html", "-q", "-c", str(ROOT / "docs"), "-d", str(work / "doctrees"),
+                         str(src), str(html)])
+    if status == 0:
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(html, out)
+    return status
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve()
+    status = build(target)
+    if status == 0:
+        print(f"The site is in {target}/: open {target / 'index.html'} in a browser (it works offline).")
+    sys.exit(status)

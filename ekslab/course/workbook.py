@@ -1,0 +1,110 @@
+"""The course as a working folder: ``ekslab notebooks [DIR]`` copies the shipped notebooks out.
+
+The notebooks ship inside the package (notebooks/ in the source tree, ``ekslab.notebooks``
+when installed), read with importlib.resources. A learner works on a copy: nothing is
+overwritten without ``--force``, and a refused copy writes nothing at all. Taught in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+DEFAULT_FOLDER = "ekslab-course"
+# what the course is made of; the package's own files (__init__.py, nbval's sanitize.cfg) stay behind
+_COURSE_SUFFIXES = (".ipynb", ".md", ".py", ".json", ".csv", ".png", ".svg")
+_LEFT_BEHIND = {"__init__.py", "sanitize.cfg"}
+
+
+class CourseExists(FileExistsError):
+    """The working folder already holds files of the course (copy again with ``force=True``)."""
+
+
+def course_files() -> dict[str, Path]:
+    """The course's files, as {relative path: installed path}: every language and the solutions.
+
+    Taught in README.md (``ekslab notebooks``).
+    """
+    root = Path(str(files("ekslab.notebooks")))
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if (path.is_file() and path.suffix in _COURSE_SUFFIXES and path.name not in _LEFT_BEHIND
+                and not any(part.startswith((".", "__")) for part in rel.parts)):
+            out[rel.as_posix()] = path
+    return out
+
+
+def copy_course(folder=DEFAULT_FOLDER, *, force: bool = False) -> list[Path]:
+    """Copy the course notebooks into ``folder`` (created if needed); returns the files written.
+
+    Refuses (:class:`CourseExists`, naming the files) when any of them is already there,
+    unless ``force``: a learner's edited notebook is never overwritten by surprise, and a
+    refused copy writes nothing. Taught in README.md (``ekslab notebooks DIR``).
+    """
+    dest = Path(folder).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise NotADirectoryError(f"{str(dest)!r} is a file, not a folder: choose another folder for the course")
+    course = course_files()
+    if not course:
+        raise FileNotFoundError("the installed ekslab has no course notebooks (reinstall ekslab)")
+    clashes = [rel for rel in course if (dest / rel).exists()]
+    if clashes and not force:
+        shown = ", ".join(clashes[:4]) + (f" and {len(clashes) - 4} more" if len(clashes) > 4 else "")
+        raise CourseExists(f"{str(dest)!r} already holds {shown}: nothing was copied "
+                           "(use --force to overwrite them, or choose another folder)")
+    written = []
+    for rel, source in course.items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # copy beside the target, then rename: an interrupted copy never leaves half a notebook
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def how_to_open(folder, written) -> str:
+    """What ``ekslab notebooks`` prints after copying: where the course is and how to open it.
+
+    Taught in README.md.
+    """
+    folder = Path(folder)
+    first = min((p for p in written if p.suffix == ".ipynb" and p.parent == folder), default=None)
+    lines = [f"Copied {len(written)} course files into {folder}/.", "", "Open the course with:",
+             f"  cd {folder}", "  jupyter lab" + (f" {first.name}" if first else "")]
+    if any(p.parent.name == "ko" for p in written):
+        lines += ["", "The Korean notebooks are in ko/."]
+    lines += ["", "The notebooks need no AWS account: they use the bundled sample fleet and a local sandbox."]
+    return "\n".join(lines)
+
+
+def add_cli(subparsers):
+    """Register ``ekslab notebooks``. Taught in README.md."""
+    p = subparsers.add_parser("notebooks", help="copy the course notebooks into a working folder",
+                              description="Copy the course notebooks (every language) into DIR and print how to "
+                                          "open them. Existing files are never overwritten without --force.")
+    p.add_argument("folder", nargs="?", default=DEFAULT_FOLDER, metavar="DIR",
+                   help=f"where to copy the course (default: ./{DEFAULT_FOLDER})")
+    p.add_argument("--force", action="store_true", help="overwrite course files already in DIR")
+    p.set_defaults(func=_cli)
+
+
+def _cli(args) -> int:
+    try:
+        written = copy_course(args.folder, force=args.force)
+    except (OSError, ValueError) as e:
+        print(f"ekslab notebooks: {e}", file=sys.stderr)
+        return 2
+    print(how_to_open(args.folder, written))
+    return 0

@@ -1,0 +1,78 @@
+"""The Korean glossary is complete enough to translate with, and its words are the ones used.
+
+notebooks/ko/GLOSSARY.md has the terms (AWS's Korean EKS User Guide) and a table of words not
+to use; the Korean catalog and any Korean notebook must avoid those words.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+GLOSSARY = ROOT / "notebooks" / "ko" / "GLOSSARY.md"
+PO = ROOT / "ekslab" / "i18n" / "locale" / "ko" / "LC_MESSAGES" / "ekslab.po"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def sections() -> dict[str, list[list[str]]]:
+    """Heading -> the rows of the table under it (header and separator rows dropped)."""
+    out, heading = {}, None
+    for line in GLOSSARY.read_text().splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            out[heading] = []
+        elif line.startswith("|") and heading and not re.match(r"^\|[-| ]+\|$", line):
+            out[heading].append([cell.strip() for cell in line.strip("|").split("|")])
+    return {h: rows[1:] for h, rows in out.items()}  # rows[0] is the header
+
+
+def avoided_words() -> list[str]:
+    return [w.strip() for row in sections()["쓰지 않는 말"] for w in row[0].split(",")]
+
+
+def offending(texts, words) -> list[str]:
+    return sorted({f"{w!r} in {t[:60]!r}" for t in texts for w in words if w in t})
+
+
+def test_the_glossary_has_about_forty_terms_each_explained_in_korean():
+    rows = sections()["용어"]
+    assert len(rows) >= 40
+    for english, korean, explanation in rows:
+        assert english and not HANGUL.search(english), english
+        assert HANGUL.search(korean) or korean.isascii(), korean
+        assert HANGUL.search(explanation) and explanation.endswith("."), explanation
+    koreans = [r[1] for r in rows]
+    assert len(set(koreans)) == len(koreans), "one Korean term per concept"
+    for term in ("클러스터 엔드포인트", "퍼블릭 액세스", "프라이빗 액세스", "보안 그룹", "서브넷", "라우팅 테이블",
+                 "NAT 게이트웨이", "인터넷 게이트웨이", "액세스 항목", "컨트롤 플레인", "노드", "하이브리드 노드",
+                 "프라이빗 호스팅 영역", "Route 53 Resolver 인바운드 엔드포인트"):
+        assert term in koreans, term
+
+
+def test_the_style_keeps_api_fields_in_english():
+    style = GLOSSARY.read_text().split("## 표기 원칙", 1)[1].split("## ", 1)[0]
+    for field in ("`endpointPublicAccess`", "`publicAccessCidrs`"):
+        assert field in style
+
+
+def test_the_korean_catalog_avoids_the_words_not_to_use():
+    with open(PO, "rb") as f:
+        strings = [m.string for m in read_po(f) if m.id and isinstance(m.string, str)]
+    assert offending(strings, avoided_words()) == []
+
+
+def test_korean_notebooks_avoid_the_words_not_to_use():
+    texts = []
+    for nb in sorted((ROOT / "notebooks" / "ko").glob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        texts += ["".join(c["source"]) for c in cells]
+    assert offending(texts, avoided_words()) == []
+
+
+def test_the_glossary_itself_avoids_them_outside_its_list():
+    terms = "\n".join(" ".join(row) for heading, rows in sections().items() if heading != "쓰지 않는 말"
+                      for row in rows)
+    assert offending([terms], avoided_words()) == []
+    assert offending(["쿠버네티스 클러스터"], avoided_words()) == ["'쿠버네티스' in '쿠버네티스 클러스터'"]
