@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
+# notebooks/__init__.py only makes the course package data; trainees need not see it
+HIDE := --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "__init__.py"]'
 
 .PHONY: lab test lint app diagrams notebooks docs sample bench messages setup system-deps clean
 
@@ -17,7 +19,7 @@ PYTEST_ARGS ?=
 APT_PACKAGES := graphviz fontconfig fonts-dejavu-core fonts-noto-cjk
 
 lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT) $(HIDE)
 
 test: NEED_CHROMIUM = yes
 test: setup

@@ -82,12 +82,12 @@ def stage(dest: Path) -> Path:
         translated = notebooks(nbs / lang)
         for path in translated:
             stage_notebook(path, dest / "notebooks" / lang / path.name)
-        lang_guides = sorted((nbs / lang).glob("*.md"))  # e.g. ko/GLOSSARY.md, which README links
-        for path in lang_guides:
+        pages = sorted((nbs / lang).glob("*.md"))  # e.g. the glossary
+        for path in pages:
             (dest / "notebooks" / lang).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / "notebooks" / lang / path.name)
-        if translated or lang_guides:
-            index += toctree(caption, [f"notebooks/{lang}/{p.stem}" for p in [*translated, *lang_guides]])
+        if translated or pages:
+            index += toctree(caption, [f"notebooks/{lang}/{p.stem}" for p in translated + pages])
     guides = sorted(nbs.glob("*.md"))
     for path in guides:
         shutil.copy2(path, dest / "notebooks" / path.name)
