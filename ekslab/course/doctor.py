@@ -71,6 +71,23 @@ def check_fonts(run=subprocess.run, which=shutil.which) -> Check:
     return Check("fonts", bool(out), out or "no sans-serif font found", fix)
 
 
+def check_hangul_font(find=None) -> Check:
+    """A Hangul font for the Korean notebooks (optional: the English course does not need it).
+
+    Taught in notebooks/TRAINER.md.
+    """
+    from ekslab.i18n.fonts import INSTALL_HINT, hangul_fonts
+    try:
+        families = (find or hangul_fonts)()
+    except RuntimeError as error:  # no fc-list: cannot judge, and says so
+        return Check("Hangul font (Korean course)", False, str(error), INSTALL_HINT.split(": ", 1)[-1],
+                     optional=True)
+    if families:
+        return Check("Hangul font (Korean course)", True, families[0], optional=True)
+    return Check("Hangul font (Korean course)", False, "none installed; Korean labels would show as boxes",
+                 INSTALL_HINT.split(": ", 1)[-1], optional=True)
+
+
 def check_sample_fleet(path=None) -> Check:
     """The bundled sample fleet loads (notebooks 03 to 05 need it). Taught in notebooks/TRAINER.md."""
     from ekslab.fleet.frame import SAMPLE_PATH, load_fleet
@@ -121,7 +138,7 @@ def check_aws_credentials(environ=None, home=None) -> Check:
 
 def run_checks() -> list[Check]:
     """Every pre-flight check, in the order ``ekslab doctor`` prints them. Taught in notebooks/TRAINER.md."""
-    return [check_python(), check_dot(), check_fonts(), check_sample_fleet(),
+    return [check_python(), check_dot(), check_fonts(), check_hangul_font(), check_sample_fleet(),
             check_module("jupyterlab", "JupyterLab"), check_module("voila", "Voila"),
             check_port(), check_aws_credentials()]
 

@@ -78,3 +78,14 @@ def test_the_command_exits_1_when_something_is_missing(monkeypatch, capsys):
     assert "MISSING  dot: dot not found -> fix: install it" in capsys.readouterr().out
     monkeypatch.setattr(doctor, "run_checks", lambda: [doctor.Check("dot", True, "/usr/bin/dot")])
     assert main(["doctor"]) == 0
+
+
+def test_hangul_font_is_optional_and_named():
+    found = doctor.check_hangul_font(find=lambda: ("Noto Sans CJK KR",))
+    assert found.ok and found.optional and "Noto Sans CJK KR" in found.line()
+    none = doctor.check_hangul_font(find=lambda: ())
+    assert not none.ok and none.optional and "fonts-noto-cjk" in none.fix and doctor.ready([none])
+
+    def no_fc_list():
+        raise RuntimeError("fontconfig's fc-list is not on PATH")
+    assert "fc-list" in doctor.check_hangul_font(find=no_fc_list).detail
