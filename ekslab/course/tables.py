@@ -9,13 +9,19 @@ Taught in notebooks/01_access_modes.ipynb.
 from __future__ import annotations
 
 import html
+import re
 
 from ekslab.model.sources import SOURCES, cited_keys, legend_html, link_keys_html
 
 _TABLE = "border-collapse:collapse;font-size:13px;width:100%;table-layout:auto"
 _CELL = "border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top;white-space:normal;" \
-        "overflow-wrap:anywhere;max-width:32em"
+        "overflow-wrap:break-word;max-width:32em"
 _HEAD = _CELL + ";background:#f3f4f6;font-weight:600"
+
+
+def _breakable(escaped: str) -> str:
+    """Let a long identifier wrap at its joints (after "_", before an inner capital), never mid-word."""
+    return re.sub(r"(_)|(?<=[a-z])(?=[A-Z])", lambda m: (m.group(1) or "") + "<wbr>", escaped)
 
 
 def _text(value) -> str:
@@ -46,8 +52,8 @@ class ReadableTable:
     def _repr_html_(self) -> str:
         frame = self.frame
         show_index = not (frame.index.dtype.kind == "i" and list(frame.index) == list(range(len(frame))))
-        heads = ([html.escape(str(frame.index.name or ""))] if show_index else []) + \
-            [html.escape(str(c)) for c in frame.columns]
+        heads = ([_breakable(html.escape(str(frame.index.name or "")))] if show_index else []) + \
+            [_breakable(html.escape(str(c))) for c in frame.columns]
         out = [f'<table class="ekslab-table" style="{_TABLE}">']
         if self.caption:
             out.append(f'<caption style="text-align:left;font-weight:600">{html.escape(self.caption)}</caption>')
