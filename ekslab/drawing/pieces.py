@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from ekslab.drawing.graph import label_font
 from ekslab.drawing.render import run_dot
 
 GRAPH = {"pad": "0.3", "nodesep": "0.5", "ranksep": "0.9", "fontsize": "20", "labelloc": "t", "dpi": "64",
@@ -79,22 +80,26 @@ def _build(name: str) -> str:
         def __exit__(self, *exc):
             setdiagram(None)  # never render into the working directory: run_dot renders from the source
 
-    grey = dict(color="#7B8894", fontcolor="#333333", **EDGE)
-    with Canvas(PIECES[name], direction="LR", show=False, graph_attr=GRAPH, node_attr=NODE,
-                edge_attr=EDGE) as canvas:
+    font = label_font()  # the current language's font, as every ekslab picture uses
+    edge = dict(EDGE, fontname=font)
+    cluster = dict(CLUSTER, fontname=font)
+    grey = dict(color="#7B8894", fontcolor="#333333", **edge)
+    with Canvas(PIECES[name], direction="LR", show=False, graph_attr=dict(GRAPH, fontname=font),
+                node_attr=dict(NODE, fontname=font), edge_attr=edge) as canvas:
         if name == "accounts":
-            with Cluster("AWS-managed account (EKS)", graph_attr=CLUSTER):
+            with Cluster("AWS-managed account (EKS)", graph_attr=cluster):
                 api = ElasticKubernetesService("Kubernetes API server\n+ etcd (control plane)", nodeid="api")
-            with Cluster("your account", graph_attr=CLUSTER):
-                with Cluster("your VPC", graph_attr=CLUSTER):
+            with Cluster("your account", graph_attr=cluster):
+                with Cluster("your VPC", graph_attr=cluster):
                     nodes = EC2Instance("nodes\n(kubelet, your pods)", nodeid="nodes")
                     eni = VPCElasticNetworkInterface("ENIs EKS places\nin your subnets", nodeid="eni")
             nodes >> Edge(label="kubelet registers,\nwatches pods", **grey) >> api
             api >> Edge(label="logs, exec,\nwebhooks", style="dashed", **grey) >> eni
+            eni >> Edge(style="dashed", **grey) >> nodes
         elif name == "endpoint":
             you = Client("kubectl", nodeid="you")
             dns = Route53("DNS: <id>.gr7.<region>\n.eks.amazonaws.com", nodeid="dns")
-            with Cluster("AWS-managed account (EKS)", graph_attr=CLUSTER):
+            with Cluster("AWS-managed account (EKS)", graph_attr=cluster):
                 nlb = ElbNetworkLoadBalancer("public endpoint\n(load balancer)", nodeid="nlb")
                 api = ElasticKubernetesService("API server", nodeid="api")
             you >> Edge(label="1 resolve the name", **grey) >> dns
@@ -118,19 +123,19 @@ def _build(name: str) -> str:
             IAMRole("your IAM role\nor user", nodeid="role") >> Edge(label="token", style="dotted", **grey) >> iam
         elif name == "network":
             internet = InternetAlt1("internet", nodeid="internet")
-            with Cluster("VPC 10.0.0.0/16", graph_attr=CLUSTER):
+            with Cluster("VPC 10.0.0.0/16", graph_attr=cluster):
                 igw = InternetGateway("internet gateway", nodeid="igw")
-                with Cluster("public subnet 10.0.0.0/24", graph_attr=CLUSTER):
+                with Cluster("public subnet 10.0.0.0/24", graph_attr=cluster):
                     rt_pub = RouteTable("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> igw", nodeid="rtpub")
                     nat = NATGateway("NAT gateway\n(public IP)", nodeid="nat")
-                with Cluster("private subnet 10.0.12.0/24", graph_attr=CLUSTER):
+                with Cluster("private subnet 10.0.12.0/24", graph_attr=cluster):
                     rt_priv = RouteTable("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> nat", nodeid="rtpriv")
                     node = EC2Instance("node 10.0.12.7", nodeid="node")
             node >> Edge(label="to the internet", **grey) >> nat >> Edge(**grey) >> igw >> Edge(**grey) >> internet
             rt_priv - Edge(style="dotted", **grey) - node
             rt_pub - Edge(style="dotted", **grey) - nat
         elif name == "dns":
-            with Cluster("cluster VPC 10.0.0.0/16", graph_attr=CLUSTER):
+            with Cluster("cluster VPC 10.0.0.0/16", graph_attr=cluster):
                 node = EC2Instance("node", nodeid="node")
                 resolver = Route53("Amazon DNS server\n10.0.0.2\n(needs DNS support,\nhostnames,\n"
                                    "AmazonProvidedDNS)", nodeid="resolver")
