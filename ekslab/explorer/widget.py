@@ -71,6 +71,9 @@ _CSS = """<style>
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
 .ekslab-field-label { font-size: 0.95em; line-height: 1.2; margin-top: 4px; }
 </style>"""
+# controls with a fixed place in the layout; any other (a new switch) joins the "Networks" group
+_PLACED = ("public", "private", "public_cidrs", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
+           "sg_allows_443", "laptop_ip", "nat_ips")
 _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", low="#9a6700", warning="#9a6700")
 
 
@@ -198,7 +201,8 @@ class EndpointExplorer:
                   c["public_cidrs"], i["public_cidrs"], e["public_cidrs"]),
             group(heading("VPC DNS"), c["dns_support"], i["dns_support"], c["dns_hostnames"], i["dns_hostnames"],
                   c["amazon_provided_dns"], i["amazon_provided_dns"]),
-            group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"]),
+            group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"],
+                  *[x for name in self.controls if name not in _PLACED for x in (c[name], i[name])]),
             group(heading("The askers' addresses"), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
                   label("nat_ips"), c["nat_ips"], e["nat_ips"]),
         ], layout=w.Layout(flex_flow="row wrap", width="100%"))

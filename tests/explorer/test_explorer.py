@@ -323,3 +323,15 @@ def test_reasons_link_their_sources_with_a_legend():
     ex.apply_preset("pitfall_sg")
     assert "spec" not in ex.hint_html.value and 'title="EKS User Guide: Security group requirements"' \
         in ex.hint_html.value
+
+
+def test_every_control_is_in_the_layout():
+    ex = EndpointExplorer()
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    shown = {id(x) for x in walk(ex.widget)}
+    assert all(id(control) in shown for control in ex.controls.values())
+    assert id(ex.diagram) in shown and id(ex.reset_button) in shown
