@@ -21,7 +21,8 @@ _EXPORTS = {
     "modes_table": "model.behavior",
     "update_command": "model.commands", "dns_fix_commands": "model.commands", "sg_rule_command": "model.commands",
     "vpc_config_request": "model.commands",
-    "SOURCES": "model.sources", "source_url": "model.sources",
+    "SOURCES": "model.sources", "source_url": "model.sources", "SOURCE_TITLES": "model.sources",
+    "source_legend": "model.sources",
     "access_change": "model.planning", "safe_steps": "model.planning", "change_plan": "model.planning",
     # fleet data
     "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
@@ -35,6 +36,10 @@ _EXPORTS = {
     # pictures and widgets
     "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",
     "EndpointExplorer": "explorer.widget",
+    "draw_piece": "drawing.pieces",
+    # the course
+    "check": "course.exercises", "exercise": "course.exercises", "exercises_table": "course.exercises",
+    "readable": "course.tables",
     # the local AWS
     "sandbox": "localaws.server",
     # the course

@@ -71,7 +71,7 @@ def add_cli(subparsers) -> None:
     ``--fail-on`` exits 1 when any finding (not only the shown ones) is at or above
     that severity: a gate for CI pipelines. Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    p = subparsers.add_parser("findings", help="endpoint findings over a fleet snapshot (spec section 8)",
+    p = subparsers.add_parser("findings", help="endpoint findings over a fleet snapshot (rules EKS-EP-001 to 008)",
                               description="Run the eight endpoint rules over a fleet snapshot.")
     p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
     p.add_argument("--min-severity", type=_severity, default="info", metavar="S",

@@ -150,7 +150,8 @@ def _render(data: dict) -> str:
              "<title>ekslab fleet report</title>", f"<style>{_STYLE}</style></head><body>",
              "<h1>EKS API-server endpoint access: fleet report</h1>",
              '<p class="muted">Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, '
-             "what exposes or breaks it (spec section 8), and the exact command that fixes it.</p>",
+             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
+             "that fixes it.</p>",
              "<h2>Summary</h2>", _summary(frame, table, errors, notes, metadata)]
     if frame.empty:
         parts.append("<p><b>No clusters in this fleet.</b> The scan found none it could read; "
@@ -171,7 +172,7 @@ def _render(data: dict) -> str:
         crossref = compare_tools(frame)
         parts.append("<h2>What other tools would say</h2><p class=\"muted\">AWS Config eks-endpoint-no-public-access "
                      "(Security Hub EKS.1), Prowler and Checkov, reproduced from their documented logic "
-                     "(spec section 5), beside ekslab's verdict.</p>")
+                     "(as each tool documents it), beside ekslab's verdict.</p>")
         parts.append(_table(crossref, {"account_id": "account", "region": "region", "cluster": "cluster",
                                        "aws_config_eks1": "AWS Config / EKS.1",
                                        "prowler_not_public": "Prowler not publicly accessible",

@@ -8,7 +8,7 @@ data and functions, testable without Jupyter. Taught in notebooks/02_explorer.ip
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from ekslab.fleet.rows import row_flag, row_list
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
@@ -62,7 +62,7 @@ class Preset:
     label: str
     watch: str  # one or two sentences: what the trainee should look at after the click
     values: dict = field(default_factory=dict, hash=False)
-    source: str = ""  # spec section or issue the preset reproduces
+    source: str = ""  # the AWS pages behind it, as source keys ("[CE][SG]"): the widget links them
 
     def apply(self, settings: Settings | None = None) -> Settings:
         """The settings after this preset: the defaults, the typed laptop and NAT addresses, its values."""
@@ -79,33 +79,38 @@ class Preset:
 
 PRESETS: tuple[Preset, ...] = (
     Preset("public", "Public", "The default for a new cluster: everyone reaches the public endpoint, "
-           "the nodes too, through their NAT gateway.", dict(public=True, private=False), "spec 2"),
+           "the nodes too, through their NAT gateway.", dict(public=True, private=False), "[CE]"),
     Preset("public_and_private", "Public and private", "Nodes now stay in the VPC (private endpoint); "
-           "the laptop still uses the public one.", dict(public=True, private=True), "spec 2"),
-    Preset("private", "Private", "The laptop loses access; the nodes keep it; the VPN site needs its "
-           "443 rule.", dict(public=False, private=True), "spec 2"),
+           "the laptop still uses the public one, and so does the VPN site (it is outside the VPC).",
+           dict(public=True, private=True), "[CE]"),
+    Preset("private", "Private", "The laptop loses access; the nodes keep it; the VPN site reaches the "
+           "private endpoint over its link because the security group admits it on 443.",
+           dict(public=False, private=True), "[CE][SG]"),
     Preset("pitfall_cidrs", "Pitfall 1: CIDRs restricted, private off",
            "Only the laptop's /32 is allowed and private access is off: the nodes' NAT address is outside "
            "the list, so nodes cannot register (NodeCreationFailure). Fix: turn private access on, or add "
            "the NAT address.", dict(public=True, private=False, public_cidrs=LAPTOP_ONLY),
-           "spec 6.1"),
+           "[CE][CCE]"),
     Preset("pitfall_timeout", "Pitfall 2: laptop times out after going private",
-           "Public access is off: from the laptop, kubectl answers 'dial tcp 10.x.x.x:443: i/o timeout'. "
-           "Work from the VPC or a connected network instead.", dict(public=False, private=True), "spec 6.2"),
+           "The team narrowed the list to the laptop, then turned public access off: the list no longer "
+           "matters, and kubectl from the laptop answers 'dial tcp 10.x.x.x:443: i/o timeout'. Work from "
+           "the VPC or a connected network (with an access entry) instead.",
+           dict(public=False, private=True, public_cidrs=LAPTOP_ONLY), "[CE][AE]"),
     Preset("pitfall_sg", "Pitfall 3: no 443 rule for the VPN site",
            "Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
-           "requests over the VPN time out.", dict(public=False, private=True, sg_allows_443=False), "spec 6.3"),
-    Preset("pitfall_dns_outside", "Pitfall 4: private name outside the VPC",
-           "Private only: public DNS answers with the private addresses (since December 2019), so the VPN "
-           "site resolves them without forwarding. Clusters from before that may need public access "
-           "toggled on and off once.", dict(public=False, private=True), "spec 6.4"),
+           "requests over the VPN time out.", dict(public=False, private=True, sg_allows_443=False), "[SG][CE]"),
+    Preset("pitfall_dns_outside", "Pitfall 4: the VPN site gets the public answer",
+           "Public and private, the list narrowed to the laptop: the VPN site is outside the VPC, so DNS "
+           "gives it the public address, and its internet egress is not on the list. Fix: forward its DNS "
+           "to a Route 53 Resolver inbound endpoint in the VPC, or go private.",
+           dict(public=True, private=True, public_cidrs=LAPTOP_ONLY), "[CE][R53R]"),
     Preset("pitfall_hybrid", "Pitfall 5: hybrid nodes with both endpoints",
            "Hybrid nodes resolve the public addresses when both endpoints are on: their traffic crosses "
            "the internet. AWS recommends public or private, not both.",
-           dict(public=True, private=True, hybrid=True), "spec 6.5"),
+           dict(public=True, private=True, hybrid=True), "[CE][HP]"),
     Preset("pitfall_vpc_dns", "VPC DNS broken (private)",
            "enableDnsHostnames is off: with private access only, nodes cannot register.",
-           dict(public=False, private=True, dns_hostnames=False), "spec 3"),
+           dict(public=False, private=True, dns_hostnames=False), "[NR]"),
 )
 
 
@@ -288,3 +293,52 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         node_egress_ips=nats, hybrid=s.hybrid, remote_node_cidrs=[s.hybrid_cidr] if s.hybrid else [],
         remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
     ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
+
+
+# The switches whose effect the explorer checks: every boolean setting but the two modes and
+# the hybrid asker (ticking it adds an asker, which is always a change).
+_NOT_JUDGED = ("public", "private", "hybrid")
+
+
+def _answers(sc: Scene) -> tuple:
+    from ekslab.model.behavior import evaluate
+
+    out = []
+    for v in sc.vantages:
+        verdict = evaluate(sc.config, v, sc.vpc)
+        out.append((v.label, verdict.reachable, verdict.resolves_to, verdict.endpoint, verdict.path,
+                    tuple(verdict.reasons), tuple(verdict.warnings)))
+    return tuple(out)
+
+
+def inert_settings(settings: Settings) -> dict[str, str]:
+    """The controls that change nothing the model answers in the current mode, each with a word on why.
+
+    Each boolean switch is flipped and the model asked again; the allow-list is inert
+    whenever public access is off. Taught in notebooks/02_explorer.ipynb.
+    """
+    sc = scene(settings)
+    if not sc.ok:
+        return {}
+    inert = {}
+    if not settings.public:
+        inert["public_cidrs"] = "no effect now: the list applies to the public endpoint only, which is off"
+    base = _answers(sc)
+    for f in fields(Settings):
+        if f.name in _NOT_JUDGED or not isinstance(getattr(settings, f.name), bool):
+            continue
+        flipped = scene(settings.changed(**{f.name: not getattr(settings, f.name)}))
+        if flipped.ok and _answers(flipped) == base:
+            inert[f.name] = f"no effect on who gets through in {sc.config.mode.title.lower()} mode"
+    return inert
+
+
+def changed_rows(before: Scene | None, after: Scene) -> set[str]:
+    """The askers (by label) whose answer differs between two scenes: what a click changed.
+
+    Taught in notebooks/02_explorer.ipynb.
+    """
+    if before is None or not before.ok or not after.ok:
+        return set()
+    old = {a[0]: a[1:4] for a in _answers(before)}
+    return {a[0] for a in _answers(after) if old.get(a[0]) != a[1:4]}

@@ -25,12 +25,15 @@ from ekslab.explorer.presets import (
     Scene,
     Settings,
     apply_preset,
+    changed_rows,
     frame_row,
+    inert_settings,
     scene,
     settings_from_row,
 )
 from ekslab.model.behavior import behavior_table, evaluate
 from ekslab.model.commands import update_command
+from ekslab.model.sources import cited_keys, legend_html, link_keys_html
 
 _LABELS = dict(
     public="Public access", private="Private access", public_cidrs="Public CIDRs",
@@ -41,6 +44,36 @@ _LABELS = dict(
 )
 _THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; through</span>'
 _BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; blocked</span>'
+_TIPS = dict(
+    public="endpointPublicAccess: the public endpoint (a load balancer) that anyone inside publicAccessCidrs reaches",
+    private="endpointPrivateAccess: the private endpoint (EKS-owned ENIs in the cluster subnets) that the "
+            "cluster VPC's DNS answers with",
+    public_cidrs="publicAccessCidrs: who may use the public endpoint; one block a line (at most 40)",
+    dns_support="The VPC attribute enableDnsSupport: the Amazon DNS server answers for the VPC",
+    dns_hostnames="The VPC attribute enableDnsHostnames: needed for the private hosted zone and node registration",
+    amazon_provided_dns="The VPC's DHCP options list AmazonProvidedDNS as a domain name server",
+    hybrid="Add hybrid nodes on premises (remote node network) as an asker",
+    sg_allows_443="The cluster security group admits TCP 443 from the connected network (VPN, Direct Connect, "
+                  "TGW, peering) and the hybrid nodes",
+    laptop_ip="The public address your laptop comes from (the internet asker)",
+    nat_ips="The public address(es) the nodes leave through (NAT gateways); empty: no internet egress",
+)
+_CSS = """<style>
+.ekslab-stale { opacity: 0.35; }
+.ekslab-behavior td, .ekslab-behavior th { vertical-align: top; padding: 2px 6px; white-space: normal;
+  overflow-wrap: break-word; line-height: 1.3; }
+.ekslab-behavior tr[data-changed="true"] { background: #fff8c5; }
+.ekslab-findings, .ekslab-command { overflow-wrap: break-word; max-width: 100%; line-height: 1.35; }
+.ekslab-explorer a { color: #0969da; text-decoration: underline; }
+.ekslab-inert { color: #57606a; font-style: italic; font-size: 0.85em; line-height: 1.2; margin: 0 0 4px 22px; }
+.ekslab-explorer .widget-checkbox { height: auto; }
+.ekslab-explorer .widget-checkbox .widget-label-basic, .ekslab-explorer .widget-checkbox .widget-label-basic span {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
+.ekslab-field-label { font-size: 0.95em; line-height: 1.2; margin-top: 4px; }
+</style>"""
+# controls with a fixed place in the layout; any other (a new switch) joins the "Networks" group
+_PLACED = ("public", "private", "public_cidrs", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
+           "sg_allows_443", "laptop_ip", "nat_ips")
 _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", low="#9a6700", warning="#9a6700")
 
 
@@ -110,8 +143,9 @@ class EndpointExplorer:
         full = w.Layout(width="auto")
         wide = dict(style={"description_width": "initial"}, layout=full)
         self.controls = dict(
-            public=w.ToggleButton(value=s.public, description=_LABELS["public"], icon="globe"),
-            private=w.ToggleButton(value=s.private, description=_LABELS["private"], icon="lock"),
+            public=w.ToggleButton(value=s.public, description=_LABELS["public"], icon="globe", tooltip=_TIPS["public"]),
+            private=w.ToggleButton(value=s.private, description=_LABELS["private"], icon="lock",
+                                   tooltip=_TIPS["private"]),
             public_cidrs=w.Textarea(value=s.public_cidrs, description=_LABELS["public_cidrs"],
                                     placeholder="one block a line, e.g. 203.0.113.0/24", rows=3,
                                     continuous_update=False, **wide),
@@ -121,46 +155,66 @@ class EndpointExplorer:
                                            indent=False, layout=full),
             hybrid=w.Checkbox(value=s.hybrid, description=_LABELS["hybrid"], indent=False),
             sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
-                                     layout=full, tooltip="The cluster security group admits TCP 443 from the "
-                                     "connected network (VPN, Direct Connect, TGW, peering) and the hybrid nodes"),
-            laptop_ip=w.Text(value=s.laptop_ip, description=_LABELS["laptop_ip"], continuous_update=False, **wide),
-            nat_ips=w.Text(value=s.nat_ips, description=_LABELS["nat_ips"], continuous_update=False, **wide),
+                                     layout=full),
+            # the label sits above these two fields (see _layout), so that the address is never cut
+            laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
+            nat_ips=w.Text(value=s.nat_ips, continuous_update=False, layout=full),
         )
         self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
-        for control in self.controls.values():
+        self.initial = s  # what Reset brings back
+        for name, control in self.controls.items():
+            control.tooltip = _TIPS.get(name, _LABELS.get(name, name))
             control.observe(self._on_change, names="value")
+        # a word under each control that changes nothing in the current mode
+        self.inert_html = {name: w.HTML("") for name in self.controls if name not in ("public", "private")}
         self.field_errors = {name: w.HTML("") for name in TEXT_FIELDS}
         self.preset_buttons = {}
         for p in PRESETS:
             button = w.Button(description=p.label, tooltip=p.watch, layout=w.Layout(width="auto"))
             button.on_click(lambda _b, key=p.key: self.apply_preset(key))
             self.preset_buttons[p.key] = button
+        self.reset_button = w.Button(description="Reset", icon="undo", button_style="warning",
+                                     tooltip="Back to the starting configuration", layout=w.Layout(width="auto"))
+        self.reset_button.on_click(lambda _b: self.reset())
         self.hint_html = w.HTML("")
 
     def _build_outputs(self) -> None:
         self.mode_html = w.HTML("")
         self.status_html = w.HTML("")
         self.table_html = w.HTML("")
-        self.diagram = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.diagram = w.Image(format="png", layout=w.Layout(width="100%", max_width="100%", height="auto"))
+        self.changes_html = w.HTML("")
         self.diagram_note = w.HTML("")
         self.findings_html = w.HTML("")
         self.command_html = w.HTML("")
 
     def _layout(self) -> w.Widget:
-        c, e = self.controls, self.field_errors
+        """Presets, then the controls in wrapping groups, then the outputs full width: fits 1024x768."""
+        c, e, i = self.controls, self.field_errors, self.inert_html
         heading = lambda text: w.HTML(f"<b>{_e(text)}</b>")  # noqa: E731
-        controls = w.VBox([
-            heading("Endpoint access"), w.HBox([c["public"], c["private"]]),
-            c["public_cidrs"], e["public_cidrs"],
-            heading("VPC DNS (private access needs all three)"),
-            c["dns_support"], c["dns_hostnames"], c["amazon_provided_dns"],
-            heading("Networks"), c["hybrid"], c["sg_allows_443"],
-            heading("The askers' addresses"), c["laptop_ip"], e["laptop_ip"], c["nat_ips"], e["nat_ips"],
-        ], layout=w.Layout(width="380px", min_width="300px"))
-        outputs = w.VBox([self.mode_html, self.status_html, self.table_html, self.diagram, self.diagram_note,
-                          self.findings_html, self.command_html], layout=w.Layout(flex="1 1 auto"))
-        presets = w.HBox(list(self.preset_buttons.values()), layout=w.Layout(flex_flow="row wrap"))
-        return w.VBox([heading("Presets: one click each"), presets, self.hint_html, w.HBox([controls, outputs])])
+        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_LABELS[name])}</div>')  # noqa: E731
+        group = lambda *children: w.VBox(list(children), layout=w.Layout(  # noqa: E731
+            flex="1 1 230px", min_width="230px", max_width="100%", margin="0 12px 6px 0"))
+        controls = w.HBox([
+            group(heading("Endpoint access"),
+                  w.HBox([c["public"], c["private"]], layout=w.Layout(flex_flow="row wrap")),
+                  c["public_cidrs"], i["public_cidrs"], e["public_cidrs"]),
+            group(heading("VPC DNS"), c["dns_support"], i["dns_support"], c["dns_hostnames"], i["dns_hostnames"],
+                  c["amazon_provided_dns"], i["amazon_provided_dns"]),
+            group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"],
+                  *[x for name in self.controls if name not in _PLACED for x in (c[name], i[name])]),
+            group(heading("The askers' addresses"), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
+                  label("nat_ips"), c["nat_ips"], e["nat_ips"]),
+        ], layout=w.Layout(flex_flow="row wrap", width="100%"))
+        outputs = w.VBox([self.mode_html, self.status_html, self.changes_html, self.diagram, self.diagram_note,
+                          self.table_html, self.findings_html, self.command_html],
+                         layout=w.Layout(width="100%"))
+        presets = w.HBox([*self.preset_buttons.values(), self.reset_button],
+                         layout=w.Layout(flex_flow="row wrap"))
+        root = w.VBox([w.HTML(_CSS), heading("Presets: one click each"), presets, self.hint_html, controls, outputs],
+                      layout=w.Layout(width="100%", max_width="100%"))
+        root.add_class("ekslab-explorer")
+        return root
 
     # -- reading and writing ------------------------------------------------------------------------------
 
@@ -189,7 +243,13 @@ class EndpointExplorer:
         p = next(p for p in PRESETS if p.key == key)
         self.set(**{name: getattr(target, name) for name in self.controls})
         self.hint_html.value = (f'<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                f"<b>{_e(p.label)}</b> ({_e(p.source)}): {_e(p.watch)}</div>")
+                                f"<b>{_e(p.label)}</b>: {_e(p.watch)} {link_keys_html(_e(p.source))}</div>")
+
+    def reset(self) -> None:
+        """Back to the configuration the explorer started from. Taught in notebooks/02_explorer.ipynb."""
+        self.set(**{name: getattr(self.initial, name) for name in self.controls})
+        self.hint_html.value = ('<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
+                                "<b>Reset</b>: back to the starting configuration.</div>")
 
     def _on_change(self, _change) -> None:
         if not self._quiet:
@@ -204,14 +264,24 @@ class EndpointExplorer:
         for name, box in self.field_errors.items():
             message = sc.errors.get(name)
             box.value = f'<span style="color:#cf222e">&#9888; {_e(message)}</span>' if message else ""
+        stale = not sc.ok and self.shown is not None
+        for box in (self.diagram, self.table_html, self.findings_html, self.command_html):
+            (box.add_class if stale else box.remove_class)("ekslab-stale")
         if "access" in sc.errors:
+            self.mode_html.value = ('<div class="ekslab-mode" data-mode="refused" style="font-size:1.3em">'
+                                    "Mode: <b>none (refused)</b></div>")
+            self.changes_html.value = ""
             self.status_html.value = (
                 '<div class="ekslab-refusal" style="padding:6px 8px;background:#ffebe9;border-left:4px solid '
                 '#cf222e"><b>AWS refuses this configuration</b> (InvalidParameterException): '
-                f'{_e(sc.errors["access"])}.<br>The picture below still shows the last valid configuration.</div>')
+                f'{_e(sc.errors["access"])}.<br>Greyed out below: the last valid configuration '
+                f'({_e(self.shown.config.mode.title if self.shown else "none")}), not this one.</div>')
         else:
             others = [m for name, m in sc.errors.items() if name not in TEXT_FIELDS]
             self.status_html.value = "".join(f'<div style="color:#cf222e">&#9888; {_e(m)}</div>' for m in others)
+        inert = inert_settings(self.settings) if sc.ok else {}
+        for name, box in self.inert_html.items():
+            box.value = f'<div class="ekslab-inert">{_e(inert[name])}</div>' if name in inert else ""
         if sc.ok:
             self._show(sc)
 
@@ -220,7 +290,18 @@ class EndpointExplorer:
         self.mode_html.value = (f'<div class="ekslab-mode" data-mode="{config.mode.value}" style="font-size:1.3em">'
                                 f"Mode: <b>{_e(config.mode.title)}</b></div>")
         table = behavior_table(config, vantages, vpc)
-        self.table_html.value = self._table(table.to_dict("records"), vantages)
+        changed = changed_rows(self.shown, sc)
+        mode_changed = self.shown is not None and self.shown.config.mode != config.mode
+        self.table_html.value = self._table(table.to_dict("records"), vantages, changed)
+        if changed or mode_changed:
+            what = [f"mode is now {config.mode.title.lower()}"] if mode_changed else []
+            what += [f"{label}: {'through' if r else 'blocked'}" for label, r in
+                     zip(table.vantage, table.reachable, strict=True) if label in changed]
+            self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;background:#fff8c5">'
+                                       "<b>Changed since your last click:</b> " + _e("; ".join(what)) + "</div>")
+        elif self.shown is not None:
+            self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">'
+                                       "No asker's answer changed with your last click.</div>")
         try:
             drawing = draw(config, vantages, vpc, title=f"{config.mode.title} endpoint access")
             self.diagram.value = drawing.png()
@@ -237,18 +318,20 @@ class EndpointExplorer:
     # -- HTML ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _table(rows: list[dict], vantages) -> str:
+    def _table(rows: list[dict], vantages, changed=frozenset()) -> str:
         body = "".join(
-            f'<tr data-kind="{v.kind}" data-reachable="{str(r["reachable"]).lower()}">'
+            f'<tr data-kind="{v.kind}" data-reachable="{str(r["reachable"]).lower()}" '
+            f'data-changed="{str(r["vantage"] in changed).lower()}">'
             f'<td>{_e(r["vantage"])}</td><td>{_THROUGH if r["reachable"] else _BLOCKED}</td>'
             f'<td>{_e(r["resolves_to"])}</td><td>{_e(r["endpoint"])}</td><td>{_e(r["path"])}</td>'
-            f'<td style="font-size:0.9em">{_e(r["reason"])}</td></tr>'
+            f'<td style="font-size:0.9em">{link_keys_html(_e(r["reason"]))}</td></tr>'
             for r, v in zip(rows, vantages, strict=True)
         )
+        keys = [k for r in rows for k in cited_keys(r["reason"])]
         head = "".join(f"<th style='text-align:left'>{h}</th>"
                        for h in ("asker", "result", "DNS answer", "endpoint", "path", "why"))
-        return (f'<table class="ekslab-behavior" style="border-collapse:collapse">'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        return (f'<table class="ekslab-behavior" style="border-collapse:collapse;width:100%">'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + legend_html(keys))
 
     def _findings(self, sc: Scene, warnings: list[str]) -> str:
         key = (sc.settings, self.account_id, self.region, self.cluster)

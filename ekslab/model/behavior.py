@@ -155,21 +155,26 @@ MODES = [
          from_internet="yes, limited to publicAccessCidrs",
          dns_in_vpc="public NLB addresses", dns_outside_vpc="public NLB addresses",
          node_traffic="leaves the VPC through a NAT gateway or public IP, stays on the AWS network",
-         fits="development and test; the default for a new cluster",
-         caveat="restricting the CIDRs must keep the nodes' NAT addresses in, or nodes cannot register",
+         fits="the default for a new cluster; the source write-up's author recommends it only for early "
+              "development and test, because the endpoint is exposed",
+         caveat="restricting the CIDRs must keep the nodes' (and Fargate pods') NAT addresses in, or nodes "
+                "cannot register; AWS recommends enabling private access instead [CCE]",
          sources="[CE][BPG][CCE]"),
     dict(mode="public_and_private", endpointPublicAccess=True, endpointPrivateAccess=True,
          from_internet="yes, limited to publicAccessCidrs",
          dns_in_vpc="private endpoint ENIs (managed private hosted zone)", dns_outside_vpc="public NLB addresses",
          node_traffic="stays in the VPC through the private endpoint",
-         fits="mixed admin/external access; recommended with the CIDRs restricted",
-         caveat="connected networks still get the public answer; not recommended with hybrid nodes",
+         fits="admins inside the VPC, external systems through the allow-list; the source write-up's author "
+              "calls it less secure than private only",
+         caveat="connected networks get the public answer unless their DNS forwards to a Route 53 Resolver "
+                "inbound endpoint [R53R]; not recommended with hybrid nodes [HP]",
          sources="[CE][BPG][HP]"),
     dict(mode="private", endpointPublicAccess=False, endpointPrivateAccess=True,
          from_internet="no",
          dns_in_vpc="private endpoint ENIs", dns_outside_vpc="private VPC addresses (since December 2019)",
          node_traffic="stays in the VPC through the private endpoint",
-         fits="production reached over VPN, Direct Connect or a bastion",
+         fits="production reached over VPN, Direct Connect or a bastion; the Best Practices Guide's advice is "
+              "'Make the EKS Cluster Endpoint private' [BPG2]",
          caveat="kubectl needs the VPC or a connected network and a TCP 443 rule on the cluster security group",
          sources="[CE][BLOG][SG]"),
 ]

@@ -1,10 +1,14 @@
-"""The sources behind every rule ekslab models (spec: shared/spec/endpoint-access.md).
+"""The sources behind every rule ekslab models: a citation key, its page and its title.
 
-Reasons and findings cite a key in square brackets, e.g. ``[CE]``; this table
-turns the key into the page it comes from. Taught in notebooks/01_access_modes.ipynb.
+Reasons and findings cite a key in square brackets, e.g. ``[CE]``; ``SOURCES`` turns
+the key into the page it comes from and ``SOURCE_TITLES`` into words, so that no
+reader is left with a bare code. Taught in notebooks/01_access_modes.ipynb.
 """
 
+import re
+
 _GUIDE = "https://docs.aws.amazon.com/eks/latest/userguide/"
+_BEST = "https://docs.aws.amazon.com/eks/latest/best-practices/"
 
 SOURCES = {
     "CE": _GUIDE + "cluster-endpoint.html",
@@ -16,9 +20,52 @@ SOURCES = {
     "HPC": _GUIDE + "hybrid-nodes-private-connectivity.html",
     "API": "https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html",
     "GR": "https://docs.aws.amazon.com/general/latest/gr/eks.html",
-    "BPG": "https://aws.github.io/aws-eks-best-practices/networking/subnets/",
+    # the Best Practices Guide moved from aws.github.io to the AWS documentation site
+    "BPG": _BEST + "subnets.html",
+    "BPG2": _BEST + "identity-and-access-management.html",
     "BLOG": "https://aws.amazon.com/blogs/compute/enabling-dns-resolution-for-amazon-eks-cluster-endpoints/",
+    "DHCP": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html",
+    "R53R": "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html",
+    "DS": _GUIDE + "cni-ipv6.html",
+    "OUT": _GUIDE + "eks-outposts.html",
+    "AE": _GUIDE + "access-entries.html",
+    "KC": _GUIDE + "create-kubeconfig.html",
+    "AM": _GUIDE + "automode.html",
+    "VPCE": _GUIDE + "vpc-interface-endpoints.html",
+    "NAT": "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html",
+    "DNS": "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+    "C9": "https://docs.aws.amazon.com/cloud9/latest/user-guide/welcome.html",
+    "SSM": "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html",
 }
+
+SOURCE_TITLES = {
+    "CE": "EKS User Guide: Cluster API server endpoint",
+    "CCE": "EKS User Guide: Configure endpoint access",
+    "NR": "EKS User Guide: VPC and subnet requirements",
+    "SG": "EKS User Guide: Security group requirements",
+    "PC": "EKS User Guide: Private clusters (no internet access)",
+    "HP": "EKS User Guide: Hybrid nodes networking prerequisites",
+    "HPC": "EKS User Guide: Hybrid nodes private connectivity",
+    "API": "EKS API Reference: VpcConfigRequest",
+    "GR": "AWS General Reference: EKS quotas",
+    "BPG": "EKS Best Practices Guide: VPC and subnet considerations",
+    "BPG2": "EKS Best Practices Guide: Identity and access management (make the endpoint private)",
+    "BLOG": "AWS blog: Enabling DNS resolution for EKS cluster endpoints",
+    "DHCP": "Amazon VPC User Guide: DHCP option sets",
+    "R53R": "Route 53 Developer Guide: Resolver inbound endpoints",
+    "DS": "EKS User Guide: IPv6 clusters and dual-stack endpoints",
+    "OUT": "EKS User Guide: Local clusters on AWS Outposts",
+    "AE": "EKS User Guide: Access entries",
+    "KC": "EKS User Guide: Connect kubectl with a kubeconfig file",
+    "AM": "EKS User Guide: EKS Auto Mode",
+    "VPCE": "EKS User Guide: The EKS API through AWS PrivateLink",
+    "NAT": "Amazon VPC User Guide: NAT gateway pricing",
+    "DNS": "Amazon VPC User Guide: Amazon DNS server",
+    "C9": "AWS Cloud9 User Guide: no longer available to new customers",
+    "SSM": "Systems Manager User Guide: Session Manager port forwarding",
+}
+
+_KEY = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
 
 
 def source_url(key: str) -> str:
@@ -30,3 +77,55 @@ def source_url(key: str) -> str:
         return SOURCES[key.strip("[]")]
     except KeyError:
         raise KeyError(f"unknown source key {key!r}; known: {', '.join(SOURCES)}") from None
+
+
+def cited_keys(text: str) -> list[str]:
+    """The known source keys cited in ``text`` (``"[CE][NR] ..."`` -> ``["CE", "NR"]``), in order, once each.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    return list(dict.fromkeys(k for k in _KEY.findall(str(text)) if k in SOURCES))
+
+
+def source_legend(keys=None) -> list[tuple[str, str, str]]:
+    """``(key, title, url)`` for ``keys`` (every key when None): the legend beside any shown key.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    keys = list(SOURCES) if keys is None else [k.strip("[]") for k in keys]
+    unknown = [k for k in keys if k not in SOURCES]
+    if unknown:
+        raise KeyError(f"unknown source key(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
+    return [(k, SOURCE_TITLES[k], SOURCES[k]) for k in keys]
+
+
+def link_keys_html(escaped: str) -> str:
+    """HTML-escaped text with each known ``[KEY]`` turned into a link to its page, titled.
+
+    Used by every table that shows reasons (``ekslab.readable``, the explorer).
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    import html
+
+    def link(m):
+        key = m.group(1)
+        if key not in SOURCES:
+            return m.group(0)
+        return (f'<a href="{SOURCES[key]}" title="{html.escape(SOURCE_TITLES[key])}" '
+                f'target="_blank">[{key}]</a>')
+    return _KEY.sub(link, escaped)
+
+
+def legend_html(keys) -> str:
+    """One line of HTML naming each source key with a link to its page ("Sources: [CE] ...").
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    import html
+
+    keys = [k for k in dict.fromkeys(keys) if k in SOURCES]
+    if not keys:
+        return ""
+    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(SOURCE_TITLES[k])}'
+                      for k in keys)
+    return f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">Sources: {items}</p>'

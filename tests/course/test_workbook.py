@@ -42,7 +42,7 @@ def test_a_learners_notebook_is_never_overwritten_and_a_refusal_writes_nothing(t
 def test_the_command_prints_how_to_open_the_course_and_refuses_a_second_copy(tmp_path, capsys):
     assert main(["notebooks", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
-    assert f"cd {tmp_path / 'c'}" in out and "jupyter lab 01_access_modes.ipynb" in out
+    assert f"cd {tmp_path / 'c'}" in out and "jupyter lab 00_primer.ipynb" in out  # the course starts with the primer
     assert main(["notebooks", str(tmp_path / "c")]) == 2
     err = capsys.readouterr().err
     assert "--force" in err and "nothing was copied" in err and "Traceback" not in err

@@ -117,16 +117,19 @@ def expected_pictures():
 
 
 def test_voila_app_goes_private(browser, tmp_path):
+    """At a projector's 1024x768: refusal, private, a preset's highlighted changes, Reset, the layout."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     command = [str(BIN / "voila"), str(NOTEBOOK), "--Voila.ip=127.0.0.1", f"--port={port}", "--no-browser"]
     with_icons, iconless = expected_pictures()
     assert len(with_icons) > len(iconless) * 1.2, "the icon-less render should be visibly smaller"
     with serve(command, url, tmp_path, cwd=tmp_path):
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
         page.set_default_timeout(WAIT_MS)
         page.goto(url)
         page.get_by_role("button", name="Public access").wait_for()
+        title = page.get_by_role("button", name="Public access").get_attribute("title")
+        assert title and title != "null" and "endpointPublicAccess" in title, title
         page.locator('.ekslab-mode[data-mode="public"]').wait_for()
         shown = page.locator("body").inner_text()
         assert "Things to try" in shown and "import ekslab" not in shown, "Voilà must show no code"
@@ -134,9 +137,17 @@ def test_voila_app_goes_private(browser, tmp_path):
         before_src = img.get_attribute("src")
         before = image_bytes(page, img)
 
+        # the diagram spans the width under the controls, and nothing spills past the right edge
+        box, controls = img.bounding_box(), page.get_by_role("button", name="Public access").bounding_box()
+        assert box["width"] >= 0.9 * 1024 - 40 and box["y"] > controls["y"], (box, controls)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+        assert "no effect on who gets through in public mode" in page.locator(".ekslab-inert").first.inner_text()
+
         page.get_by_role("button", name="Public access").click()
         page.locator(".ekslab-refusal").wait_for()
         assert "cannot be false" in page.locator(".ekslab-refusal").inner_text()
+        page.locator('.ekslab-mode[data-mode="refused"]').wait_for()  # the heading agrees with the refusal
+        assert "stale" in (img.get_attribute("class") or "")
         page.get_by_role("button", name="Private access").click()
         page.locator('.ekslab-mode[data-mode="private"]').wait_for()
         page.locator(".ekslab-refusal").wait_for(state="detached")
@@ -147,7 +158,22 @@ def test_voila_app_goes_private(browser, tmp_path):
         vpc = page.locator('.ekslab-behavior tr[data-kind="vpc"]')
         assert internet.get_attribute("data-reachable") == "false" and "blocked" in internet.inner_text()
         assert vpc.get_attribute("data-reachable") == "true" and "through" in vpc.inner_text()
-        after = image_bytes(page, img)
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while (after := image_bytes(page, img)) == before and time.monotonic() < deadline:
+            time.sleep(0.2)  # the class change may swap the src before the new picture arrives
+        assert "stale" not in (img.get_attribute("class") or "")
+
+        page.get_by_role("button", name="Pitfall 3: no 443 rule for the VPN site").click()
+        page.locator(".ekslab-hint", has_text="Pitfall 3").wait_for()  # written after the table
+        changed = page.locator('.ekslab-behavior tr[data-changed="true"]')
+        page.wait_for_function("() => document.querySelectorAll('.ekslab-behavior tr[data-changed=\"true\"]')"
+                               ".length === 1")
+        assert changed.count() == 1 and changed.get_attribute("data-kind") == "connected"
+        assert "Changed since your last click" in page.locator(".ekslab-changes").inner_text()
+        hint = page.locator(".ekslab-hint a").first
+        assert hint.get_attribute("href").startswith("https://docs.aws.amazon.com/")
+        page.get_by_role("button", name="Reset").click()
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
         page.screenshot(path=str(tmp_path / "voila-page.png"))
         page.locator(".ekslab-mode").locator("xpath=ancestor::div[contains(@class,'widget-vbox')][last()]").screenshot(
             path=str(tmp_path / "voila-private.png"))

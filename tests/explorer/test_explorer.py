@@ -45,7 +45,7 @@ def rows(ex):
     """{asker kind: reachable} as the table marks them."""
     import re
 
-    marks = re.findall(r'<tr data-kind="(\w+)" data-reachable="(true|false)">.*?(through|blocked)</span>',
+    marks = re.findall(r'<tr data-kind="(\w+)" data-reachable="(true|false)"[^>]*>.*?(through|blocked)</span>',
                        ex.table_html.value)
     assert marks, ex.table_html.value
     for _, flag, word in marks:
@@ -70,8 +70,14 @@ def test_public_off_then_private_on_goes_private_through_the_refusal(draws):
     ex.controls["public"].value = False
     refused = outputs(ex)
     assert "Both private and public endpoint access cannot be false" in refused["status"]
-    assert {k: v for k, v in refused.items() if k != "status"} == {k: v for k, v in before.items() if k != "status"}
+    # the heading agrees with the refusal; the rest is the last valid picture, greyed out
+    assert 'data-mode="refused"' in refused["mode"] and "refused" in refused["mode"] and "Public" not in refused["mode"]
+    assert "last valid configuration (Public)" in refused["status"]
+    same = ("table", "diagram", "findings", "command")
+    assert {k: refused[k] for k in same} == {k: before[k] for k in same}
+    assert "ekslab-stale" in ex.diagram._dom_classes and "ekslab-stale" in ex.table_html._dom_classes
     ex.controls["private"].value = True
+    assert "ekslab-stale" not in ex.diagram._dom_classes
     after = outputs(ex)
     assert 'data-mode="private"' in after["mode"] and after["status"] == ""
     assert rows(ex) == {"internet": False, "vpc": True, "connected": True}
@@ -271,3 +277,61 @@ def test_from_cluster_keeps_the_cluster_ids_and_hybrid_network_for_the_findings(
 def test_an_impossible_hybrid_network_is_reported_not_crashed_on(draws):
     ex = EndpointExplorer(Settings(hybrid=True, hybrid_cidr="8.8.8.0/24"))
     assert "8.8.8.0/24" in ex.status_html.value and ex.shown is None
+
+
+def test_reset_brings_back_the_start_and_says_so(draws):
+    ex = EndpointExplorer()
+    start = outputs(ex)
+    ex.apply_preset("pitfall_sg")
+    assert rows(ex)["connected"] is False
+    ex.reset_button.click()
+    assert outputs(ex)["table"].replace('data-changed="true"', 'data-changed="false"') == start["table"]
+    assert ex.settings == Settings() and "Reset" in ex.hint_html.value
+
+
+def test_what_changed_since_the_last_click_is_highlighted(draws):
+    ex = EndpointExplorer()
+    ex.set(public_cidrs="203.0.113.10/32")  # the nodes and the VPN site lose access; the laptop keeps it
+    assert 'data-kind="vpc" data-reachable="false" data-changed="true"' in ex.table_html.value
+    assert 'data-kind="internet" data-reachable="true" data-changed="false"' in ex.table_html.value
+    assert "Changed since your last click" in ex.changes_html.value and "node in the VPC" in ex.changes_html.value
+    ex.controls["dns_support"].value = False  # public mode: no answer changes
+    assert 'data-changed="true"' not in ex.table_html.value
+    assert "No asker's answer changed" in ex.changes_html.value
+
+
+def test_every_control_has_a_real_tooltip():
+    ex = EndpointExplorer()
+    for name, control in ex.controls.items():
+        assert control.tooltip and control.tooltip != "null" and len(control.tooltip) > 20, name
+    assert all(b.tooltip for b in ex.preset_buttons.values()) and ex.reset_button.tooltip
+
+
+def test_checkboxes_without_effect_say_so():
+    ex = EndpointExplorer()
+    assert "no effect on who gets through in public mode" in ex.inert_html["sg_allows_443"].value
+    assert ex.inert_html["public_cidrs"].value == ""
+    ex.set(public=False, private=True)
+    assert ex.inert_html["sg_allows_443"].value == ""  # now it decides the VPN site
+    assert "applies to the public endpoint only" in ex.inert_html["public_cidrs"].value
+
+
+def test_reasons_link_their_sources_with_a_legend():
+    ex = EndpointExplorer()
+    assert 'href="https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"' in ex.table_html.value
+    assert "Sources:" in ex.table_html.value
+    ex.apply_preset("pitfall_sg")
+    assert "spec" not in ex.hint_html.value and 'title="EKS User Guide: Security group requirements"' \
+        in ex.hint_html.value
+
+
+def test_every_control_is_in_the_layout():
+    ex = EndpointExplorer()
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    shown = {id(x) for x in walk(ex.widget)}
+    assert all(id(control) in shown for control in ex.controls.values())
+    assert id(ex.diagram) in shown and id(ex.reset_button) in shown

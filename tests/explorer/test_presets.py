@@ -68,9 +68,31 @@ def test_pitfall_3_no_443_rule_blocks_the_vpn_site():
     assert not v["connected"].reachable and "443" in v["connected"].reason
 
 
-def test_pitfall_4_private_name_resolves_privately_from_the_vpn_site():
-    _, v = verdicts("pitfall_dns_outside")
-    assert v["connected"].resolves_to == "private" and v["connected"].reachable
+def test_pitfall_4_the_vpn_site_gets_the_public_answer_and_is_refused():
+    sc, v = verdicts("pitfall_dns_outside")
+    assert sc.config.public and sc.config.private
+    assert v["connected"].resolves_to == "public" and not v["connected"].reachable
+    assert v["vpc"].reachable  # the nodes use the private endpoint: only the VPN site suffers
+
+
+def test_every_preset_applies_different_settings_and_every_pitfall_shows_a_problem():
+    from ekslab.explorer.presets import PRESETS
+
+    applied = {p.key: p.apply() for p in PRESETS}
+    assert len(set(applied.values())) == len(PRESETS), "two presets apply the same settings"
+    for p in PRESETS:
+        if p.key.startswith("pitfall"):
+            _, v = verdicts(p.key)
+            assert any(not x.reachable or x.warnings for x in v.values()), f"{p.key} shows no problem"
+
+
+def test_preset_sources_are_known_keys():
+    from ekslab.explorer.presets import PRESETS
+    from ekslab.model.sources import SOURCES, cited_keys
+
+    for p in PRESETS:
+        keys = cited_keys(p.source)
+        assert keys and "spec" not in p.source and all(k in SOURCES for k in keys), p
 
 
 def test_pitfall_5_hybrid_nodes_with_both_endpoints_are_warned():
@@ -220,3 +242,21 @@ def test_frame_row_keeps_the_real_clusters_ids_and_nothing_else():
     assert r["vpc_id"] == "vpc-0abc" and r["cluster_sg"] == "sg-1"
     assert r["public"] is True and r["mode"] == "public"  # the explorer's configuration wins
     assert list(r) == FRAME_COLUMNS
+
+
+def test_inert_settings_are_found_by_asking_the_model():
+    from ekslab.explorer.presets import Settings, inert_settings
+
+    public = inert_settings(Settings())
+    assert "sg_allows_443" in public and "public_cidrs" not in public
+    private = inert_settings(Settings(public=False, private=True))
+    assert "sg_allows_443" not in private and "dns_hostnames" not in private and "public_cidrs" in private
+    assert inert_settings(Settings(public=False, private=False)) == {}  # refused: nothing to judge
+
+
+def test_changed_rows_names_the_askers_whose_answer_moved():
+    from ekslab.explorer.presets import Settings, changed_rows
+
+    before, after = scene(Settings()), scene(Settings(public_cidrs="203.0.113.10/32"))
+    assert changed_rows(before, after) == {"node in the VPC (NAT 198.51.100.20)", "on-premises over VPN (10.20.0.0/16)"}
+    assert changed_rows(None, after) == set() and changed_rows(after, after) == set()

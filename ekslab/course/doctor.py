@@ -1,0 +1,170 @@
+"""``ekslab doctor``: is this machine ready for the course? One line per check, with the fix.
+
+Run it on every classroom machine before the session (notebooks/TRAINER.md, pre-flight).
+Each check is a plain function returning a ``Check``; the command prints them and exits
+0 when everything required is there, 1 when something is missing. AWS credentials are
+optional (the course runs on the bundled sample fleet): their absence is reported, never
+a failure. Nothing here reads a credential: it only looks for where one would be.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_PYTHON = (3, 11)
+VOILA_PORT = 8866  # Voilà's default port; `make app` serves the explorer there
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-flight check: its name, whether it passed, what was found, and the fix when it did not.
+
+    Taught in notebooks/TRAINER.md.
+    """
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    optional: bool = False
+
+    def line(self) -> str:
+        """The check as one printed line: ``ok``, ``MISSING`` or ``optional``, the detail, then the fix."""
+        mark = "ok      " if self.ok else ("optional" if self.optional else "MISSING ")
+        text = f"{mark} {self.name}: {self.detail}"
+        return text + (f" -> fix: {self.fix}" if not self.ok and self.fix else "")
+
+
+def check_python(version=None) -> Check:
+    """Python is new enough for ekslab. Taught in notebooks/TRAINER.md."""
+    version = tuple(sys.version_info[:3] if version is None else version)
+    text = ".".join(map(str, version))
+    ok = version[:2] >= MIN_PYTHON
+    return Check("Python", ok, f"Python {text}",
+                 f"install Python {'.'.join(map(str, MIN_PYTHON))} or newer and re-create the venv (make clean lab)")
+
+
+def check_dot(which=shutil.which) -> Check:
+    """Graphviz ``dot`` is on PATH (every picture needs it). Taught in notebooks/TRAINER.md."""
+    found = which("dot")
+    return Check("Graphviz dot", bool(found), found or "dot not found on PATH",
+                 "apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz")
+
+
+def check_fonts(run=subprocess.run, which=shutil.which) -> Check:
+    """A sans-serif font that Graphviz (through fontconfig) can use for labels. Taught in notebooks/TRAINER.md."""
+    fix = "apt-get install fonts-dejavu-core | brew install --cask font-dejavu"
+    if not which("fc-match"):
+        return Check("fonts", False, "fontconfig's fc-match not found: cannot tell which font labels get",
+                     "apt-get install fontconfig fonts-dejavu-core")
+    try:
+        out = run(["fc-match", "sans-serif"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return Check("fonts", False, f"fc-match failed: {error}", fix)
+    return Check("fonts", bool(out), out or "no sans-serif font found", fix)
+
+
+def check_hangul_font(find=None) -> Check:
+    """A Hangul font for the Korean notebooks (optional: the English course does not need it).
+
+    Taught in notebooks/TRAINER.md.
+    """
+    from ekslab.i18n.fonts import INSTALL_HINT, hangul_fonts
+    try:
+        families = (find or hangul_fonts)()
+    except RuntimeError as error:  # no fc-list: cannot judge, and says so
+        return Check("Hangul font (Korean course)", False, str(error), INSTALL_HINT.split(": ", 1)[-1],
+                     optional=True)
+    if families:
+        return Check("Hangul font (Korean course)", True, families[0], optional=True)
+    return Check("Hangul font (Korean course)", False, "none installed; Korean labels would show as boxes",
+                 INSTALL_HINT.split(": ", 1)[-1], optional=True)
+
+
+def check_sample_fleet(path=None) -> Check:
+    """The bundled sample fleet loads (notebooks 03 to 05 need it). Taught in notebooks/TRAINER.md."""
+    from ekslab.fleet.frame import SAMPLE_PATH, load_fleet
+    path = Path(path) if path is not None else SAMPLE_PATH
+    fix = "python -m ekslab.localaws.sample --write data/sample-fleet.json (from the source tree), or re-install"
+    if not path.is_file():
+        return Check("sample fleet", False, f"{path} is missing", fix)
+    try:
+        fleet = load_fleet("sample" if path == SAMPLE_PATH else path)
+    except Exception as error:  # any reason it cannot load is the finding, named
+        return Check("sample fleet", False, f"{path} does not load: {error}", fix)
+    return Check("sample fleet", True, f"{len(fleet)} clusters in {path.name}")
+
+
+def check_module(name: str, label: str, find=importlib.util.find_spec) -> Check:
+    """A Python package is installed (JupyterLab, Voilà). Taught in notebooks/TRAINER.md."""
+    found = find(name) is not None
+    return Check(label, found, "installed" if found else f"module {name!r} not importable",
+                 "python -m pip install -e '.[dev]' (or make lab)")
+
+
+def check_port(port: int = VOILA_PORT, host: str = "127.0.0.1") -> Check:
+    """The Voilà port is free on this machine (``make app``). Taught in notebooks/TRAINER.md."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            return Check(f"port {port}", False, f"{host}:{port} is taken ({error.strerror})",
+                         f"stop what listens there (ss -ltnp 'sport = :{port}'), or run voila with --port")
+    return Check(f"port {port}", True, f"{host}:{port} is free")
+
+
+def check_aws_credentials(environ=None, home=None) -> Check:
+    """Whether AWS credentials are configured (optional: only a live scan needs them). Taught in notebooks/TRAINER.md.
+
+    Looks only for where credentials would come from (variable names, config files); reads none.
+    """
+    environ = os.environ if environ is None else environ
+    home = Path.home() if home is None else Path(home)
+    places = [n for n in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") if environ.get(n)]
+    places += [str(p) for p in (home / ".aws" / "credentials", home / ".aws" / "config") if p.is_file()]
+    if places:
+        return Check("AWS credentials", True, "found: " + ", ".join(places), optional=True)
+    return Check("AWS credentials", False, "none configured; the course runs on the sample fleet without them",
+                 "only for a live scan: aws configure (or aws sso login)", optional=True)
+
+
+def run_checks() -> list[Check]:
+    """Every pre-flight check, in the order ``ekslab doctor`` prints them. Taught in notebooks/TRAINER.md."""
+    return [check_python(), check_dot(), check_fonts(), check_hangul_font(), check_sample_fleet(),
+            check_module("jupyterlab", "JupyterLab"), check_module("voila", "Voila"),
+            check_port(), check_aws_credentials()]
+
+
+def ready(checks) -> bool:
+    """True when every required check passed (optional ones may fail). Taught in notebooks/TRAINER.md."""
+    return all(c.ok or c.optional for c in checks)
+
+
+def report(checks) -> str:
+    """The printed report: one line per check, then the verdict. Taught in notebooks/TRAINER.md."""
+    lines = [c.line() for c in checks]
+    missing = [c.name for c in checks if not (c.ok or c.optional)]
+    lines.append("ready for the course" if not missing else f"not ready: fix {', '.join(missing)}")
+    return "\n".join(lines)
+
+
+def _run(args) -> int:
+    checks = run_checks()
+    print(report(checks))
+    return 0 if ready(checks) else 1
+
+
+def add_cli(subparsers) -> None:
+    """Register ``ekslab doctor``. Taught in notebooks/TRAINER.md."""
+    p = subparsers.add_parser("doctor", help="pre-flight for a classroom machine: Python, Graphviz, fonts, "
+                              "sample fleet, JupyterLab, Voila, a free port, AWS credentials (optional)",
+                              description="Check that this machine can run the course; exit 0 ready, 1 missing.")
+    p.set_defaults(func=_run)

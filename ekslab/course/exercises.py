@@ -1,0 +1,440 @@
+"""The course's exercises and their checker: predict, run, and be told what is wrong.
+
+Each numbered notebook has code cells tagged ``exercise``: the trainee replaces ``...``
+with an answer and runs ``ekslab.check("01-allowlist", answer)``. The checker never
+raises on an answer: it says "right" with the reason, or "not yet" with what is wrong
+("not yet: 198.51.100.20 is outside 203.0.113.0/24"). The solutions live here too
+(``ekslab.exercise(id).solution``), shown in the notebooks under a collapsed
+"Solution" and run through their checker by the tests. Taught in every notebook,
+from notebooks/00_primer.ipynb on; the trainer's view is notebooks/TRAINER.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ekslab.model.behavior import evaluate
+from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
+from ekslab.model.vantage import Vantage
+
+# the example addresses the notebooks use (documentation ranges, RFC 5737)
+OFFICE = "203.0.113.0/24"
+LAPTOP = "203.0.113.10"
+NAT = "198.51.100.20"
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Check:
+    """The checker's answer: ``ok`` and a message that starts "right:" or "not yet:".
+
+    Shows itself as its message. Taught in notebooks/00_primer.ipynb.
+    """
+
+    exercise: str
+    ok: bool
+    message: str
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: where it is, what it asks, its solution (value and code) and its judge.
+
+    Taught in notebooks/TRAINER.md.
+    """
+
+    id: str
+    notebook: str
+    question: str
+    solution: object
+    solution_code: str
+    judge: Callable[[object], tuple[bool, str]]
+    explain: str = ""  # said after "right:", the point of the exercise
+
+
+def _norm(text) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(text)).strip().lower()
+
+
+def _choice(correct: str, wrong: dict[str, str]):
+    """A one-word answer; ``wrong`` maps a tempting wrong answer to why it is wrong."""
+    options = [correct, *wrong]
+
+    def judge(answer):
+        given = _norm(answer)
+        if given == _norm(correct):
+            return True, ""
+        for option, why in wrong.items():
+            if given == _norm(option):
+                return False, f"{answer!r} is not it: {why}"
+        return False, f"{answer!r} is not one of the choices: {', '.join(repr(o) for o in options)}"
+    return judge
+
+
+def _yes_no(correct: bool, why_wrong: str):
+    def judge(answer):
+        if not isinstance(answer, bool):
+            return False, f"answer True or False, not {answer!r}"
+        if answer is correct:
+            return True, ""
+        return False, f"{answer} is not it: {why_wrong}"
+    return judge
+
+
+# ---------------------------------------------------------------- 00 primer
+
+def _region(answer):
+    name = "0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com"
+    given = str(answer).strip()
+    if given == "eu-west-1":
+        return True, ""
+    if given and given in name:
+        return False, (f"{given!r} is part of the name, but not the region: "
+                       "the region sits just before .eks.amazonaws.com")
+    return False, f"{given!r} is not in the name {name}: read the part just before .eks.amazonaws.com"
+
+
+def _kubeconfig(answer):
+    text = str(answer)
+    if "update-kubeconfig" in text and "eks" in text:
+        if "--name" not in text:
+            return False, "update-kubeconfig is the right command, but it needs --name <cluster> (and --region)"
+        return True, ""
+    if "get-token" in text:
+        return False, ("get-token is what kubectl runs on every call to authenticate; the command that writes the "
+                       "kubeconfig entry (which then calls get-token) is another one")
+    return False, f"{text!r} does not write a kubeconfig: look for an `aws eks` subcommand about the kubeconfig"
+
+
+ROUTES = {"10.0.0.0/16": "local", "0.0.0.0/0": "nat-0a1b2c3d"}
+
+
+def _route(answer):
+    destination = ipaddress.ip_address("52.95.110.1")
+    best = max((ipaddress.ip_network(d) for d in ROUTES if destination in ipaddress.ip_network(d)),
+               key=lambda n: n.prefixlen)
+    given = str(answer).strip()
+    if given == ROUTES[str(best)]:
+        return True, ""
+    if given in ROUTES.values():
+        dest = next(d for d, t in ROUTES.items() if t == given)
+        return False, (f"{given} carries {dest}, and {destination} is outside {dest}: "
+                       "the most specific route that contains it wins")
+    return False, f"{given!r} is not a target in this route table: choose one of {', '.join(ROUTES.values())}"
+
+
+def _resolver(answer):
+    try:
+        given = ipaddress.ip_address(str(answer).strip())
+    except ValueError:
+        return False, f"{answer!r} is not an IP address"
+    vpc = ipaddress.ip_network("10.0.0.0/16")
+    if given in (vpc.network_address + 2, ipaddress.ip_address("169.254.169.253")):
+        return True, ""
+    if given == vpc.network_address + 1:
+        return False, f"{given} is the VPC router; the DNS server is one address further (base + 2)"
+    if given not in vpc:
+        return False, f"{given} is outside {vpc}: the Amazon DNS server sits inside the VPC (or at 169.254.169.253)"
+    return False, f"{given} is inside {vpc} but it is not the resolver: take the VPC's base address plus two"
+
+
+# ---------------------------------------------------------------- allow-lists
+
+def allowlist_judge(must_admit: dict[str, str], private: bool = False, keep: tuple[str, ...] = ()):
+    """A judge of a ``publicAccessCidrs`` answer: it must admit every address and not the whole internet.
+
+    Taught in notebooks/01_access_modes.ipynb.
+    """
+    def judge(answer):
+        if isinstance(answer, str):
+            answer = [answer]
+        try:
+            config = EndpointConfig(public=True, private=private, public_cidrs=list(answer))
+        except (InvalidEndpointConfig, TypeError, ValueError) as error:
+            return False, f"AWS would refuse this list: {error}"
+        if config.open_to_internet:
+            return False, f"{', '.join(config.public_cidrs)} admits the whole internet; narrow it"
+        for block in keep:
+            if not any(ipaddress.ip_network(block).subnet_of(n) for n in config.networks
+                       if n.version == ipaddress.ip_network(block).version):
+                return False, f"the office range {block} is no longer admitted; keep it in the list"
+        for who, address in must_admit.items():
+            vantage = Vantage.vpc(egress_ip=address) if who == "nodes" else Vantage.internet(address)
+            if not evaluate(config, vantage).reachable:
+                return False, f"{address} ({who}) is outside {', '.join(config.public_cidrs)}"
+        wide = [b for b in config.public_cidrs if ipaddress.ip_network(b).prefixlen < 16]
+        if wide:
+            return False, f"every address gets in, but {', '.join(wide)} admits far more than needed; use /32 or /24"
+        return True, ""
+    return judge
+
+
+# ---------------------------------------------------------------- fleet questions
+
+@lru_cache(maxsize=1)
+def _sample():
+    from ekslab.audit.rules import findings
+    from ekslab.fleet.frame import load_fleet
+    fleet = load_fleet("sample")
+    return fleet, findings(fleet)
+
+
+def _private_count(answer):
+    fleet, _ = _sample()
+    count = int((fleet["mode"] == "private").sum())
+    try:
+        given = int(answer)
+    except (TypeError, ValueError):
+        return False, f"answer a number, not {answer!r}"
+    if given == count:
+        return True, ""
+    if given == len(fleet):
+        return False, f"{given} is every cluster in the fleet; keep only the rows whose mode is 'private'"
+    return False, f"{given} is not the count of rows whose mode is 'private'; try (fleet['mode'] == 'private').sum()"
+
+
+def _string_gap(answer):
+    from ekslab.audit.crossref import compare_tools
+    fleet, _ = _sample()
+    tools = compare_tools(fleet)
+    missed = tools.prowler_not_public.eq("PASS") & tools.ekslab_findings.str.contains("EKS-EP-00[123]")
+    names = set(tools.loc[missed, "cluster"])
+    given = str(answer).strip()
+    if given in names:
+        return True, ""
+    if given not in set(fleet["cluster"]):
+        return False, f"{given!r} is not a cluster of the sample fleet"
+    row = tools[tools.cluster == given].iloc[0]
+    if row.prowler_not_public != "PASS":
+        return False, f"Prowler already fails {given} (its list has the literal 0.0.0.0/0 string); find one it passes"
+    return False, f"Prowler passes {given}, and so does ekslab's network check (no EKS-EP-001/002/003)"
+
+
+def diagnose_judge(cluster: str):
+    """A judge of "diagnose this cluster": the answer is the id of its most severe finding.
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    def judge(answer):
+        fleet, found = _sample()
+        if cluster not in set(fleet["cluster"]):
+            return False, f"the sample fleet has no cluster {cluster!r} any more (tell the trainer)"
+        mine = found[found.cluster == cluster]
+        given = str(answer).strip().upper()
+        if not re.fullmatch(r"EKS-EP-\d{3}", given):
+            return False, f"answer a finding id such as 'EKS-EP-001', not {answer!r}"
+        if mine.empty:
+            return False, f"{cluster} has no finding at all in this fleet (tell the trainer)"
+        worst = min(mine.severity, key=SEVERITY_ORDER.index)
+        top = set(mine.loc[mine.severity == worst, "id"])
+        if given in top:
+            return True, ""
+        if given in set(mine.id):
+            severity = mine.loc[mine.id == given, "severity"].iloc[0]
+            return False, f"{given} is raised for {cluster}, but it is {severity}; find the {worst} one"
+        row = fleet[fleet.cluster == cluster].iloc[0]
+        return False, (f"{given} is not raised for {cluster}; look again at mode={row['mode']}, "
+                       f"public_cidrs={list(row.public_cidrs)}, node_egress_ips={list(row.node_egress_ips)}, "
+                       f"DNS support/hostnames/AmazonProvidedDNS={row.dns_support}/{row.dns_hostnames}/"
+                       f"{row.amazon_provided_dns}, hybrid={row.hybrid}")
+    return judge
+
+
+# ---------------------------------------------------------------- 05 changing access
+
+def _first_step(answer):
+    before = EndpointConfig(public=True, private=False, public_cidrs=["0.0.0.0/0"])
+    nodes = Vantage.vpc(egress_ip="203.0.113.10", name="nodes (NAT 203.0.113.10)")
+    ci = Vantage.internet("192.0.2.50", name="hosted CI runner (192.0.2.50)")
+    if not isinstance(answer, EndpointConfig):
+        return False, f"answer an ekslab.EndpointConfig(...), not {type(answer).__name__}"
+    for asker in (nodes, ci):
+        if evaluate(before, asker).reachable and not evaluate(answer, asker).reachable:
+            return False, f"the {asker.label} loses access in this step; a first step only adds"
+    if not answer.private:
+        return False, "nobody loses access, but private access is still off: the nodes still need the allow-list"
+    return True, ""
+
+
+def _access_entry(answer):
+    text = _norm(answer)
+    if "access entry" in text or "aws auth" in text:
+        return True, ""
+    if "security group" in text or "443" in text:
+        return False, "the 443 rule is the network gate; after it IAM and Kubernetes authorization still decide"
+    return False, f"{answer!r} is not what the API server checks after the network lets the runner in"
+
+
+def _refused_pair(answer):
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return False, f"answer a pair like (True, False), not {answer!r}"
+    if tuple(answer) == (False, False):
+        return True, ""
+    return False, f"{tuple(answer)} is a valid mode; the refused one leaves nobody any way in"
+
+
+def _step_one_block(answer):
+    return _yes_no(False, "198.51.100.0/24 lies inside 0.0.0.0/0, so in step 1 it admits nobody new; "
+                          "it is there so that step 2 only takes 0.0.0.0/0 away")(answer)
+
+
+_EXERCISES = [
+    # 00 primer: the pieces
+    Exercise("00-owner", "00_primer", "Whose AWS account runs the Kubernetes API server: 'aws' or 'yours'?",
+             "aws", '"aws"',
+             _choice("aws", {"yours": "the control plane runs in an account that AWS manages; yours holds "
+                                      "the VPC, the nodes and the network interfaces EKS places in your subnets"}),
+             "the control plane runs in an AWS-managed account; the nodes run in yours."),
+    Exercise("00-endpoint", "00_primer",
+             "Which region is the cluster https://0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com in?",
+             "eu-west-1", '"eu-west-1"', _region, "the region is part of the endpoint name."),
+    Exercise("00-kubeconfig", "00_primer", "Which aws CLI command writes the cluster into ~/.kube/config?",
+             "aws eks update-kubeconfig --region eu-west-1 --name demo",
+             '"aws eks update-kubeconfig --region eu-west-1 --name demo"', _kubeconfig,
+             "update-kubeconfig writes the endpoint, its CA and an exec entry that runs aws eks get-token."),
+    Exercise("00-gates", "00_primer",
+             "Alice's laptop is inside publicAccessCidrs and her IAM role authenticates, but the role has no "
+             "access entry and no aws-auth mapping. Does `kubectl get pods` succeed? (True or False)",
+             False, "False",
+             _yes_no(False, "the network and IAM let her in, but Kubernetes authorization finds no access entry "
+                            "or aws-auth mapping for the role: kubectl says 'You must be logged in to the server "
+                            "(Unauthorized)'"),
+             "three gates: the network path, IAM authentication, then access entries or RBAC."),
+    Exercise("00-route", "00_primer",
+             "A node at 10.0.12.7 sends a packet to 52.95.110.1. Which target of the route table carries it?",
+             "nat-0a1b2c3d", '"nat-0a1b2c3d"', _route,
+             "the most specific route wins; 0.0.0.0/0 is the default route."),
+    Exercise("00-dns", "00_primer", "Which address answers DNS inside a VPC whose CIDR is 10.0.0.0/16?",
+             "10.0.0.2", '"10.0.0.2"', _resolver,
+             "the Amazon DNS server is the VPC base address plus two (also 169.254.169.253)."),
+    # 01 access modes
+    Exercise("01-resolve", "01_access_modes",
+             "Public and private mode: which addresses does a node inside the cluster VPC get for the endpoint "
+             "name, 'public' or 'private'?", "private", '"private"',
+             _choice("private", {"public": "inside the cluster VPC the EKS-managed private hosted zone answers "
+                                           "first, with the private endpoint's addresses"}),
+             "inside the VPC the private hosted zone answers."),
+    Exercise("01-allowlist", "01_access_modes",
+             "Public only: write a publicAccessCidrs list that lets the laptop 203.0.113.10 and the nodes "
+             "(NAT 198.51.100.20) in, without opening the endpoint to the whole internet.",
+             [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
+             allowlist_judge({"laptop": LAPTOP, "nodes": NAT}),
+             "with private access off, the list must hold the NAT gateways' addresses."),
+    Exercise("01-connected", "01_access_modes",
+             "Public and private mode: a host on premises, over VPN, whose DNS is not forwarded to the VPC. "
+             "Which answer does it get for the endpoint name, 'public' or 'private'?", "public", '"public"',
+             _choice("public", {"private": "the private hosted zone is associated with the cluster VPC alone; "
+                                           "without forwarding to a Route 53 Resolver inbound endpoint a "
+                                           "connected network asks public DNS, which gives the public answer"}),
+             "connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint."),
+    # 02 explorer
+    Exercise("02-refusal", "02_explorer",
+             "Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple.",
+             (False, False), "(False, False)",
+             _refused_pair,
+             "both off is refused: 'Both private and public endpoint access cannot be false'."),
+    Exercise("02-dns", "02_explorer",
+             "Private mode, enableDnsHostnames off in the VPC: does a node in the VPC reach the API server? "
+             "(True or False)", False, "False",
+             _yes_no(False, "AWS says nodes cannot register without DNS hostnames and DNS resolution"),
+             "VPC DNS support, DNS hostnames and AmazonProvidedDNS are prerequisites."),
+    Exercise("02-sg", "02_explorer",
+             "Private mode: the cluster security group has no TCP 443 rule for the VPN site 10.20.0.0/16. "
+             "Does the VPN site get through? (True or False)", False, "False",
+             _yes_no(False, "the cluster security group admits traffic from itself only; any other source needs "
+                            "an inbound TCP 443 rule"),
+             "connected networks need a 443 rule on the cluster security group."),
+    # 03 fleet
+    Exercise("03-private-count", "03_fleet_analysis",
+             "How many clusters of the sample fleet are private only? Compute it from `fleet`.",
+             None, "(fleet['mode'] == 'private').sum()", _private_count, "one line of pandas answers it."),
+    Exercise("03-string-gap", "03_fleet_analysis",
+             "Name one cluster that Prowler's string check passes although ekslab flags it "
+             "(EKS-EP-001, 002 or 003).", "payments-eu-split", '"payments-eu-split"', _string_gap,
+             "0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0."),
+    # 04 troubleshooting
+    Exercise("04-fix-list", "04_troubleshooting",
+             "Pitfall 1, the other fix: a new publicAccessCidrs list that keeps the office 203.0.113.0/24 and "
+             "lets the nodes (NAT 198.51.100.20) register, private access still off.",
+             [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
+             allowlist_judge({"laptop": LAPTOP, "nodes": NAT}, keep=(OFFICE,)),
+             "adding the NAT addresses works, but AWS recommends enabling private access instead."),
+    Exercise("04-diagnose-payments-prod", "04_troubleshooting",
+             "Diagnose payments-prod: the id of its most severe finding.", "EKS-EP-003", '"EKS-EP-003"',
+             diagnose_judge("payments-prod"), "restricted list, private off, NAT outside the list."),
+    Exercise("04-diagnose-payments-au-hybrid", "04_troubleshooting",
+             "Diagnose payments-au-hybrid: the id of its most severe finding.", "EKS-EP-005", '"EKS-EP-005"',
+             diagnose_judge("payments-au-hybrid"), "hybrid nodes with both endpoints on."),
+    Exercise("04-diagnose-payments-eu-corp", "04_troubleshooting",
+             "Diagnose payments-eu-corp: the id of its most severe finding.", "EKS-EP-004", '"EKS-EP-004"',
+             diagnose_judge("payments-eu-corp"), "a VPC DNS prerequisite is missing."),
+    # 05 changing access
+    Exercise("05-first-step", "05_changing_access",
+             "The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
+             "step towards 'public and private, office only' as an ekslab.EndpointConfig: nobody may lose access.",
+             EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"]),
+             'ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"])', _first_step,
+             "add before you take away: private access on first, the list narrowed after."),
+    Exercise("05-block-in-step-one", "05_changing_access",
+             "Step 1 of the plan lists 198.51.100.0/24 beside 0.0.0.0/0. Does that /24 let anyone new in "
+             "during step 1? (True or False)", False, "False", _step_one_block,
+             "it is already inside 0.0.0.0/0: step 1 adds it so that step 2 only removes."),
+    Exercise("05-access-entry", "05_changing_access",
+             "The CI runner moves into the VPC and public access goes off next. Besides the network path and "
+             "the 443 rule, what must its IAM role have in the cluster before the change?",
+             "an access entry", '"an access entry"', _access_entry,
+             "without an access entry (or aws-auth mapping) the move locks the runner out."),
+]
+
+EXERCISES = {e.id: e for e in _EXERCISES}
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """The exercise called ``exercise_id`` (its question, solution and notebook).
+
+    Taught in notebooks/TRAINER.md.
+    """
+    try:
+        return EXERCISES[exercise_id]
+    except KeyError:
+        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(EXERCISES)}") from None
+
+
+def check(exercise_id: str, answer=...) -> Check:
+    """Judge ``answer`` to exercise ``exercise_id``: "right: ..." or "not yet: <what is wrong>".
+
+    ``...`` (the placeholder in the notebooks) means not answered yet. Never raises on
+    an answer. Taught in notebooks/00_primer.ipynb and every numbered notebook.
+    """
+    ex = exercise(exercise_id)
+    if answer is ...:
+        return Check(ex.id, False, f"not yet: replace ... with your answer. {ex.question}")
+    try:
+        ok, why = ex.judge(answer)
+    except Exception as error:  # an odd answer is a wrong answer, said plainly, never a traceback
+        ok, why = False, f"could not judge {answer!r}: {error}"
+    if ok:
+        return Check(ex.id, True, f"right: {ex.explain}".rstrip())
+    return Check(ex.id, False, f"not yet: {why}")
+
+
+def exercises_table(notebook: str | None = None):
+    """The exercises (id, notebook, question) as a DataFrame, optionally for one notebook.
+
+    Taught in notebooks/TRAINER.md.
+    """
+    import pandas as pd
+
+    rows = [dict(id=e.id, notebook=e.notebook, question=e.question) for e in _EXERCISES
+            if notebook is None or e.notebook == notebook]
+    return pd.DataFrame(rows, columns=["id", "notebook", "question"])
