@@ -131,12 +131,24 @@ def csv_safe_frame(frame):
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    import pandas as pd
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = [csv_safe(v) for v in out[col].tolist()]
+        if is_object_dtype(out[col]) or is_string_dtype(out[col]):  # pandas 3 keeps text as "str", not object
+            out[col] = pd.Series([csv_safe(v) for v in out[col].tolist()], index=out.index, dtype=object)
     out.columns = [csv_safe(str(c)) for c in out.columns]
     return out
+
+
+def write_csv(frame, target=None):
+    """A DataFrame as CSV through :func:`csv_safe_frame`: to ``target`` (a path or file), or returned as text.
+
+    Lines end in CRLF (RFC 4180), so a carriage return inside a cell is quoted like a newline is.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return csv_safe_frame(frame).to_csv(target, index=False, lineterminator="\r\n")
 
 
 # C0 and C1 controls and DEL, but not newline and tab (layout); ESC starts every ANSI sequence.

@@ -79,7 +79,11 @@ class ScanResult:
         n = len(self.clusters)
         per = self.api_calls / n if n else float(self.api_calls)
         errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
-        lines = [f"{n} clusters in {len(meta['accounts'])} accounts x {len(meta['regions'])} regions; "
+        def count(k, word):
+            return f"{k} {word}" + ("" if k == 1 else "s")
+
+        lines = [f"{count(n, 'cluster')} in {count(len(meta['accounts']), 'account')} x "
+                 f"{count(len(meta['regions']), 'region')}; "
                  f"{errors}; {self.api_calls} API calls ({per:.2f} per cluster, "
                  f"{meta.get('retries', 0)} retries) in {self.duration:.1f} s"]
         for e in self.errors:
