@@ -6,8 +6,15 @@ Taught in README.md; the rules themselves are in ekslab/rules.py.
 from __future__ import annotations
 
 from ekslab.audit.rules import SEVERITIES, evaluate_fleet, severity_rank
-from ekslab.fleet.outputs import (EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE,
-                                  terminal_safe, write_csv)
+from ekslab.fleet.outputs import (
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_USAGE,
+    terminal_safe,
+    write_csv,
+)
 
 
 def _severity(text: str) -> str:
@@ -41,17 +48,46 @@ def format_table(table, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def load_for_cli(source):
+def load_for_cli(source, max_bytes=None):
     """(fleet frame, the snapshot's error records) for the command line: a snapshot path or "sample".
 
     Raises SnapshotError (a ValueError naming the file) for a file that cannot be used.
     Taught in README.md.
     """
-    from ekslab.fleet.frame import SAMPLE_PATH, fleet_frame
-    from ekslab.fleet.snapshot import load_snapshot
+    from ekslab.fleet.frame import fleet_frame
 
-    snapshot = load_snapshot(SAMPLE_PATH if str(source) == "sample" else source)
+    snapshot = read_snapshot(source, max_bytes)
     return fleet_frame(snapshot), snapshot["errors"]
+
+
+def read_snapshot(source, max_bytes=None) -> dict:
+    """The snapshot at ``source`` ("sample" is the bundled fleet), never more than ``max_bytes`` of JSON.
+
+    Taught in README.md.
+    """
+    from ekslab.fleet.frame import SAMPLE_PATH
+    from ekslab.fleet.snapshot import MAX_DECOMPRESSED, load_snapshot
+
+    return load_snapshot(SAMPLE_PATH if str(source) == "sample" else source, max_bytes=max_bytes or MAX_DECOMPRESSED)
+
+
+def add_input_options(p) -> None:
+    """The options every command reading a snapshot shares: ``--allow-partial`` and ``--max-bytes``.
+
+    Taught in README.md.
+    """
+    p.add_argument("--allow-partial", action="store_true",
+                   help="exit 0, not 3, on a snapshot holding scan errors or no clusters")
+    p.add_argument("--max-bytes", type=_positive, default=None, metavar="N",
+                   help="refuse a snapshot whose JSON (gzip expanded) is larger than N bytes (default 1 GiB)")
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(text)
 
 
 def incomplete(frame, errors) -> str | None:
@@ -70,7 +106,7 @@ def _run(args) -> int:
     import sys
 
     try:
-        frame, errors = load_for_cli(args.snapshot)
+        frame, errors = load_for_cli(args.snapshot, args.max_bytes)
     except (OSError, ValueError) as e:  # SnapshotError is a ValueError; its message names the file
         print(f"ekslab findings: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE
@@ -117,6 +153,5 @@ def add_cli(subparsers) -> None:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--fail-on", type=_severity, default=None, metavar="SEVERITY",
                    help="exit with status 1 when a finding at or above SEVERITY exists")
-    p.add_argument("--allow-partial", action="store_true",
-                   help="exit 0, not 3, on a snapshot holding scan errors or no clusters")
+    add_input_options(p)
     p.set_defaults(func=_run)

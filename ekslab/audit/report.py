@@ -12,10 +12,16 @@ from __future__ import annotations
 import base64
 import io
 import json
-from html import escape
+from html import escape as _html_escape
 from pathlib import Path
 
+from ekslab.fleet.outputs import terminal_safe
 from ekslab.fleet.rows import as_flag, missing
+
+
+def escape(text, quote: bool = True) -> str:
+    """HTML-escaped text with control characters shown as ``\\xNN`` (no ESC or BEL in the page)."""
+    return _html_escape(terminal_safe(text, newlines=True), quote)
 
 EXPORTS = ("fleet", "findings", "errors", "notes")
 _STYLE = """
@@ -366,17 +372,15 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
 def _run(args) -> int:
     import sys
 
-    from ekslab.audit.cli import incomplete
-    from ekslab.fleet.frame import SAMPLE_PATH
+    from ekslab.audit.cli import incomplete, read_snapshot
     from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
-    from ekslab.fleet.snapshot import load_snapshot
 
     try:
         check_output(args.output, (".html", ".htm"))  # every path first: nothing is written when one is bad
         for directory in (args.csv, args.parquet):
             if directory is not None:
                 check_output(directory, directory=True)
-        snapshot = load_snapshot(SAMPLE_PATH if args.snapshot == "sample" else args.snapshot)
+        snapshot = read_snapshot(args.snapshot, args.max_bytes)
         path = write_report(snapshot, args.output, csv_dir=args.csv, parquet_dir=args.parquet,
                             max_rows=args.max_rows)
     except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file
@@ -419,6 +423,7 @@ def add_cli(subparsers) -> None:
     p.add_argument("--parquet", metavar="DIR", help="also write them as Parquet files in DIR")
     p.add_argument("--max-rows", type=_rows, default=50, metavar="N",
                    help="rows shown per list (per rule for findings; default 50); the exports hold all")
-    p.add_argument("--allow-partial", action="store_true",
-                   help="exit 0, not 3, on a snapshot holding scan errors or no clusters")
+    from ekslab.audit.cli import add_input_options
+
+    add_input_options(p)
     p.set_defaults(func=_run)

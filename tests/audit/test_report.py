@@ -24,7 +24,8 @@ ONLY_ERRORS = {
 
 def self_contained(html: str) -> bool:
     """Nothing fetched from anywhere: images are data: URIs, links only point at the exports beside the file."""
-    return (not re.search(r"""src=["'](?!data:)""", html) and not re.search(r"""href=["'](?![\w./%-]+\.(csv|parquet)["'])""", html)
+    exports_only = r"""href=["'](?![\w./%-]+\.(csv|parquet)["'])"""
+    return (not re.search(r"""src=["'](?!data:)""", html) and not re.search(exports_only, html)
             and "<link" not in html and "<script" not in html and "//" not in re.sub(r"data:[^\"]+", "", html))
 
 

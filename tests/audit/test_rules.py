@@ -272,7 +272,8 @@ def test_cli_fail_on_exit_codes(capsys):
 def test_cli_fail_on_passes_when_nothing_reaches_it(monkeypatch, capsys):
     from ekslab.audit import cli as rules_cli
 
-    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source: (fleet_of(cluster_row(**PRIVATE_ONLY)), []))
+    frame = fleet_of(cluster_row(**PRIVATE_ONLY))
+    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "whatever", "--fail-on", "warning"]) == 0
     assert main(["findings", "whatever", "--fail-on", "info"]) == 1
     capsys.readouterr()
@@ -282,7 +283,7 @@ def test_cli_formats_and_min_severity(monkeypatch, capsys):
     from ekslab.audit import cli as rules_cli
 
     frame = fleet_of(cluster_row(cluster="open", public_cidrs=["0.0.0.0/0"]), cluster_row(cluster="p", **PRIVATE_ONLY))
-    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source: (frame, []))
+    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "x", "--format", "json", "--min-severity", "HIGH"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in records] == ["EKS-EP-001"]

@@ -7,8 +7,15 @@ import boto3
 import pytest
 from conftest import add_network, make_clients, plain_cluster
 
-from ekslab.fleet.readonly import (ALLOWED_ACTIONS, ORG_ROLE_NAME, CallCounter, ReadOnlyViolation,
-                                   management_policy_document, policy_document, protect)
+from ekslab.fleet.readonly import (
+    ALLOWED_ACTIONS,
+    ORG_ROLE_NAME,
+    CallCounter,
+    ReadOnlyViolation,
+    management_policy_document,
+    policy_document,
+    protect,
+)
 
 IAM = Path(__file__).resolve().parents[2] / "data" / "iam"
 POLICY = IAM / "ekslab-readonly-policy.json"

@@ -28,7 +28,7 @@ def dead_endpoint(aws_env, monkeypatch):
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    url = "http://127.0.0.1:%d" % server.getsockname()[1]
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
     monkeypatch.setenv("AWS_ENDPOINT_URL", url)
     yield url
     stop.set()

@@ -7,7 +7,6 @@ thing the way an attacker or a damaged disk would; ``expect.json`` says what eac
 are built at test time (tests/fleet/test_hostile.py), never committed.
 """
 
-import copy
 import json
 from pathlib import Path
 
