@@ -58,10 +58,11 @@ def main(argv=None) -> int:
         path = Path(tmp) / "fleet.json.gz"
         path.write_bytes(gzip.compress(raw, compresslevel=1, mtime=0))
         del raw, snap, broken, repaired
-        code = ("import resource, sys, time; from ekslab.fleet.snapshot import load_snapshot; "
-                "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; t = time.perf_counter(); "
-                "load_snapshot(sys.argv[1]); print(time.perf_counter() - t, before, "
-                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        # /proc's VmHWM (peak) starts afresh at exec, unlike ru_maxrss, which a child inherits from this process
+        code = ("import re, sys, time; from ekslab.fleet.snapshot import load_snapshot; import numpy, fastjsonschema\n"
+                "kb = lambda k: int(re.search(k + r':\\s+(\\d+)', open('/proc/self/status').read())[1])\n"
+                "before = kb('VmRSS'); t = time.perf_counter(); load_snapshot(sys.argv[1])\n"
+                "print(time.perf_counter() - t, before, kb('VmHWM'))")
         out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
         seconds, before, after = (float(x) for x in out.stdout.split())
         size = len(gzip.decompress(path.read_bytes()))
