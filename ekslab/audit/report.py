@@ -136,8 +136,12 @@ def _summary(frame, table, errors, notes, metadata) -> str:
                  "judged (see the end)</li>")
     meta = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v)}</td></tr>" for k, v in sorted(metadata.items())
                    if not isinstance(v, (dict, list)))
-    folds = "".join(_collapsed(f"{len(metadata[k]):,} {k} scanned", metadata[k]) for k in ("accounts", "regions")
-                    if isinstance(metadata.get(k), list))
+    folds = ""
+    for key, column in (("accounts", "account_id"), ("regions", "region")):
+        # the scan's list (accounts without clusters too), else the ones the fleet's rows name
+        values = metadata.get(key) if isinstance(metadata.get(key), list) else sorted(
+            {str(v) for v in frame[column] if not missing(v)})
+        folds += _collapsed(f"{len(values):,} {key[:-1] if len(values) == 1 else key} scanned", values)
     return f"<ul>{''.join(items)}</ul>" + (f"<table>{meta}</table>" if meta else "") + folds
 
 

@@ -376,7 +376,7 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     """
     if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
                                  or org_role.startswith("arn:")):
-        raise ValueError(f"org_role must be a role name such as 'OrganizationAccountAccessRole', got {org_role!r}")
+        raise ValueError(f"org_role must be a role name such as 'ekslab-readonly', got {org_role!r}")
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}")
     for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout), ("timeout", timeout)):
