@@ -72,6 +72,7 @@ def test_every_hostile_snapshot_gets_its_exit_code_and_no_traceback(name, tmp_pa
         assert "InvalidRecord" in outputs[0].err and "at $.clusters[" in outputs[0].err
         fleet = pd.read_csv(html.parent / "csv" / "fleet.csv", dtype=str, keep_default_na=False)
         assert len(fleet) == 2 and fleet["error"].str.contains("InvalidRecord").sum() == 1  # the row stays
+        assert "us-east-1 payments-au-hybrid" not in outputs[0].err  # an unreadable region is no other region
 
 
 def test_injection_is_neutral_in_every_output(tmp_path, capsys):
