@@ -18,6 +18,13 @@ SOURCES = {
     "GR": "https://docs.aws.amazon.com/general/latest/gr/eks.html",
     "BPG": "https://aws.github.io/aws-eks-best-practices/networking/subnets/",
     "BLOG": "https://aws.amazon.com/blogs/compute/enabling-dns-resolution-for-amazon-eks-cluster-endpoints/",
+    # spec section 9 (real networks)
+    "BPG2": "https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html",
+    "DHCP": "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html",
+    "R53R": "https://aws.amazon.com/blogs/compute/enabling-dns-resolution-for-amazon-eks-cluster-endpoints/",
+    "DS": _GUIDE + "cni-ipv6.html",
+    "OUT": _GUIDE + "eks-outposts.html",
+    "AE": _GUIDE + "access-entries.html",
 }
 
 
