@@ -24,8 +24,8 @@ DNS_CASES = [
     ("custom servers, both: public answer", BOTH, CUSTOM, True, "public", False),
     ("custom servers, private: public DNS answers private", PRIVATE, CUSTOM, True, "private", False),
     ("custom servers with support off, public", PUBLIC, CUSTOM_SUPPORT_OFF, True, "public", True),
-    ("no DHCP options (default), public", PUBLIC, NO_SERVERS, False, "nothing", False),
-    ("no DHCP options (default), private", PRIVATE, NO_SERVERS, False, "nothing", False),
+    ("no DHCP options (default), public", PUBLIC, NO_SERVERS, False, "nothing", True),
+    ("no DHCP options (default), private", PRIVATE, NO_SERVERS, False, "nothing", True),
 ]
 
 
