@@ -21,6 +21,7 @@ _EXPORTS = {
     "vpc_config_request": "model.commands",
     "SOURCES": "model.sources", "source_url": "model.sources",
     "access_change": "model.planning", "safe_steps": "model.planning", "change_plan": "model.planning",
+    "access_entry_commands": "model.planning", "wait_command": "model.planning",
     # fleet data
     "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
     "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",
