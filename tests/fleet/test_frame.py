@@ -14,6 +14,8 @@ CONTRACT = [
     "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg", "dns_support", "dns_hostnames",
     "amazon_provided_dns", "node_egress_ips", "hybrid", "remote_node_cidrs", "remote_pod_cidrs",
     "assumed_defaults", "tags", "error",
+    "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
+    "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
 ]
 
 
