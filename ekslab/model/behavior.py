@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns, covers_whole_internet
 from ekslab.model.vantage import Vantage, default_vantages
 
 _PRIVATE_ZONE = "[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private endpoint ENIs"
@@ -56,6 +56,11 @@ def _via_public(config: EndpointConfig, address: str | None, who: str, leave: st
     reasons = [_PUBLIC_ANSWER]
     if kind in _EGRESS_REASON:
         reasons.append(_EGRESS_REASON[kind])
+    if address is None and kind in _EGRESS_REASON and config.public and covers_whole_internet(
+            [n for n in config.networks if n.version == 4]):
+        reasons.append("[CE] publicAccessCidrs admit every IPv4 address, so whatever address it leaves from "
+                       "is accepted")
+        return Verdict(True, "public", "public", f"{who} -> {leave} -> public endpoint (NLB)", reasons)
     if address is None and kind in _EGRESS_REASON:
         reasons.append(f"[CE] the address {who} leaves from is unknown, so it cannot be shown to be inside "
                        "publicAccessCidrs: ekslab does not count it as getting through")

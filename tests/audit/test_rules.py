@@ -117,10 +117,13 @@ def test_003_agrees_with_the_behavior_model_over_a_synthetic_fleet():
     flagged = set(ekslab.findings(fleet).query("id == 'EKS-EP-003'")["cluster"])
     expected = set()
     for row in fleet.itertuples():
-        if row.mode == "public":
+        if row.mode == "public" and row.status not in ("FAILED", "DELETING"):
             config = EndpointConfig(True, False, tuple(row.public_cidrs), row.ip_family)
-            if any(not ekslab.evaluate(config, ekslab.Vantage.vpc(egress_ip=ip)).reachable
-                   for ip in row.node_egress_ips):
+            # spec 9.1: each way out is an asker of the model; central egress (transit gateway) is only noted
+            askers = [ekslab.Vantage.vpc(egress_ip=ip) for ip in row.node_egress_ips]
+            askers += [ekslab.Vantage.vpc(egress=k) for k in row.egress_kinds
+                       if k in ("internet-gateway", "private-nat", "none")]
+            if any(not ekslab.evaluate(config, a).reachable for a in askers):
                 expected.add(row.cluster)
     assert expected and flagged == expected
 
@@ -143,8 +146,11 @@ def test_004_unknown_dns_is_a_note_not_a_finding():
     assert notes(frame)["note"].str.contains("DNS facts unknown").any()
 
 
-def test_004_needs_private_on():
-    assert "EKS-EP-004" not in ids(dns_hostnames=False, **PUBLIC_ONLY)
+def test_004_applies_in_every_mode():
+    # spec 9.2: nodes cannot register without DNS hostnames and resolution, public only too
+    for flags in (PUBLIC_ONLY, PRIVATE_ONLY, {}):
+        f = only("EKS-EP-004", dns_hostnames=False, node_egress_ips=["203.0.113.9"], **flags)
+        assert f["severity"] == "high" and "cannot register" in f["message"]
 
 
 # EKS-EP-005: hybrid nodes with both endpoints
@@ -218,7 +224,10 @@ def test_sorted_by_severity_then_cluster_then_id():
 def test_every_rule_fires_somewhere_in_a_synthetic_fleet():
     table = ekslab.findings(synthetic_fleet(3000, seed=1))
     assert set(table["id"]) == set(RULES)
-    assert all(RULES[i][0] == s for i, s in zip(table["id"], table["severity"], strict=True))
+    # every finding at its rule's severity, but for custom DNS servers: EKS-EP-004 at medium (spec 8)
+    assert all(RULES[i][0] == s or (i, s) == ("EKS-EP-004", "medium")
+               for i, s in zip(table["id"], table["severity"], strict=True))
+    assert ((table["id"] == "EKS-EP-004") & (table["severity"] == "medium")).any()
 
 
 def test_duplicates_share_work_but_not_identity():

@@ -113,3 +113,9 @@ def test_labels_name_the_egress_kind_and_forwarding():
     assert Vantage.vpc(egress="transit-gateway").label == "in-VPC node (central egress, address unknown)"
     assert Vantage.vpc(egress="private-nat").label == "in-VPC node (private NAT: no internet egress)"
     assert Vantage.connected("10.2.0.0/16", dns_forwarding=True).label.endswith("; DNS forwarded)")
+
+
+def test_an_unknown_egress_address_gets_through_a_list_that_admits_every_ipv4_address():
+    for kind in ("internet-gateway", "transit-gateway"):
+        assert evaluate(EndpointConfig(True, False), Vantage.vpc(egress=kind)).reachable
+        assert not evaluate(EndpointConfig(True, False), Vantage.vpc(egress="private-nat")).reachable
