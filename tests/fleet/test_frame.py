@@ -30,7 +30,13 @@ def test_columns_are_the_contract(fleet):
 
 
 def test_sample_fleet_shape(fleet):
-    assert 30 <= len(fleet) <= 40
+    assert 40 <= len(fleet) <= 50
+    # spec section 9: the networks the notebooks show
+    kinds = {k for ks in fleet["egress_kinds"] for k in ks}
+    assert {"public-nat", "private-nat", "internet-gateway", "transit-gateway", "none"} <= kinds
+    assert fleet["resolver_inbound"].any() and fleet["dual_stack"].any() and fleet["outpost"].any()
+    assert {"ACTIVE", "CREATING", "FAILED"} <= set(fleet["status"])
+    assert set(fleet["dns_servers"]) == {"amazon", "custom", "none"}
     assert fleet["account_id"].nunique() == 3 and fleet["region"].nunique() == 3
     assert set(fleet["mode"]) == {"public", "public_and_private", "private"}
     assert fleet["hybrid"].any() and (fleet["ip_family"] == "ipv6").any()
