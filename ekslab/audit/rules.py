@@ -224,8 +224,8 @@ def _node_gets_through(config: EndpointConfig, address: str | None, kind: str = 
 def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
     """Spec 9.1, last row: a dual-stack IPv6 cluster whose nodes have ::/0 out may reach the endpoint over IPv6
     (inferred) when the list has IPv6 blocks: IPv4 evidence alone is then no proof of a lock-out."""
-    return (dual_stack and config.ip_family == "ipv6" and bool(set(kinds6) & {"egress-only-gateway", "internet-gateway"})
-            and any(n.version == 6 for n in config.networks))
+    out6 = bool(set(kinds6) & {"egress-only-gateway", "internet-gateway"})
+    return dual_stack and config.ip_family == "ipv6" and out6 and any(n.version == 6 for n in config.networks)
 
 
 def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, targets=(), unknown=None,

@@ -18,10 +18,11 @@ moto's stored cluster after creation: ``vpcId`` and ``clusterSecurityGroupId`` (
 a fixed ``endpoint`` (the dual-stack ``api.aws`` form for IPv6 clusters made after October 2024),
 ``createdAt``, OIDC issuer and CA data, and what moto cannot be asked to make: ``accessConfig``,
 ``status`` other than ACTIVE with its ``health`` issues, and ``outpostConfig`` (a local cluster on
-Outposts); moto serializes these stored attributes as DescribeCluster fields. Member account ids are fixed (moto draws random ones). The AccessDenied
-region cannot be stored at all: the sandbox denies it at the HTTP layer, so the scanner meets
-a real AccessDeniedException. moto's random ids are made reproducible by seeding moto's
-random generator before building. The generator fixes the snapshot's ``created`` time and
+Outposts); moto serializes these stored attributes as DescribeCluster fields. Member account
+ids are fixed (moto draws random ones). The AccessDenied region cannot be stored at all: the
+sandbox denies it at the HTTP layer, so the scanner meets a real AccessDeniedException. moto's
+random ids are made reproducible by seeding moto's random generator before building each VPC
+and cluster from its own name. The generator fixes the snapshot's ``created`` time and
 ``source``; everything else is what the scanner read. Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
@@ -333,7 +334,8 @@ def _build_vpc(ec2, v: Vpc) -> dict:
             tgw = ec2.create_transit_gateway(Description=f"central egress for {v.key}")["TransitGateway"]
             ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc_id,
                                                       SubnetIds=private)
-            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=tgw["TransitGatewayId"])
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0",
+                             TransitGatewayId=tgw["TransitGatewayId"])
         elif v.egress == "private-nat":
             nat = ec2.create_nat_gateway(SubnetId=private[0], ConnectivityType="private")["NatGateway"]
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])
@@ -406,15 +408,31 @@ def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secr
 
     Returns ``{(account, region, vpc key): vpc id}``. Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    from moto.moto_api._internal import mock_random
+
+    def reseed(*parts):  # each resource's random ids from its own name: nothing made earlier in the process
+        mock_random.seed(int(_digest(*parts)[:12], 16))  # (moto backends made lazily, other sandboxes) shifts them
+
     base, clients = _clients(endpoint, fleet, key_id, secret)
     if len(fleet.accounts) > 1:
         _organization(base, endpoint, fleet)
+    for regions in clients.values():  # make moto's lazy per-region backends (a default VPC each) before reseeding
+        for ec2, eks, resolver in regions.values():
+            ec2.describe_vpcs()
+            eks.list_clusters()
+            resolver.list_resolver_endpoints()
     built = {}
     for v in fleet.vpcs:
+        reseed("vpc", v.account, v.region, v.key)
         built[v.key] = _build_vpc(clients[v.account][v.region][0], v)
-        if v.resolver_inbound:
-            _build_resolver(clients[v.account][v.region][2], clients[v.account][v.region][0], v, built[v.key])
     for c in fleet.clusters:
         ec2, eks, _ = clients[c.account][c.region]
+        reseed("cluster", c.account, c.region, c.name)
         _build_cluster(ec2, eks, c, built[c.vpc])
+    # last: whether moto's resolver backend was made earlier in this process changes its draws of moto's
+    # random generator, and nothing the snapshot keeps may depend on that
+    for v in fleet.vpcs:
+        if v.resolver_inbound:
+            reseed("resolver", v.account, v.region, v.key)
+            _build_resolver(clients[v.account][v.region][2], clients[v.account][v.region][0], v, built[v.key])
     return {(v.account, v.region, v.key): built[v.key]["vpc_id"] for v in fleet.vpcs}

@@ -108,7 +108,8 @@ def _private_endpoint(v: Vantage, reasons: list[str]) -> Verdict:
     path = "VPC node -> private endpoint ENIs in the cluster subnets"
     if v.in_cluster_sg:
         return Verdict(True, "private", "private", path,
-                       [*reasons, "[SG] the cluster security group admits traffic from itself: private endpoint reached"])
+                       [*reasons, "[SG] the cluster security group admits traffic from itself: "
+                                  "private endpoint reached"])
     return Verdict(False, "private", "private", path + " (blocked by the security group)",
                    [*reasons, "[SG] this host does not carry the cluster security group and no TCP 443 rule admits "
                               "it: the request times out"])

@@ -67,7 +67,8 @@ class Vantage:
         if self.kind == "vpc":
             kind = self.egress_kind or ("public-nat" if self.egress_ip else "none")
             if kind not in EGRESS_KINDS:
-                raise InvalidVantage(f"unknown egress kind {self.egress_kind!r}; choose one of {', '.join(EGRESS_KINDS)}")
+                raise InvalidVantage(f"unknown egress kind {self.egress_kind!r}; "
+                                     f"choose one of {', '.join(EGRESS_KINDS)}")
             if kind in ("private-nat", "none") and self.egress_ip:
                 raise InvalidVantage(f"egress kind {kind!r} has no internet address, got egress_ip {self.egress_ip!r}")
             object.__setattr__(self, "egress_kind", kind)
