@@ -144,8 +144,10 @@ def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
                 why.append(f"{subnet}'s default route goes to an unknown target {egress.get('default_route')}")
             elif kind == "nat-unread":
                 why.append(f"NAT gateway {egress.get('default_route')} of {subnet} could not be read")
-    if unread:
-        why.append("refused or failed reads: " + ", ".join(unread))
+    egress_reads = [u for u in unread if u.startswith(("DescribeRouteTables", "DescribeNatGateways", "DescribeSubnets",
+                                                        "node group"))]
+    if egress_reads:
+        why.append("refused or failed reads: " + ", ".join(egress_reads))
     return {"egress_kinds": sorted(kinds), "egress_kinds_v6": sorted(kinds6), "egress_targets": sorted(targets),
             "egress_unknown": "; ".join(why) or None}
 
