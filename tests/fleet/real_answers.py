@@ -12,7 +12,7 @@ import datetime as dt
 ACCOUNT, REGION, VPC, SG = "111122223333", "eu-west-1", "vpc-0a1b2c3d4e5f60718", "sg-0fedcba9876543210"
 SUBNETS = ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"]
 NODEGROUP_SUBNET = "subnet-0cc99dd00ee11ff22"
-WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
 
 
 def cluster(name="orders", public=True, private=False, cidrs=("198.51.100.0/24",), **extra) -> dict:
@@ -154,6 +154,6 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
         s.activate()
     result = scan(session=_Session(made), regions=[REGION], progress=False, workers=1,
                   nodegroups=nodegroups is not None)
-    for service, s in stubs.items():
+    for s in stubs.values():
         s.assert_no_pending_responses()
     return result
