@@ -35,8 +35,9 @@ from ekslab.model.commands import update_command
 _LABELS = dict(
     public="Public access", private="Private access", public_cidrs="Public CIDRs",
     dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",
-    amazon_provided_dns="AmazonProvidedDNS in the DHCP options", hybrid="Hybrid nodes",
+    amazon_provided_dns="AmazonProvidedDNS in the DHCP options (off: custom servers)", hybrid="Hybrid nodes",
     sg_allows_443="Cluster SG admits 443 from on-premises",
+    dns_forwarding="DNS forwarded to the VPC (on-premises)", in_cluster_sg="In the cluster security group (VPC asker)",
     laptop_ip="Your laptop's public IP", nat_ips="NAT gateway public IP(s)",
 )
 _THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; through</span>'
@@ -123,6 +124,12 @@ class EndpointExplorer:
             sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
                                      layout=full, tooltip="The cluster security group admits TCP 443 from the "
                                      "connected network (VPN, Direct Connect, TGW, peering) and the hybrid nodes"),
+            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_LABELS["dns_forwarding"], indent=False,
+                                      layout=full, tooltip="The on-premises DNS forwards the cluster name to a "
+                                      "Route 53 Resolver inbound endpoint in the cluster VPC (spec 9.3)"),
+            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_LABELS["in_cluster_sg"], indent=False,
+                                     layout=full, tooltip="Managed nodes and Fargate carry the cluster security "
+                                     "group; a bastion or self-managed nodes need a rule"),
             laptop_ip=w.Text(value=s.laptop_ip, description=_LABELS["laptop_ip"], continuous_update=False, **wide),
             nat_ips=w.Text(value=s.nat_ips, description=_LABELS["nat_ips"], continuous_update=False, **wide),
         )
@@ -152,9 +159,9 @@ class EndpointExplorer:
         controls = w.VBox([
             heading("Endpoint access"), w.HBox([c["public"], c["private"]]),
             c["public_cidrs"], e["public_cidrs"],
-            heading("VPC DNS (private access needs all three)"),
+            heading("VPC DNS (nodes need support and hostnames in every mode)"),
             c["dns_support"], c["dns_hostnames"], c["amazon_provided_dns"],
-            heading("Networks"), c["hybrid"], c["sg_allows_443"],
+            heading("Networks"), c["hybrid"], c["sg_allows_443"], c["dns_forwarding"], c["in_cluster_sg"],
             heading("The askers' addresses"), c["laptop_ip"], e["laptop_ip"], c["nat_ips"], e["nat_ips"],
         ], layout=w.Layout(width="380px", min_width="300px"))
         outputs = w.VBox([self.mode_html, self.status_html, self.table_html, self.diagram, self.diagram_note,
