@@ -348,7 +348,7 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     mode = mode if isinstance(mode, str) and mode else None
     status = status if isinstance(status, str) and status else None
     if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
-        issues = f"; health: {short_list(as_blocks_text(health), 3)}" if health else ""
+        issues = f"; health: {short_list(_text_items(health), 3)}" if health else ""
         return [], [f"cluster is {status}: endpoint exposure not judged (spec 9.5){issues}"]
     public, private = as_flag(public), as_flag(private)
     if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
@@ -409,7 +409,7 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     return items, notes
 
 
-def as_blocks_text(value) -> list[str]:
+def _text_items(value) -> list[str]:
     """A list cell of free text (health issues) as a list of strings; missing is empty."""
     if value is None:
         return []
