@@ -222,22 +222,25 @@ MODES = [
          dns_in_vpc="public NLB addresses", dns_outside_vpc="public NLB addresses",
          node_traffic="leaves the VPC through a NAT gateway or public IP, stays on the AWS network",
          fits="development and test; the default for a new cluster",
-         caveat="restricting the CIDRs must keep the nodes' NAT addresses in, or nodes cannot register",
+         caveat="restricting the CIDRs must keep the nodes' egress addresses in, or nodes cannot register; nodes "
+                "on their own public IPs, a private NAT or no default route need private access instead",
          sources="[CE][BPG][CCE]"),
     dict(mode="public_and_private", endpointPublicAccess=True, endpointPrivateAccess=True,
          from_internet="yes, limited to publicAccessCidrs",
          dns_in_vpc="private endpoint ENIs (managed private hosted zone)", dns_outside_vpc="public NLB addresses",
          node_traffic="stays in the VPC through the private endpoint",
          fits="mixed admin/external access; recommended with the CIDRs restricted",
-         caveat="connected networks still get the public answer; not recommended with hybrid nodes",
-         sources="[CE][BPG][HP]"),
+         caveat="connected networks get the public answer unless their DNS forwards to a Route 53 Resolver inbound "
+                "endpoint in the VPC; not recommended with hybrid nodes",
+         sources="[CE][BPG][HP][R53R]"),
     dict(mode="private", endpointPublicAccess=False, endpointPrivateAccess=True,
          from_internet="no",
          dns_in_vpc="private endpoint ENIs", dns_outside_vpc="private VPC addresses (since December 2019)",
          node_traffic="stays in the VPC through the private endpoint",
          fits="production reached over VPN, Direct Connect or a bastion",
-         caveat="kubectl needs the VPC or a connected network and a TCP 443 rule on the cluster security group",
-         sources="[CE][BLOG][SG]"),
+         caveat="kubectl needs the VPC or a connected network, a TCP 443 rule on the cluster security group, and "
+                "an access entry for the principal it uses",
+         sources="[CE][BLOG][SG][AE]"),
 ]
 
 

@@ -111,12 +111,12 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
     ``refuse``: operation names answered with UnauthorizedOperation / AccessDeniedException, as a
     shared VPC's owner account makes them. Returns the ScanResult.
     """
-    import boto3
     from botocore.stub import Stubber
 
-    from ekslab.fleet.scanner import scan
+    from ekslab.fleet.scanner import _new_session, scan
 
-    session = boto3.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x", region_name=REGION)
+    # the scanner's own session maker shares one model loader: the EC2 model is read once per test run
+    session = _new_session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x", region_name=REGION)
     made = {s: session.client(s, region_name=REGION) for s in ("sts", "eks", "ec2", "route53resolver")}
     stubs = {s: Stubber(c) for s, c in made.items()}
 
