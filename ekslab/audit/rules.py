@@ -233,7 +233,8 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
     """EKS-EP-003, asked of the behavior model for each way the node subnets leave (spec 9.1)."""
     family, cidrs_text = config.ip_family, short_list(config.public_cidrs)
     private_fix = _eks(True, True, config.public_cidrs, family)
-    if kinds is None:  # a frame without egress kinds: the NAT addresses are all there is
+    legacy = kinds is None
+    if legacy:  # a frame without egress kinds: the NAT addresses are all there is
         kinds = ("public-nat",) if egress else ()
         if not egress:
             notes.append("node egress unknown (no egress_kinds column and no NAT address): EKS-EP-003 not evaluated")
@@ -242,8 +243,8 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
         judged = kinds - {"unknown", "nat-unread", "no-route-table"}
         notes.append(f"node egress not fully read: {unknown}; EKS-EP-003 "
                      f"{'judged on the known subnets only' if judged else 'not evaluated'}")
-    elif not kinds and egress is not None and kinds is not None and not notes:
-        notes.append("node egress unknown (no node subnet was read): EKS-EP-003 not evaluated")
+    elif not kinds and not legacy:
+        notes.append("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated")
     causes, fix_private = [], False
     outside = []
     if "public-nat" in kinds:

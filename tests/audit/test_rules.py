@@ -313,3 +313,23 @@ def test_cli_unreadable_snapshot_is_an_error_not_a_traceback(tmp_path, capsys):
     missing = tmp_path / "nope.json"
     assert main(["findings", str(missing)]) == 2
     assert "nope.json" in capsys.readouterr().err
+
+
+def test_egress_that_cannot_be_judged_is_a_note_naming_why_never_silence():
+    frame = fleet_of(cluster_row(public=True, private=False, public_cidrs=["203.0.113.0/24"], node_egress_ips=[],
+                                 egress_kinds=[], egress_unknown=None),
+                     cluster_row(cluster="odd", public=True, private=False, public_cidrs=["203.0.113.0/24"],
+                                 node_egress_ips=[], egress_kinds=["unknown"], egress_targets=["x-0123"],
+                                 egress_unknown="subnet-0a's default route goes to an unknown target x-0123"))
+    assert "EKS-EP-003" not in set(ekslab.findings(frame)["id"])
+    text = notes(frame).set_index("cluster")["note"]
+    assert "EKS-EP-003 not evaluated" in text["demo"]
+    assert "unknown target x-0123" in text["odd"] and "EKS-EP-003 not evaluated" in text["odd"]
+
+
+def test_a_frame_without_the_spec_9_columns_is_judged_as_before():
+    frame = fleet_of(cluster_row(public=True, private=False, node_egress_ips=["198.51.100.9"]))
+    old = frame.drop(columns=["status", "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets",
+                              "egress_unknown", "resolver_inbound", "dual_stack", "outpost", "authentication_mode",
+                              "health_issues", "unread"])
+    assert list(ekslab.findings(old)["id"]) == ["EKS-EP-003"] == list(ekslab.findings(frame)["id"])
