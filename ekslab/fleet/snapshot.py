@@ -4,14 +4,18 @@ A snapshot is a dict (never a pickle)::
 
     {"format": "ekslab-fleet/1",
      "metadata": {"created", "ekslab_version", "source", "accounts", "regions", "api_calls", ...},
-     "clusters": [{"account_id", "region", "vpc_id", "cluster": <raw describe_cluster()["cluster"]>}],
+     "clusters": [{"account_id", "region", "vpc_id", "cluster": <raw describe_cluster()["cluster"]>,
+                   optional "nodegroup_subnets" (scan(nodegroups=True)) and "unread"}],
      "vpcs":     [{"account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "dhcp_options_id",
-                   "domain_name_servers", "amazon_provided_dns",
-                   "subnets": {subnet_id: {"route_table_id", "default_route", "egress_ips"}}}],
+                   "domain_name_servers", "amazon_provided_dns", "dns_servers", "resolver_inbound", "unread",
+                   "subnets": {subnet_id: {"route_table_id", "default_route", "egress_kind", "egress_ips",
+                                           "default_route_v6", "egress_kind_v6"}}}],
      "errors":   [{"account_id", "region", "cluster", "operation", "code", "message"}]}
 
 ``vpc_id`` beside the raw record is the scanner's finding (from ``resourcesVpcConfig.vpcId``,
-else derived from the subnets); the raw record is kept exactly as the API returned it.
+else derived from the subnets); the raw record is kept exactly as the API returned it. The
+spec-9 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``, ...) are optional:
+a snapshot from before them is read as it was.
 Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
