@@ -121,6 +121,12 @@ def test_readme_ko_covers_the_commands_the_course_the_room_and_fleet_work():
     assert "](README.ko.md)" in (ROOT / "README.md").read_text()
 
 
+def test_readme_ko_avoids_the_words_the_glossary_rules_out():
+    from test_glossary import avoided_words, offending  # the same table the notebooks are held to
+
+    assert offending([(ROOT / "README.ko.md").read_text()], avoided_words()) == []
+
+
 def test_readme_ko_links_lead_somewhere():
     text = (ROOT / "README.ko.md").read_text()
     for target in re.findall(r"\]\(([^)#]+)\)", text):
