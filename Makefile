@@ -44,7 +44,7 @@ diagrams: setup
 # Re-execute the notebooks of every language in place (their committed outputs are what nbval compares;
 # `make test` collects notebooks/ recursively, notebooks/ko/ included).
 notebooks: setup
-	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb */[0-9]*.ipynb
+	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False [0-9]*.ipynb */[0-9]*.ipynb
 
 # The static site: README, the notebooks with their committed outputs (never re-executed), the
 # trainer's guide; Sphinx + MyST-NB, configured in docs/conf.py.
