@@ -15,8 +15,9 @@ import shlex
 from functools import lru_cache
 from typing import NamedTuple
 
-from ekslab.i18n import N_, _, get_language, ngettext
+from ekslab import i18n
 from ekslab.fleet.rows import as_blocks, as_flag
+from ekslab.i18n import N_, _, get_language, ngettext
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
 from ekslab.model.commands import REGION_RE as _REGION_RE
@@ -113,9 +114,9 @@ class _CidrFacts:
                 continue
             if covers_whole_internet([n for _, n in family]):
                 zero = [b for b, n in family if n.prefixlen == 0]
-                self.whole.append((label, zero or [b for b, _ in family]))
+                self.whole.append((label, zero or [b for b, _net in family]))
                 continue  # a wide block inside a whole-internet list is part of EKS-EP-001, not 002
-            for merged in ipaddress.collapse_addresses(n for _, n in family):
+            for merged in ipaddress.collapse_addresses(n for _block, n in family):
                 if merged.prefixlen < WIDE_PREFIX:  # adjacent blocks are merged first: eight /8s make a /5
                     parts = [b for b, n in family if n.subnet_of(merged)]
                     self.wide.append((label, merged, parts))
@@ -198,7 +199,8 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: boo
                 block=parts[0], blocks=short_list(parts), merged=merged, share=_share(merged), family=label)
             for label, merged, parts in facts.wide)
         cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
-        items.append(_item("EKS-EP-002", _("very wide public CIDR block: {what}").format(what=what), _eks(True, private, cidrs, family)))
+        items.append(_item("EKS-EP-002", _("very wide public CIDR block: {what}").format(what=what),
+                           _eks(True, private, cidrs, family)))
     if facts.non_public:
         keep = [b for b in config.public_cidrs if b not in facts.non_public]
         items.append(_item("EKS-EP-006", ngettext(
@@ -279,7 +281,7 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
     for kind, words in _NO_EGRESS.items():
         if kind in kinds and _node_gets_through(config, None, kind) is False:
             causes.append(_("node subnets route to {target}: nodes cannot reach the public endpoint at all").format(
-                target=_(words)))
+                target=i18n.gettext(words)))
             fix_private = True
     if "internet-gateway" in kinds and _node_gets_through(config, None, "internet-gateway") is False:
         causes.append(_("nodes leave through an internet gateway with their own public IPs, unknown and changing, "
@@ -287,7 +289,7 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
         fix_private = True
     central = sorted(k for k in kinds if k in _CENTRAL and not (outpost and k == "local-gateway"))
     if central and _node_gets_through(config, None, "transit-gateway") is False:
-        named = ", ".join(_(_CENTRAL[k]) for k in central)
+        named = ", ".join(i18n.gettext(_CENTRAL[k]) for k in central)
         notes.append(_("node egress leaves through {targets} ({ids}): central "
                        "egress cannot be judged from this VPC; EKS-EP-003 not evaluated for it (check that the "
                        "central egress addresses are inside publicAccessCidrs, or enable private access)").format(
@@ -347,7 +349,7 @@ def _dns_rule(values: tuple, public: bool, private: bool, notes: list, unread=()
     dns = VpcDns(support is not False, hostnames is not False, servers if servers in ("amazon", "custom", "none")
                  else "amazon")
     if off:
-        what = [_(_DNS_EFFECT[k]) for k in off]
+        what = [i18n.gettext(_DNS_EFFECT[k]) for k in off]
         effect = _("nodes cannot register, in every mode [NR]")
         if private and public and "hostnames" in off and "support" not in off and "servers" not in off:
             effect += _("; in-VPC clients get the public answer and fall back to the public endpoint (inferred)")
@@ -435,8 +437,8 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
                                fields=", ".join(fields), defaults=", ".join(defaults.get(f, f) for f in fields)),
                            ("describe",)))
     if status in _PENDING:  # spec 9.5: shown, marked as pending
-        items = [it._replace(message=_("[pending: cluster {status}] {message}").format(status=status, message=it.message))
-                 for it in items]
+        pending = _("[pending: cluster {status}] {message}")
+        items = [it._replace(message=pending.format(status=status, message=it.message)) for it in items]
     items.sort(key=lambda item: item.rule)
     return items, notes
 

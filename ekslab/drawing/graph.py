@@ -11,6 +11,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.i18n.fonts import GRAPHVIZ_FONTS, graphviz_font
 from ekslab.model.behavior import Verdict
@@ -115,7 +116,7 @@ def _outcome(verdict: Verdict) -> str:
     if verdict.outcome == "outside":
         return _("{address} not in CIDRs").format(address=facts["address"])
     if verdict.outcome in _OUTCOME_WORDS:
-        return _(_OUTCOME_WORDS[verdict.outcome])
+        return i18n.gettext(_OUTCOME_WORDS[verdict.outcome])
     return _("gets through") if verdict.reachable else _("does not get through")
 
 
@@ -278,8 +279,8 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             nodes["eni"] >> Edge(label=dot_text(_("cross-account")), **grey) >> nodes["api"]
             nodes["zone"] - Edge(label=dot_text(_("name -> ENI IPs")), style="dotted", **grey) - nodes["eni"]
         # the control plane reaches the kubelets through the ENIs: logs, exec, port-forward, webhooks [NR][BPG2]
-        nodes["api"] >> Edge(label=dot_text(_("logs / exec / webhooks\n-> kubelet")), style="dotted", constraint="false",
-                             **grey) >> nodes["eni"]
+        nodes["api"] >> Edge(label=dot_text(_("logs / exec / webhooks\n-> kubelet")), style="dotted",
+                             constraint="false", **grey) >> nodes["eni"]
         if kinds["vpc"]:
             nodes["eni"] >> Edge(style="dotted", constraint="false", **grey) >> nodes[f"ask{kinds['vpc'][0][0]}"]
         for i in forwarded:

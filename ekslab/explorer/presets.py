@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import asdict, dataclass, field, fields, replace
 
-from ekslab.i18n import N_, _
 from ekslab.fleet.rows import row_flag, row_list
+from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.vantage import InvalidVantage, Vantage
 
@@ -277,7 +277,8 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
         except InvalidVantage as e:
             notes.append(_("{error}: the explorer's hybrid nodes use {cidr} instead").format(error=e, cidr=HYBRID_CIDR))
         if len(remote) > 1:
-            notes.append(_("the explorer draws the first remote node network of {cidrs}").format(cidrs=", ".join(remote)))
+            notes.append(_("the explorer draws the first remote node network of {cidrs}").format(
+                cidrs=", ".join(remote)))
     if row.get("error"):
         notes.append(_("the scan reported: {error}").format(error=row["error"]))
     return Settings(public=public, private=private, public_cidrs=cidrs, hybrid=hybrid, nat_ips=egress,

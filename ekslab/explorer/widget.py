@@ -14,6 +14,7 @@ import html
 
 import ipywidgets as w
 
+from ekslab import i18n
 from ekslab.drawing.draw import draw
 from ekslab.explorer.presets import (
     DEMO_ACCOUNT,
@@ -37,18 +38,21 @@ from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
 from ekslab.model.sources import cited_keys, legend_html, link_keys_html
 
+_t = i18n.gettext  # a constant's words in the current language (the constant is marked with N_)
 _LABELS = dict(
     public=N_("Public access"), private=N_("Private access"), public_cidrs=N_("Public CIDRs"),
     dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",  # API fields: never translated
     amazon_provided_dns=N_("AmazonProvidedDNS in the DHCP options (off: custom servers)"), hybrid=N_("Hybrid nodes"),
     sg_allows_443=N_("Cluster SG admits 443 from on-premises"),
-    dns_forwarding=N_("DNS forwarded to the VPC (on-premises)"), in_cluster_sg=N_("In the cluster security group (VPC asker)"),
+    dns_forwarding=N_("DNS forwarded to the VPC (on-premises)"),
+    in_cluster_sg=N_("In the cluster security group (VPC asker)"),
     laptop_ip=N_("Your laptop's public IP"), nat_ips=N_("NAT gateway public IP(s)"),
 )
 _THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; {}</span>'
 _BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; {}</span>'
 _TIPS = dict(
-    public=N_("endpointPublicAccess: the public endpoint (a load balancer) that anyone inside publicAccessCidrs reaches"),
+    public=N_("endpointPublicAccess: the public endpoint (a load balancer) that anyone inside publicAccessCidrs "
+              "reaches"),
     private=N_("endpointPrivateAccess: the private endpoint (EKS-owned ENIs in the cluster subnets) that the "
             "cluster VPC's DNS answers with"),
     public_cidrs=N_("publicAccessCidrs: who may use the public endpoint; one block a line (at most 40)"),
@@ -152,22 +156,23 @@ class EndpointExplorer:
         full = w.Layout(width="auto")
         wide = dict(style={"description_width": "initial"}, layout=full)
         self.controls = dict(
-            public=w.ToggleButton(value=s.public, description=_(_LABELS["public"]), icon="globe", tooltip=_(_TIPS["public"])),
-            private=w.ToggleButton(value=s.private, description=_(_LABELS["private"]), icon="lock",
-                                   tooltip=_(_TIPS["private"])),
-            public_cidrs=w.Textarea(value=s.public_cidrs, description=_(_LABELS["public_cidrs"]),
+            public=w.ToggleButton(value=s.public, description=_t(_LABELS["public"]), icon="globe",
+                                  tooltip=_t(_TIPS["public"])),
+            private=w.ToggleButton(value=s.private, description=_t(_LABELS["private"]), icon="lock",
+                                   tooltip=_t(_TIPS["private"])),
+            public_cidrs=w.Textarea(value=s.public_cidrs, description=_t(_LABELS["public_cidrs"]),
                                     placeholder=_("one block a line, e.g. 203.0.113.0/24"), rows=3,
                                     continuous_update=False, **wide),
-            dns_support=w.Checkbox(value=s.dns_support, description=_(_LABELS["dns_support"]), indent=False),
-            dns_hostnames=w.Checkbox(value=s.dns_hostnames, description=_(_LABELS["dns_hostnames"]), indent=False),
-            amazon_provided_dns=w.Checkbox(value=s.amazon_provided_dns, description=_(_LABELS["amazon_provided_dns"]),
+            dns_support=w.Checkbox(value=s.dns_support, description=_t(_LABELS["dns_support"]), indent=False),
+            dns_hostnames=w.Checkbox(value=s.dns_hostnames, description=_t(_LABELS["dns_hostnames"]), indent=False),
+            amazon_provided_dns=w.Checkbox(value=s.amazon_provided_dns, description=_t(_LABELS["amazon_provided_dns"]),
                                            indent=False, layout=full),
-            hybrid=w.Checkbox(value=s.hybrid, description=_(_LABELS["hybrid"]), indent=False),
-            sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_(_LABELS["sg_allows_443"]), indent=False,
+            hybrid=w.Checkbox(value=s.hybrid, description=_t(_LABELS["hybrid"]), indent=False),
+            sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_t(_LABELS["sg_allows_443"]), indent=False,
                                      layout=full),
-            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_(_LABELS["dns_forwarding"]), indent=False,
+            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_t(_LABELS["dns_forwarding"]), indent=False,
                                       layout=full),
-            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_(_LABELS["in_cluster_sg"]), indent=False,
+            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_t(_LABELS["in_cluster_sg"]), indent=False,
                                      layout=full),
             # the label sits above these two fields (see _layout), so that the address is never cut
             laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
@@ -176,14 +181,14 @@ class EndpointExplorer:
         self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
         self.initial = s  # what Reset brings back
         for name, control in self.controls.items():
-            control.tooltip = _(_TIPS[name]) if name in _TIPS else _(_LABELS[name]) if name in _LABELS else name
+            control.tooltip = _t(_TIPS[name]) if name in _TIPS else _t(_LABELS[name]) if name in _LABELS else name
             control.observe(self._on_change, names="value")
         # a word under each control that changes nothing in the current mode
         self.inert_html = {name: w.HTML("") for name in self.controls if name not in ("public", "private")}
         self.field_errors = {name: w.HTML("") for name in TEXT_FIELDS}
         self.preset_buttons = {}
         for p in PRESETS:
-            button = w.Button(description=_(p.label), tooltip=_(p.watch), layout=w.Layout(width="auto"))
+            button = w.Button(description=_t(p.label), tooltip=_t(p.watch), layout=w.Layout(width="auto"))
             button.on_click(lambda _b, key=p.key: self.apply_preset(key))
             self.preset_buttons[p.key] = button
         self.reset_button = w.Button(description=_("Reset"), icon="undo", button_style="warning",
@@ -205,7 +210,7 @@ class EndpointExplorer:
         """Presets, then the controls in wrapping groups, then the outputs full width: fits 1024x768."""
         c, e, i = self.controls, self.field_errors, self.inert_html
         heading = lambda text: w.HTML(f"<b>{_e(text)}</b>")  # noqa: E731
-        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_(_LABELS[name]))}</div>')  # noqa: E731
+        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_t(_LABELS[name]))}</div>')  # noqa: E731
         group = lambda *children: w.VBox(list(children), layout=w.Layout(  # noqa: E731
             flex="1 1 230px", min_width="230px", max_width="100%", margin="0 12px 6px 0"))
         controls = w.HBox([
@@ -258,13 +263,14 @@ class EndpointExplorer:
         p = next(p for p in PRESETS if p.key == key)
         self.set(**{name: getattr(target, name) for name in self.controls})
         self.hint_html.value = (f'<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                f"<b>{_e(_(p.label))}</b>: {_e(_(p.watch))} {link_keys_html(_e(p.source))}</div>")
+                                f"<b>{_e(_t(p.label))}</b>: {_e(_t(p.watch))} {link_keys_html(_e(p.source))}</div>")
 
     def reset(self) -> None:
         """Back to the configuration the explorer started from. Taught in notebooks/02_explorer.ipynb."""
         self.set(**{name: getattr(self.initial, name) for name in self.controls})
+        reset, back = _e(_("Reset")), _e(_("back to the starting configuration."))
         self.hint_html.value = ('<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                f"<b>{_e(_('Reset'))}</b>: {_e(_('back to the starting configuration.'))}</div>")
+                                f"<b>{reset}</b>: {back}</div>")
 
     def _on_change(self, _change) -> None:
         if not self._quiet:
@@ -283,15 +289,16 @@ class EndpointExplorer:
         for box in (self.diagram, self.table_html, self.findings_html, self.command_html):
             (box.add_class if stale else box.remove_class)("ekslab-stale")
         if "access" in sc.errors:
+            mode, refused, refuses = _e(_("Mode:")), _e(_("none (refused)")), _e(_("AWS refuses this configuration"))
+            greyed = _e(_("Greyed out below: the last valid configuration ({mode}), not this one.").format(
+                mode=self.shown.config.mode.title if self.shown else _("none")))
             self.mode_html.value = ('<div class="ekslab-mode" data-mode="refused" style="font-size:1.3em">'
-                                    f"{_e(_('Mode:'))} <b>{_e(_('none (refused)'))}</b></div>")
+                                    f"{mode} <b>{refused}</b></div>")
             self.changes_html.value = ""
             self.status_html.value = (
                 '<div class="ekslab-refusal" style="padding:6px 8px;background:#ffebe9;border-left:4px solid '
-                f'#cf222e"><b>{_e(_("AWS refuses this configuration"))}</b> (InvalidParameterException): '
-                f'{_e(sc.errors["access"])}.<br>' + _e(_(
-                    "Greyed out below: the last valid configuration ({mode}), not this one.").format(
-                    mode=self.shown.config.mode.title if self.shown else _("none"))) + "</div>")
+                f'#cf222e"><b>{refuses}</b> (InvalidParameterException): '
+                f'{_e(sc.errors["access"])}.<br>{greyed}</div>')
         else:
             others = [m for name, m in sc.errors.items() if name not in TEXT_FIELDS]
             self.status_html.value = "".join(f'<div style="color:#cf222e">&#9888; {_e(m)}</div>' for m in others)
@@ -303,29 +310,32 @@ class EndpointExplorer:
 
     def _show(self, sc: Scene) -> None:
         config, vantages, vpc = sc.config, sc.vantages, sc.vpc
+        mode = _e(_("Mode:"))
         self.mode_html.value = (f'<div class="ekslab-mode" data-mode="{config.mode.value}" style="font-size:1.3em">'
-                                f"{_e(_('Mode:'))} <b>{_e(config.mode.title)}</b></div>")
+                                f"{mode} <b>{_e(config.mode.title)}</b></div>")
         rows = behavior_rows(config, vantages, vpc)
         changed = changed_rows(self.shown, sc)
         mode_changed = self.shown is not None and self.shown.config.mode != config.mode
         self.table_html.value = self._table(rows, vantages, changed)
         if changed or mode_changed:
             what = [_("mode is now {mode}").format(mode=config.mode.title.lower())] if mode_changed else []
-            what += [f"{r['vantage']}: {_('through') if r['reachable'] else _('blocked')}" for r in rows
+            through, blocked = _("through"), _("blocked")
+            what += [f"{r['vantage']}: {through if r['reachable'] else blocked}" for r in rows
                      if r["vantage"] in changed]
+            since = _e(_("Changed since your last click:"))
             self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;background:#fff8c5">'
-                                       f"<b>{_e(_('Changed since your last click:'))}</b> " + _e("; ".join(what))
-                                       + "</div>")
+                                       f"<b>{since}</b> " + _e("; ".join(what)) + "</div>")
         elif self.shown is not None:
-            self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">'
-                                       + html.escape(_("No asker's answer changed with your last click."), quote=False) + "</div>")
+            same = html.escape(_("No asker's answer changed with your last click."), quote=False)
+            self.changes_html.value = f'<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">{same}</div>'
         try:
             drawing = draw(config, vantages, vpc, title=_("{mode} endpoint access").format(mode=config.mode.title))
             self.diagram.value = drawing.png()
             self.drawing = drawing
             self.diagram_note.value = ""
         except Exception as e:  # keep the last picture and say why it is stale
-            self.diagram_note.value = (f'<span style="color:#cf222e">{_e(_("diagram failed:"))} '
+            failed = _e(_("diagram failed:"))
+            self.diagram_note.value = (f'<span style="color:#cf222e">{failed} '
                                        f"{_e(type(e).__name__)}: {_e(e)}</span>")
         warnings = list(dict.fromkeys(x for v in vantages for x in evaluate(config, v, vpc).warnings))
         self.findings_html.value = self._findings(sc, warnings)
@@ -346,7 +356,7 @@ class EndpointExplorer:
             for r, v in zip(rows, vantages, strict=True)
         )
         keys = [k for r in rows for k in cited_keys(r["reason"])]
-        head = "".join(f"<th style='text-align:left'>{_e(_(h))}</th>" for h in _TABLE_HEADINGS)
+        head = "".join(f"<th style='text-align:left'>{_e(_t(h))}</th>" for h in _TABLE_HEADINGS)
         return (f'<table class="ekslab-behavior" style="border-collapse:collapse;width:100%">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + legend_html(keys))
 
@@ -357,10 +367,11 @@ class EndpointExplorer:
                 self._findings_cache.pop(next(iter(self._findings_cache)))
             self._findings_cache[key] = _findings_rows(sc, self.account_id, self.region, self.cluster, self.facts)
         rows, problem = self._findings_cache[key]
-        none = f"<p>{_e(_('none'))}</p>"
-        parts = [f"<b>{_e(_('Warnings from the behavior model'))}</b>",
+        none = "<p>" + _e(_("none")) + "</p>"
+        parts = ["<b>" + _e(_("Warnings from the behavior model")) + "</b>",
                  "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in warnings) + "</ul>" if warnings else none]
-        parts.append(f"<b>{_e(_('Findings (ekslab.findings)'))}</b>")
+        parts.append("<b>" + _e(_("Findings (ekslab.findings)")) + "</b>")
+        fix = _e(_("fix:"))
         if problem:
             parts.append(f"<p><i>{_e(problem)}</i></p>")
         elif rows:
@@ -369,26 +380,27 @@ class EndpointExplorer:
                 colour = _SEVERITY_COLOURS.get(str(f.get("severity")), "#57606a")
                 items.append(f'<li data-finding="{_e(f.get("id"))}"><span style="color:{colour};font-weight:bold">'
                              f'{_e(f.get("severity"))}</span> {_e(f.get("id"))}: {_e(f.get("message"))}'
-                             + (f'<br><small>{_e(_("fix:"))} <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
+                             + (f'<br><small>{fix} <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
                                 if f.get("fix") else "") + "</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")
         else:
             parts.append(none)
         if self.notes:
-            parts.append(f"<b>{_e(_('Assumed for this cluster'))}</b><ul>" + "".join(f"<li>{_e(n)}</li>" for n in self.notes)
-                         + "</ul>")
+            parts.append("<b>" + _e(_("Assumed for this cluster")) + "</b><ul>"
+                         + "".join(f"<li>{_e(n)}</li>" for n in self.notes) + "</ul>")
         return '<div class="ekslab-findings">' + "".join(parts) + "</div>"
 
     def _command(self, sc: Scene) -> str:
         try:
             command = update_command(self.cluster, self.region, sc.config)
         except ValueError as e:
-            return f'<div class="ekslab-command"><i>{_e(_("no command: {why}").format(why=e))}</i></div>'
+            return '<div class="ekslab-command"><i>' + _e(_("no command: {why}").format(why=e)) + "</i></div>"
         note = (_("This is the cluster's current configuration: AWS would answer "
                   "\"Cluster is already at the desired configuration\".") if sc.config == self.current else
                 _("An EndpointAccessUpdate: the cluster is UPDATING for several minutes "
                   "(follow it with aws eks describe-update)."))
-        return (f'<div class="ekslab-command"><b>{_e(_("Apply it"))}</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
+        apply = _e(_("Apply it"))
+        return (f'<div class="ekslab-command"><b>{apply}</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
                 f"<small>{_e(note)}</small></div>")
 
     # -- display ------------------------------------------------------------------------------------------

@@ -142,7 +142,8 @@ def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
             if kind in _CENTRAL or kind in ("unknown", "nat-unread"):
                 targets.add(str(egress.get("default_route")))
             if kind == "no-route-table":
-                why.append(_("{subnet} has no route table (neither its own nor the VPC's main one)").format(subnet=subnet))
+                why.append(_("{subnet} has no route table (neither its own nor the VPC's main one)").format(
+                    subnet=subnet))
             elif kind == "unknown":
                 why.append(_("{subnet}'s default route goes to an unknown target {target}").format(
                     subnet=subnet, target=egress.get("default_route")))

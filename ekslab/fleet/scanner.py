@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
+from ekslab import i18n
 from ekslab._version import __version__
 from ekslab.i18n import _, ngettext
 from ekslab.model.commands import REGION_RE
@@ -742,9 +743,9 @@ def add_cli(subparsers):
     p = subparsers.add_parser("scan", help=_("scan EKS clusters across accounts and regions (read-only)"),
                               description=_("Scan EKS clusters across accounts and regions into a snapshot. "
                                             "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`)."),
-                              epilog=_(EXIT_CODES_HELP) + _(". A scan with any failed account, region or cluster "
-                                                            "exits 3 (the snapshot is still written, errors beside "
-                                                            "the data)."))
+                              epilog=i18n.gettext(EXIT_CODES_HELP) + _(
+                                  ". A scan with any failed account, region or cluster exits 3 (the snapshot is "
+                                  "still written, errors beside the data)."))
     p.add_argument("--profile", action="append", dest="profiles", metavar="P",
                    help=_("an AWS profile to scan (repeat for several); default: the default credential chain"))
     p.add_argument("--org-role", metavar="ROLE", help=_("list the organization's accounts and assume ROLE in each "

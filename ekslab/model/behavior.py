@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns, covers_whole_internet
 from ekslab.model.vantage import Vantage, default_vantages
 
-_PRIVATE_ZONE = N_("[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private endpoint ENIs")
+_PRIVATE_ZONE = N_("[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private "
+                   "endpoint ENIs")
 _PUBLIC_ANSWER = N_("[CE] outside the cluster VPC the endpoint name resolves to the public NLB addresses")
 _PRIVATE_ONLY_DNS = N_("[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses "
                      "(since December 2019)")
@@ -62,9 +64,9 @@ def _via_public(config: EndpointConfig, address: str | None, who: str, leave: st
     """The request crosses to the public endpoint from ``address`` (None: no way to the internet, or unknown).
 
     ``who`` and ``leave`` arrive translated."""
-    reasons = [_(_PUBLIC_ANSWER)]
+    reasons = [i18n.gettext(_PUBLIC_ANSWER)]
     if kind in _EGRESS_REASON:
-        reasons.append(_(_EGRESS_REASON[kind]))
+        reasons.append(i18n.gettext(_EGRESS_REASON[kind]))
     if address is None and kind in _EGRESS_REASON and config.public and covers_whole_internet(
             [n for n in config.networks if n.version == 4]):
         reasons.append(_("[CE] publicAccessCidrs admit every IPv4 address, so whatever address it leaves from "
@@ -101,9 +103,9 @@ _WHO = {"internet": N_("internet client"), "vpc": N_("VPC node"), "connected": N
 
 def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     if config.public:
-        return _via_public(config, v.ip, _(_WHO["internet"]), _("from"))
+        return _via_public(config, v.ip, i18n.gettext(_WHO["internet"]), _("from"))
     return Verdict(False, "private", None, _("internet client -> private IP: not routable"),
-                   [_(_PRIVATE_ONLY_DNS),
+                   [i18n.gettext(_PRIVATE_ONLY_DNS),
                     _("[CE] private addresses are not routable from the internet: "
                       "private only admits no internet client")], outcome="not-routable")
 
@@ -140,7 +142,7 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     mode = config.mode
     if not vpc.resolves:
         return _no_resolution(vpc)
-    who, leave = _(_WHO["vpc"]), _(_LEAVE[v.egress_kind])
+    who, leave = i18n.gettext(_WHO["vpc"]), i18n.gettext(_LEAVE[v.egress_kind])
     register = ", ".join(m for m in vpc.missing if m.startswith("enable"))
     warnings, marks = ([], []) if vpc.can_register else (
         [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution, in every mode "
@@ -155,7 +157,7 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
         verdict.marks += marks
         return verdict
     if vpc.private_zone:
-        return _private_endpoint(v, [_(_PRIVATE_ZONE)])
+        return _private_endpoint(v, [i18n.gettext(_PRIVATE_ZONE)])
     if mode is AccessMode.PUBLIC_AND_PRIVATE:
         verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
         missing = ", ".join(vpc.missing)
@@ -175,8 +177,9 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
             verdict.marks.append(("missing", missing))
         return verdict
     if custom and vpc.can_register:
-        return _private_endpoint(v, [_(_PRIVATE_ONLY_DNS) + _("; custom DNS servers that forward to the internet get "
-                                                              "that answer too (inferred: verify that they forward)")])
+        return _private_endpoint(v, [i18n.gettext(_PRIVATE_ONLY_DNS) + _(
+            "; custom DNS servers that forward to the internet get that answer too (inferred: verify that they "
+            "forward)")])
     return Verdict(False, "private", None, _("VPC node -> private endpoint: DNS prerequisites missing"),
                    [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution (missing: "
                       "{missing}); it does not document the exact failure, so ekslab treats the "
@@ -189,7 +192,7 @@ _FORWARDED = N_("[R53R] its DNS forwards the cluster's domain to a Route 53 Reso
 
 
 def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
-    who = _(_WHO[v.kind])
+    who = i18n.gettext(_WHO[v.kind])
     forwarded = v.dns_forwarding and config.private and vpc.dns_support and vpc.dns_hostnames
     if config.public and not forwarded:
         verdict = _via_public(config, v.egress_ip, who, _("via its internet egress"))
@@ -203,12 +206,12 @@ def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
                        who=who))
             verdict.reasons.insert(1, why)
             if v.kind == "hybrid":
-                verdict.warnings.append(_(_HYBRID_BOTH))
+                verdict.warnings.append(i18n.gettext(_HYBRID_BOTH))
                 verdict.marks.append(("hybrid", ""))
         return verdict
     path = _("{who} {cidr} -> VPN/Direct Connect/TGW/peering -> private endpoint ENIs").format(
         who=who, cidr=v.source_cidr)
-    reasons = [_(_FORWARDED) if config.public else _(_PRIVATE_ONLY_DNS)]
+    reasons = [i18n.gettext(_FORWARDED) if config.public else i18n.gettext(_PRIVATE_ONLY_DNS)]
     if v.sg_allows_443:
         reasons.append(_("[SG][CE] the cluster security group admits TCP 443 from {cidr}").format(cidr=v.source_cidr))
         return Verdict(True, "private", "private", path, reasons, outcome="sg-admits")
@@ -248,8 +251,8 @@ def _rows(config: EndpointConfig, vantages, vpc: VpcDns) -> list[dict]:
     for v in default_vantages() if vantages is None else vantages:
         verdict = evaluate(config, v, vpc)
         reason = " ".join([verdict.reason, *(_("Warning: ") + w for w in verdict.warnings)])
-        rows.append(dict(vantage=v.label, resolves_to=_(_ENDPOINT_WORDS[verdict.resolves_to]),
-                         endpoint=_(_ENDPOINT_WORDS[verdict.endpoint]), path=verdict.path,
+        rows.append(dict(vantage=v.label, resolves_to=i18n.gettext(_ENDPOINT_WORDS[verdict.resolves_to]),
+                         endpoint=i18n.gettext(_ENDPOINT_WORDS[verdict.endpoint]), path=verdict.path,
                          reachable=verdict.reachable, reason=reason))
     return rows
 
@@ -264,7 +267,7 @@ def behavior_table(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns()
     import pandas as pd
 
     frame = pd.DataFrame(_rows(config, vantages, vpc), columns=list(BEHAVIOR_COLUMNS))
-    return frame.rename(columns={k: _(t) for k, t in BEHAVIOR_COLUMNS.items()})
+    return frame.rename(columns={k: i18n.gettext(t) for k, t in BEHAVIOR_COLUMNS.items()})
 
 
 MODES = [
@@ -313,6 +316,7 @@ def modes_table():
     """
     import pandas as pd
 
-    rows = [{k: _(v) if k in _MODE_WORDS else v for k, v in row.items()} for row in MODES]
+    rows = [{k: i18n.gettext(v) if k in _MODE_WORDS else v for k, v in row.items()} for row in MODES]
     frame = pd.DataFrame(rows).set_index("mode")
-    return frame.rename(columns={k: _(t) for k, t in MODE_COLUMNS.items()}).rename_axis(_(MODE_COLUMNS["mode"]))
+    frame = frame.rename(columns={k: i18n.gettext(t) for k, t in MODE_COLUMNS.items()})
+    return frame.rename_axis(i18n.gettext(MODE_COLUMNS["mode"]))

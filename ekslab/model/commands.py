@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, VpcDns, parse_network
 
@@ -19,7 +20,7 @@ SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
 
 def _check(pattern: re.Pattern, value, what: str) -> str:
     if not isinstance(value, str) or not pattern.match(value):
-        raise ValueError(_("{what} {value} is not valid").format(what=_(what), value=repr(value)))
+        raise ValueError(_("{what} {value} is not valid").format(what=i18n.gettext(what), value=repr(value)))
     return value
 
 

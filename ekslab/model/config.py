@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 
 MAX_PUBLIC_CIDRS = 40  # per cluster, not adjustable [GR]
@@ -45,7 +46,7 @@ class AccessMode(enum.StrEnum):
     @property
     def title(self) -> str:
         """A human name: "Public", "Public and private", "Private" (in the current language)."""
-        return _(_MODE_TITLES[self.value])
+        return i18n.gettext(_MODE_TITLES[self.value])
 
 
 _MODE_TITLES = {"public": N_("Public"), "public_and_private": N_("Public and private"), "private": N_("Private")}
@@ -60,7 +61,7 @@ def parse_network(text, what: str = N_("CIDR block")) -> Network:
         return ipaddress.ip_network(str(text).strip(), strict=False)
     except ValueError:
         raise InvalidEndpointConfig(_("{what} {value} is not a valid CIDR block or IP address").format(
-            what=_(what), value=repr(text))) from None
+            what=i18n.gettext(what), value=repr(text))) from None
 
 
 def is_non_public(net: Network) -> bool:

@@ -6,6 +6,7 @@ several minutes). Taught in notebooks/05_changing_access.ipynb.
 
 from __future__ import annotations
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
@@ -26,10 +27,10 @@ def access_change(before: EndpointConfig, after: EndpointConfig, vantages=None, 
     import pandas as pd
 
     vantages = default_vantages() if vantages is None else list(vantages)
-    rows = [dict(vantage=v.label, before=b, after=a, change=_(_CHANGE_WORDS.get((b, a), _UNCHANGED)))
+    rows = [dict(vantage=v.label, before=b, after=a, change=i18n.gettext(_CHANGE_WORDS.get((b, a), _UNCHANGED)))
             for v, b, a in zip(vantages, _reach(before, vantages, vpc), _reach(after, vantages, vpc), strict=True)]
     frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
-    return frame.rename(columns={k: _(t) for k, t in CHANGE_COLUMNS.items()})
+    return frame.rename(columns={k: i18n.gettext(t) for k, t in CHANGE_COLUMNS.items()})
 
 
 # what access_change calls each change; the program compares the booleans, never these words
@@ -130,4 +131,4 @@ def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: E
                          loses_access=_who(vantages, was, now, True), gains_access=_who(vantages, was, now, False)))
         current = step
     frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
-    return frame.rename(columns={k: _(t) for k, t in PLAN_COLUMNS.items()})
+    return frame.rename(columns={k: i18n.gettext(t) for k, t in PLAN_COLUMNS.items()})

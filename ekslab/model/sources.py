@@ -7,6 +7,7 @@ reader is left with a bare code. Taught in notebooks/01_access_modes.ipynb.
 
 import re
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 
 _GUIDE = "https://docs.aws.amazon.com/eks/latest/userguide/"
@@ -99,7 +100,7 @@ def source_legend(keys=None) -> list[tuple[str, str, str]]:
     unknown = [k for k in keys if k not in SOURCES]
     if unknown:
         raise KeyError(f"unknown source key(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
-    return [(k, _(SOURCE_TITLES[k]), SOURCES[k]) for k in keys]
+    return [(k, i18n.gettext(SOURCE_TITLES[k]), SOURCES[k]) for k in keys]
 
 
 def link_keys_html(escaped: str) -> str:
@@ -114,7 +115,7 @@ def link_keys_html(escaped: str) -> str:
         key = m.group(1)
         if key not in SOURCES:
             return m.group(0)
-        return (f'<a href="{SOURCES[key]}" title="{html.escape(_(SOURCE_TITLES[key]))}" '
+        return (f'<a href="{SOURCES[key]}" title="{html.escape(i18n.gettext(SOURCE_TITLES[key]))}" '
                 f'target="_blank">[{key}]</a>')
     return _KEY.sub(link, escaped)
 
@@ -129,7 +130,7 @@ def legend_html(keys) -> str:
     keys = [k for k in dict.fromkeys(keys) if k in SOURCES]
     if not keys:
         return ""
-    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(_(SOURCE_TITLES[k]))}'
+    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(i18n.gettext(SOURCE_TITLES[k]))}'
                       for k in keys)
-    return (f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">{html.escape(_("Sources:"))} '
-            f"{items}</p>")
+    sources = html.escape(_("Sources:"))
+    return f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">{sources} {items}</p>'

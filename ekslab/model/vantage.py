@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.config import is_non_public
 
@@ -29,10 +30,11 @@ def _public_address(value, what: str) -> str | None:
     try:
         ip = ipaddress.ip_address(str(value).strip())
     except ValueError:
-        raise InvalidVantage(_("{what} {value} is not an IP address").format(what=_(what), value=repr(value))) from None
+        raise InvalidVantage(_("{what} {value} is not an IP address").format(
+            what=i18n.gettext(what), value=repr(value))) from None
     if is_non_public(ipaddress.ip_network(ip)):
         raise InvalidVantage(_("{what} {value} is private or reserved space; it cannot be an internet source").format(
-            what=_(what), value=repr(value)))
+            what=i18n.gettext(what), value=repr(value)))
     return str(ip)
 
 
@@ -40,7 +42,8 @@ def _network(value, what: str) -> str:
     try:
         return str(ipaddress.ip_network(str(value).strip(), strict=False))
     except ValueError:
-        raise InvalidVantage(_("{what} {value} is not a CIDR block").format(what=_(what), value=repr(value))) from None
+        raise InvalidVantage(_("{what} {value} is not a CIDR block").format(
+            what=i18n.gettext(what), value=repr(value))) from None
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ class Vantage:
             raise InvalidVantage(_("only a vpc asker has an egress kind, got {value} for {kind}").format(
                 value=repr(self.egress_kind), kind=self.kind))
         if self.dns_forwarding and self.kind not in ("connected", "hybrid"):
-            raise InvalidVantage(_("DNS forwarding is for connected and hybrid askers, not {kind}").format(kind=self.kind))
+            raise InvalidVantage(_("DNS forwarding is for connected and hybrid askers, not {kind}").format(
+                kind=self.kind))
 
     @classmethod
     def internet(cls, ip: str, name: str | None = None) -> Vantage:
@@ -151,7 +155,7 @@ class Vantage:
             return _("internet {ip}").format(ip=self.ip)
         if self.kind == "vpc":
             if self.egress_kind != "public-nat":
-                words = _(_EGRESS_WORDS[self.egress_kind])
+                words = i18n.gettext(_EGRESS_WORDS[self.egress_kind])
                 egress = f"{words} {self.egress_ip}" if self.egress_ip else (
                     words if self.egress_kind in ("private-nat", "none") else
                     _("{words}, address unknown").format(words=words))
