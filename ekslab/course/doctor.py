@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ekslab.i18n import _, ngettext
+from ekslab.i18n import _
 
 MIN_PYTHON = (3, 11)
 VOILA_PORT = 8866  # Voilà's default port; `make app` serves the explorer there
@@ -103,8 +103,7 @@ def check_sample_fleet(path=None) -> Check:
         fleet = load_fleet("sample" if path == SAMPLE_PATH else path)
     except Exception as error:  # any reason it cannot load is the finding, named
         return Check(name, False, _("{path} does not load: {error}").format(path=path, error=error), fix)
-    return Check(name, True, ngettext("{n} cluster in {file}", "{n} clusters in {file}", len(fleet)).format(
-        n=len(fleet), file=path.name))
+    return Check(name, True, _("{n} clusters in {file}").format(n=len(fleet), file=path.name))
 
 
 def check_module(name: str, label: str, find=importlib.util.find_spec) -> Check:

@@ -276,8 +276,8 @@ def diagnose_judge(cluster: str):
 
 def _first_step(answer):
     before = EndpointConfig(public=True, private=False, public_cidrs=["0.0.0.0/0"])
-    nodes = Vantage.vpc(egress_ip="203.0.113.10", name="nodes (NAT 203.0.113.10)")
-    ci = Vantage.internet("192.0.2.50", name="hosted CI runner (192.0.2.50)")
+    nodes = Vantage.vpc(egress_ip="203.0.113.10", name=_("nodes (NAT {ip})").format(ip="203.0.113.10"))
+    ci = Vantage.internet("192.0.2.50", name=_("hosted CI runner ({ip})").format(ip="192.0.2.50"))
     if not isinstance(answer, EndpointConfig):
         return False, _("answer an ekslab.EndpointConfig(...), not {kind}").format(kind=type(answer).__name__)
     for asker in (nodes, ci):
