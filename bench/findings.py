@@ -20,7 +20,7 @@ TARGET_S = 1.0
 def _clear_caches() -> None:
     from ekslab.audit import rules
 
-    rules._facts.cache_clear()
+    rules.cidr_facts.cache_clear()
     rules._eks_cached.cache_clear()
     rules._config.cache_clear()
     rules._node_gets_through.cache_clear()

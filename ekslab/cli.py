@@ -7,7 +7,9 @@ this file only gathers them. Taught in README.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 from importlib import import_module
 
 from ekslab._version import __version__
@@ -30,8 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     Taught in README.md.
     """
+    from ekslab.fleet.outputs import EXIT_CODES_HELP
+
     parser = argparse.ArgumentParser(prog="ekslab", add_help=False, formatter_class=_Formatter, description=_(
-        "Amazon EKS API-server endpoint access, from the behavior model to a fleet of clusters."))
+        "Amazon EKS API-server endpoint access, from the behavior model to a fleet of clusters."),
+        epilog=EXIT_CODES_HELP)
     parser._positionals.title = _("positional arguments")  # argparse's headings, else English in any language
     parser._optionals.title = _("options")
     parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
@@ -47,24 +52,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit status.
+    """Run the command line; returns the exit status (README.md, "Exit codes").
 
+    Ctrl-C prints one line and returns 130; every writer is atomic, so no partial file is left.
     Taught in README.md.
     """
+    from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_USAGE
+
+    from_command_line = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     language = _language_option(argv)
     try:  # a bad --lang is the parser's to report (it names the choices); a bad $EKSLAB_LANG is reported here
         language = language if language in LANGUAGES else get_language()
     except UnknownLanguage as e:
         print(f"ekslab: {e}", file=sys.stderr)
-        return 2
-    with using_language(language):  # chosen before the parser is built: its help is in this language
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if not getattr(args, "func", None):
-            parser.print_help()
-            return 2
-        return int(args.func(args) or 0)
+        return EXIT_USAGE
+    try:
+        with using_language(language):  # chosen before the parser is built: its help is in this language
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if not getattr(args, "func", None):
+                parser.print_help()
+                return EXIT_USAGE
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("ekslab: interrupted (Ctrl-C); no partial file was left", file=sys.stderr, flush=True)
+        if from_command_line and threading.active_count() > 1:
+            # the command line, with scan threads still waiting on sockets: do not wait for them
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
 
 
 def _language_option(argv) -> str | None:

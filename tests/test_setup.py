@@ -50,11 +50,15 @@ def test_unknown_attribute_is_a_clear_error():
         ekslab.evaluat  # noqa: B018
 
 
+CONDA_NAMES = {"python-fastjsonschema": "fastjsonschema"}  # conda-forge's name -> PyPI's
+
+
 def _names(requirements) -> dict[str, str]:
     out = {}
     for req in requirements:
         match = re.match(r"^([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*(.*)$", req.strip())
-        out[match.group(1).lower()] = match.group(3).replace(" ", "")
+        name = match.group(1).lower()
+        out[CONDA_NAMES.get(name, name)] = match.group(3).replace(" ", "")
     return out
 
 

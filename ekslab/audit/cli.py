@@ -6,7 +6,15 @@ Taught in README.md; the rules themselves are in ekslab/rules.py.
 from __future__ import annotations
 
 from ekslab.audit.rules import SEVERITIES, evaluate_fleet, severity_rank
-from ekslab.fleet.frame import load_fleet
+from ekslab.fleet.outputs import (
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_USAGE,
+    terminal_safe,
+    write_csv,
+)
 
 
 def _severity(text: str) -> str:
@@ -26,57 +34,124 @@ def format_table(table, width: int = 100) -> str:
     if table.empty:
         return "no findings"
     heads = ("severity", "id", "account_id", "region", "cluster")
-    widths = [max(len(h), *(len(str(v)) for v in table[h])) for h in heads]
+    # data (names, tags, messages) never reaches the terminal with control characters in it
+    safe = {h: [terminal_safe(v) for v in table[h]] for h in heads}
+    widths = [max(len(h), *(len(v) for v in safe[h])) for h in heads]
     line = "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  message"
     lines = [line, "-" * min(width, len(line) + 40)]
-    for rec in table.itertuples(index=False):
-        values = (rec.severity, rec.id, rec.account_id, rec.region, rec.cluster)
-        lines.append("  ".join(str(v).ljust(w) for v, w in zip(values, widths, strict=True)) + "  " + rec.message)
-        lines += [f"    fix: {part}" if i == 0 else f"         {part}" for i, part in enumerate(rec.fix.splitlines())]
+    for i, rec in enumerate(table.itertuples(index=False)):
+        values = [safe[h][i] for h in heads]
+        lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + "  "
+                     + terminal_safe(rec.message))
+        lines += [f"    fix: {part}" if j == 0 else f"         {part}"
+                  for j, part in enumerate(terminal_safe(rec.fix, newlines=True).splitlines())]
     return "\n".join(lines)
+
+
+def load_for_cli(source, max_bytes=None):
+    """(fleet frame, the snapshot's error records) for the command line: a snapshot path or "sample".
+
+    Raises SnapshotError (a ValueError naming the file) for a file that cannot be used.
+    Taught in README.md.
+    """
+    from ekslab.fleet.frame import fleet_frame
+
+    snapshot = read_snapshot(source, max_bytes)
+    return fleet_frame(snapshot), snapshot["errors"]
+
+
+def read_snapshot(source, max_bytes=None) -> dict:
+    """The snapshot at ``source`` ("sample" is the bundled fleet), never more than ``max_bytes`` of JSON.
+
+    Taught in README.md.
+    """
+    from ekslab.fleet.frame import SAMPLE_PATH
+    from ekslab.fleet.snapshot import MAX_DECOMPRESSED, load_snapshot
+
+    return load_snapshot(SAMPLE_PATH if str(source) == "sample" else source, max_bytes=max_bytes or MAX_DECOMPRESSED)
+
+
+def add_input_options(p) -> None:
+    """The options every command reading a snapshot shares: ``--allow-partial`` and ``--max-bytes``.
+
+    Taught in README.md.
+    """
+    p.add_argument("--allow-partial", action="store_true",
+                   help="exit 0, not 3, on a snapshot holding scan errors or no clusters")
+    p.add_argument("--max-bytes", type=_positive, default=None, metavar="N",
+                   help="refuse a snapshot whose JSON (gzip expanded) is larger than N bytes (default 1 GiB)")
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(text)
+
+
+def incomplete(frame, errors) -> str | None:
+    """Why a snapshot cannot be judged whole (scan errors, no clusters), or None: the reason for exit 3.
+
+    Taught in README.md.
+    """
+    if errors:
+        return f"the snapshot holds {len(errors)} scan error(s): some accounts, regions or clusters were not read"
+    if not len(frame):
+        return "the snapshot holds no clusters"
+    return None
 
 
 def _run(args) -> int:
     import sys
 
     try:
-        frame = load_fleet(args.snapshot)
+        frame, errors = load_for_cli(args.snapshot, args.max_bytes)
     except (OSError, ValueError) as e:  # SnapshotError is a ValueError; its message names the file
-        print(f"ekslab findings: {e}", file=sys.stderr)
-        return 2
+        print(f"ekslab findings: {terminal_safe(e)}", file=sys.stderr)
+        return EXIT_USAGE
     table, notes_table, _ = evaluate_fleet(frame)
     shown = table[[severity_rank(s) <= severity_rank(args.min_severity) for s in table["severity"]]]
     if args.format == "csv":
-        sys.stdout.write(shown.to_csv(index=False))
+        sys.stdout.write(write_csv(shown))
     elif args.format == "json":
-        sys.stdout.write(shown.to_json(orient="records", indent=2) + "\n")
+        sys.stdout.write(shown.to_json(orient="records", indent=2) + "\n")  # JSON escapes control characters
     else:
         print(format_table(shown))
         counts = table["severity"].value_counts()
         print(f"\n{len(frame)} clusters, {len(table)} findings: "
               + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if s in counts))
     for rec in notes_table.itertuples(index=False):
-        print(f"note: {rec.account_id} {rec.region} {rec.cluster}: {rec.note}", file=sys.stderr)
+        print(terminal_safe(f"note: {rec.account_id} {rec.region} {rec.cluster}: {rec.note}"), file=sys.stderr)
     if args.fail_on is not None:
         worst = min((severity_rank(s) for s in table["severity"]), default=len(SEVERITIES))
         if worst <= severity_rank(args.fail_on):
             print(f"failing: a finding at or above {args.fail_on}", file=sys.stderr)
-            return 1
-    return 0
+            return EXIT_FINDINGS
+    why = incomplete(frame, errors)
+    if why and not args.allow_partial:
+        print(f"ekslab findings: incomplete: {why} (exit 3; --allow-partial accepts it)", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_OK
 
 
 def add_cli(subparsers) -> None:
     """``ekslab findings SNAPSHOT [--min-severity S] [--format table|csv|json] [--fail-on SEVERITY]``.
 
     ``--fail-on`` exits 1 when any finding (not only the shown ones) is at or above
-    that severity: a gate for CI pipelines. Taught in notebooks/03_fleet_analysis.ipynb.
+    that severity: a gate for CI pipelines. A snapshot holding scan errors or no clusters
+    exits 3 unless ``--allow-partial`` (a finding at or above ``--fail-on`` still exits 1 first).
+    Taught in notebooks/03_fleet_analysis.ipynb.
     """
     p = subparsers.add_parser("findings", help="endpoint findings over a fleet snapshot (rules EKS-EP-001 to 008)",
-                              description="Run the eight endpoint rules over a fleet snapshot.")
+                              description="Run the eight endpoint rules over a fleet snapshot.",
+                              epilog=EXIT_CODES_HELP + ". 1 comes before 3: a partial snapshot with a finding "
+                                     "at or above --fail-on exits 1.")
     p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
     p.add_argument("--min-severity", type=_severity, default="info", metavar="S",
                    help=f"show findings at or above S ({', '.join(SEVERITIES)}; default info)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--fail-on", type=_severity, default=None, metavar="SEVERITY",
                    help="exit with status 1 when a finding at or above SEVERITY exists")
+    add_input_options(p)
     p.set_defaults(func=_run)

@@ -46,8 +46,10 @@ def _fold(counts, what: str):
 
 
 def _stacked(ax, counts, title: str):
+    from ekslab.fleet.outputs import terminal_safe
+
     left = None
-    labels = [str(i) for i in counts.index][::-1]  # first row at the top
+    labels = [terminal_safe(i) for i in counts.index][::-1]  # first row at the top; no control characters drawn
     for mode in MODE_ORDER:
         values = counts[mode].to_numpy()[::-1] if mode in counts else None
         if values is None or not values.any():
@@ -195,8 +197,18 @@ def plot_exposure(frame):
                 transform=ax.transAxes, fontsize=_FONT + 1)
         ax.set_axis_off()
     elif n <= 40:
-        labels = [f"{c}  ({r})" for c, r in zip(table["cluster"], table["region"], strict=True)][::-1]
-        ax.barh(labels, shares[::-1], color=colors[::-1], left=_FLOOR, height=0.7)
+        from ekslab.fleet.outputs import terminal_safe
+
+        labels = [terminal_safe(f"{c}  ({r})") for c, r in zip(table["cluster"], table["region"], strict=True)][::-1]
+        # a list that admits the whole IPv6 internet (::/0) is whole-internet exposure whatever its IPv4 share:
+        # its bar runs the full length and says so (a short dark bar would read as restricted)
+        v6 = ((table["exposure"] == "whole internet") & (table["ipv4_share"] < 1)).to_numpy()[::-1]
+        lengths = np.where(v6, 1.0, shares[::-1])
+        bars = ax.barh(labels, lengths, color=colors[::-1], left=_FLOOR, height=0.7)
+        for bar, whole_v6, share in zip(bars, v6, shares[::-1], strict=True):
+            if whole_v6:
+                ax.text(2.0 ** -33, bar.get_y() + bar.get_height() / 2,
+                        f"all of IPv6 (::/0); IPv4 share {share:.2g}", va="center", fontsize=_FONT - 2, color="white")
         ax.set_xscale("log", base=2)
         ax.set_xlim(_FLOOR, 2.0)
         for value, text in _MARKS:

@@ -12,10 +12,16 @@ from __future__ import annotations
 import base64
 import io
 import json
-from html import escape
+from html import escape as _html_escape
 from pathlib import Path
 
+from ekslab.fleet.outputs import terminal_safe
 from ekslab.fleet.rows import as_flag, missing
+
+
+def escape(text, quote: bool = True) -> str:
+    """HTML-escaped text with control characters shown as ``\\xNN`` (no ESC or BEL in the page)."""
+    return _html_escape(terminal_safe(text, newlines=True), quote)
 
 EXPORTS = ("fleet", "findings", "errors", "notes")
 _STYLE = """
@@ -103,24 +109,40 @@ def _dns(rec) -> str:
     return "<br>".join(escape(p) for p in parts)
 
 
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"<b>{n:,}</b> {word if n == 1 else plural or word + 's'}"
+
+
+def _collapsed(title: str, values) -> str:
+    """A long list behind a <details> fold: the count shows, the items open on a click."""
+    items = ", ".join(escape(str(v)) for v in values) or '<span class="muted">none</span>'
+    return f"<details><summary>{escape(title)}</summary><p>{items}</p></details>"
+
+
 def _summary(frame, table, errors, notes, metadata) -> str:
     from ekslab.audit.rules import SEVERITIES
 
     modes = frame["mode"].astype(object).where(frame["mode"].notna(), None)
     counts = {m: int((modes == m).sum()) for m in ("public", "public_and_private", "private")}
     unreadable = int(modes.isna().sum())
-    items = [f"<li><b>{len(frame)}</b> clusters in <b>{frame['account_id'].nunique()}</b> account(s) and "
-             f"<b>{frame['region'].nunique()}</b> region(s)</li>"]
-    items.append("<li>modes: " + ", ".join(f"{escape(m.replace('_', ' '))} <b>{n}</b>" for m, n in counts.items())
-                 + f", unreadable record <b>{unreadable}</b></li>")
+    items = [f"<li>{_plural(len(frame), 'cluster')} in {_plural(frame['account_id'].nunique(), 'account')} and "
+             f"{_plural(frame['region'].nunique(), 'region')}</li>"]
+    items.append("<li>modes: " + ", ".join(f"{escape(m.replace('_', ' '))} <b>{n:,}</b>" for m, n in counts.items())
+                 + f", unreadable record <b>{unreadable:,}</b></li>")
     by_severity = table["severity"].value_counts()
-    items.append(f"<li><b>{len(table)}</b> findings: " + (", ".join(
-        f"{_badge(s)} {int(by_severity[s])}" for s in SEVERITIES if s in by_severity) or "none") + "</li>")
-    items.append(f"<li><b>{len(errors)}</b> scan error(s), <b>{len(notes)}</b> note(s) on what could not be "
+    items.append(f"<li>{_plural(len(table), 'finding')}: " + (", ".join(
+        f"{_badge(s)} {int(by_severity[s]):,}" for s in SEVERITIES if s in by_severity) or "none") + "</li>")
+    items.append(f"<li>{_plural(len(errors), 'scan error')}, {_plural(len(notes), 'note')} on what could not be "
                  "judged (see the end)</li>")
     meta = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v)}</td></tr>" for k, v in sorted(metadata.items())
-                   if not isinstance(v, (dict, list)) or k in ("accounts", "regions"))
-    return f"<ul>{''.join(items)}</ul>" + (f"<table>{meta}</table>" if meta else "")
+                   if not isinstance(v, (dict, list)))
+    folds = ""
+    for key, column in (("accounts", "account_id"), ("regions", "region")):
+        # the scan's list (accounts without clusters too), else the ones the fleet's rows name
+        values = metadata.get(key) if isinstance(metadata.get(key), list) else sorted(
+            {str(v) for v in frame[column] if not missing(v)})
+        folds += _collapsed(f"{len(values):,} {key[:-1] if len(values) == 1 else key} scanned", values)
+    return f"<ul>{''.join(items)}</ul>" + (f"<table>{meta}</table>" if meta else "") + folds
 
 
 def _gather(source) -> dict:
@@ -132,27 +154,72 @@ def _gather(source) -> dict:
     return dict(frame=frame, errors=errors, metadata=metadata, table=table, notes=notes, positions=positions)
 
 
-def render_report(source) -> str:
+def render_report(source, *, max_rows: int = 50, links: dict | None = None) -> str:
     """The report as an HTML string (what :func:`write_report` writes).
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    return _render(_gather(source))
+    return _render(_gather(source), max_rows=max_rows, links=links or {})
 
 
-def _render(data: dict) -> str:
+def _more(shown: int, total: int, what: str, export: str, links: dict) -> str:
+    """The line under a cut table: how many rows are left out and where the full list is."""
+    if total <= shown:
+        return ""
+    where = [f'<a href="{escape(links[fmt][export], quote=True)}">{escape(export)}.{fmt}</a>'
+             for fmt in ("csv", "parquet") if fmt in links]
+    rest = f"{total - shown:,} more {what}"
+    if where:
+        return f'<p class="muted">&hellip; and {rest}: the full list is in {" and ".join(where)}.</p>'
+    return (f'<p class="muted">&hellip; and {rest}, not shown; write the full list with '
+            "<code>ekslab report ... --csv DIR</code> (or <code>--parquet DIR</code>).</p>")
+
+
+_FIX_COLUMNS = {"account_id": "account", "region": "region", "cluster": "cluster", "message": "why", "fix": "fix"}
+_FIX_RENDER = {"fix": lambda f: f"<pre><code>{escape(str(f))}</code></pre>"}
+
+
+def _by_rule(table, severities, max_rows: int, links: dict) -> str:
+    """Findings grouped by rule (one fix each), worst first; at most ``max_rows`` rows per rule."""
+    from ekslab.audit.rules import RULES, SEVERITIES
+
+    parts = []
+    picked = table[table["severity"].isin(severities)]
+    order = sorted(set(picked["id"]), key=lambda i: (SEVERITIES.index(RULES[i][0]) if i in RULES else 99, i))
+    for rule in order:
+        rows = picked[picked["id"] == rule]
+        severity = rows["severity"].iloc[0]
+        title = RULES[rule][1] if rule in RULES else ""
+        parts.append(f'<h3 id="{escape(rule, quote=True)}">{_badge(severity)} {escape(rule)}: {escape(title)} '
+                     f'<span class="muted">({_plural(len(rows), "cluster")})</span></h3>')
+        parts.append(_table(rows.head(max_rows), _FIX_COLUMNS, _FIX_RENDER))
+        parts.append(_more(min(len(rows), max_rows), len(rows), f"{rule} finding(s)", "findings", links))
+    return "\n".join(parts)
+
+
+def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
     from ekslab.audit import plots
     from ekslab.audit.crossref import compare_tools
 
+    links = links or {}
     frame, errors, metadata = data["frame"], data["errors"], data["metadata"]
     table, notes, positions = data["table"], data["notes"], data["positions"]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>ekslab fleet report</title>", f"<style>{_STYLE}</style></head><body>",
              "<h1>EKS API-server endpoint access: fleet report</h1>",
              '<p class="muted">Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, '
-             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
-             "that fixes it.</p>",
-             "<h2>Summary</h2>", _summary(frame, table, errors, notes, metadata)]
+             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command that fixes it. Long lists show "
+             f"their first {max_rows:,} rows; the exports hold every row.</p>"]
+    urgent = table[table["severity"].isin(("critical", "high"))]
+    parts.append("<h2>Fix first</h2>")
+    if len(urgent):
+        parts.append(f"<p>{_plural(len(urgent), 'critical or high finding')}, grouped by their fix.</p>")
+        parts.append(_by_rule(table, ("critical", "high"), max_rows, links))
+    elif frame.empty or frame["mode"].isna().all():
+        parts.append("<p><b>Nothing could be judged</b>: no readable cluster (see the summary and errors).</p>")
+    else:
+        parts.append("<p>No critical or high finding.</p>")
+    parts += ["<h2>Summary</h2>", _summary(frame, table, errors, notes, metadata)]
     if frame.empty:
         parts.append("<p><b>No clusters in this fleet.</b> The scan found none it could read; "
                      "the errors below say why.</p>")
@@ -163,61 +230,91 @@ def _render(data: dict) -> str:
         parts += ["<h2>Access modes</h2>", _image(plots.plot_modes(frame), "clusters per access mode"),
                   "<h2>Findings</h2>", _image(plots.plot_findings(table), "findings by severity and id"),
                   "<h2>Public exposure</h2>", _image(plots.plot_exposure(frame), "public exposure per cluster")]
-        parts.append("<h2>Findings, worst first</h2>")
-        parts.append(_table(table, {"severity": "severity", "id": "id", "account_id": "account", "region": "region",
-                                    "cluster": "cluster", "message": "why", "fix": "fix"},
-                            {"severity": _badge, "id": lambda i: f'<span class="nw">{escape(str(i))}</span>',
-                             "fix": lambda f: f"<pre><code>{escape(str(f))}</code></pre>"})
-                     if len(table) else "<p>No findings.</p>")
+        parts.append("<h2>Other findings, worst first</h2>")
+        rest = table[~table["severity"].isin(("critical", "high"))]
+        parts.append(_by_rule(table, ("medium", "low", "warning", "info"), max_rows, links)
+                     if len(rest) else "<p>No other findings.</p>")
         crossref = compare_tools(frame)
+        differ = crossref[crossref["differences"].astype(str).str.len() > 0] if "differences" in crossref else crossref
         parts.append("<h2>What other tools would say</h2><p class=\"muted\">AWS Config eks-endpoint-no-public-access "
                      "(Security Hub EKS.1), Prowler and Checkov, reproduced from their documented logic "
-                     "(as each tool documents it), beside ekslab's verdict.</p>")
-        parts.append(_table(crossref, {"account_id": "account", "region": "region", "cluster": "cluster",
-                                       "aws_config_eks1": "AWS Config / EKS.1",
-                                       "prowler_not_public": "Prowler not publicly accessible",
-                                       "prowler_private_nodes": "Prowler private nodes",
-                                       "checkov_ckv_aws_38": "CKV_AWS_38", "checkov_ckv_aws_39": "CKV_AWS_39",
-                                       "ekslab_exposure": "ekslab exposure", "ekslab_worst": "ekslab worst",
-                                       "differences": "where they differ, and why"}))
-        per_cluster = frame.copy()
-        found = [[] for _ in range(len(frame))]
+                     f"(as each tool documents it), beside ekslab's verdict: the {_plural(len(differ), 'cluster')} where "
+                     "they differ.</p>")
+        parts.append(_table(differ.head(max_rows), {
+            "account_id": "account", "region": "region", "cluster": "cluster", "aws_config_eks1": "AWS Config / EKS.1",
+            "prowler_not_public": "Prowler not publicly accessible", "prowler_private_nodes": "Prowler private nodes",
+            "checkov_ckv_aws_38": "CKV_AWS_38", "checkov_ckv_aws_39": "CKV_AWS_39",
+            "ekslab_exposure": "ekslab exposure", "ekslab_worst": "ekslab worst",
+            "differences": "where they differ, and why"}))
+        parts.append(_more(min(len(differ), max_rows), len(differ), "cluster(s)", "fleet", links))
+        shown = frame.head(max_rows).copy()
+        found = [[] for _ in range(len(shown))]
         for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):
-            found[pos].append(f"{_badge(severity)} {escape(rule)}")
-        per_cluster["_findings"] = ["<br>".join(f) or '<span class="muted">none</span>' for f in found]
-        per_cluster["_dns"] = [_dns(rec) for rec in frame[["dns_support", "dns_hostnames",
-                                                           "amazon_provided_dns"]].to_dict("records")]
+            if pos < len(shown):
+                found[pos].append(f"{_badge(severity)} {escape(rule)}")
+        shown["_findings"] = ["<br>".join(f) or '<span class="muted">none</span>' for f in found]
+        shown["_dns"] = [_dns(rec) for rec in shown[["dns_support", "dns_hostnames",
+                                                     "amazon_provided_dns"]].to_dict("records")]
         parts.append("<h2>Clusters</h2>")
-        parts.append(_table(per_cluster, {
+        parts.append(_table(shown, {
             "account_id": "account", "region": "region", "cluster": "cluster", "mode": "mode",
             "public_cidrs": "public CIDRs", "node_egress_ips": "node egress (NAT)", "_dns": "VPC DNS",
             "hybrid": "hybrid nodes", "assumed_defaults": "assumed defaults", "error": "error",
             "_findings": "findings"}, {"_findings": str, "_dns": str}))
+        parts.append(_more(len(shown), len(frame), "cluster(s)", "fleet", links))
     parts.append("<h2>Errors and notes</h2>")
-    parts.append(_table(errors, {c: c for c in errors.columns}) if len(errors) else "<p>No scan errors.</p>")
-    parts.append(_table(notes, {"account_id": "account", "region": "region", "cluster": "cluster", "note": "note"})
+    parts.append(_table(errors.head(max_rows), {c: c for c in errors.columns}) if len(errors)
+                 else "<p>No scan errors.</p>")
+    parts.append(_more(min(len(errors), max_rows), len(errors), "error(s)", "errors", links))
+    parts.append(_table(notes.head(max_rows), {"account_id": "account", "region": "region", "cluster": "cluster",
+                                               "note": "note"})
                  if len(notes) else "<p>No notes: every readable cluster was judged on every rule.</p>")
+    parts.append(_more(min(len(notes), max_rows), len(notes), "note(s)", "notes", links))
     parts.append("</body></html>\n")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
 
 
-def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None) -> Path:
+def _links(html_path: Path, dirs: dict) -> dict:
+    """{fmt: {export name: href relative to the HTML file}} for the exports written beside the report."""
+    import os
+    from urllib.parse import quote
+
+    out = {}
+    for fmt, directory in dirs.items():
+        if directory is not None:
+            rel = os.path.relpath(Path(directory).resolve(), html_path.resolve().parent)
+            out[fmt] = {name: quote(Path(rel, f"{name}.{fmt}").as_posix()) for name in EXPORTS}
+    return out
+
+
+def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max_rows: int = 50) -> Path:
     """Write the self-contained HTML report to ``path``; with ``csv_dir``/``parquet_dir`` also the exports.
 
     ``frame_or_snapshot`` is the fleet frame, a snapshot dict, a ScanResult, a snapshot
-    path or "sample". A fleet with no readable cluster still gives a report (it says so and
-    lists the errors). Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
+    path or "sample". The page opens with "Fix first" (critical and high findings grouped by
+    their fix), then the summary (accounts and regions folded), the plots and the rest; each
+    list shows its first ``max_rows`` rows and links the exports for the full one, so a fleet
+    of 100,000 clusters gives a page of a few MB. A fleet with no readable cluster still gives a
+    report (it says so and lists the errors). Every path is checked before any work and every
+    file is written atomically (a temporary file, then a rename). Returns the path.
+    Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    path = Path(path)
+    from ekslab.fleet.outputs import atomic_write, check_output
+
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError(f"max_rows must be a positive int, got {max_rows!r}")
+    path = check_output(path, (".html", ".htm"))
+    dirs = {"csv": csv_dir, "parquet": parquet_dir}
+    for directory in dirs.values():
+        if directory is not None:
+            check_output(directory, directory=True)
     data = _gather(frame_or_snapshot)
-    path.write_text(_render(data), encoding="utf-8")
-    if csv_dir is not None or parquet_dir is not None:
-        frames = {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
-        if csv_dir is not None:
-            write_exports(frames, csv_dir, "csv")
-        if parquet_dir is not None:
-            write_exports(frames, parquet_dir, "parquet")
-    return path
+    html = _render(data, max_rows=max_rows, links=_links(path, dirs))
+    frames = {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
+    for fmt, directory in dirs.items():
+        if directory is not None:
+            write_exports(frames, directory, fmt)
+    return atomic_write(path, html)
 
 
 # ---- exports
@@ -241,13 +338,17 @@ def _json_cell(value):
 def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
     """Write each frame as ``<name>.csv`` or ``<name>.parquet`` in ``directory`` (created if needed).
 
-    CSV: list and dict cells become JSON text (``["0.0.0.0/0"]``), missing values empty.
-    Parquet: lists stay lists of strings; dicts (tags) become JSON text, since their keys
-    differ from cluster to cluster. Taught in notebooks/03_fleet_analysis.ipynb.
+    CSV: list and dict cells become JSON text (``["0.0.0.0/0"]``), missing values empty, and
+    a text cell starting with ``= + - @``, tab or CR gets a leading ``'`` (no spreadsheet
+    formula runs from a cluster name or tag). Parquet: lists stay lists of strings; dicts
+    (tags) become JSON text, since their keys differ from cluster to cluster. Each file is
+    written atomically. Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    from ekslab.fleet.outputs import atomic_path, check_output, write_csv
+
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"export format must be 'csv' or 'parquet', got {fmt!r}")
-    directory = Path(directory)
+    directory = check_output(directory, directory=True)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():
@@ -260,11 +361,12 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
                 elif any(isinstance(v, (list, tuple)) for v in values):
                     out[col] = [None if v is None else [str(x) for x in v] for v in values]
         target = directory / f"{name}.{fmt}"
-        if fmt == "csv":
-            out.to_csv(target, index=False)
-        else:
-            out.attrs = {}  # pyarrow stores attrs as metadata; the snapshot metadata may not be JSON-able
-            out.to_parquet(target, index=False)
+        with atomic_path(target) as tmp:
+            if fmt == "csv":
+                write_csv(out, tmp)
+            else:
+                out.attrs = {}  # pyarrow stores attrs as metadata; the snapshot metadata may not be JSON-able
+                out.to_parquet(tmp, index=False)
         written.append(target)
     return written
 
@@ -274,26 +376,58 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
 def _run(args) -> int:
     import sys
 
+    from ekslab.audit.cli import incomplete, read_snapshot
+    from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
+
     try:
-        path = write_report(args.snapshot, args.output, csv_dir=args.csv, parquet_dir=args.parquet)
-    except (OSError, ValueError) as e:  # SnapshotError is a ValueError; its message names the file
-        print(f"ekslab report: {e}", file=sys.stderr)
-        return 2
+        check_output(args.output, (".html", ".htm"))  # every path first: nothing is written when one is bad
+        for directory in (args.csv, args.parquet):
+            if directory is not None:
+                check_output(directory, directory=True)
+        snapshot = read_snapshot(args.snapshot, args.max_bytes)
+        path = write_report(snapshot, args.output, csv_dir=args.csv, parquet_dir=args.parquet,
+                            max_rows=args.max_rows)
+    except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file
+        print(f"ekslab report: {terminal_safe(e)}", file=sys.stderr)
+        return EXIT_USAGE
     extra = [f"{fmt} exports in {d}" for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
-    print(f"wrote {path}" + (f" ({', '.join(extra)})" if extra else ""))
-    return 0
+    print(terminal_safe(f"wrote {path}" + (f" ({', '.join(extra)})" if extra else "")))
+    why = incomplete(snapshot["clusters"] + [e for e in snapshot["errors"] if e.get("cluster")], snapshot["errors"])
+    if why and not args.allow_partial:
+        print(f"ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _rows(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of rows, got {text!r}")
+    return int(text)
 
 
 def add_cli(subparsers) -> None:
-    """``ekslab report SNAPSHOT -o report.html [--csv DIR] [--parquet DIR]``.
+    """``ekslab report SNAPSHOT -o report.html [--csv DIR] [--parquet DIR] [--max-rows N] [--allow-partial]``.
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    from ekslab.fleet.outputs import EXIT_CODES_HELP
+
     p = subparsers.add_parser("report", help="a self-contained HTML report of a fleet snapshot",
-                              description="Write one HTML file (plots inline) with the summary, the findings, "
-                                          "what other tools would say, and every cluster.")
+                              description="Write one HTML file (plots inline, nothing fetched from a network): "
+                                          "what to fix first, the summary, the plots, the findings, what other "
+                                          "tools would say, and the clusters. Long lists show their first rows "
+                                          "and link the CSV/Parquet exports for the rest.",
+                              epilog=EXIT_CODES_HELP + ". A partial snapshot still gets its report, then exits 3.")
     p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the HTML file to write")
     p.add_argument("--csv", metavar="DIR", help="also write fleet, findings, errors and notes as CSV files in DIR")
     p.add_argument("--parquet", metavar="DIR", help="also write them as Parquet files in DIR")
+    p.add_argument("--max-rows", type=_rows, default=50, metavar="N",
+                   help="rows shown per list (per rule for findings; default 50); the exports hold all")
+    from ekslab.audit.cli import add_input_options
+
+    add_input_options(p)
     p.set_defaults(func=_run)

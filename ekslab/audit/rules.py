@@ -428,7 +428,8 @@ class _Cluster:
         import numpy as np
         import pandas as pd
 
-        self.region_codes, regions = pd.factorize(frame["region"].astype("str"), sort=True)
+        # a missing region (a broken record's row) is "-": factorize would give it code -1, the last region's
+        self.region_codes, regions = pd.factorize(frame["region"].astype(object).fillna("-").astype("str"), sort=True)
         self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
         self.region = np.asarray(regions, dtype=object)[self.region_codes]
         self.name = frame["cluster"].astype("str").to_numpy(dtype=object)

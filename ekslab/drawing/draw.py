@@ -70,17 +70,17 @@ class Drawing:
         return self._render("svg")
 
     def save(self, path) -> Path:
-        """Write the picture to ``path``; the suffix picks the format (.png, .svg, or .dot/.gv for the source)."""
+        """Write the picture to ``path`` atomically; the suffix picks the format (.png, .svg, or .dot/.gv)."""
         path = Path(path)
         fmt = SUFFIXES.get(path.suffix.lower())
         if fmt is None:
             raise ValueError(f"cannot tell the picture format from {str(path)!r}: "
                              f"use one of {', '.join(SUFFIXES)}")
-        if fmt == "png":
-            path.write_bytes(self.png())
-        else:
-            path.write_text(self.svg() if fmt == "svg" else self.source, encoding="utf-8")
-        return path
+        from ekslab.fleet.outputs import atomic_write, check_output
+
+        check_output(path)
+        data = self.png() if fmt == "png" else (self.svg() if fmt == "svg" else self.source)
+        return atomic_write(path, data)  # a temporary file, then a rename: never half a picture
 
     def _repr_png_(self) -> bytes:
         return self.png()
@@ -267,17 +267,17 @@ def write_all(directory) -> list[Path]:
 
 
 def _cli_diagram(args) -> int:
+    from ekslab.fleet.outputs import EXIT_USAGE, check_output, terminal_safe
+
     try:
         if args.all:
-            written = write_all(args.output)
+            written = write_all(check_output(args.output, directory=True))
         else:
-            out = Path(args.output)
-            if out.suffix.lower() not in (".png", ".svg"):
-                raise ValueError(f"-o {args.output!r}: the file name must end in .png or .svg")
+            out = check_output(args.output, (".png", ".svg"))  # before any drawing
             written = [draw(mode_config(args.mode)).save(out)]
     except (OSError, ValueError, RuntimeError) as e:
-        print(f"ekslab diagram: {e}", file=sys.stderr)
-        return 1
+        print(f"ekslab diagram: {terminal_safe(e)}", file=sys.stderr)
+        return EXIT_USAGE
     for path in written:
         print(path)
     return 0
@@ -285,9 +285,11 @@ def _cli_diagram(args) -> int:
 
 def add_cli(subparsers) -> None:
     """Register ``ekslab diagram`` (``--mode M -o FILE`` or ``--all -o DIR``). Taught in README.md."""
+    from ekslab.fleet.outputs import EXIT_CODES_HELP
+
     p = subparsers.add_parser("diagram", help="draw the access-mode pictures (PNG or SVG)",
                               description="Draw who reaches the API server in an access mode, as the behavior "
-                                          "model answers it. PNG or SVG by the file suffix.")
+                                          "model answers it. PNG or SVG by the file suffix.", epilog=EXIT_CODES_HELP)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--mode", choices=[m.value for m in AccessMode], help="draw this mode into FILE")
     which.add_argument("--all", action="store_true",

@@ -81,6 +81,15 @@ def wrap(text: str, width: int = WRAP) -> str:
     return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) for part in str(text).split("\n"))
 
 
+def dot_text(text: str) -> str:
+    """Text for a DOT string: backslashes and quotes escaped, so ``\\G``, ``\\N`` or a trailing ``\\``
+    in a cluster name draw as written instead of being expanded by Graphviz or ending the string.
+
+    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    """
+    return str(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _cidr_lines(blocks) -> str:
     shown = list(blocks[:MAX_CIDRS_SHOWN])
     if len(blocks) > MAX_CIDRS_SHOWN:
@@ -184,17 +193,18 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     font = label_font()
     cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
     legend = "green solid: gets through    red dashed: does not"
-    graph_attr = dict(_with_font(GRAPH_ATTR, font), label=title + "\n" + legend)
-    with Canvas(title, direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
+    graph_attr = dict(_with_font(GRAPH_ATTR, font), label=dot_text(title + "\n" + legend))
+    with Canvas(dot_text(title), direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
                 node_attr=_with_font(NODE_ATTR, font), edge_attr=_with_font(EDGE_ATTR, font)) as canvas:
         nodes = {}
 
         def put(icon, nid, label):
             label = wrap(label)
+            shown = dot_text(label)
             # the icon sits in the middle with the label below it, and as much room above as
             # below, so that arrows, which aim at the middle of a node, meet the icon
             height = ICON + 2 * LINE * (label.count("\n") + 1)
-            nodes[nid] = icon(label, nodeid=nid, height=f"{height:.2f}")
+            nodes[nid] = icon(shown, nodeid=nid, height=f"{height:.2f}")
 
         if kinds["internet"]:
             with Cluster("Internet", graph_attr=cluster_attr):
@@ -204,14 +214,14 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             label = "On premises"
             if facts.pod_cidrs:
                 label += "\nremote pod networks: " + ", ".join(facts.pod_cidrs)
-            with Cluster(label, graph_attr=cluster_attr):
+            with Cluster(dot_text(label), graph_attr=cluster_attr):
                 for i, v, _ in on_prem:
                     icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
                     put(icon, f"ask{i}", v.label)
         vpc_label = "Customer VPC\n" + _dns_line(vpc, facts.dns_unknown)
         if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
             vpc_label += "\nno NAT gateway on the default route"
-        with Cluster(vpc_label, graph_attr=cluster_attr):
+        with Cluster(dot_text(vpc_label), graph_attr=cluster_attr):
             with Cluster("cluster subnets (nodes)", graph_attr=cluster_attr):
                 for i, v, _ in kinds["vpc"]:
                     put(EC2Instance, f"ask{i}", v.label)
@@ -229,7 +239,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         aws_label = "AWS-managed (EKS control plane)"
         if not config.public:
             aws_label += "\npublic endpoint: off"
-        with Cluster(aws_label, graph_attr=cluster_attr):
+        with Cluster(dot_text(aws_label), graph_attr=cluster_attr):
             if config.public:
                 put(ElbNetworkLoadBalancer, "nlb", "public endpoint (NLB)\npublicAccessCidrs:\n"
                     + _cidr_lines(config.public_cidrs))
@@ -255,10 +265,10 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             for n, (a, b) in enumerate(zip(hops, hops[1:], strict=False)):
                 last = n == len(hops) - 2
                 nodes[a] >> Edge(
-                    label=label if n == 0 else "", color=color, fontcolor=color, penwidth="3", **edge_font,
+                    label=dot_text(label) if n == 0 else "", color=color, fontcolor=color, penwidth="3", **edge_font,
                     style="solid" if verdict.reachable else "dashed",
                     arrowhead=("normal" if verdict.reachable else "tee") if last else "none",
-                    id=ids[n], tooltip=tooltip,
+                    id=ids[n], tooltip=dot_text(tooltip),
                 ) >> nodes[b]
             edges.append(AskerEdge(v.label, verdict.reachable, color, label, hops, ids))
         _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _) in enumerate(answers)})

@@ -52,7 +52,7 @@ def _row(record: dict, vpcs: dict) -> dict:
     subnets = list(vpc_cfg.get("subnetIds") or [])
     vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
     facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
-    egress = sorted({ip for s in subnets for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips", [])})
+    egress = sorted({ip for s in subnets for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")
     row = {
         "account_id": record["account_id"], "region": record["region"], "cluster": cluster["name"],

@@ -2,9 +2,10 @@
 
 Every client the scanner makes carries :func:`protect`; any operation outside
 :data:`ALLOWED_ACTIONS` raises :class:`ReadOnlyViolation` before a request is
-signed or sent. ``data/iam/ekslab-readonly-policy.json`` is the same list as a
-least-privilege IAM policy (a test keeps the two equal). Taught in
-notebooks/03_fleet_analysis.ipynb.
+signed or sent. The same list as least-privilege IAM policies, split by where each call runs (a test
+keeps them equal): ``data/iam/ekslab-readonly-policy.json`` for every scanned account (the reads) and
+``data/iam/ekslab-management-policy.json`` for the organization's management account (ListAccounts,
+and AssumeRole on the one role name ekslab assumes). Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ ALLOWED_ACTIONS = frozenset({
 
 # the same list as a least-privilege IAM policy, shipped with the package (a test keeps the two equal)
 POLICY_PATH = bundled_path("iam/ekslab-readonly-policy.json")
+# where each call runs: the organization calls only in the management account, the reads everywhere
+MANAGEMENT_ACTIONS = frozenset({"organizations:ListAccounts", "sts:AssumeRole"})
+MEMBER_ACTIONS = ALLOWED_ACTIONS - MANAGEMENT_ACTIONS
+ORG_ROLE_NAME = "ekslab-readonly"  # the read-only role README.md tells production users to create for --org-role
 
 _MARK = "_ekslab_readonly"
 
@@ -60,7 +65,8 @@ def _refuse_writes(model=None, **_):
 def protect(client):
     """Make a boto3 client (or a boto3/botocore session, for clients made later) read-only.
 
-    Returns the same object. Taught in notebooks/03_fleet_analysis.ipynb.
+    Calls outside the allowlist are refused before anything is signed, and so is a presigned
+    URL (``generate_presigned_url``) for one. Returns the same object. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     events = getattr(getattr(client, "meta", None), "events", None) or getattr(client, "events", None)
     if events is None and hasattr(client, "get_component"):
@@ -68,6 +74,8 @@ def protect(client):
     if events is None:
         raise TypeError(f"protect() needs a boto3 client or session, got {type(client).__name__}")
     events.register("before-call", _refuse_writes, unique_id=_MARK)
+    # generate_presigned_url builds a request without "before-call"; parameters are built for both
+    events.register("before-parameter-build", _refuse_writes, unique_id=f"{_MARK}-params")
     return client
 
 
@@ -103,16 +111,34 @@ class CallCounter:
 
 
 def policy_document() -> dict:
-    """The least-privilege IAM policy for a scan, built from :data:`ALLOWED_ACTIONS`.
+    """The least-privilege IAM policy of a scanned account (the reads), from :data:`MEMBER_ACTIONS`.
 
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    Attach it to the role ekslab assumes in each member account, and to the identity that runs
+    the scan when the management account is scanned too. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     return {
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "EkslabReadOnlyScan",
             "Effect": "Allow",
-            "Action": sorted(ALLOWED_ACTIONS),
+            "Action": sorted(MEMBER_ACTIONS),
             "Resource": "*",
         }],
+    }
+
+
+def management_policy_document(role_name: str = ORG_ROLE_NAME, partition: str = "aws") -> dict:
+    """The IAM policy of the identity that runs ``scan(org_role=role_name)`` in the management account.
+
+    ``organizations:ListAccounts`` (it takes no resource), and ``sts:AssumeRole`` on that one role
+    name in any account, never on ``*``. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "EkslabListAccounts", "Effect": "Allow", "Action": ["organizations:ListAccounts"],
+             "Resource": "*"},
+            {"Sid": "EkslabAssumeTheScanRole", "Effect": "Allow", "Action": ["sts:AssumeRole"],
+             "Resource": f"arn:{partition}:iam::*:role/{role_name}"},
+        ],
     }

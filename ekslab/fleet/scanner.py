@@ -79,7 +79,11 @@ class ScanResult:
         n = len(self.clusters)
         per = self.api_calls / n if n else float(self.api_calls)
         errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
-        lines = [f"{n} clusters in {len(meta['accounts'])} accounts x {len(meta['regions'])} regions; "
+        def count(k, word):
+            return f"{k} {word}" + ("" if k == 1 else "s")
+
+        lines = [f"{count(n, 'cluster')} in {count(len(meta['accounts']), 'account')} x "
+                 f"{count(len(meta['regions']), 'region')}; "
                  f"{errors}; {self.api_calls} API calls ({per:.2f} per cluster, "
                  f"{meta.get('retries', 0)} retries) in {self.duration:.1f} s"]
         for e in self.errors:
@@ -136,6 +140,49 @@ class _Task:
         return self._ec2
 
 
+CONNECT_TIMEOUT = 5.0  # seconds to open a connection to an endpoint
+READ_TIMEOUT = 30.0  # seconds to wait for an answer on an open connection
+SCAN_TIMEOUT = 3600.0  # the whole scan's deadline; calls after it fail fast as error records
+_SETUP_ATTEMPTS = 4  # the first calls (who am I, the organization): a dead endpoint costs 4 x 30 s, not 8 x
+
+
+def _stopper(state):
+    """A botocore hook that stops new calls and retries once the deadline passed or Ctrl-C was pressed."""
+    def stop(**_):
+        reason = state.stopped()
+        if reason:
+            raise ScanStopped(reason)
+    return stop
+
+
+def _scan_stopped_class():
+    from botocore.exceptions import BotoCoreError
+
+    class _ScanStopped(BotoCoreError):
+        fmt = "{reason}"
+
+        def __init__(self, reason):
+            super().__init__(reason=reason)
+
+    _ScanStopped.__name__ = _ScanStopped.__qualname__ = "ScanStopped"
+    return _ScanStopped
+
+
+class _LazyStopped:
+    """``ScanStopped(reason)`` is a BotoCoreError (so every existing handler records it as an error record),
+    made on first use so that importing the scanner does not import botocore."""
+
+    cls = None
+
+    def __call__(self, reason):
+        if _LazyStopped.cls is None:
+            _LazyStopped.cls = _scan_stopped_class()
+        return _LazyStopped.cls(reason)
+
+
+ScanStopped = _LazyStopped()
+
+
 @dataclass
 class _Scan:
     """State shared by the worker threads of one scan."""
@@ -143,6 +190,9 @@ class _Scan:
     workers: int
     max_attempts: int
     progress: bool
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
+    timeout: float = SCAN_TIMEOUT
     errors: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -150,16 +200,33 @@ class _Scan:
 
         from ekslab.fleet.readonly import CallCounter
         self.counter = CallCounter()
-        self.config = Config(retries={"mode": "adaptive", "total_max_attempts": self.max_attempts},
-                             max_pool_connections=self.workers, user_agent_extra=f"ekslab/{__version__}")
+        common = dict(max_pool_connections=self.workers, user_agent_extra=f"ekslab/{__version__}",
+                      connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+        self.config = Config(retries={"mode": "adaptive", "total_max_attempts": self.max_attempts}, **common)
+        self.setup_config = Config(retries={"mode": "adaptive",
+                                            "total_max_attempts": min(self.max_attempts, _SETUP_ATTEMPTS)}, **common)
+        self.deadline = time.monotonic() + self.timeout
+        self.interrupted = False
+        self._stop = _stopper(self)
         self._lock = threading.Lock()
         self._session_lock = threading.Lock()
 
-    def client(self, session, service, region, creds=None):
-        """A read-only, counted client; ``creds`` (assumed-role keys) ride on the base session, which
-        shares its loaded service models: a session per account would reload ~1.5 MB of EC2 model each."""
+    def stopped(self) -> str | None:
+        """Why no more calls may start (Ctrl-C, the deadline), or None."""
+        if self.interrupted:
+            return "the scan was interrupted (Ctrl-C)"
+        if time.monotonic() > self.deadline:
+            return f"the scan's deadline of {self.timeout:g} s passed (--timeout)"
+        return None
+
+    def client(self, session, service, region, creds=None, setup=False):
+        """A read-only, counted client with timeouts; ``creds`` (assumed-role keys) ride on the base session,
+        which shares its loaded service models: a session per account would reload ~1.5 MB of EC2 model each."""
         from ekslab.fleet.readonly import protect
-        client = session.client(service, region_name=region, config=self.config, **(creds or {}))
+        config = self.setup_config if setup else self.config
+        client = session.client(service, region_name=region, config=config, **(creds or {}))
+        client.meta.events.register("before-call", self._stop, unique_id="ekslab-deadline-call")
+        client.meta.events.register("before-send", self._stop, unique_id="ekslab-deadline-send")
         return self.counter.attach(protect(client))
 
     def locked_client(self, *args):
@@ -225,7 +292,7 @@ def _targets(state, bases, org_role, home_region):
     for label, sess in bases:
         region = sess.region_name or home_region
         try:
-            ident = state.client(sess, "sts", region).get_caller_identity()
+            ident = state.client(sess, "sts", region, setup=True).get_caller_identity()
         except (ClientError, BotoCoreError) as e:
             state.error(None, region, None, "GetCallerIdentity", e, note=f"{label}: ")
             continue
@@ -237,7 +304,7 @@ def _targets(state, bases, org_role, home_region):
     mgmt, base, partition = targets[0]
     region = base.region_name or home_region
     try:
-        pages = state.client(base, "organizations", region).get_paginator("list_accounts").paginate()
+        pages = state.client(base, "organizations", region, setup=True).get_paginator("list_accounts").paginate()
         accounts = [a for page in pages for a in page["Accounts"]]
     except (ClientError, BotoCoreError) as e:
         state.error(mgmt, region, None, "ListAccounts", e)
@@ -282,7 +349,9 @@ def _regions_for(state, account, sess, creds, regions, home_region):
 
 
 def scan(profiles=None, org_role: str | None = None, regions=None, *, session=None, progress: bool = True,
-         workers: int = 32, max_attempts: int = 8, source: str | None = None) -> ScanResult:
+         workers: int = 32, max_attempts: int = 8, source: str | None = None,
+         connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
+         timeout: float = SCAN_TIMEOUT) -> ScanResult:
     """Scan EKS clusters across accounts and regions; returns a :class:`ScanResult`.
 
     - ``profiles``: None (the default credential chain), a profile name or a list of them;
@@ -297,16 +366,26 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     DescribeRouteTables, DescribeNatGateways; DescribeSubnets only when a record lacks vpcId).
     Every client is read-only (``ekslab.fleet.readonly``) with adaptive retries. AccessDenied, throttling
     that outlasts retries and the like become error records; the scan goes on.
+
+    Time limits: ``connect_timeout`` (5 s) and ``read_timeout`` (30 s) on every call, and ``timeout``
+    (3600 s) for the whole scan: past it no call starts nor retries, each becomes an error record
+    (code ScanStopped), and the scan returns what it has. The first calls (GetCallerIdentity,
+    ListAccounts) make at most 4 attempts, so an endpoint that accepts connections and never
+    answers ends the scan in about two minutes with error records.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
                                  or org_role.startswith("arn:")):
-        raise ValueError(f"org_role must be a role name such as 'OrganizationAccountAccessRole', got {org_role!r}")
+        raise ValueError(f"org_role must be a role name such as 'ekslab-readonly', got {org_role!r}")
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}")
+    for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout), ("timeout", timeout)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 10**6:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
     regions = _parse_regions(regions)
     started = time.perf_counter()
-    state = _Scan(workers=workers, max_attempts=max_attempts, progress=progress)
+    state = _Scan(workers=workers, max_attempts=max_attempts, progress=progress, connect_timeout=connect_timeout,
+                  read_timeout=read_timeout, timeout=timeout)
     bases = _base_sessions(profiles, session)
     home = next((s.region_name for _, s in bases if s.region_name), None)
     home = home or (regions[0] if isinstance(regions, list) else "us-east-1")
@@ -351,20 +430,28 @@ def _run(state, tasks):
 
     bar = tqdm(total=0, unit="cluster", desc="ekslab scan", disable=not state.progress, leave=True)
     records, vpcs = [], []
+    rp = ThreadPoolExecutor(max(1, min(state.workers, len(tasks))), thread_name_prefix="ekslab-region")
+    calls = ThreadPoolExecutor(state.workers, thread_name_prefix="ekslab-call")
     try:
-        with ThreadPoolExecutor(max(1, min(state.workers, len(tasks))), thread_name_prefix="ekslab-region") as rp, \
-                ThreadPoolExecutor(state.workers, thread_name_prefix="ekslab-call") as calls:
-            futures = [rp.submit(_scan_region, state, task, calls, bar) for task in tasks]
-            for task, f in zip(tasks, futures, strict=True):
-                try:
-                    r, v = f.result()
-                except ReadOnlyViolation:
-                    raise  # a bug in ekslab, never data: stop loudly
-                except Exception as e:  # an unexpected answer in one region must not sink the others
-                    state.error(task.account_id, task.region, None, "scan", e)
-                    continue
-                records += r
-                vpcs += v
+        futures = [rp.submit(_scan_region, state, task, calls, bar) for task in tasks]
+        for task, f in zip(tasks, futures, strict=True):
+            try:
+                r, v = f.result()
+            except ReadOnlyViolation:
+                raise  # a bug in ekslab, never data: stop loudly
+            except Exception as e:  # an unexpected answer in one region must not sink the others
+                state.error(task.account_id, task.region, None, "scan", e)
+                continue
+            records += r
+            vpcs += v
+    except BaseException:  # Ctrl-C above all: no call starts or retries, nothing waits for the threads
+        state.interrupted = True
+        for pool in (rp, calls):
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        for pool in (rp, calls):
+            pool.shutdown(wait=True)
     finally:
         bar.close()
     return records, vpcs
@@ -516,16 +603,40 @@ def _egress(subnet, vpc, tables, nat_ips):
     return {"route_table_id": table["RouteTableId"], "default_route": target, "egress_ips": ips}
 
 
+def _seconds(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def add_cli(subparsers):
     """Register ``ekslab scan``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
+    from ekslab.fleet.outputs import EXIT_CODES_HELP
+
     p = subparsers.add_parser("scan", help="scan EKS clusters across accounts and regions (read-only)",
                               description="Scan EKS clusters across accounts and regions into a snapshot. "
-                                          "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`).")
+                                          "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`).",
+                              epilog=EXIT_CODES_HELP + ". A scan with any failed account, region or cluster "
+                                     "exits 3 (the snapshot is still written, errors beside the data).")
     p.add_argument("--profile", action="append", dest="profiles", metavar="P",
                    help="an AWS profile to scan (repeat for several); default: the default credential chain")
-    p.add_argument("--org-role", metavar="ROLE", help="list the organization's accounts and assume ROLE in each")
+    p.add_argument("--org-role", metavar="ROLE", help="list the organization's accounts and assume ROLE in each "
+                   "(a read-only role made for ekslab, see README.md; not an administrator role)")
     p.add_argument("--regions", metavar="r1,r2|all", help="regions to scan (default: the session's region)")
     p.add_argument("-o", "--output", metavar="snapshot.json[.gz]", help="write the snapshot here")
+    p.add_argument("--timeout", type=_seconds, default=SCAN_TIMEOUT, metavar="S",
+                   help=f"deadline for the whole scan in seconds (default {SCAN_TIMEOUT:g})")
+    p.add_argument("--connect-timeout", type=_seconds, default=CONNECT_TIMEOUT, metavar="S",
+                   help=f"seconds to open a connection (default {CONNECT_TIMEOUT:g})")
+    p.add_argument("--read-timeout", type=_seconds, default=READ_TIMEOUT, metavar="S",
+                   help=f"seconds to wait for an answer (default {READ_TIMEOUT:g})")
+    p.add_argument("--allow-partial", action="store_true", help="exit 0, not 3, when some reads failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cli)
 
@@ -533,12 +644,25 @@ def add_cli(subparsers):
 def _cli(args):
     import sys
 
+    from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, OutputError, check_output, terminal_safe
+
     try:
-        result = scan(args.profiles, args.org_role, args.regions, progress=not args.no_progress)
-    except ValueError as e:
-        print(f"ekslab scan: {e}", file=sys.stderr)
-        return 2
-    print(result.summary())
+        if args.output:  # before the first API call: a bad path must not cost a whole scan
+            check_output(args.output, (".json", ".json.gz"))
+        result = scan(args.profiles, args.org_role, args.regions, progress=not args.no_progress,
+                      connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, timeout=args.timeout)
+    except (OutputError, ValueError) as e:
+        print(f"ekslab scan: {terminal_safe(e)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(terminal_safe(result.summary(), newlines=True))
     if args.output:
-        print(f"snapshot written to {result.save(args.output)}")
-    return 1 if result.errors and not result.clusters else 0
+        try:
+            print(f"snapshot written to {terminal_safe(result.save(args.output))}")
+        except (OSError, ValueError) as e:
+            print(f"ekslab scan: cannot write the snapshot: {terminal_safe(e)}", file=sys.stderr)
+            return EXIT_USAGE
+    if (result.errors or not result.clusters) and not args.allow_partial:
+        print(f"ekslab scan: incomplete: {len(result.errors)} error(s), {len(result.clusters)} cluster(s) "
+              "(exit 3; --allow-partial accepts it)", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_OK

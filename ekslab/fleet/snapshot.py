@@ -23,7 +23,10 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import os
 import re
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 FORMAT = "ekslab-fleet/1"
@@ -31,6 +34,12 @@ METADATA_KEYS = ("created", "ekslab_version", "source", "accounts", "regions", "
 CLUSTER_KEYS = ("account_id", "region", "vpc_id", "cluster")
 VPC_KEYS = ("account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "amazon_provided_dns", "subnets")
 ERROR_KEYS = ("account_id", "region", "cluster", "operation", "code", "message")
+
+SCHEMA_PATH = Path(__file__).with_name("ekslab-fleet-1.schema.json")
+MAX_DECOMPRESSED = 1 << 30  # bytes of JSON text a snapshot may expand to (load_snapshot's max_bytes)
+MAX_DEPTH = 64  # nesting levels; a real snapshot has about 8
+INVALID_RECORD = "InvalidRecord"  # the code of the error record that stands for a broken record
+_SECTIONS = {"clusters": "clusterRecord", "vpcs": "vpcRecord", "errors": "errorRecord"}
 
 
 class SnapshotError(ValueError):
@@ -45,40 +54,135 @@ def _as_snapshot(snapshot) -> dict:
     return inner
 
 
-def validate(snapshot, where: str = "snapshot") -> dict:
-    """Check the format version and the required keys; return the snapshot or raise SnapshotError.
+def schema() -> dict:
+    """The JSON Schema of ``ekslab-fleet/1`` (ekslab/fleet/ekslab-fleet-1.schema.json, shipped with the package).
 
+    Only the fields ekslab reads are typed; every object admits more properties. Taught in
+    notebooks/03_fleet_analysis.ipynb.
+    """
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _no_remote(uri):
+    raise SnapshotError(f"the snapshot schema refers to {uri!r}; ekslab fetches nothing from a network")
+
+
+@lru_cache(maxsize=1)
+def _validators():
+    """(whole snapshot, top level with the records left untyped, {section: one record}), compiled once."""
+    import fastjsonschema
+
+    full = schema()
+    handlers = {"http": _no_remote, "https": _no_remote}
+    top = copy.deepcopy(full)
+    for section in _SECTIONS:
+        top["properties"][section] = {"type": "array"}
+    records = {section: fastjsonschema.compile({"definitions": full["definitions"], "$ref": f"#/definitions/{name}"},
+                                               handlers=handlers)
+               for section, name in _SECTIONS.items()}
+    return fastjsonschema.compile(full, handlers=handlers), fastjsonschema.compile(top, handlers=handlers), records
+
+
+def _problem(exc, prefix: str = "$") -> str:
+    """A fastjsonschema failure as "at $.clusters[3].cluster.name: expected a string, got 5"."""
+    path = prefix + "".join(f"[{p}]" if str(p).isdigit() else f".{p}" for p in exc.path[1:])
+    got = exc.value
+    if exc.rule == "required":
+        missing = [k for k in exc.rule_definition if not (isinstance(got, dict) and k in got)]
+        what = f"missing key {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        return f"at {path}: {what}"
+    expected = {"type": lambda d: " or ".join(("an " if t[0] in "aeiou" else "a ") + t
+                                              for t in (d if isinstance(d, list) else [d])),
+                "const": lambda d: repr(d), "minLength": lambda d: f"text of at least {d} character(s)",
+                "minimum": lambda d: f"a number >= {d}"}.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
+    shown = repr(got)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {shown}"
+
+
+def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
+    """Check a snapshot against the ``ekslab-fleet/1`` schema; return it (or a repaired copy) or raise SnapshotError.
+
+    What a broken part costs: a broken top level (format, metadata, the record lists) makes
+    the snapshot unusable, a :class:`SnapshotError` naming ``where``, the JSON path and what
+    was expected. A broken record under ``clusters``, ``vpcs`` or ``errors`` costs that record
+    only: it leaves its list and an error record (code ``InvalidRecord``, the path and the
+    problem, the cluster's account, region and name where they are readable) takes its place,
+    so the cluster keeps a row whose ``error`` says why and the rest of the fleet is judged.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    import fastjsonschema
+
     if not isinstance(snapshot, dict):
         raise SnapshotError(f"{where}: expected a JSON object at the top, got {type(snapshot).__name__}")
     fmt = snapshot.get("format")
     if fmt is None:
         raise SnapshotError(f"{where}: missing key 'format' (not an ekslab snapshot?)")
     if fmt != FORMAT:
-        raise SnapshotError(f"{where}: unknown format {fmt!r}; this ekslab reads {FORMAT!r}")
-    for key, kind in (("metadata", dict), ("clusters", list), ("vpcs", list), ("errors", list)):
-        if key not in snapshot:
-            raise SnapshotError(f"{where}: missing key {key!r}")
-        if not isinstance(snapshot[key], kind):
-            raise SnapshotError(f"{where}: {key!r} must be a {kind.__name__}, got {type(snapshot[key]).__name__}")
-    _require(snapshot["metadata"], METADATA_KEYS, f"{where}: metadata")
-    for section, keys in (("clusters", CLUSTER_KEYS), ("vpcs", VPC_KEYS), ("errors", ERROR_KEYS)):
+        raise SnapshotError(f"{where}: unknown format {_short(fmt)}; this ekslab reads {FORMAT!r}")
+    whole, top, records = _validators()
+    if not _broken:
+        try:
+            whole(snapshot)
+            return snapshot  # the common case: one pass, nothing to repair
+        except fastjsonschema.JsonSchemaValueException:
+            pass
+    try:
+        top(snapshot)
+    except fastjsonschema.JsonSchemaValueException as e:
+        raise SnapshotError(f"{where}: {_problem(e)}") from None
+    broken = dict(_broken or {})
+    for section in _SECTIONS:
+        check = records[section]
         for i, item in enumerate(snapshot[section]):
-            _require(item, keys, f"{where}: {section}[{i}]")
-    for i, item in enumerate(snapshot["clusters"]):
-        if not isinstance(item["cluster"], dict) or not item["cluster"].get("name"):
-            raise SnapshotError(f"{where}: clusters[{i}]['cluster'] must be a describe_cluster record with a name")
-    return snapshot
+            if (section, i) in broken:
+                continue
+            try:
+                check(item)
+            except fastjsonschema.JsonSchemaValueException as e:
+                broken[(section, i)] = _problem(e, f"$.{section}[{i}]")
+    return _set_aside(snapshot, broken)
 
 
-def _require(item, keys, where):
-    if not isinstance(item, dict):
-        raise SnapshotError(f"{where} must be an object, got {type(item).__name__}")
-    missing = [k for k in keys if k not in item]
-    if missing:
-        raise SnapshotError(f"{where} is missing key {missing[0]!r}" + (f" (and {len(missing) - 1} more)"
-                                                                        if len(missing) > 1 else ""))
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(value):
+    """A string field of a broken record, if it is one and printable; else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return value
+
+
+def _set_aside(snapshot: dict, broken: dict) -> dict:
+    """A copy of the snapshot without the broken records, each replaced by an error record naming it."""
+    if not broken:
+        return snapshot
+    out = dict(snapshot)
+    extra = []
+    for section in _SECTIONS:
+        kept = []
+        for i, item in enumerate(snapshot[section]):
+            if (section, i) not in broken:
+                kept.append(item)
+                continue
+            item = item if isinstance(item, dict) else {}
+            inner = item.get("cluster")
+            name = inner.get("name") if isinstance(inner, dict) else inner if section == "errors" else None
+            if section == "clusters" and not _text(name):
+                name = f"clusters[{i}]"  # a row still stands for it
+            extra.append({"account_id": _text(item.get("account_id")), "region": _text(item.get("region")),
+                          "cluster": _text(name), "operation": "ReadSnapshot", "code": INVALID_RECORD,
+                          "message": f"broken {section[:-1]} record, left out: {broken[(section, i)]}"})
+        out[section] = kept
+    out["errors"] = out["errors"] + extra
+    return out
 
 
 def dumps(snapshot) -> str:
@@ -93,41 +197,140 @@ def save_snapshot(snapshot, path) -> Path:
     """Write a snapshot (dict or ScanResult) as JSON, gzip-compressed when ``path`` ends in ``.gz``.
 
     The output is canonical (sorted keys, fixed gzip header), so equal snapshots give equal bytes.
+    The write is atomic: a temporary file beside ``path``, then a rename, so a full disk or an
+    interruption never leaves half a snapshot nor destroys the file that was there.
     Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    path = Path(path)
+    from ekslab.fleet.outputs import atomic_write, check_output
+
+    path = check_output(path)
     snap = validate(_as_snapshot(snapshot), str(path))
-    data = dumps(snap).encode("utf-8")
+    try:
+        data = dumps(snap).encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise SnapshotError(f"{path}: the snapshot holds a lone surrogate ({e.object[e.start:e.end]!r}), "
+                            "which is no UTF-8 text") from None
     if path.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
-    path.write_bytes(data)
-    return path
+    return atomic_write(path, data)
 
 
-def load_snapshot(path) -> dict:
+def _read(path: Path, max_bytes: int) -> bytes | bytearray:
+    """The JSON bytes of a file, gunzipped as a stream (whatever the name says) and never more than ``max_bytes``."""
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(2)
+            f.seek(0)
+            if magic != b"\x1f\x8b":
+                if os.fstat(f.fileno()).st_size > max_bytes:
+                    raise SnapshotError(f"{path}: larger than the {max_bytes:,}-byte limit (max_bytes)")
+                return f.read()
+            buf = bytearray()
+            with gzip.GzipFile(fileobj=f) as z:
+                while chunk := z.read(1 << 20):
+                    buf += chunk
+                    if len(buf) > max_bytes:
+                        raise SnapshotError(f"{path}: the gzip data expands past the {max_bytes:,}-byte limit "
+                                            "(max_bytes); a gzip bomb, or raise the limit")
+            return buf  # no copy: decode and the depth check read a bytearray as they read bytes
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise SnapshotError(f"{path}: the gzip data is damaged or truncated ({e})") from None
+    except OSError as e:
+        raise SnapshotError(f"{path}: cannot read the snapshot: {e.strerror or e}") from None
+
+
+_KEEP = b'[]{}"'
+_DROP = bytes(b for b in range(256) if b not in _KEEP)
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of objects and arrays in JSON bytes, brackets inside strings not counted.
+
+    Escaped backslashes and quotes are removed first, then everything but brackets and quotes
+    (``bytes.translate``, at memory speed); what is left is counted with numpy. A 170 MB snapshot
+    is measured in a fraction of a second, before the parser could recurse into it.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+
+    if raw.find(b"\\") >= 0:  # one byte: memchr speed; most snapshots have no backslash at all
+        raw = raw.replace(b"\\\\", b"")  # an escaped backslash escapes nothing after it
+        raw = raw.replace(b'\\"', b"")  # an escaped quote neither opens nor closes a string
+    a = np.frombuffer(raw.translate(None, _DROP), dtype=np.uint8)
+    if not len(a):
+        return 0
+    steps = np.zeros(256, dtype=np.int8)
+    steps[[0x5B, 0x7B]], steps[[0x5D, 0x7D]] = 1, -1
+    step = steps[a].astype(np.int32)
+    in_string = (np.cumsum(a == 0x22, dtype=np.int64) & 1).astype(bool)  # after an odd number of quotes
+    step[in_string] = 0
+    return int(np.cumsum(step).max(initial=0))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogates(value, path="$"):
+    """(JSON path, the code point) of every string (key or value) holding a lone surrogate; iterative."""
+    found, stack = [], [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if _bad_text(k):
+                    found.append((f"{where} (a key)", _bad_text(k)))
+                stack.append((v, f"{where}.{k}" if not _bad_text(k) else f"{where}[?]"))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+        elif isinstance(item, str) and _bad_text(item):
+            found.append((where, _bad_text(item)))
+    return sorted(found)
+
+
+def _bad_text(text: str):
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError as e:
+        return f"\\u{ord(text[e.start]):04x}"
+
+
+def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
     """Read and validate a snapshot file (``.json`` or ``.json.gz``).
 
     Raises :class:`SnapshotError` naming the file and what is wrong (missing file,
-    truncated JSON or gzip, unknown format version, missing key) rather than
-    returning half a fleet. Taught in notebooks/03_fleet_analysis.ipynb.
+    truncated JSON or gzip, more than ``max_bytes`` of JSON (1 GiB; gzip is expanded as a
+    stream, so a gzip bomb stops at the limit), nesting deeper than ``MAX_DEPTH``, a broken
+    top level against the schema) rather than returning half a fleet. A lone surrogate
+    (``"\\ud800"``, no text) is named with its JSON path: in a record, that record is
+    broken; elsewhere the file is. Broken records are set aside as :func:`validate`
+    says. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     path = Path(path)
+    raw = _read(path, max_bytes)
+    depth = json_depth(raw)
+    if depth > MAX_DEPTH:
+        raise SnapshotError(f"{path}: nested {depth} levels deep; a snapshot has about 8 and ekslab reads "
+                            f"at most {MAX_DEPTH}")
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise SnapshotError(f"{path}: cannot read the snapshot: {e.strerror or e}") from None
-    if raw[:2] == b"\x1f\x8b":  # gzip magic, whatever the name says
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as e:
-            raise SnapshotError(f"{path}: the gzip data is damaged or truncated ({e})") from None
-    try:
-        snapshot = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SnapshotError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    del raw  # the bytes go before the parse: the peak is the text plus the parsed objects
+    maybe_surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    try:
+        snapshot = json.loads(text)
     except json.JSONDecodeError as e:
         raise SnapshotError(f"{path}: invalid or truncated JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    return validate(snapshot, str(path))
+    del text
+    surrogates = _lone_surrogates(snapshot) if maybe_surrogates else []
+    broken = {}
+    for where, char in surrogates:
+        m = re.match(r"\$\.(clusters|vpcs|errors)\[(\d+)\]", where)
+        if not m:
+            raise SnapshotError(f"{path}: at {where}: a lone surrogate {char} (an escape that is no character)")
+        broken.setdefault((m[1], int(m[2])), f"at {where}: a lone surrogate {char} (an escape that is no character)")
+    return validate(snapshot, str(path), _broken=broken)
 
 
 # ---- anonymization ---------------------------------------------------------------------------------------------

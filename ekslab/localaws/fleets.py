@@ -332,11 +332,28 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
         stored.kubernetes_network_config = {"ipFamily": "ipv6", "serviceIpv6Cidr": "fd30:1c53:5f8a::/108"}
 
 
+def _require_loopback(endpoint) -> None:
+    """The seeder creates VPCs and clusters: it talks to a sandbox on this machine, never to anything else."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(endpoint))
+        host = parts.hostname or ""
+        loopback = parts.scheme in ("http", "https") and (host == "localhost" or ipaddress.ip_address(host).is_loopback)
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"seed refuses endpoint {endpoint!r}: it creates resources, so it only talks to a sandbox "
+                         "on a loopback address (http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT)")
+
+
 def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secret: str = "sandbox") -> dict:
     """Build ``fleet`` in the moto server at ``endpoint`` (which must run in this process).
 
     Returns ``{(account, region, vpc key): vpc id}``. Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    _require_loopback(endpoint)
     base, clients = _clients(endpoint, fleet, key_id, secret)
     if len(fleet.accounts) > 1:
         _organization(base, endpoint, fleet)

@@ -30,7 +30,43 @@ _CRED = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _ACTIVE = threading.Lock()
 _MOTO_ENV = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}  # ~0.5 s per account-region, and no fleet uses AMIs
 _ENV_KEYS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-             "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+             "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+             # what could send a client made inside the block elsewhere: the switch that ignores
+             # AWS_ENDPOINT_URL, and config files whose profiles set endpoint_url or services sections
+             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+_CHECKED_SERVICES = ("sts", "eks")  # small models: checking them costs milliseconds
+
+
+class SandboxLeak(RuntimeError):
+    """A client made inside ``sandbox()`` would not reach the sandbox; the sandbox refused to start."""
+
+
+def _leaky_keys() -> tuple:
+    """The service-specific endpoint variables set now (AWS_ENDPOINT_URL_EKS, ...): they beat AWS_ENDPOINT_URL."""
+    return tuple(k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_"))
+
+
+def _reset_boto3_default_session() -> None:
+    """boto3's module-level session caches config and credentials: drop it on the way in and out."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
+
+
+def check_reaches(endpoint: str) -> None:
+    """Make fresh clients as user code would and refuse (:class:`SandboxLeak`) unless they reach ``endpoint``.
+
+    Taught in notebooks/03_fleet_analysis.ipynb (``ekslab.sandbox`` calls it).
+    """
+    import botocore.session
+
+    session = botocore.session.Session()
+    for service in _CHECKED_SERVICES:
+        url = session.create_client(service, region_name="us-east-1").meta.endpoint_url
+        if url != endpoint:
+            raise SandboxLeak(f"a {service} client made inside the sandbox would reach {url}, not the sandbox at "
+                              f"{endpoint}; unset AWS_IGNORE_CONFIGURED_ENDPOINT_URLS and AWS_ENDPOINT_URL_* "
+                              "and check the AWS config file, then start the sandbox again")
 
 
 class FaultInjector:
@@ -282,11 +318,18 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
                                 deny=spec.denied if spec else ())
         env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": SANDBOX_KEY_ID,
                "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
-               "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1"}
+               "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1",
+               # no profile file can add an endpoint_url or real credentials inside the block
+               "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
         box = Sandbox(endpoint, env, spec, server.faults)
         if set_env:
-            with _environment(env):
-                yield box
+            with _environment(env, clear=_ENV_KEYS + _leaky_keys()):
+                _reset_boto3_default_session()
+                try:
+                    check_reaches(endpoint)  # every client inside reaches the sandbox, or nothing runs
+                    yield box
+                finally:
+                    _reset_boto3_default_session()
         else:
             yield box
     finally:
@@ -301,12 +344,23 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
 def add_cli(subparsers):
     """Register ``ekslab sandbox``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
+    from ekslab.fleet.outputs import EXIT_CODES_HELP
+
     p = subparsers.add_parser("sandbox", help="run a local AWS (moto) with the sample fleet, in the foreground",
                               description="Start moto on 127.0.0.1 with a seeded fleet and keep it running until "
-                                          "Ctrl-C; point the AWS CLI or `ekslab scan` at it from another shell.")
+                                          "Ctrl-C; point the AWS CLI or `ekslab scan` at it from another shell.",
+                              epilog=EXIT_CODES_HELP)
     p.add_argument("--fleet", default="sample", choices=("sample", "empty"), help="what to seed (default: sample)")
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    p.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
     p.set_defaults(func=_cli)
+
+
+def _port(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected 0 (any free port) or 1-65535, got {text!r}")
+    return int(text)
 
 
 def banner(box) -> str:
@@ -327,17 +381,23 @@ def banner(box) -> str:
 
 
 def _cli(args, stop: threading.Event | None = None):
+    from ekslab.fleet.outputs import EXIT_OK, EXIT_USAGE
+
     try:
         require_moto()
     except MissingExtra as e:
         print(f"ekslab sandbox: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print("ekslab sandbox: starting moto and seeding the fleet...", flush=True)
-    with sandbox(args.fleet, port=args.port, set_env=False) as box:
-        print(banner(box), flush=True)
-        try:
-            (stop or threading.Event()).wait()
-        except KeyboardInterrupt:
-            pass
+    try:
+        with sandbox(args.fleet, port=args.port, set_env=False) as box:
+            print(banner(box), flush=True)
+            try:
+                (stop or threading.Event()).wait()
+            except KeyboardInterrupt:
+                pass
+    except (OSError, ValueError, RuntimeError) as e:  # a taken port, a refused setting
+        print(f"ekslab sandbox: {e}", file=sys.stderr)
+        return EXIT_USAGE
     print("ekslab sandbox stopped.")
-    return 0
+    return EXIT_OK

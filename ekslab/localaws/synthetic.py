@@ -136,3 +136,38 @@ def fleet_of(*rows):
                 "amazon_provided_dns"):
         frame[col] = frame[col].astype(object)  # None stays None, as the contract says
     return frame
+
+
+def synthetic_snapshot(n: int, seed: int = 0) -> dict:
+    """An ``ekslab-fleet/1`` snapshot of ``n`` clusters, the records of the sample fleet repeated.
+
+    Each copy gets its own name, ARN and account (500 at most), so the snapshot reads as a real
+    large fleet of describe_cluster records; unchanged parts are shared between copies (cheap to
+    make, and JSON does not care). For the snapshot and report benchmarks (bench/snapshot.py,
+    bench/report.py). Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import json
+    import random
+
+    from ekslab.fleet.frame import SAMPLE_PATH
+
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    sample = json.loads(SAMPLE_PATH.read_text(encoding="utf-8"))
+    pick = random.Random(seed)
+    base = sample["clusters"]
+    accounts = [f"{100000000000 + 7919 * i:012d}" for i in range(max(1, min(500, n // 200)))]
+    clusters, vpcs = [], {}
+    for i in range(n):
+        record = base[pick.randrange(len(base))]
+        account = accounts[i % len(accounts)]
+        name = f"{record['cluster']['name']}-{i:06d}"
+        cluster = dict(record["cluster"], name=name, arn=f"arn:aws:eks:{record['region']}:{account}:cluster/{name}")
+        clusters.append({"account_id": account, "region": record["region"], "vpc_id": record["vpc_id"],
+                         "cluster": cluster})
+        vpcs[(account, record["region"], record["vpc_id"])] = True
+    facts = {(v["region"], v["vpc_id"]): v for v in sample["vpcs"]}
+    meta = dict(sample["metadata"], accounts=accounts, source=f"synthetic_snapshot({n}, seed={seed})",
+                api_calls=3 * n)
+    return {"format": sample["format"], "metadata": meta, "clusters": clusters,
+            "vpcs": [dict(facts[(r, v)], account_id=a) for a, r, v in vpcs if (r, v) in facts], "errors": []}

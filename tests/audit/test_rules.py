@@ -264,14 +264,16 @@ def test_the_sample_fleet_yields_every_finding_id_at_least_once():
 def test_cli_fail_on_exit_codes(capsys):
     assert main(["findings", "sample", "--fail-on", "critical"]) == 1  # the sample has EKS-EP-003
     assert "failing" in capsys.readouterr().err
-    assert main(["findings", "sample"]) == 0  # without --fail-on, findings alone never fail the run
-    capsys.readouterr()
+    assert main(["findings", "sample", "--allow-partial"]) == 0  # findings alone never fail the run
+    assert main(["findings", "sample"]) == 3  # the sample holds a denied region: incomplete
+    assert "incomplete: the snapshot holds 1 scan error(s)" in capsys.readouterr().err
 
 
 def test_cli_fail_on_passes_when_nothing_reaches_it(monkeypatch, capsys):
     from ekslab.audit import cli as rules_cli
 
-    monkeypatch.setattr(rules_cli, "load_fleet", lambda source: fleet_of(cluster_row(**PRIVATE_ONLY)))
+    frame = fleet_of(cluster_row(**PRIVATE_ONLY))
+    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "whatever", "--fail-on", "warning"]) == 0
     assert main(["findings", "whatever", "--fail-on", "info"]) == 1
     capsys.readouterr()
@@ -281,7 +283,7 @@ def test_cli_formats_and_min_severity(monkeypatch, capsys):
     from ekslab.audit import cli as rules_cli
 
     frame = fleet_of(cluster_row(cluster="open", public_cidrs=["0.0.0.0/0"]), cluster_row(cluster="p", **PRIVATE_ONLY))
-    monkeypatch.setattr(rules_cli, "load_fleet", lambda source: frame)
+    monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "x", "--format", "json", "--min-severity", "HIGH"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in records] == ["EKS-EP-001"]

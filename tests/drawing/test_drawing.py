@@ -286,9 +286,24 @@ def test_cli_writes_the_mode_pictures(tmp_path, monkeypatch, capsys):
     single = out / "one.svg"
     assert main(["diagram", "--mode", "private", "-o", str(single)]) == 0
     assert single.read_text() == (out / "access-mode-private.svg").read_text()
-    assert main(["diagram", "--mode", "private", "-o", str(out / "x.txt")]) == 1
+    assert main(["diagram", "--mode", "private", "-o", str(out / "x.txt")]) == 2
     assert "x.txt" in capsys.readouterr().err
+    assert main(["diagram", "--mode", "private", "-o", "x.exe"]) == 2
+    assert main(["diagram", "--mode", "private", "-o", str(tmp_path / "no" / "x.png")]) == 2
+    assert "does not exist" in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def test_graphviz_escapes_in_a_cluster_name_are_drawn_as_written():
+    from ekslab.drawing.graph import dot_text
+    from ekslab.localaws.synthetic import cluster_row
+
+    assert dot_text('a\\G"b\\') == 'a\\\\G\\"b\\\\'
+    name = '\\G\\N\\L\\E"end\\'
+    drawing = draw_cluster(cluster_row(cluster=name, public_cidrs=["203.0.113.0/24"]))
+    svg = drawing.svg()  # a trailing backslash or a quote would break the DOT source; \\G would print the graph
+    texts = re.findall(r"<text[^>]*>([^<]*end[^<]*)</text>", svg)
+    assert texts and texts[0].startswith("\\G\\N\\L\\E&quot;end\\ ("), texts
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -7,21 +7,43 @@ import boto3
 import pytest
 from conftest import add_network, make_clients, plain_cluster
 
-from ekslab.fleet.readonly import ALLOWED_ACTIONS, POLICY_PATH, CallCounter, ReadOnlyViolation, policy_document, protect
+from ekslab.fleet.readonly import (
+    ALLOWED_ACTIONS,
+    ORG_ROLE_NAME,
+    POLICY_PATH,
+    CallCounter,
+    ReadOnlyViolation,
+    management_policy_document,
+    policy_document,
+    protect,
+)
 
-POLICY = Path(__file__).resolve().parents[2] / "data" / "iam" / "ekslab-readonly-policy.json"
+IAM = Path(__file__).resolve().parents[2] / "data" / "iam"
+POLICY = IAM / "ekslab-readonly-policy.json"
+MANAGEMENT = IAM / "ekslab-management-policy.json"
 
 
 def test_the_installed_policy_is_the_source_trees():
     assert POLICY_PATH.read_bytes() == POLICY.read_bytes()
 
 
-def test_policy_file_equals_the_allowlist():
-    policy = json.loads(POLICY.read_text())
-    [statement] = policy["Statement"]
-    assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
-    assert sorted(statement["Action"]) == sorted(ALLOWED_ACTIONS)
-    assert policy == policy_document()
+def test_policy_files_together_equal_the_allowlist():
+    member = json.loads(POLICY.read_text())
+    management = json.loads(MANAGEMENT.read_text())
+    assert member == policy_document() and management == management_policy_document()
+    actions = [a for p in (member, management) for st in p["Statement"] for a in st["Action"]]
+    assert sorted(actions) == sorted(ALLOWED_ACTIONS)  # every call the scanner may make, each in one policy
+
+
+def test_member_accounts_get_reads_only_and_assume_role_is_scoped_to_one_role():
+    [statement] = json.loads(POLICY.read_text())["Statement"]
+    assert statement["Resource"] == "*"
+    assert not [a for a in statement["Action"] if a.startswith("organizations:") or a == "sts:AssumeRole"]
+    assert all(a.split(":")[1].startswith(("Describe", "List", "Get")) for a in statement["Action"])
+    by_action = {a: st["Resource"] for st in json.loads(MANAGEMENT.read_text())["Statement"] for a in st["Action"]}
+    assert by_action == {"organizations:ListAccounts": "*", "sts:AssumeRole": f"arn:aws:iam::*:role/{ORG_ROLE_NAME}"}
+    scoped = management_policy_document("my-audit-role", "aws-us-gov")["Statement"][1]["Resource"]
+    assert scoped == "arn:aws-us-gov:iam::*:role/my-audit-role"
 
 
 def test_allowlist_is_reads_and_assume_role_only():

@@ -39,15 +39,27 @@ def test_scan_command_against_the_sandbox(box, tmp_path, capsys):
     out_file = tmp_path / "fleet.json.gz"
     status = cli.main(["scan", "--org-role", box.org_role, "--regions", "us-east-1,ap-southeast-2",
                        "-o", str(out_file), "--no-progress"])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     readable = [c for c in SAMPLE.clusters if (c.account, c.region) not in SAMPLE.denied
                 and c.region in ("us-east-1", "ap-southeast-2")]
-    assert status == 0
+    assert status == 3 and "incomplete: 1 error(s)" in captured.err  # a denied region: the scan is partial
     assert f"{len(readable)} clusters in 3 accounts x 2 regions; 1 error;" in out
     assert "444455556666/ap-southeast-2: ListClusters AccessDeniedException" in out
     snap = load_snapshot(out_file)
     assert sorted(c["cluster"]["name"] for c in snap["clusters"]) == sorted(c.name for c in readable)
     assert box.endpoint in snap["metadata"]["source"]  # AWS_ENDPOINT_URL was what it talked to
+    assert cli.main(["scan", "--org-role", box.org_role, "--regions", "us-east-1,ap-southeast-2",
+                     "-o", str(out_file), "--no-progress", "--allow-partial"]) == 0
+
+
+def test_scan_checks_its_output_path_before_any_call(box, tmp_path, capsys):
+    calls = box.faults.counts["requests"]
+    status = cli.main(["scan", "--regions", "us-east-1", "-o", str(tmp_path / "missing" / "x.json"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert status == 2 and "does not exist" in err and "Traceback" not in err
+    assert cli.main(["scan", "--regions", "us-east-1", "-o", str(tmp_path / "x.txt"), "--no-progress"]) == 2
+    assert box.faults.counts["requests"] == calls  # no EKS or EC2 request was made
 
 
 def test_endpoint_url_is_honoured_by_plain_boto3(box):

@@ -56,11 +56,11 @@ def _broken(sample, **changes):
     ("unknown format", lambda s: _broken(s, format="ekslab-fleet/2"), "unknown format 'ekslab-fleet/2'"),
     ("no format", lambda s: _broken(s, format=KeyError), "missing key 'format'"),
     ("no clusters", lambda s: _broken(s, clusters=KeyError), "missing key 'clusters'"),
-    ("cluster without region", lambda s: _broken(s, **{"clusters.3.region": KeyError}),
-     "clusters[3] is missing key 'region'"),
-    ("error without code", lambda s: _broken(s, **{"errors.0.code": KeyError}), "errors[0] is missing key 'code'"),
     ("metadata without version", lambda s: _broken(s, **{"metadata.ekslab_version": KeyError}),
-     "metadata is missing key 'ekslab_version'"),
+     "at $.metadata: missing key 'ekslab_version'"),
+    ("clusters not a list", lambda s: _broken(s, clusters={"a": 1}), "at $.clusters: expected an array, got dict"),
+    ("api_calls a string", lambda s: _broken(s, **{"metadata.api_calls": "many"}),
+     "at $.metadata.api_calls: expected an integer, got str 'many'"),
     ("not an object", lambda s: b"[1, 2]", "expected a JSON object"),
     ("not text", lambda s: b"\xff\xfe\x00garbage", "not UTF-8"),
 ])
@@ -69,6 +69,21 @@ def test_bad_snapshots_raise_snapshot_error_naming_file_and_problem(sample, tmp_
     with pytest.raises(SnapshotError) as info:
         load_snapshot(path)
     assert str(path) in str(info.value) and message in str(info.value), case
+
+
+@pytest.mark.parametrize("case,key,value,message", [
+    ("cluster without region", "clusters.3.region", KeyError, "at $.clusters[3]: missing key 'region'"),
+    ("error without code", "errors.0.code", KeyError, "at $.errors[0]: missing key 'code'"),
+    ("subnets as a list", "vpcs.1.subnets", [], "at $.vpcs[1].subnets: expected an object, got list []"),
+])
+def test_a_broken_record_becomes_an_error_record_and_the_rest_is_kept(sample, tmp_path, case, key, value, message):
+    path = _write(tmp_path, "bad.json", _broken(sample, **{key: value}))
+    snap = load_snapshot(path)
+    section = key.split(".")[0]
+    kept = [r for r in snap[section] if r.get("code") != "InvalidRecord"]
+    assert len(kept) == len(sample[section]) - 1, case
+    [added] = [e for e in snap["errors"] if e["code"] == "InvalidRecord"]
+    assert message in added["message"] and added["operation"] == "ReadSnapshot", added
 
 
 def test_missing_file_is_a_snapshot_error(tmp_path):

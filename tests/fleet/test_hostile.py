@@ -1,0 +1,196 @@
+"""Hostile snapshots through `ekslab findings` and `ekslab report`: the exit code, no traceback, no file left.
+
+The corpus is tests/fleet/hostile/ (made by make_corpus.py, expectations in expect.json). Every file
+goes through both commands in this process (a traceback would fail the test as an exception); a few
+go through the real `ekslab` executable as subprocesses, and so do the gzip bomb and the deep nesting,
+which are built here and never committed.
+"""
+
+import gzip
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ekslab.cli import main
+from ekslab.fleet.snapshot import MAX_DECOMPRESSED, MAX_DEPTH, SnapshotError, json_depth, load_snapshot
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+EXPECT = json.loads((HOSTILE / "expect.json").read_text())
+EKSLAB = [sys.executable, "-m", "ekslab.cli"]
+CODE = {"row": 3, "errors-only": 3, "file": 2, "ok": 0}
+
+
+def _bomb(path: Path, expanded: int) -> Path:
+    """A gzip file of a few kB that expands to ``expanded`` bytes: members of 1 MB of spaces, concatenated."""
+    member = gzip.compress(b" " * (1 << 20), compresslevel=9, mtime=0)
+    head = gzip.compress(b'{"format": "ekslab-fleet/1", "pad": "', mtime=0)
+    with open(path, "wb") as f:
+        f.write(head)
+        for _ in range(expanded >> 20):
+            f.write(member)
+    return path
+
+
+def _deep(path: Path, depth: int) -> Path:
+    path.write_text('{"format": "ekslab-fleet/1", "x": ' + "[" * depth + "]" * depth + "}")
+    return path
+
+
+def _run_both(snapshot, tmp_path, capsys, *extra):
+    codes, outputs = [], []
+    codes.append(main(["findings", str(snapshot), *extra]))
+    outputs.append(capsys.readouterr())
+    html = tmp_path / "out" / "r.html"
+    html.parent.mkdir(exist_ok=True)
+    codes.append(main(["report", str(snapshot), "-o", str(html), "--csv", str(tmp_path / "out" / "csv"), *extra]))
+    outputs.append(capsys.readouterr())
+    return codes, outputs, html
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_every_hostile_snapshot_gets_its_exit_code_and_no_traceback(name, tmp_path, capsys):
+    expected = EXPECT[name]
+    codes, outputs, html = _run_both(HOSTILE / name, tmp_path, capsys)
+    assert codes == [CODE[expected]] * 2, (name, outputs)
+    text = "".join(o.out + o.err for o in outputs)
+    assert "Traceback" not in text and "\x1b" not in text and "\x07" not in text
+    if expected == "file":
+        assert name in outputs[0].err and (" at $" in outputs[0].err or "format" in outputs[0].err)
+        assert not html.exists() and not any((tmp_path / "out").rglob("*"))  # nothing written, not even a folder
+    else:
+        assert html.exists() and not [p for p in html.parent.rglob("*") if p.name.endswith(".tmp")]
+    if expected == "row":
+        assert "InvalidRecord" in outputs[0].err and "at $.clusters[" in outputs[0].err
+        fleet = pd.read_csv(html.parent / "csv" / "fleet.csv", dtype=str, keep_default_na=False)
+        assert len(fleet) == 2 and fleet["error"].str.contains("InvalidRecord").sum() == 1  # the row stays
+        assert "us-east-1 payments-au-hybrid" not in outputs[0].err  # an unreadable region is no other region
+
+
+def test_injection_is_neutral_in_every_output(tmp_path, capsys):
+    codes, outputs, html = _run_both(HOSTILE / "injection.json", tmp_path, capsys)
+    assert codes == [0, 0]
+    assert "\\x1b]0;pwned\\x07" in outputs[0].out  # the escape is shown, not obeyed
+    page = html.read_text()
+    assert "<script" not in page and "\x1b" not in page
+    for name in ("fleet", "findings"):
+        cells = pd.read_csv(html.parent / "csv" / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert not cells.map(lambda v: v.startswith(("=", "+", "-", "@", "\t", "\r"))).any().any(), name
+    fleet = pd.read_csv(html.parent / "csv" / "fleet.csv", dtype=str, keep_default_na=False)
+    assert "'=HYPERLINK(" in fleet["cluster"].iloc[0] + fleet["cluster"].iloc[1]
+    assert main(["findings", str(HOSTILE / "injection.json"), "--format", "csv"]) == 0
+    assert "\n=HYPERLINK" not in capsys.readouterr().out
+
+
+def test_a_gzip_bomb_stops_at_the_cap(tmp_path):
+    bomb = _bomb(tmp_path / "bomb.json.gz", 8 << 20)
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(SnapshotError, match="expands past the 4,194,304-byte limit"):
+        load_snapshot(bomb, max_bytes=4 << 20)
+    assert MAX_DECOMPRESSED == 1 << 30
+
+
+def test_nesting_past_the_limit_is_refused_before_parsing(tmp_path):
+    with pytest.raises(SnapshotError, match=f"nested 100001 levels deep.*at most {MAX_DEPTH}"):
+        load_snapshot(_deep(tmp_path / "deep.json", 100_000))
+    assert json_depth(b'{"a": "[[[[[[", "b": [{"c": "\\\\"}, "]]]"]}') == 3  # brackets in strings do not count
+    assert json_depth(b'["\\"[[[", [[]]]') == 3
+
+
+def test_the_real_executable_on_hostile_files(tmp_path):
+    bomb = _bomb(tmp_path / "bomb.json.gz", 16 << 20)
+    deep = _deep(tmp_path / "deep.json", 100_000)
+    cases = [(HOSTILE / "tags-nested.json", 3), (HOSTILE / "metadata-list.json", 2), (bomb, 2), (deep, 2)]
+    procs = []
+    for i, (snapshot, code) in enumerate(cases):
+        out = tmp_path / f"r{i}.html"
+        for argv in (["findings", str(snapshot)], ["report", str(snapshot), "-o", str(out)]):
+            procs.append((code, out if argv[0] == "report" else None, subprocess.Popen(
+                [*EKSLAB, *argv, "--max-bytes", str(8 << 20)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True)))
+    for code, out, proc in procs:
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == code, (proc.args, stderr)
+        assert "Traceback" not in stderr + stdout
+        if out is not None:
+            assert out.exists() == (code == 3), proc.args
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)  # accepts (the kernel does), never answers
+    env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.getsockname()[1]}",
+               AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="eu-west-1",
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.pop("AWS_PROFILE", None)
+    out = tmp_path / "fleet.json"
+    proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2.5)  # imports done, the first call waiting on the silent socket
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        server.close()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["ekslab: interrupted (Ctrl-C); no partial file was left"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_keeps_the_old_snapshot(tmp_path, monkeypatch):
+    from ekslab.fleet import outputs
+    from ekslab.fleet.frame import SAMPLE_PATH
+    from ekslab.fleet.snapshot import save_snapshot
+
+    snap = load_snapshot(SAMPLE_PATH)
+    target = save_snapshot(snap, tmp_path / "fleet.json.gz")
+    good = target.read_bytes()
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", full)  # the data never reached the disk
+    with pytest.raises(OSError, match="No space left"):
+        save_snapshot(dict(snap, errors=[]), target)
+    assert target.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["fleet.json.gz"]
+    zlib.decompress(good, 31)  # still the whole, valid file
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 kB tmpfs (root only; skipped where mounting is not permitted)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_really_full_disk_keeps_the_old_files_and_leaves_no_temporary_file(small_disk, capsys):
+    from ekslab.fleet.frame import SAMPLE_PATH
+    from ekslab.fleet.snapshot import save_snapshot
+
+    (small_disk / "r.html").write_text("the good report")
+    (small_disk / "fleet.json").write_text("the good snapshot")
+    assert main(["report", "sample", "-o", str(small_disk / "r.html"), "--allow-partial"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    with pytest.raises(OSError, match="No space left"):
+        save_snapshot(load_snapshot(SAMPLE_PATH), small_disk / "fleet.json")
+    assert (small_disk / "r.html").read_text() == "the good report"
+    assert (small_disk / "fleet.json").read_text() == "the good snapshot"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["fleet.json", "r.html"]
