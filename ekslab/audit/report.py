@@ -208,8 +208,8 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
              "<title>ekslab fleet report</title>", f"<style>{_STYLE}</style></head><body>",
              "<h1>EKS API-server endpoint access: fleet report</h1>",
              '<p class="muted">Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, '
-             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command that fixes it. Long lists show "
-             f"their first {max_rows:,} rows; the exports hold every row.</p>"]
+             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
+             f"that fixes it. Long lists show their first {max_rows:,} rows; the exports hold every row.</p>"]
     urgent = table[table["severity"].isin(("critical", "high"))]
     parts.append("<h2>Fix first</h2>")
     if len(urgent):
@@ -237,9 +237,8 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
         crossref = compare_tools(frame)
         differ = crossref[crossref["differences"].astype(str).str.len() > 0] if "differences" in crossref else crossref
         parts.append("<h2>What other tools would say</h2><p class=\"muted\">AWS Config eks-endpoint-no-public-access "
-                     "(Security Hub EKS.1), Prowler and Checkov, reproduced from their documented logic "
-                     f"(as each tool documents it), beside ekslab's verdict: the {_plural(len(differ), 'cluster')} where "
-                     "they differ.</p>")
+                     "(Security Hub EKS.1), Prowler and Checkov, reproduced from their documented logic, "
+                     f"beside ekslab's verdict: the {_plural(len(differ), 'cluster')} where they differ.</p>")
         parts.append(_table(differ.head(max_rows), {
             "account_id": "account", "region": "region", "cluster": "cluster", "aws_config_eks1": "AWS Config / EKS.1",
             "prowler_not_public": "Prowler not publicly accessible", "prowler_private_nodes": "Prowler private nodes",

@@ -29,7 +29,8 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INTERRUPTED = 130
 
-EXIT_CODES_HELP = ("exit status: 0 ok; 1 a finding at or above --fail-on; 2 bad input or usage; "
+EXIT_CODES_HELP = ("exit status: 0 ok; 1 a finding at or above --fail-on (doctor: a check failed); "
+                   "2 bad input or usage; "
                    "3 incomplete (failed accounts or regions, scan errors or no clusters in the snapshot; "
                    "--allow-partial accepts them); 130 interrupted (Ctrl-C)")
 
