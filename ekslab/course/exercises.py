@@ -33,7 +33,7 @@ WHO = {"laptop": N_("laptop"), "nodes": N_("nodes")}  # the askers an allow-list
 
 @dataclass(frozen=True)
 class Check:
-    """The checker's answer: ``ok`` and a message that starts "right:" or "not yet:".
+    """The checker's answer: ``ok`` and a message that starts "right:" or "not yet:" (in Korean "정답:" or "아직:").
 
     Shows itself as its message. Taught in notebooks/00_primer.ipynb.
     """
