@@ -45,11 +45,15 @@ COLUMN_DOCS = {
 
 
 def column_docs() -> dict[str, str]:
-    """What each real-network column of the fleet frame means, as ``{column: meaning}`` (a copy of COLUMN_DOCS).
+    """What each real-network column of the fleet frame means, as ``{column: meaning}``.
 
+    COLUMN_DOCS without its pointers into the maintainers' spec, which a trainee does not have.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    return dict(COLUMN_DOCS)
+    import re
+
+    spec = re.compile(r" \(spec [\d.]+\)|, spec [\d.]+")
+    return {column: spec.sub("", meaning) for column, meaning in COLUMN_DOCS.items()}
 
 
 _BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack",
