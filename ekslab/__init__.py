@@ -33,7 +33,8 @@ _EXPORTS = {
     "column_docs": "fleet.frame",
     "row_config": "fleet.rows",
     # findings, tools, plots, report
-    "findings": "audit.rules", "notes": "audit.rules", "compare_tools": "audit.crossref", "write_report": "audit.report",
+    "findings": "audit.rules", "notes": "audit.rules",
+    "compare_tools": "audit.crossref", "write_report": "audit.report",
     "plot_modes": "audit.plots", "plot_findings": "audit.plots", "plot_exposure": "audit.plots",
     # pictures and widgets
     "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",
