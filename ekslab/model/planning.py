@@ -29,16 +29,15 @@ def access_change(before: EndpointConfig, after: EndpointConfig, vantages=None, 
     vantages = default_vantages() if vantages is None else list(vantages)
     rows = [dict(vantage=v.label, before=b, after=a, change=i18n.gettext(_CHANGE_WORDS.get((b, a), _UNCHANGED)))
             for v, b, a in zip(vantages, _reach(before, vantages, vpc), _reach(after, vantages, vpc), strict=True)]
-    frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
-    return frame.rename(columns={k: i18n.gettext(t) for k, t in CHANGE_COLUMNS.items()})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
 # what access_change calls each change; the program compares the booleans, never these words
 _CHANGE_WORDS = {(True, False): N_("loses access"), (False, True): N_("gains access")}
 _UNCHANGED = N_("unchanged")
-CHANGE_COLUMNS = {"vantage": N_("vantage"), "before": N_("before"), "after": N_("after"), "change": N_("change")}
-PLAN_COLUMNS = {"step": N_("step"), "mode": N_("mode"), "command": N_("command"), "wait": N_("wait"),
-                "loses_access": N_("loses_access"), "gains_access": N_("gains_access")}
+# the column names are keys that code and notebooks select by (plan[["step", "loses_access"]]): never translated
+CHANGE_COLUMNS = ["vantage", "before", "after", "change"]
+PLAN_COLUMNS = ["step", "mode", "command", "wait", "loses_access", "gains_access"]
 
 
 def _who(vantages, before: list[bool], after: list[bool], was: bool) -> str:
@@ -130,5 +129,4 @@ def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: E
                          wait=wait_command(cluster_name, region),
                          loses_access=_who(vantages, was, now, True), gains_access=_who(vantages, was, now, False)))
         current = step
-    frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
-    return frame.rename(columns={k: i18n.gettext(t) for k, t in PLAN_COLUMNS.items()})
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
