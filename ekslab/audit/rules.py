@@ -139,6 +139,9 @@ def _cidr_facts(blocks: tuple[str, ...], language: str) -> _CidrFacts:  # langua
     return _CidrFacts(blocks)
 
 
+cidr_facts.cache_clear = _cidr_facts.cache_clear  # what a cold benchmark clears (bench/findings.py)
+
+
 def _restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> list[str]:
     """The list without ``drop``; with private off, the node egress addresses it no longer admits are added,
     so that the fix for one finding does not strand the nodes (EKS-EP-003). Where egress is not provable
@@ -225,6 +228,9 @@ def _config_cached(private: bool, blocks: tuple, family: str, language: str) -> 
         return str(e)
 
 
+_config.cache_clear = _config_cached.cache_clear
+
+
 def _node_gets_through(config: EndpointConfig, address: str | None, kind: str = "public-nat") -> bool | str:
     """The behavior model's answer for a node in the VPC leaving through ``address`` by ``kind``, or why it
     cannot be asked (in the current language)."""
@@ -238,6 +244,9 @@ def _node_cached(config: EndpointConfig, address: str | None, kind: str, languag
     except InvalidVantage as e:
         return str(e)
     return evaluate(config, node).reachable
+
+
+_node_gets_through.cache_clear = _node_cached.cache_clear
 
 
 def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
