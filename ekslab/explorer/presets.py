@@ -53,7 +53,8 @@ class Settings:
         """A copy with some values changed; unknown names raise ValueError naming them."""
         unknown = sorted(set(values) - set(asdict(self)))
         if unknown:
-            raise ValueError(f"unknown explorer setting(s) {', '.join(unknown)}; known: {', '.join(asdict(self))}")
+            raise ValueError(_("unknown explorer setting(s) {names}; known: {known}").format(
+                names=", ".join(unknown), known=", ".join(asdict(self))))
         return replace(self, **values)
 
 
@@ -122,7 +123,8 @@ def preset(key: str) -> Preset:
     for p in PRESETS:
         if p.key == key:
             return p
-    raise KeyError(f"unknown preset {key!r}; known: {', '.join(p.key for p in PRESETS)}")
+    raise KeyError(_("unknown preset {value}; known: {known}").format(value=repr(key),
+                                                                      known=", ".join(p.key for p in PRESETS)))
 
 
 def apply_preset(key: str, settings: Settings | None = None) -> Settings:
@@ -214,7 +216,7 @@ def scene(settings: Settings) -> Scene:
     Taught in notebooks/02_explorer.ipynb.
     """
     if not isinstance(settings, Settings):
-        raise TypeError(f"scene needs explorer Settings, got {settings!r}")
+        raise TypeError(_("scene needs explorer Settings, got {value}").format(value=repr(settings)))
     config, errors = _config(settings)
     vantages, vantage_errors = _vantages(settings)
     errors.update(vantage_errors)
@@ -242,7 +244,8 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
     if hasattr(row, "to_dict"):
         row = row.to_dict()
     if not isinstance(row, dict):
-        raise TypeError(f"from_cluster needs a fleet-frame row (dict or pandas Series), got {type(row).__name__}")
+        raise TypeError(_("from_cluster needs a fleet-frame row (dict or pandas Series), got {type}").format(
+            type=type(row).__name__))
     notes = []
     public, known_public = _flag(row, "public", True)
     private, known_private = _flag(row, "private", False)
@@ -299,7 +302,7 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     """
     config = sc.config
     if config is None:
-        raise ValueError(f"no valid configuration to turn into a frame row: {sc.errors}")
+        raise ValueError(_("no valid configuration to turn into a frame row: {errors}").format(errors=sc.errors))
     s = sc.settings
     nats = [str(ipaddress.ip_address(n)) for n in split_entries(s.nat_ips)] if "nat_ips" not in sc.errors else []
     return dict(

@@ -121,7 +121,8 @@ class EndpointExplorer:
     def __init__(self, settings: Settings | None = None, *, cluster: str = DEMO_CLUSTER,
                  region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=(), facts=None):
         if settings is not None and not isinstance(settings, Settings):
-            raise TypeError(f"EndpointExplorer needs ekslab.explorer.presets.Settings, got {settings!r}")
+            raise TypeError(_("EndpointExplorer needs ekslab.explorer.presets.Settings, got {value}").format(
+                value=repr(settings)))
         settings = settings or Settings()
         self.cluster, self.region, self.account_id = cluster, region, account_id
         self.notes = list(notes)
@@ -361,7 +362,7 @@ class EndpointExplorer:
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + legend_html(keys))
 
     def _findings(self, sc: Scene, warnings: list[str]) -> str:
-        key = (sc.settings, self.account_id, self.region, self.cluster)
+        key = (sc.settings, self.account_id, self.region, self.cluster, i18n.get_language())
         if key not in self._findings_cache:
             if len(self._findings_cache) > 512:  # a long session of typing: forget the oldest answers
                 self._findings_cache.pop(next(iter(self._findings_cache)))

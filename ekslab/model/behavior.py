@@ -231,11 +231,13 @@ def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()) -
     key (see ``ekslab.model.sources``). Taught in notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
-        raise InvalidEndpointConfig(f"evaluate needs an EndpointConfig, got {type(config).__name__}")
+        raise InvalidEndpointConfig(_("evaluate needs an EndpointConfig, got {type}").format(
+            type=type(config).__name__))
     if not isinstance(vantage, Vantage):
-        raise TypeError(f"evaluate needs a Vantage (e.g. Vantage.internet(ip)), got {vantage!r}")
+        raise TypeError(_("evaluate needs a Vantage (e.g. Vantage.internet(ip)), got {value}").format(
+            value=repr(vantage)))
     if not isinstance(vpc, VpcDns):
-        raise TypeError(f"vpc must be a VpcDns, got {vpc!r}")
+        raise TypeError(_("vpc must be a VpcDns, got {value}").format(value=repr(vpc)))
     return _BY_KIND[vantage.kind](config, vantage, vpc)
 
 
