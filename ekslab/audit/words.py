@@ -41,5 +41,8 @@ def display_width(text: str) -> int:
 
 
 def pad(text: str, width: int) -> str:
-    """``text`` filled with spaces to ``width`` terminal columns (``str.ljust`` counting wide characters)."""
+    """``text`` filled with spaces to ``width`` terminal columns (``str.ljust`` counting wide characters).
+
+    Taught in README.md (the ``findings`` table).
+    """
     return text + " " * max(0, width - display_width(text))
