@@ -1,4 +1,4 @@
-# make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed)
+# make lab: JupyterLab on the notebooks (sample fleet, no AWS account needed); make lab-ko: the Korean ones
 # make test: the unit tests and the notebooks (nbval) in one pytest call
 # make docs: the course as a static site in site/ (open site/index.html; nothing fetched from a network)
 PYTHON ?= python3
@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # notebooks/__init__.py only makes the course package data; trainees need not see it
 HIDE := --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "__init__.py"]'
 
-.PHONY: lab test lint app diagrams notebooks docs sample bench messages setup system-deps clean
+.PHONY: lab lab-ko test lint app diagrams notebooks docs sample bench messages setup system-deps clean
 
 # Debian packages the course needs: Graphviz's `dot` draws the diagrams, with a Latin and a CJK
 # font (Hangul in Korean pictures) and fontconfig (which the tests ask for a Korean font).
@@ -21,6 +21,10 @@ APT_PACKAGES := graphviz fontconfig fonts-dejavu-core fonts-noto-cjk
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ALLOW_ROOT) $(HIDE)
 
+# The Korean course (README.ko.md); its notebooks call ekslab.set_language("ko") themselves.
+lab-ko: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks/ko $(ALLOW_ROOT) $(HIDE)
+
 test: NEED_CHROMIUM = yes
 test: setup
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
@@ -28,15 +32,19 @@ test: setup
 lint: setup
 	$(BIN)/ruff check ekslab tests bench docs
 
+# EKSLAB_LANG=ko make app: the Korean explorer (EKSLAB_LANG starting with ko, as ko_KR.UTF-8 does);
+# the kernel inherits EKSLAB_LANG.
+APP_NOTEBOOK = $(if $(filter ko%,$(EKSLAB_LANG)),notebooks/ko/02_explorer.ipynb,notebooks/02_explorer.ipynb)
 app: setup
-	$(BIN)/voila notebooks/02_explorer.ipynb --Voila.ip=127.0.0.1 --no-browser
+	$(BIN)/voila $(APP_NOTEBOOK) --Voila.ip=127.0.0.1 --no-browser
 
 diagrams: setup
 	$(BIN)/ekslab diagram --all -o diagrams
 
-# Re-execute the notebooks in place (their committed outputs are what nbval compares).
+# Re-execute the notebooks of every language in place (their committed outputs are what nbval compares;
+# `make test` collects notebooks/ recursively, notebooks/ko/ included).
 notebooks: setup
-	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False [0-9]*.ipynb
+	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False [0-9]*.ipynb */[0-9]*.ipynb
 
 # The static site: README, the notebooks with their committed outputs (never re-executed), the
 # trainer's guide; Sphinx + MyST-NB, configured in docs/conf.py.

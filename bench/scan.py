@@ -42,6 +42,7 @@ def serial_loop(fleet) -> tuple[int, int]:
         for region in fleet.regions:
             eks = boto3.client("eks", region_name=region, **creds)
             ec2 = boto3.client("ec2", region_name=region, **creds)
+            r53 = boto3.client("route53resolver", region_name=region, **creds)
             names, token = [], None
             while True:
                 page = eks.list_clusters(**({"nextToken": token} if token else {}))
@@ -61,7 +62,8 @@ def serial_loop(fleet) -> tuple[int, int]:
                 ec2.describe_dhcp_options(DhcpOptionsIds=[vpc["DhcpOptionsId"]])
                 ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
                 ec2.describe_nat_gateways(Filter=[{"Name": "vpc-id", "Values": [vpc_id]}])
-                calls += 7 + ("vpcId" not in vpc_cfg)
+                r53.list_resolver_endpoints(Filters=[{"Name": "HostVPCId", "Values": [vpc_id]}])
+                calls += 8 + ("vpcId" not in vpc_cfg)
                 clusters += 1
     return clusters, calls
 
@@ -126,9 +128,10 @@ def main(argv=None) -> int:
     print(f"serial boto3 loop:  {slow:7.2f} s  {serial_calls:5d} API calls  {serial_calls / n:.3f} per cluster")
     print(f"speed-up:           {slow / fast:7.1f}x  (target >= 15x)")
     pairs = len(fleet.accounts) * len(fleet.regions)
-    floor = (args.clusters + pairs * (1 + 4) + 2 * len(fleet.vpcs)) / args.clusters
+    floor = (args.clusters + pairs * (1 + 5) + 2 * len(fleet.vpcs)) / args.clusters
     print(f"API calls/cluster:  {per:7.3f}   (target <= 1.15; floor with complete VPC facts {floor:.3f}: one describe"
-          f" per cluster, per region ListClusters + DescribeVpcs/RouteTables/NatGateways/DhcpOptions, and two"
+          f" per cluster, per region ListClusters + DescribeVpcs/RouteTables/NatGateways/DhcpOptions +"
+          f" ListResolverEndpoints, and two"
           f" DescribeVpcAttribute per VPC, which EC2 cannot batch)")
     print("ekslab calls by action: " + ", ".join(f"{k.split(':')[1]} {v}" for k, v in by.items()))
     return 0

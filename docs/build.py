@@ -2,6 +2,7 @@
 
 Stages what the site shows into build/docs-src/ with the repository's layout (so the README's
 links to notebooks/ and diagrams/ resolve): the README as the home page with the navigation,
+each translated README (README.ko.md) heading its language's section,
 the notebooks of every language with their committed outputs, the trainer's guide and the
 pictures. Widget views, which need a live kernel, become static pictures. Then Sphinx with
 MyST-NB (docs/conf.py) renders it; no notebook is executed, nothing is fetched.
@@ -61,6 +62,18 @@ def stage_notebook(source: Path, target: Path) -> int:
     return replaced
 
 
+def translated_readme(text: str, lang: str, root: Path = ROOT) -> str:
+    """README.<lang>.md as a site page: its link to README.md leads to the home page (index.md), and a
+    link to a notebook not yet translated leads to the English one, so the page never links nowhere."""
+    def link(match: re.Match) -> str:
+        name = match[1]
+        exists = (root / "notebooks" / lang / name).is_file() or not (root / "notebooks" / name).is_file()
+        return match[0] if exists else f"](notebooks/{name})"
+
+    text = text.replace("](README.md)", "](index.md)")
+    return re.sub(rf"\]\(notebooks/{re.escape(lang)}/([^/)]+\.ipynb)\)", link, text)
+
+
 def toctree(caption: str, entries: list[str]) -> str:
     lines = ["", "```{toctree}", f":caption: {caption}", ":maxdepth: 1", ":hidden:", ""]
     return "\n".join(lines + entries + ["```", ""])
@@ -79,6 +92,11 @@ def stage(dest: Path) -> Path:
         entries.append(f"notebooks/{path.stem}")
     index += toctree("The notebooks", entries)
     for lang, caption in LANGUAGES.items():
+        readme = ROOT / f"README.{lang}.md"  # the README in that language leads its section
+        front = [readme.stem] if readme.is_file() else []
+        if front:
+            (dest / readme.name).write_text(translated_readme(readme.read_text(encoding="utf-8"), lang),
+                                            encoding="utf-8")
         translated = notebooks(nbs / lang)
         for path in translated:
             stage_notebook(path, dest / "notebooks" / lang / path.name)
@@ -86,8 +104,8 @@ def stage(dest: Path) -> Path:
         for path in pages:
             (dest / "notebooks" / lang).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / "notebooks" / lang / path.name)
-        if translated or pages:
-            index += toctree(caption, [f"notebooks/{lang}/{p.stem}" for p in translated + pages])
+        if front or translated or pages:
+            index += toctree(caption, front + [f"notebooks/{lang}/{p.stem}" for p in translated + pages])
     guides = sorted(nbs.glob("*.md"))
     for path in guides:
         shutil.copy2(path, dest / "notebooks" / path.name)

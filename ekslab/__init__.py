@@ -24,6 +24,7 @@ _EXPORTS = {
     "SOURCES": "model.sources", "source_url": "model.sources", "SOURCE_TITLES": "model.sources",
     "source_legend": "model.sources",
     "access_change": "model.planning", "safe_steps": "model.planning", "change_plan": "model.planning",
+    "access_entry_commands": "model.planning", "wait_command": "model.planning",
     # fleet data
     "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
     "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",

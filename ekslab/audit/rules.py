@@ -36,8 +36,8 @@ SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst f
 RULES = {  # id -> (severity, what it means in a few words), spec section 8
     "EKS-EP-001": ("high", "public endpoint open to the whole internet"),
     "EKS-EP-002": ("medium", "very wide public CIDR block"),
-    "EKS-EP-003": ("critical", "node egress outside the public CIDRs"),
-    "EKS-EP-004": ("high", "private access without VPC DNS prerequisites"),
+    "EKS-EP-003": ("critical", "nodes cannot be shown to reach the public endpoint"),
+    "EKS-EP-004": ("high", "VPC DNS prerequisites fail"),
     "EKS-EP-005": ("high", "hybrid nodes with both endpoints on"),
     "EKS-EP-006": ("low", "private or reserved block in public CIDRs"),
     "EKS-EP-007": ("info", "private only: kubectl needs a path to the VPC"),
@@ -51,6 +51,15 @@ _SENTINEL = "192.0.2.123/32"  # a valid block update_command accepts, swapped fo
 _NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "private", "public_cidrs", "vpc_id",
            "cluster_sg", "dns_support", "dns_hostnames", "amazon_provided_dns", "node_egress_ips", "hybrid",
            "remote_node_cidrs", "assumed_defaults", "error")
+# spec section 9 columns: read when present; a frame from before them is judged as before (IPs only)
+_OPTIONAL = {"status": None, "dns_servers": None, "egress_kinds": None, "egress_kinds_v6": None,
+             "egress_targets": None, "egress_unknown": None, "dual_stack": False, "outpost": False,
+             "authentication_mode": None, "health_issues": None, "unread": None}
+_CENTRAL = {"transit-gateway": "transit gateway", "firewall-endpoint": "firewall/GWLB endpoint",
+            "peering": "peering connection", "virtual-private-gateway": "virtual private gateway",
+            "network-interface": "network interface (appliance)", "local-gateway": "local gateway",
+            "carrier-gateway": "carrier gateway", "core-network": "Cloud WAN core network"}
+_NO_EGRESS = {"private-nat": "a private NAT gateway (no internet egress)", "none": "no default route"}
 
 
 def severity_rank(severity: str) -> int:
@@ -124,11 +133,12 @@ def cidr_facts(blocks: tuple[str, ...]) -> _CidrFacts:
     return _CidrFacts(blocks)
 
 
-def _restricted(config: EndpointConfig, drop, egress) -> list[str]:
+def _restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> list[str]:
     """The list without ``drop``; with private off, the node egress addresses it no longer admits are added,
-    so that the fix for one finding does not strand the nodes (EKS-EP-003)."""
+    so that the fix for one finding does not strand the nodes (EKS-EP-003). Where egress is not provable
+    the caller turns private access on instead (spec 8)."""
     keep = [b for b in config.public_cidrs if b not in drop]
-    if not config.private:
+    if not config.private and provable:
         kept = config.with_changes(public_cidrs=keep) if keep else None
         keep += [f"{ip}/{ip.max_prefixlen}" for ip in egress if kept is None or not kept.admits(ip)]
     return keep
@@ -145,8 +155,8 @@ class _Item(NamedTuple):
     fix: tuple  # ("eks", --resources-vpc-config value) | ("dns", VpcDns) | ("sg",) | ("describe",)
 
 
-def _item(rule, message, fix, field=None, tail="") -> _Item:
-    return _Item(SEVERITIES.index(RULES[rule][0]), rule, message, field, tail, fix)
+def _item(rule, message, fix, field=None, tail="", severity=None) -> _Item:
+    return _Item(SEVERITIES.index(severity or RULES[rule][0]), rule, message, field, tail, fix)
 
 
 def _eks(public: bool, private: bool, cidrs, family: str) -> tuple:
@@ -163,13 +173,14 @@ def _eks_cached(public: bool, private: bool, cidrs: tuple, family: str) -> tuple
 
 # ---- the rules, for one distinct configuration
 
-def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item]:
-    items, private, family = [], config.private, config.ip_family
+def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: bool = True) -> list[_Item]:
+    # a fix never strands the nodes: where their egress is not provable, restricting turns private access on
+    items, private, family = [], config.private or not provable, config.ip_family
     if config.open_to_internet:
         blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
         what = "; ".join(f"{short_list(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
                          for label, b in facts.whole)
-        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
         items.append(_item("EKS-EP-001", f"public endpoint open to the whole internet: {what}",
                            _eks(True, private, cidrs, family)))
     if facts.wide:
@@ -179,7 +190,7 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress) -> list[_Item
              f"{parts[0]} (that is {merged}) admits" if len(parts) == 1 else
              f"{short_list(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
             for label, merged, parts in facts.wide)
-        cidrs = _restricted(config, blocks, egress) + [PLACEHOLDER]
+        cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
         items.append(_item("EKS-EP-002", f"very wide public CIDR block: {what}", _eks(True, private, cidrs, family)))
     if facts.non_public:
         keep = [b for b in config.public_cidrs if b not in facts.non_public]
@@ -200,64 +211,151 @@ def _config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
 
 
 @lru_cache(maxsize=16384)
-def _node_gets_through(config: EndpointConfig, address: str) -> bool | str:
-    """The behavior model's answer for a node in the VPC leaving through ``address``, or why it cannot be asked."""
+def _node_gets_through(config: EndpointConfig, address: str | None, kind: str = "public-nat") -> bool | str:
+    """The behavior model's answer for a node in the VPC leaving through ``address`` by ``kind``, or why it
+    cannot be asked."""
     try:
-        node = Vantage.vpc(egress_ip=address)
+        node = Vantage.vpc(egress_ip=address, egress=kind)
     except InvalidVantage as e:
         return str(e)
     return evaluate(config, node).reachable
 
 
-def _egress_rule(config: EndpointConfig, egress, notes: list) -> list[_Item]:
-    """EKS-EP-003, asked of the behavior model: does a node leaving through each NAT address get through?"""
+def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
+    """Spec 9.1, last row: a dual-stack IPv6 cluster whose nodes have ::/0 out may reach the endpoint over IPv6
+    (inferred) when the list has IPv6 blocks: IPv4 evidence alone is then no proof of a lock-out."""
+    out6 = bool(set(kinds6) & {"egress-only-gateway", "internet-gateway"})
+    return dual_stack and config.ip_family == "ipv6" and out6 and any(n.version == 6 for n in config.networks)
+
+
+def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, targets=(), unknown=None,
+                 dual_stack=False, kinds6=(), outpost=False) -> list[_Item]:
+    """EKS-EP-003, asked of the behavior model for each way the node subnets leave (spec 9.1)."""
+    family, cidrs_text = config.ip_family, short_list(config.public_cidrs)
+    private_fix = _eks(True, True, config.public_cidrs, family)
+    legacy = kinds is None
+    if legacy:  # a frame without egress kinds: the NAT addresses are all there is
+        kinds = ("public-nat",) if egress else ()
+        if not egress:
+            notes.append("node egress unknown (no egress_kinds column and no NAT address): EKS-EP-003 not evaluated")
+    kinds = set(kinds)
+    if unknown:
+        judged = kinds - {"unknown", "nat-unread", "no-route-table"}
+        notes.append(f"node egress not fully read: {unknown}; EKS-EP-003 "
+                     f"{'judged on the known subnets only' if judged else 'not evaluated'}")
+    elif not kinds and not legacy:
+        notes.append("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated")
+    causes, fix_private = [], False
     outside = []
-    for ip in egress:
-        through = _node_gets_through(config, str(ip))
-        if isinstance(through, str):
-            notes.append(f"node egress address skipped: {through}")
-        elif not through:
-            outside.append(ip)
-    if not outside:
+    if "public-nat" in kinds:
+        for ip in egress:
+            through = _node_gets_through(config, str(ip))
+            if isinstance(through, str):
+                notes.append(f"node egress address skipped: {through}")
+            elif not through:
+                outside.append(ip)
+        if outside:
+            causes.append(f"node egress address {', '.join(map(str, outside))} (public NAT gateway) is outside "
+                          f"publicAccessCidrs {cidrs_text}")
+    for kind, words in _NO_EGRESS.items():
+        if kind in kinds and _node_gets_through(config, None, kind) is False:
+            causes.append(f"node subnets route to {words}: nodes cannot reach the public endpoint at all")
+            fix_private = True
+    if "internet-gateway" in kinds and _node_gets_through(config, None, "internet-gateway") is False:
+        causes.append(f"nodes leave through an internet gateway with their own public IPs, unknown and changing, "
+                      f"which cannot be shown to be inside publicAccessCidrs {cidrs_text}")
+        fix_private = True
+    central = sorted(k for k in kinds if k in _CENTRAL and not (outpost and k == "local-gateway"))
+    if central and _node_gets_through(config, None, "transit-gateway") is False:
+        named = ", ".join(_CENTRAL[k] for k in central)
+        notes.append(f"node egress leaves through {named} ({short_list(list(targets)) or 'target unknown'}): central "
+                     "egress cannot be judged from this VPC; EKS-EP-003 not evaluated for it (check that the "
+                     "central egress addresses are inside publicAccessCidrs, or enable private access)")
+    if not causes:
         return []
-    family = config.ip_family
+    if _ipv6_may_save(config, dual_stack, kinds6):
+        notes.append(f"IPv4 evidence ({'; '.join(causes)}) but the dual-stack endpoint may be reached over IPv6 "
+                     "(::/0 route; inferred): EKS-EP-003 not raised; check the nodes' IPv6 blocks against "
+                     "publicAccessCidrs")
+        return []
+    provable = kinds == {"public-nat"} and not unknown and not fix_private
     cidrs = list(config.public_cidrs) + [f"{ip}/{ip.max_prefixlen}" for ip in outside]
-    if len(cidrs) <= MAX_PUBLIC_CIDRS:
+    if provable and len(cidrs) <= MAX_PUBLIC_CIDRS:
         fix = _eks(True, False, cidrs, family)
         alternative = "add them to the list (the fix), or enable private access (AWS recommends it)"
-    else:
-        fix = _eks(True, True, config.public_cidrs, family)
+    elif provable:
+        fix = private_fix
         alternative = f"enable private access (the fix; the list has no room for them within {MAX_PUBLIC_CIDRS})"
-    return [_item("EKS-EP-003", f"node egress address {', '.join(map(str, outside))} (NAT gateway) is outside "
-                  f"publicAccessCidrs {short_list(config.public_cidrs)} and private access is off: nodes cannot "
-                  f"register; {alternative}", fix)]
+    else:
+        fix = private_fix
+        alternative = "enable private access (the fix: node traffic then stays in the VPC)"
+    return [_item("EKS-EP-003", f"{'; '.join(causes)}; private access is off: nodes cannot register; "
+                  f"{alternative}", fix)]
 
 
-_DNS = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
-        ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
+_DNS_EFFECT = {
+    "support": "enableDnsSupport is off: the Amazon DNS server resolves nothing for the VPC, public names included",
+    "servers": "the DHCP options are 'default': no DNS server is handed out, so nothing resolves (inferred)",
+    "hostnames": "enableDnsHostnames is off",
+}
 
 
-def _dns_rule(values: tuple, public: bool, notes: list) -> list[_Item]:
-    off = [label for (_, label), v in zip(_DNS, values, strict=True) if v is False]
-    unknown = [label for (_, label), v in zip(_DNS, values, strict=True) if v is None]
+def _dns_rule(values: tuple, public: bool, private: bool, notes: list, unread=()) -> list[_Item]:
+    """EKS-EP-004 in every mode (spec 9.2); custom DNS servers only medium, "verify forwarding"."""
+    support, hostnames, servers = values
+    unknown = [label for label, v in (("enableDnsSupport", support), ("enableDnsHostnames", hostnames),
+                                      ("the DHCP DNS servers", servers)) if v is None]
+    off = []
+    if support is False and servers != "custom":
+        off.append("support")
+    elif support is False:
+        off.append("support-custom")
+    if servers == "none":
+        off.append("servers")
+    if hostnames is False:
+        off.append("hostnames")
     if unknown:
-        notes.append(f"VPC DNS facts unknown ({', '.join(unknown)}): EKS-EP-004 "
-                     f"{'judged on the known ones only' if off else 'not evaluated'}")
-    if not off:
-        return []
-    dns = VpcDns(*(v is not False for v in values))
-    effect = ("in-VPC clients skip the private endpoint and fall back to the public one (through only if "
-              "their egress address is in publicAccessCidrs)" if public else
-              "nodes cannot register (AWS requires DNS hostnames and resolution for private access)")
-    return [_item("EKS-EP-004", "private access is on but the VPC ", ("dns", dns), field="vpc_id",
-                  tail=f" lacks {', '.join(off)}: {effect}")]
+        refused = f" (refused or failed: {short_list(list(unread))})" if unread else ""
+        notes.append(f"VPC DNS facts unknown ({', '.join(unknown)}){refused}: EKS-EP-004 "
+                     f"{'judged on the known ones only' if off or servers == 'custom' else 'not evaluated'}")
+    dns = VpcDns(support is not False, hostnames is not False, servers if servers in ("amazon", "custom", "none")
+                 else "amazon")
+    if off:
+        what = [_DNS_EFFECT.get(k, "enableDnsSupport is off (the custom DNS servers still answer)") for k in off]
+        effect = "nodes cannot register, in every mode [NR]"
+        if private and public and "hostnames" in off and "support" not in off and "servers" not in off:
+            effect += "; in-VPC clients get the public answer and fall back to the public endpoint (inferred)"
+        return [_item("EKS-EP-004", "the VPC ", ("dns", dns), field="vpc_id",
+                      tail=f": {'; '.join(what)}: {effect}")]
+    if servers == "custom" and private:
+        effect = ("with public and private they get the public answer" if public else
+                  "with private only public DNS answers with the private addresses, so servers that forward to "
+                  "the internet work")
+        return [_item("EKS-EP-004", "the VPC ", ("dns", dns), field="vpc_id", severity="medium",
+                      tail=" hands out custom DNS servers, which do not see the EKS private hosted zone: verify "
+                           "that your DNS servers forward the cluster name to the VPC resolver (or a Resolver "
+                           f"endpoint); {effect}")]
+    return []
+
+
+_PENDING = ("CREATING", "PENDING")
+_GONE = ("FAILED", "DELETING")
 
 
 def _recipe(sig) -> tuple[list[_Item], list[str]]:
     """The findings and notes of one distinct configuration (everything but the cluster's identity)."""
-    mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed = sig
+    (mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed,
+     status, servers, kinds, kinds6, targets, unknown, dual_stack, outpost, auth, health, unread) = sig
     mode = mode if isinstance(mode, str) and mode else None
-    public, private, dns = as_flag(public), as_flag(private), (as_flag(ds), as_flag(dh), as_flag(apd))
+    status = status if isinstance(status, str) and status else None
+    if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
+        issues = f"; health: {short_list(_text_items(health), 3)}" if health else ""
+        return [], [f"cluster is {status}: endpoint exposure not judged (spec 9.5){issues}"]
+    public, private = as_flag(public), as_flag(private)
+    if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
+        flag = as_flag(apd)
+        servers = None if flag is None else "amazon" if flag else "custom"
+    dns = (as_flag(ds), as_flag(dh), servers)
     remote = remote if public and private and as_flag(hybrid) else None
     items, notes = [], []
     if mode is None or public is None or private is None:
@@ -271,26 +369,33 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
             egress.append(ipaddress.ip_address(str(text).strip()))
         except ValueError:
             notes.append(f"node egress address {text!r} is not an IP address: ignored")
+    kinds = None if kinds is None else tuple(kinds)
+    unknown = unknown if isinstance(unknown, str) and unknown else None
+    provable = private or (bool(egress) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown)
     if public:
         blocks = as_blocks(blocks)
         config = _config(private, blocks, family)
         if isinstance(config, str):
             notes.append(f"CIDR rules not evaluated: {config}")
         else:
-            items += _cidr_rules(config, cidr_facts(blocks), egress)
+            items += _cidr_rules(config, cidr_facts(blocks), egress, provable)
             if not private:
-                items += _egress_rule(config, egress, notes)
-    if private:
-        items += _dns_rule(dns, public, notes)
+                items += _egress_rule(config, egress, notes, kinds, targets or (), unknown, as_flag(dual_stack)
+                                      is True, kinds6 or (), as_flag(outpost) is True)
+    items += _dns_rule(dns, public, private, notes, unread or ())
     if remote is not None:
         nodes = short_list(as_blocks(remote)) or "no node CIDRs listed"
         items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
                            "resolve the public addresses and can fail to join; use private only (the fix) "
                            "or public only", _eks(False, True, (), family)))
     if not public:
-        items.append(_item("EKS-EP-007", "private only: kubectl needs the VPC or a connected network (VPN, Direct "
-                           "Connect, peering) and a TCP 443 rule for it on the cluster security group ",
-                           ("sg",), field="cluster_sg"))
+        where = ("an EKS local cluster on Outposts is private only by design; " if as_flag(outpost) else "")
+        items.append(_item("EKS-EP-007", f"private only: {where}kubectl needs the VPC or a connected network (VPN, "
+                           "Direct Connect, peering), a TCP 443 rule for it on the cluster security group ",
+                           ("sg",), field="cluster_sg",
+                           tail=", and an access entry (or aws-auth mapping) for the IAM principal it uses "
+                                f"(authenticationMode {auth if isinstance(auth, str) and auth else 'unknown'}; "
+                                "aws eks create-access-entry)"))
     if assumed:
         defaults = {"endpointPublicAccess": "endpointPublicAccess=true", "endpointPrivateAccess":
                     "endpointPrivateAccess=false", "publicAccessCidrs": "publicAccessCidrs=0.0.0.0/0"
@@ -299,8 +404,26 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
         items.append(_item("EKS-EP-008", f"the record lacks {', '.join(fields)}: AWS defaults were assumed "
                            f"({', '.join(defaults.get(f, f) for f in fields)}); check the live configuration",
                            ("describe",)))
+    if status in _PENDING:  # spec 9.5: shown, marked as pending
+        items = [it._replace(message=f"[pending: cluster {status}] {it.message}") for it in items]
     items.sort(key=lambda item: item.rule)
     return items, notes
+
+
+def _text_items(value) -> list[str]:
+    """A list cell of free text (health issues) as a list of strings; missing is empty."""
+    if value is None:
+        return []
+    return [str(v) for v in value]
+
+
+def _column(frame, name):
+    """A column, or the spec-9 default for a frame made before it existed."""
+    import pandas as pd
+
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([_OPTIONAL.get(name)] * len(frame), index=frame.index, dtype=object)
 
 
 def _true(series):
@@ -337,7 +460,10 @@ def _dense(*codes):
     return combined
 
 
-_SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
+_SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
+            "status", "dns_servers", "egress_unknown", "dual_stack", "outpost", "authentication_mode")
+_LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "assumed_defaults", "egress_kinds",
+          "egress_kinds_v6", "egress_targets", "health_issues", "unread")
 
 
 def _signatures(frame):
@@ -352,29 +478,35 @@ def _signatures(frame):
 
     pub_on, priv_on = _true(frame["public"]), _true(frame["private"])
     nat, both = pub_on & ~priv_on, pub_on & priv_on
-    # a column only counts where a rule reads it: DNS facts with private on, hybrid with both on
-    relevant = {"dns_support": priv_on, "dns_hostnames": priv_on, "amazon_provided_dns": priv_on, "hybrid": both}
+    everywhere = np.ones(len(frame), dtype=bool)
+    # a column only counts where a rule reads it: egress with public only, hybrid with both on
+    relevant = {"hybrid": both, "egress_unknown": nat, "dual_stack": nat}
     codes = []
     for c in _SCALARS:
-        code, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+        code, uniques = pd.factorize(_column(frame, c), use_na_sentinel=False)
         codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
     codes.append(has_error.astype(np.int64))
-    lists = {"public_cidrs": _tuples(frame["public_cidrs"], pub_on),
-             "node_egress_ips": _tuples(frame["node_egress_ips"], nat),
-             "remote_node_cidrs": _tuples(frame["remote_node_cidrs"], both),
-             "assumed_defaults": _tuples(frame["assumed_defaults"], np.ones(len(frame), dtype=bool))}
+    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": both, "egress_kinds": nat,
+             "egress_kinds_v6": nat, "egress_targets": nat}
+    lists = {c: _tuples(_column(frame, c), where.get(c, everywhere)) if c in frame.columns or c in _NEEDED else
+             np.full(len(frame), None, dtype=object) for c in _LISTS}
     codes += [pd.factorize(v, use_na_sentinel=False)[0] for v in lists.values()]
+    has_kinds = "egress_kinds" in frame.columns
 
     def raws(rows) -> list[tuple]:
         """The raw values of the given rows, in the order _recipe takes them (one pass over few rows)."""
         picked = frame.iloc[rows]
-        scalars = zip(*(picked[c].to_numpy(dtype=object) for c in _SCALARS), strict=True)
+        scalars = zip(*(_column(picked, c).to_numpy(dtype=object) for c in _SCALARS), strict=True)
         return [(mode, bool(has_error[i]), public, private, lists["public_cidrs"][i] or (), family,
                  lists["node_egress_ips"][i] or (), ds, dh, apd, hybrid, lists["remote_node_cidrs"][i],
-                 lists["assumed_defaults"][i] or ())
-                for i, (mode, public, private, family, ds, dh, apd, hybrid) in zip(rows, scalars, strict=True)]
+                 lists["assumed_defaults"][i] or (), status, servers,
+                 (lists["egress_kinds"][i] or ()) if has_kinds else None, lists["egress_kinds_v6"][i] or (),
+                 lists["egress_targets"][i] or (), unknown, dual, outpost, auth, lists["health_issues"][i] or (),
+                 lists["unread"][i] or ())
+                for i, (mode, public, private, family, ds, dh, apd, hybrid, status, servers, unknown, dual, outpost,
+                        auth) in zip(rows, scalars, strict=True)]
 
     return _dense(*codes) if len(frame) else np.zeros(0, dtype=np.int64), raws
 

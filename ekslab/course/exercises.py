@@ -377,7 +377,8 @@ _EXERCISES = [
              diagnose_judge("payments-au-hybrid"), "hybrid nodes with both endpoints on."),
     Exercise("04-diagnose-payments-eu-corp", "04_troubleshooting",
              "Diagnose payments-eu-corp: the id of its most severe finding.", "EKS-EP-004", '"EKS-EP-004"',
-             diagnose_judge("payments-eu-corp"), "a VPC DNS prerequisite is missing."),
+             diagnose_judge("payments-eu-corp"), "its DHCP options name custom DNS servers, which must forward "
+             "the cluster name to the VPC resolver."),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
              "The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "

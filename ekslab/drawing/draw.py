@@ -191,11 +191,26 @@ def mode_config(mode) -> EndpointConfig:
 
 # ---- one cluster of the fleet frame -------------------------------------------------------------
 
+# a fleet row's egress kinds (spec 9.1) as the model's: central egress of any kind is drawn as a transit gateway
+_ROW_EGRESS = {"firewall-endpoint": "transit-gateway", "peering": "transit-gateway", "core-network": "transit-gateway",
+               "virtual-private-gateway": "transit-gateway", "network-interface": "transit-gateway",
+               "local-gateway": "transit-gateway", "carrier-gateway": "transit-gateway"}
+_ROW_EGRESS_NAMES = {"internet-gateway": "nodes via internet gateway (own public IPs)",
+                     "transit-gateway": "nodes via central egress (address unknown here)",
+                     "private-nat": "nodes via private NAT (no internet egress)",
+                     "none": "nodes (no default route)"}
+
+
 def _row_askers(row, where: str, nat_ips) -> tuple:
     try:
         askers = [Vantage.internet(EXAMPLE_INTERNET_IP, name=f"internet client (example {EXAMPLE_INTERNET_IP})")]
         askers += [Vantage.vpc(egress_ip=ip, name=f"nodes via NAT {ip}") for ip in nat_ips]
-        if not nat_ips:
+        # spec 9.1: the other ways the node subnets leave, by the kind of their default route
+        kinds = [k for k in row_list(row, "egress_kinds") if k != "public-nat"]
+        for kind in dict.fromkeys(_ROW_EGRESS.get(k, k) for k in kinds):
+            if kind in _ROW_EGRESS_NAMES:
+                askers.append(Vantage.vpc(egress=kind, name=_ROW_EGRESS_NAMES[kind]))
+        if not nat_ips and not kinds:
             askers.append(Vantage.vpc(name="nodes (no NAT egress found)"))
         if row.get("hybrid"):
             askers += [Vantage.hybrid(cidr, egress_ip=EXAMPLE_HYBRID_EGRESS, sg_allows_443=True,

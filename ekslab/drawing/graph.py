@@ -22,7 +22,8 @@ WRAP = 20  # characters per line in a node label: diagrams' nodes are 1.4 inches
 
 # Left to right: the outside world, the customer VPC, the AWS-managed control plane.
 # Each node id sits in a fixed column so that the three mode pictures share one layout.
-COLUMNS = (("internet", "connected", "hybrid"), ("vpc", "vgw", "zone"), ("nat", "eni"), ("igw",), ("nlb",), ("api",))
+COLUMNS = (("internet", "connected", "hybrid"), ("vpc", "vgw", "zone", "rslvr"), ("nat", "pnat", "eni"), ("igw", "tgw"),
+           ("nlb",), ("api",))
 
 GRAPH_ATTR = {
     # ortho edges lose their labels in Graphviz; plain splines keep them
@@ -110,6 +111,10 @@ def _outcome(verdict: Verdict) -> str:
     if found:
         return f"{found.group(1)} not in CIDRs"
     for needle, words in (("not routable", "not routable"), ("no internet egress", "no internet egress"),
+                          ("resolves nothing", "name does not resolve"), ("no DNS server", "name does not resolve"),
+                          ("does not carry the cluster security group", "not in the cluster SG"),
+                          ("address unknown", "egress address unknown"), ("is unknown, so it", "address unknown"),
+                          ("admit every IPv4 address", "any address allowed"),
                           ("no TCP 443 rule", "no SG rule for 443"), ("admits TCP 443", "SG admits 443"),
                           ("without DNS hostnames", "nodes cannot register"),
                           ("admits traffic from itself", "reached")):
@@ -124,7 +129,9 @@ def short_label(vantage: Vantage, verdict: Verdict) -> str:
     Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
     resolver = "VPC DNS" if vantage.kind == "vpc" and verdict.resolves_to == "private" else "public DNS"
-    answer = "private IP" if verdict.resolves_to == "private" else "public IP"
+    if vantage.dns_forwarding and verdict.resolves_to == "private" and any("[R53R]" in r for r in verdict.reasons):
+        resolver = "DNS forwarded to VPC"
+    answer = {"private": "private IP", "nothing": "no answer"}.get(verdict.resolves_to, "public IP")
     text = f"{resolver} -> {answer}:\n{_outcome(verdict)}"
     for warning in verdict.warnings:
         if "hybrid" in warning:
@@ -140,22 +147,32 @@ def _target(verdict: Verdict) -> str:
     return "nlb" if (verdict.endpoint or verdict.resolves_to) == "public" else "eni"
 
 
+_EGRESS_NODE = {"internet-gateway": "igw", "transit-gateway": "tgw", "private-nat": "pnat"}
+
+
 def _hops(vantage: Vantage, verdict: Verdict, nat_ids: dict[str, str], asker_id: str) -> tuple[str, ...]:
     target = _target(verdict)
-    if vantage.kind == "vpc" and target == "nlb" and vantage.egress_ip:
-        return (asker_id, nat_ids[vantage.egress_ip], "igw", target)
+    if vantage.kind == "vpc" and target == "nlb":
+        kind = vantage.egress_kind
+        if kind == "public-nat" and vantage.egress_ip:
+            return (asker_id, nat_ids[vantage.egress_ip], "igw", target)
+        if kind == "private-nat":  # the private NAT gateway is where the way out ends
+            return (asker_id, "pnat")
+        if kind in _EGRESS_NODE:
+            return (asker_id, _EGRESS_NODE[kind], target)
     if vantage.kind in ("connected", "hybrid") and target == "eni":
         return (asker_id, "vgw", target)
     return (asker_id, target)
 
 
 def _dns_line(vpc: VpcDns, unknown) -> str:
-    facts = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
-             ("amazon_provided_dns", "AmazonProvidedDNS"))
+    facts = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"))
     words = []
     for attr, name in facts:
         state = "unknown" if attr in unknown else ("yes" if getattr(vpc, attr) else "NO")
         words.append(f"{name}: {state}")
+    servers = {"amazon": "AmazonProvidedDNS", "custom": "custom servers", "none": "NONE (default options)"}
+    words.append("DHCP DNS: " + ("unknown" if "amazon_provided_dns" in unknown else servers[vpc.dns_servers]))
     return "DNS: " + ", ".join(words)
 
 
@@ -171,7 +188,9 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         ElbNetworkLoadBalancer,
         InternetGateway,
         NATGateway,
+        Route53,
         Route53HostedZone,
+        TransitGateway,
         VPCElasticNetworkInterface,
         VpnGateway,
     )
@@ -189,6 +208,8 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     nat_ids = {ip: f"nat{n}" for n, ip in enumerate(nat_ips)}
     on_prem = kinds["connected"] + kinds["hybrid"]
     uses_vgw = any(_target(r) == "eni" for _, _, r in on_prem)
+    forwarded = [i for i, v, r in on_prem if v.dns_forwarding and config.private]
+    egress_kinds = {v.egress_kind for _, v, _ in kinds["vpc"]}
 
     font = label_font()
     cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
@@ -225,14 +246,22 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             with Cluster("cluster subnets (nodes)", graph_attr=cluster_attr):
                 for i, v, _ in kinds["vpc"]:
                     put(EC2Instance, f"ask{i}", v.label)
-                if config.private:
-                    put(VPCElasticNetworkInterface, "eni", "private endpoint\nEKS-owned ENIs\n(cross-account)")
+                # spec 9.4: the cross-account ENIs are there in every mode; private access adds the DNS answer
+                put(VPCElasticNetworkInterface, "eni", ("private endpoint\n" if config.private else "")
+                    + "EKS-owned ENIs\n(cross-account)")
             if config.private:
                 put(Route53HostedZone, "zone", "Route 53 private\nhosted zone\n(EKS-managed)")
+            if forwarded:
+                put(Route53, "rslvr", "Route 53 Resolver\ninbound endpoint")
+            if "transit-gateway" in egress_kinds:
+                put(TransitGateway, "tgw", "transit gateway\n(central egress)")
+            if "private-nat" in egress_kinds:
+                put(NATGateway, "pnat", "private NAT gateway\n(no internet egress)")
             if nat_ips:
                 with Cluster("public subnet", graph_attr=cluster_attr):
                     for ip, nid in nat_ids.items():
                         put(NATGateway, nid, f"NAT gateway\n{ip}")
+            if nat_ips or "internet-gateway" in egress_kinds:
                 put(InternetGateway, "igw", "internet gateway")
             if uses_vgw:
                 put(VpnGateway, "vgw", "VPN / Direct Connect\n/ TGW attachment")
@@ -251,6 +280,14 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         if config.private:
             nodes["eni"] >> Edge(label="cross-account", **grey) >> nodes["api"]
             nodes["zone"] - Edge(label="name -> ENI IPs", style="dotted", **grey) - nodes["eni"]
+        # the control plane reaches the kubelets through the ENIs: logs, exec, port-forward, webhooks [NR][BPG2]
+        nodes["api"] >> Edge(label="logs / exec / webhooks\n-> kubelet", style="dotted", constraint="false",
+                             **grey) >> nodes["eni"]
+        if kinds["vpc"]:
+            nodes["eni"] >> Edge(style="dotted", constraint="false", **grey) >> nodes[f"ask{kinds['vpc'][0][0]}"]
+        for i in forwarded:
+            nodes[f"ask{i}"] - Edge(label="DNS forwarded", style="dotted", **grey) - nodes["rslvr"]
+            nodes["rslvr"] - Edge(style="dotted", **grey) - nodes["zone"]
         paths = [_hops(v, verdict, nat_ids, f"ask{i}") for i, (v, verdict) in enumerate(answers)]
         for nid in nat_ids.values():  # a NAT gateway sends out through the internet gateway
             if not any(nid in hops for hops in paths):

@@ -41,6 +41,8 @@ class Settings:
     amazon_provided_dns: bool = True
     hybrid: bool = False
     sg_allows_443: bool = True
+    dns_forwarding: bool = False  # the on-premises DNS forwards to a Resolver inbound endpoint in the VPC (9.3)
+    in_cluster_sg: bool = True  # the in-VPC asker carries the cluster security group (a bastion may not)
     laptop_ip: str = "203.0.113.10"
     nat_ips: str = "198.51.100.20"
     ip_family: str = "ipv4"  # not a control: it comes from the cluster
@@ -184,13 +186,18 @@ def _vantages(s: Settings) -> tuple[list[Vantage], dict[str, str]]:
         errors["laptop_ip"] = str(e)
     nats = split_entries(s.nat_ips)
     try:
-        nodes = [Vantage.vpc(egress_ip=n) for n in nats] or [Vantage.vpc()]
-        vantages.extend(replace(v, name=f"node in the VPC ({f'NAT {v.egress_ip}' if v.egress_ip else 'no NAT'})")
+        nodes = [Vantage.vpc(egress_ip=n, in_cluster_sg=s.in_cluster_sg) for n in nats] or [
+            Vantage.vpc(in_cluster_sg=s.in_cluster_sg)]
+        outside = "" if s.in_cluster_sg else "; not in the cluster SG"
+        vantages.extend(replace(v, name=f"node in the VPC ({f'NAT {v.egress_ip}' if v.egress_ip else 'no NAT'}"
+                                        f"{outside})")
                         for v in nodes)
     except InvalidVantage as e:
         errors["nat_ips"] = str(e)
+    forwarded = "; DNS forwarded" if s.dns_forwarding else ""
     vantages.append(Vantage.connected(CONNECTED_CIDR, egress_ip=CONNECTED_EGRESS, sg_allows_443=s.sg_allows_443,
-                                      name=f"on-premises over VPN ({CONNECTED_CIDR})"))
+                                      dns_forwarding=s.dns_forwarding,
+                                      name=f"on-premises over VPN ({CONNECTED_CIDR}{forwarded})"))
     if s.hybrid:
         try:
             vantages.append(Vantage.hybrid(s.hybrid_cidr, egress_ip=HYBRID_EGRESS, sg_allows_443=s.sg_allows_443,
@@ -245,6 +252,15 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
         dns[name], known = _flag(row, name, True)
         if not known:
             notes.append(f"{name} is unknown for this cluster's VPC: assumed true")
+    if row.get("dns_servers") == "none":
+        notes.append("the VPC's DHCP options hand out no DNS server (default): the explorer shows it as "
+                     "AmazonProvidedDNS off")
+    if row.get("resolver_inbound") is True:
+        notes.append("the VPC has a Route 53 Resolver inbound endpoint: tick 'DNS forwarded to the VPC' if the "
+                     "on-premises DNS forwards the cluster name to it")
+    kinds = [k for k in row_list(row, "egress_kinds") if k != "public-nat"]
+    if kinds:
+        notes.append(f"node subnets also leave through {', '.join(kinds)}: the explorer shows the NAT addresses only")
     hybrid, _ = _flag(row, "hybrid", False)
     cidrs = _text_list(row, "public_cidrs") or ("0.0.0.0/0" if public else "")
     egress = _text_list(row, "node_egress_ips")
@@ -292,6 +308,9 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         dns_support=s.dns_support, dns_hostnames=s.dns_hostnames, amazon_provided_dns=s.amazon_provided_dns,
         node_egress_ips=nats, hybrid=s.hybrid, remote_node_cidrs=[s.hybrid_cidr] if s.hybrid else [],
         remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
+        dns_servers=sc.vpc.dns_servers, egress_kinds=["public-nat"] if nats else ["none"], egress_kinds_v6=[],
+        egress_targets=[], egress_unknown=None, resolver_inbound=s.dns_forwarding or None, dual_stack=False,
+        outpost=False, authentication_mode=None, health_issues=[], unread=[],
     ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
 
 

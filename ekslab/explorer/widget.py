@@ -38,8 +38,9 @@ from ekslab.model.sources import cited_keys, legend_html, link_keys_html
 _LABELS = dict(
     public="Public access", private="Private access", public_cidrs="Public CIDRs",
     dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",
-    amazon_provided_dns="AmazonProvidedDNS in the DHCP options", hybrid="Hybrid nodes",
+    amazon_provided_dns="AmazonProvidedDNS in the DHCP options (off: custom servers)", hybrid="Hybrid nodes",
     sg_allows_443="Cluster SG admits 443 from on-premises",
+    dns_forwarding="DNS forwarded to the VPC (on-premises)", in_cluster_sg="In the cluster security group (VPC asker)",
     laptop_ip="Your laptop's public IP", nat_ips="NAT gateway public IP(s)",
 )
 _THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; through</span>'
@@ -49,12 +50,17 @@ _TIPS = dict(
     private="endpointPrivateAccess: the private endpoint (EKS-owned ENIs in the cluster subnets) that the "
             "cluster VPC's DNS answers with",
     public_cidrs="publicAccessCidrs: who may use the public endpoint; one block a line (at most 40)",
-    dns_support="The VPC attribute enableDnsSupport: the Amazon DNS server answers for the VPC",
+    dns_support="The VPC attribute enableDnsSupport: the Amazon DNS server answers for the VPC; off, nothing "
+                "resolves through it, public names included, and nodes cannot register in any mode",
     dns_hostnames="The VPC attribute enableDnsHostnames: needed for the private hosted zone and node registration",
     amazon_provided_dns="The VPC's DHCP options list AmazonProvidedDNS as a domain name server",
     hybrid="Add hybrid nodes on premises (remote node network) as an asker",
     sg_allows_443="The cluster security group admits TCP 443 from the connected network (VPN, Direct Connect, "
                   "TGW, peering) and the hybrid nodes",
+    dns_forwarding="The on-premises DNS forwards the cluster name to a Route 53 Resolver inbound endpoint in the "
+                   "cluster VPC: the site then gets the private answer",
+    in_cluster_sg="Managed nodes and Fargate pods carry the cluster security group; a bastion or self-managed "
+                  "nodes need a rule for TCP 443",
     laptop_ip="The public address your laptop comes from (the internet asker)",
     nat_ips="The public address(es) the nodes leave through (NAT gateways); empty: no internet egress",
 )
@@ -73,7 +79,7 @@ _CSS = """<style>
 </style>"""
 # controls with a fixed place in the layout; any other (a new switch) joins the "Networks" group
 _PLACED = ("public", "private", "public_cidrs", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
-           "sg_allows_443", "laptop_ip", "nat_ips")
+           "sg_allows_443", "dns_forwarding", "in_cluster_sg", "laptop_ip", "nat_ips")
 _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", low="#9a6700", warning="#9a6700")
 
 
@@ -156,6 +162,10 @@ class EndpointExplorer:
             hybrid=w.Checkbox(value=s.hybrid, description=_LABELS["hybrid"], indent=False),
             sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
                                      layout=full),
+            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_LABELS["dns_forwarding"], indent=False,
+                                      layout=full),
+            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_LABELS["in_cluster_sg"], indent=False,
+                                     layout=full),
             # the label sits above these two fields (see _layout), so that the address is never cut
             laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
             nat_ips=w.Text(value=s.nat_ips, continuous_update=False, layout=full),
@@ -199,9 +209,11 @@ class EndpointExplorer:
             group(heading("Endpoint access"),
                   w.HBox([c["public"], c["private"]], layout=w.Layout(flex_flow="row wrap")),
                   c["public_cidrs"], i["public_cidrs"], e["public_cidrs"]),
-            group(heading("VPC DNS"), c["dns_support"], i["dns_support"], c["dns_hostnames"], i["dns_hostnames"],
+            group(heading("VPC DNS (nodes need it in every mode)"), c["dns_support"], i["dns_support"],
+                  c["dns_hostnames"], i["dns_hostnames"],
                   c["amazon_provided_dns"], i["amazon_provided_dns"]),
             group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"],
+                  c["dns_forwarding"], i["dns_forwarding"], c["in_cluster_sg"], i["in_cluster_sg"],
                   *[x for name in self.controls if name not in _PLACED for x in (c[name], i[name])]),
             group(heading("The askers' addresses"), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
                   label("nat_ips"), c["nat_ips"], e["nat_ips"]),

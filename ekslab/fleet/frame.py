@@ -18,8 +18,35 @@ FRAME_COLUMNS = [
     "mode", "public", "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg",
     "dns_support", "dns_hostnames", "amazon_provided_dns", "node_egress_ips",
     "hybrid", "remote_node_cidrs", "remote_pod_cidrs", "assumed_defaults", "tags", "error",
+    # spec section 9 (real networks)
+    "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
+    "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
 ]
-_BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid")
+# What each spec-9 column means (notebooks/03_fleet_analysis.ipynb shows them):
+COLUMN_DOCS = {
+    "status": "CREATING, ACTIVE, UPDATING, DELETING, FAILED or PENDING: exposure is judged for ACTIVE and UPDATING "
+              "(CREATING/PENDING marked pending; FAILED/DELETING only noted) (spec 9.5)",
+    "dns_servers": "what the DHCP options hand out: amazon (AmazonProvidedDNS, VPC base + 2 or 169.254.169.253), "
+                   "custom, none (DhcpOptionsId default) or None when unread (spec 9.2)",
+    "egress_kinds": "the kinds of the node subnets' IPv4 default routes: public-nat, private-nat, internet-gateway, "
+                    "transit-gateway, firewall-endpoint, peering, virtual-private-gateway, network-interface, "
+                    "local-gateway, none, ... (spec 9.1)",
+    "egress_kinds_v6": "the same for the IPv6 default route ::/0 (egress-only-gateway, internet-gateway, none)",
+    "node_egress_ips": "the known public addresses nodes leave from: the public NAT gateways' Elastic IPs",
+    "egress_targets": "the route targets egress cannot be judged from (central egress, unknown targets)",
+    "egress_unknown": "why node egress is unknown, or None: unread reads, missing route tables, unknown targets",
+    "resolver_inbound": "the VPC has a Route 53 Resolver inbound endpoint (spec 9.3); None when unread",
+    "dual_stack": "the endpoint is dual-stack (<id>.<region>.api.aws or the China form) (spec 9.5)",
+    "outpost": "an EKS local cluster on AWS Outposts (outpostConfig present): private only by design",
+    "authentication_mode": "accessConfig.authenticationMode: CONFIG_MAP, API_AND_CONFIG_MAP or API (spec 9.6)",
+    "health_issues": "health.issues as 'code: message' (FAILED clusters say why)",
+    "unread": "reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7)",
+}
+_BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack",
+                 "outpost")
+_DUAL_STACK_SUFFIXES = (".api.aws", ".api.amazonwebservices.com.cn")
+_CENTRAL = ("transit-gateway", "firewall-endpoint", "peering", "virtual-private-gateway", "network-interface",
+            "local-gateway", "carrier-gateway", "core-network")
 ERROR_COLUMNS = ["account_id", "region", "cluster", "operation", "code", "message"]
 
 # data/sample-fleet.json in the source tree, ekslab/data/ when installed from a wheel
@@ -52,8 +79,12 @@ def _row(record: dict, vpcs: dict) -> dict:
     subnets = list(vpc_cfg.get("subnetIds") or [])
     vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
     facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
-    egress = sorted({ip for s in subnets for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
+    node_subnets = subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
+    egress = sorted({ip for s in node_subnets
+                     for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")
+    host = (cluster.get("endpoint") or "").split("://")[-1].rstrip("/")
+    health = [f"{i.get('code')}: {i.get('message')}" for i in (cluster.get("health") or {}).get("issues") or []]
     row = {
         "account_id": record["account_id"], "region": record["region"], "cluster": cluster["name"],
         "arn": cluster.get("arn"), "status": cluster.get("status"), "version": cluster.get("version"),
@@ -64,9 +95,63 @@ def _row(record: dict, vpcs: dict) -> dict:
         "amazon_provided_dns": facts.get("amazon_provided_dns"), "node_egress_ips": egress,
         "hybrid": bool(nodes or pods), "remote_node_cidrs": nodes, "remote_pod_cidrs": pods,
         "tags": dict(cluster.get("tags") or {}),
+        "dns_servers": facts.get("dns_servers", _servers_from_flag(facts.get("amazon_provided_dns"))),
+        "resolver_inbound": facts.get("resolver_inbound"),
+        "dual_stack": host.endswith(_DUAL_STACK_SUFFIXES),
+        "outpost": bool(cluster.get("outpostConfig")),
+        "authentication_mode": (cluster.get("accessConfig") or {}).get("authenticationMode"),
+        "health_issues": health,
+        "unread": sorted(set(facts.get("unread") or []) | set(record.get("unread") or [])),
     }
+    row.update(_egress_columns(node_subnets, facts, vpc_id, row["unread"]))
     row.update(_endpoint_columns(cluster))
     return row
+
+
+def _servers_from_flag(flag):
+    return None if flag is None else "amazon" if flag else "custom"
+
+
+def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
+    """egress_kinds(_v6), egress_targets and egress_unknown of a cluster's node subnets (spec 9.1)."""
+    known = facts.get("subnets") or {}
+    kinds, kinds6, targets, why = set(), set(), set(), []
+    if not vpc_id:
+        why.append("the cluster's VPC is unknown")
+    elif not facts:
+        why.append(f"no facts were read for {vpc_id}")
+    elif not subnets:
+        why.append("the cluster lists no subnets")
+    else:
+        absent = [s for s in subnets if s not in known]
+        if absent:
+            why.append(f"route tables unread for {', '.join(absent)}")
+        for subnet in subnets:
+            egress = known.get(subnet)
+            if not egress:
+                continue
+            kind, kind6 = egress.get("egress_kind"), egress.get("egress_kind_v6")
+            if kind is None:  # a snapshot from before spec 9: only the target id was kept
+                target = egress.get("default_route")
+                kind = ("public-nat" if egress.get("egress_ips") else "nat-unread") if str(target).startswith(
+                    "nat-") else "none" if target is None else "unknown"
+            kinds.add(kind)
+            if kind6:
+                kinds6.add(kind6)
+            if kind in _CENTRAL or kind in ("unknown", "nat-unread"):
+                targets.add(str(egress.get("default_route")))
+            if kind == "no-route-table":
+                why.append(f"{subnet} has no route table (neither its own nor the VPC's main one)")
+            elif kind == "unknown":
+                why.append(f"{subnet}'s default route goes to an unknown target {egress.get('default_route')}")
+            elif kind == "nat-unread":
+                why.append(f"NAT gateway {egress.get('default_route')} of {subnet} could not be read")
+    egress_reads = [u for u in unread if u.startswith(("DescribeRouteTables", "DescribeNatGateways", "DescribeSubnets",
+                                                        "node group"))]
+    if egress_reads:
+        why.append("refused or failed reads: " + ", ".join(egress_reads))
+    return {"egress_kinds": sorted(kinds), "egress_kinds_v6": sorted(kinds6), "egress_targets": sorted(targets),
+            "egress_unknown": "; ".join(why) or None}
 
 
 def _failed_row(error: dict) -> dict:
@@ -74,7 +159,8 @@ def _failed_row(error: dict) -> dict:
     row = dict.fromkeys(FRAME_COLUMNS)
     row.update(account_id=error["account_id"], region=error["region"], cluster=error["cluster"],
                public_cidrs=[], subnet_ids=[], node_egress_ips=[], remote_node_cidrs=[], remote_pod_cidrs=[],
-               assumed_defaults=[], tags={}, hybrid=False,
+               assumed_defaults=[], tags={}, hybrid=False, egress_kinds=[], egress_kinds_v6=[], egress_targets=[],
+               health_issues=[], unread=[], dual_stack=False, outpost=False,
                error=f"{error['operation']} failed: {error['code']}: {error['message']}")
     return row
 

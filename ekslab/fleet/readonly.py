@@ -24,8 +24,11 @@ ALLOWED_ACTIONS = frozenset({
     "ec2:DescribeVpcAttribute",
     "ec2:DescribeVpcs",
     "eks:DescribeCluster",
+    "eks:DescribeNodegroup",
     "eks:ListClusters",
+    "eks:ListNodegroups",
     "organizations:ListAccounts",
+    "route53resolver:ListResolverEndpoints",
     "sts:AssumeRole",
     "sts:GetCallerIdentity",
 })

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.config import DNS_SERVERS, EndpointConfig, InvalidEndpointConfig, VpcDns
 
 DNS_COLUMNS = ("dns_support", "dns_hostnames", "amazon_provided_dns")
 
@@ -116,5 +116,11 @@ def row_dns(row) -> tuple[VpcDns, list[str]]:
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     values = {key: row_flag(row, key) for key in DNS_COLUMNS}
+    servers = row.get("dns_servers")
+    if not missing(servers) and servers in DNS_SERVERS:  # the finer fact (spec 9.2) wins over the flag
+        values["amazon_provided_dns"] = servers
+    elif values["amazon_provided_dns"] is not None:
+        values["amazon_provided_dns"] = "amazon" if values["amazon_provided_dns"] else "custom"
     unknown = [key for key, value in values.items() if value is None]
-    return VpcDns(**{key: value is not False for key, value in values.items()}), unknown
+    return VpcDns(values["dns_support"] is not False, values["dns_hostnames"] is not False,
+                  values["amazon_provided_dns"] or "amazon"), unknown

@@ -131,13 +131,23 @@ class _Task:
     region: str
     eks: object
     make_ec2: object
+    make_resolver: object = None
+    nodegroups: bool = False
     _ec2: object = None
+    _resolver: object = None
+    refused: list = field(default_factory=list)  # (operation, vpc id or None for every VPC, error code)
 
     @property
     def ec2(self):
         if self._ec2 is None:
             self._ec2 = self.make_ec2()
         return self._ec2
+
+    @property
+    def resolver(self):
+        if self._resolver is None:
+            self._resolver = self.make_resolver()
+        return self._resolver
 
 
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection to an endpoint
@@ -351,7 +361,7 @@ def _regions_for(state, account, sess, creds, regions, home_region):
 def scan(profiles=None, org_role: str | None = None, regions=None, *, session=None, progress: bool = True,
          workers: int = 32, max_attempts: int = 8, source: str | None = None,
          connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
-         timeout: float = SCAN_TIMEOUT) -> ScanResult:
+         timeout: float = SCAN_TIMEOUT, nodegroups: bool = False) -> ScanResult:
     """Scan EKS clusters across accounts and regions; returns a :class:`ScanResult`.
 
     - ``profiles``: None (the default credential chain), a profile name or a list of them;
@@ -363,7 +373,11 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
 
     Per region: ListClusters, DescribeCluster per cluster in parallel threads, then batched
     EC2 reads (DescribeVpcs, DescribeVpcAttribute once per VPC and attribute, DescribeDhcpOptions,
-    DescribeRouteTables, DescribeNatGateways; DescribeSubnets only when a record lacks vpcId).
+    DescribeRouteTables, DescribeNatGateways; DescribeSubnets only when a record lacks vpcId) and one
+    Route 53 Resolver ListResolverEndpoints (does the VPC have an inbound endpoint, spec 9.3).
+    Each node subnet's default route is classified by its target (spec 9.1). ``nodegroups=True``
+    also reads the subnets of each cluster's managed node groups (ListNodegroups and DescribeNodegroup
+    per cluster: no batched read exists, so it costs calls and is opt-in).
     Every client is read-only (``ekslab.fleet.readonly``) with adaptive retries. AccessDenied, throttling
     that outlasts retries and the like become error records; the scan goes on.
 
@@ -394,7 +408,9 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     for account, sess, creds in targets:
         for region in _regions_for(state, account, sess, creds, regions, home):
             tasks.append(_Task(account, region, state.client(sess, "eks", region, creds),
-                               partial(state.locked_client, sess, "ec2", region, creds)))
+                               partial(state.locked_client, sess, "ec2", region, creds),
+                               partial(state.locked_client, sess, "route53resolver", region, creds),
+                               nodegroups=bool(nodegroups)))
     records, vpcs = _run(state, tasks)
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -483,20 +499,46 @@ def _scan_region(state, task, calls, bar):
     raws = [r for r in calls.map(describe, names) if r is not None]
     records = [{"account_id": task.account_id, "region": task.region,
                 "vpc_id": (r.get("resourcesVpcConfig") or {}).get("vpcId"), "cluster": r} for r in raws]
+    if task.nodegroups:
+        for rec, subnets in zip(records, calls.map(partial(_nodegroup_subnets, state, task), records), strict=True):
+            rec["nodegroup_subnets"] = subnets
     return records, _vpc_facts(state, task, calls, records)
 
 
-def _ec2(state, task, operation, fn, **kwargs):
-    """One (paginated) EC2 read; on failure an error record and None."""
+def _nodegroup_subnets(state, task, record) -> list[str] | None:
+    """The subnets of a cluster's managed node groups (None when they could not be read: an error record
+    names the cluster in its message, not its cluster field, so it never reads as a failed describe)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    name = record["cluster"]["name"]
+    try:
+        pages = task.eks.get_paginator("list_nodegroups").paginate(clusterName=name)
+        groups = [g for page in pages for g in page["nodegroups"]]
+        subnets = {s for g in groups
+                   for s in task.eks.describe_nodegroup(clusterName=name, nodegroupName=g)["nodegroup"].get(
+                       "subnets") or []}
+    except (ClientError, BotoCoreError) as e:
+        state.error(task.account_id, task.region, None, "ListNodegroups/DescribeNodegroup", e, note=f"{name}: ")
+        record.setdefault("unread", []).append("node group subnets (ListNodegroups/DescribeNodegroup)")
+        return None
+    return sorted(subnets)
+
+
+def _ec2(state, task, operation, fn, client=None, **kwargs):
+    """One (paginated) EC2 read (or of ``client``); on failure an error record and None."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        if task.ec2.can_paginate(fn):
-            return [p for p in task.ec2.get_paginator(fn).paginate(**kwargs)]
-        return [getattr(task.ec2, fn)(**kwargs)]
+        client = client or task.ec2
+        if client.can_paginate(fn):
+            return [p for p in client.get_paginator(fn).paginate(**kwargs)]
+        return [getattr(client, fn)(**kwargs)]
     except (ClientError, BotoCoreError) as e:
         state.error(task.account_id, task.region, None, operation, e,
                     note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")
+        code = _error(None, None, None, operation, e)["code"]
+        with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
+            task.refused.append((operation, kwargs.get("VpcId"), code))
         return None
 
 
@@ -504,10 +546,10 @@ def _vpc_facts(state, task, calls, records):
     subnets_of = {}
     missing = set()
     for rec in records:
-        subs = (rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or []
+        subs = list((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
         if rec["vpc_id"] is None:
             missing.update(subs)
-        subnets_of[rec["cluster"]["name"]] = subs
+        subnets_of[id(rec)] = subs + [s for s in rec.get("nodegroup_subnets") or [] if s not in subs]
     if missing:  # moto (and some older records) give no vpcId: derive it from the subnets
         vpc_of_subnet = {}
         for chunk in _chunks(missing):
@@ -516,18 +558,22 @@ def _vpc_facts(state, task, calls, records):
             vpc_of_subnet.update({s["SubnetId"]: s["VpcId"] for p in pages or [] for s in p["Subnets"]})
         for rec in records:
             if rec["vpc_id"] is None:
-                rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[rec["cluster"]["name"]]
-                                      if s in vpc_of_subnet), None)
+                rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[id(rec)] if s in vpc_of_subnet), None)
     vpc_ids = sorted({r["vpc_id"] for r in records if r["vpc_id"]})
     if not vpc_ids:
         return []
     task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
+    task.resolver  # noqa: B018
     jobs = {}
     for n, chunk in enumerate(_chunks(vpc_ids)):
         flt = [{"Name": "vpc-id", "Values": chunk}]
         jobs[("vpcs", n)] = calls.submit(_ec2, state, task, "DescribeVpcs", "describe_vpcs", Filters=flt)
         jobs[("rtb", n)] = calls.submit(_ec2, state, task, "DescribeRouteTables", "describe_route_tables", Filters=flt)
         jobs[("nat", n)] = calls.submit(_ec2, state, task, "DescribeNatGateways", "describe_nat_gateways", Filter=flt)
+    # one call per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3)
+    jobs[("resolver", 0)] = calls.submit(_ec2, state, task, "ListResolverEndpoints", "list_resolver_endpoints",
+                                         client=task.resolver,
+                                         Filters=[{"Name": "Direction", "Values": ["INBOUND"]}])
     for vpc in vpc_ids:
         for attr in ("enableDnsSupport", "enableDnsHostnames"):
             jobs[(attr, vpc)] = calls.submit(_ec2, state, task, "DescribeVpcAttribute", "describe_vpc_attribute",
@@ -539,26 +585,55 @@ def _vpc_facts(state, task, calls, records):
         return None if any(g is None for g in got) else [x for g in got for p in g for x in p[item]]
 
     vpc_list, tables, nats = pages("vpcs", "Vpcs"), pages("rtb", "RouteTables"), pages("nat", "NatGateways")
+    endpoints = pages("resolver", "ResolverEndpoints")
     dhcp_of = {v["VpcId"]: v.get("DhcpOptionsId") for v in vpc_list or []}
+    base_of = {v["VpcId"]: v.get("CidrBlock") for v in vpc_list or []}
     servers = _dhcp_servers(state, task, {d for d in dhcp_of.values() if d and d != "default"})
-    nat_ips = {n["NatGatewayId"]: sorted(a["PublicIp"] for a in n.get("NatGatewayAddresses", []) if a.get("PublicIp"))
-               for n in nats or []}
+    nat_of = {n["NatGatewayId"]: n for n in nats or []}
+    inbound = {e.get("HostVPCId") for e in endpoints or [] if e.get("Status") not in ("DELETING", "ACTION_NEEDED")}
     out = []
     for vpc in vpc_ids:
         dhcp = dhcp_of.get(vpc)
-        dns = servers.get(dhcp) if servers is not None else None
+        if dhcp == "default":  # no DHCP options: no DNS server is handed out [DHCP]
+            dns = []
+        else:
+            dns = servers.get(dhcp) if servers is not None and dhcp else None
+        kind = dns_servers_kind(dns, base_of.get(vpc))
         facts = {"account_id": task.account_id, "region": task.region, "vpc_id": vpc,
                  "dns_support": _attr(done[("enableDnsSupport", vpc)], "EnableDnsSupport"),
                  "dns_hostnames": _attr(done[("enableDnsHostnames", vpc)], "EnableDnsHostnames"),
-                 "dhcp_options_id": dhcp, "domain_name_servers": dns,
-                 # "default" (no options set) or an unread set: unknown, not False
-                 "amazon_provided_dns": None if dns is None else "AmazonProvidedDNS" in dns,
+                 "dhcp_options_id": dhcp, "domain_name_servers": dns, "dns_servers": kind,
+                 "amazon_provided_dns": None if kind is None else kind == "amazon",
+                 "resolver_inbound": None if endpoints is None else vpc in inbound,
+                 "unread": sorted({f"{op} ({code})" for op, where, code in task.refused if where in (None, vpc)}),
                  "subnets": {}}
-        subs = sorted({s for r in records if r["vpc_id"] == vpc for s in subnets_of[r["cluster"]["name"]]})
+        subs = sorted({s for r in records if r["vpc_id"] == vpc for s in subnets_of[id(r)]})
         if tables is not None:
-            facts["subnets"] = {s: _egress(s, vpc, tables, nat_ips if nats is not None else None) for s in subs}
+            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None) for s in subs}
         out.append(facts)
     return out
+
+
+def dns_servers_kind(servers, vpc_cidr: str | None = None) -> str | None:
+    """What DHCP domain-name-servers hand out: "amazon", "custom", "none" or None (unknown) (spec 9.2).
+
+    AmazonProvidedDNS, the VPC resolver address (VPC base + 2) and 169.254.169.253 all count as
+    the Amazon DNS server [DHCP]; an empty list (DhcpOptionsId ``default``) hands out none.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import ipaddress
+
+    if servers is None:
+        return None
+    if not servers:
+        return "none"
+    amazon = {"AmazonProvidedDNS", "169.254.169.253", "fd00:ec2::253"}
+    if vpc_cidr:
+        try:
+            amazon.add(str(ipaddress.ip_network(vpc_cidr, strict=False).network_address + 2))
+        except ValueError:
+            pass
+    return "amazon" if all(str(s).strip() in amazon for s in servers) else "custom"
 
 
 def _attr(pages, key):
@@ -586,21 +661,57 @@ def _dhcp_servers(state, task, ids):
     return out
 
 
-def _egress(subnet, vpc, tables, nat_ips):
-    """The route table of a subnet (explicit association, else the VPC main table) and its default route."""
+# The default route's target, by the route field that holds it and its id prefix (spec 9.1).
+_TARGET_FIELDS = ("NatGatewayId", "TransitGatewayId", "LocalGatewayId", "CarrierGatewayId", "NetworkInterfaceId",
+                  "VpcPeeringConnectionId", "InstanceId", "EgressOnlyInternetGatewayId", "CoreNetworkArn",
+                  "GatewayId")
+_KIND_OF_PREFIX = {"igw-": "internet-gateway", "tgw-": "transit-gateway", "vpce-": "firewall-endpoint",
+                   "pcx-": "peering", "vgw-": "virtual-private-gateway", "eni-": "network-interface",
+                   "i-": "network-interface", "lgw-": "local-gateway", "cagw-": "carrier-gateway",
+                   "eigw-": "egress-only-gateway", "arn:": "core-network"}
+EGRESS_KINDS = ("public-nat", "private-nat", "nat-unread", "internet-gateway", "transit-gateway",
+                "firewall-endpoint", "peering", "virtual-private-gateway", "network-interface", "local-gateway",
+                "carrier-gateway", "core-network", "egress-only-gateway", "none", "unknown", "no-route-table")
+
+
+def _default_route(table, destination_key, destination, nat_of):
+    route = next((r for r in table.get("Routes", []) if r.get(destination_key) == destination), None)
+    if route is None or route.get("State") == "blackhole":
+        return None, "none", []
+    target = next((route[k] for k in _TARGET_FIELDS if route.get(k)), None)
+    if target is None:
+        return None, "unknown", []
+    if target.startswith("nat-"):
+        if nat_of is None:
+            return target, "nat-unread", []
+        nat = nat_of.get(target)
+        if nat is None:
+            return target, "nat-unread", []
+        if nat.get("ConnectivityType") == "private":
+            return target, "private-nat", []
+        return target, "public-nat", sorted(a["PublicIp"] for a in nat.get("NatGatewayAddresses", [])
+                                            if a.get("PublicIp"))
+    kind = next((k for prefix, k in _KIND_OF_PREFIX.items() if target.startswith(prefix)), "unknown")
+    return target, kind, []
+
+
+def node_egress(subnet, vpc, tables, nat_of) -> dict:
+    """How a node subnet leaves for the internet (spec 9.1): its route table (own association, else the VPC's
+    main table), the default route's target and kind, IPv4 (0.0.0.0/0) and IPv6 (::/0), and the public NAT's
+    addresses. ``nat_of`` maps NAT gateway id -> DescribeNatGateways item (None: unread).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     explicit = next((t for t in tables for a in t.get("Associations", []) if a.get("SubnetId") == subnet), None)
     table = explicit or next((t for t in tables if t.get("VpcId") == vpc
                               and any(a.get("Main") for a in t.get("Associations", []))), None)
     if table is None:
-        return {"route_table_id": None, "default_route": None, "egress_ips": []}
-    route = next((r for r in table.get("Routes", []) if r.get("DestinationCidrBlock") == "0.0.0.0/0"
-                  and r.get("State") != "blackhole"), None)
-    target = None
-    if route:
-        target = next((route[k] for k in ("NatGatewayId", "GatewayId", "TransitGatewayId", "NetworkInterfaceId",
-                                          "VpcPeeringConnectionId", "InstanceId") if route.get(k)), None)
-    ips = (nat_ips or {}).get(target, []) if target and target.startswith("nat-") else []
-    return {"route_table_id": table["RouteTableId"], "default_route": target, "egress_ips": ips}
+        return {"route_table_id": None, "default_route": None, "egress_kind": "no-route-table", "egress_ips": [],
+                "default_route_v6": None, "egress_kind_v6": "no-route-table"}
+    target, kind, ips = _default_route(table, "DestinationCidrBlock", "0.0.0.0/0", nat_of)
+    target6, kind6, _ = _default_route(table, "DestinationIpv6CidrBlock", "::/0", nat_of)
+    return {"route_table_id": table["RouteTableId"], "default_route": target, "egress_kind": kind,
+            "egress_ips": ips, "default_route_v6": target6, "egress_kind_v6": kind6}
 
 
 def _seconds(text: str) -> float:
@@ -638,6 +749,8 @@ def add_cli(subparsers):
                    help=f"seconds to wait for an answer (default {READ_TIMEOUT:g})")
     p.add_argument("--allow-partial", action="store_true", help="exit 0, not 3, when some reads failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--nodegroups", action="store_true",
+                   help="also read the subnets of managed node groups (2+ calls per cluster)")
     p.set_defaults(func=_cli)
 
 
@@ -650,7 +763,8 @@ def _cli(args):
         if args.output:  # before the first API call: a bad path must not cost a whole scan
             check_output(args.output, (".json", ".json.gz"))
         result = scan(args.profiles, args.org_role, args.regions, progress=not args.no_progress,
-                      connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, timeout=args.timeout)
+                      connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, timeout=args.timeout,
+                      nodegroups=args.nodegroups)
     except (OutputError, ValueError) as e:
         print(f"ekslab scan: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE

@@ -4,14 +4,18 @@ A snapshot is a dict (never a pickle)::
 
     {"format": "ekslab-fleet/1",
      "metadata": {"created", "ekslab_version", "source", "accounts", "regions", "api_calls", ...},
-     "clusters": [{"account_id", "region", "vpc_id", "cluster": <raw describe_cluster()["cluster"]>}],
+     "clusters": [{"account_id", "region", "vpc_id", "cluster": <raw describe_cluster()["cluster"]>,
+                   optional "nodegroup_subnets" (scan(nodegroups=True)) and "unread"}],
      "vpcs":     [{"account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "dhcp_options_id",
-                   "domain_name_servers", "amazon_provided_dns",
-                   "subnets": {subnet_id: {"route_table_id", "default_route", "egress_ips"}}}],
+                   "domain_name_servers", "amazon_provided_dns", "dns_servers", "resolver_inbound", "unread",
+                   "subnets": {subnet_id: {"route_table_id", "default_route", "egress_kind", "egress_ips",
+                                           "default_route_v6", "egress_kind_v6"}}}],
      "errors":   [{"account_id", "region", "cluster", "operation", "code", "message"}]}
 
 ``vpc_id`` beside the raw record is the scanner's finding (from ``resourcesVpcConfig.vpcId``,
-else derived from the subnets); the raw record is kept exactly as the API returned it.
+else derived from the subnets); the raw record is kept exactly as the API returned it. The
+spec-9 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``, ...) are optional:
+a snapshot from before them is read as it was.
 Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
@@ -337,9 +341,15 @@ def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
 
 _ACCOUNT = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _ARN = re.compile(r"arn:(aws[\w-]*):([\w-]+):([\w-]*):(\d{12})?:([^\s\"',;]+)")
-_ENDPOINT = re.compile(r"([A-Za-z0-9]+)\.([a-z0-9]+)\.([a-z]{2}(?:-[a-z]+)+-\d)\.eks\.amazonaws\.com")
-_OIDC = re.compile(r"(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com/id/)([A-Za-z0-9]+)")
-_RESOURCE_ID = re.compile(r"\b(vpc|subnet|sg|rtb|nat|dopt|igw|eipalloc|eni|rtbassoc)-([0-9a-f]{8,17})\b")
+# Every form of an endpoint name (spec 9.5): <id>.<x>.<region>.eks.amazonaws.com, the China partition's
+# .amazonaws.com.cn / amazonwebservices.com.cn, and the dual-stack <id>.<region>.api.aws (China:
+# api.amazonwebservices.com.cn). The id (and the short label beside it) are replaced; region and suffix stay.
+_ENDPOINT = re.compile(r"\b([A-Za-z0-9]{16,})\.(?:([a-z0-9]{1,8})\.)?([a-z]{2}(?:-[a-z]+)+-\d)\."
+                       r"(eks\.amazonaws\.com(?:\.cn)?|eks\.amazonwebservices\.com\.cn|amazonwebservices\.com\.cn"
+                       r"|api\.aws|api\.amazonwebservices\.com\.cn)\b")
+_OIDC = re.compile(r"(oidc[.-]eks\.[a-z0-9-]+\.[a-z0-9.]+/id/)([A-Za-z0-9]+)")
+_RESOURCE_ID = re.compile(r"\b(vpc|subnet|sg|rtb|nat|dopt|igw|eipalloc|eni|rtbassoc|tgw-attach|tgw|eigw|vpce|pcx|vgw|"
+                          r"lgw|cagw|op|rslvr-in|rslvr-out|i)-([0-9a-f]{8,17})\b")
 _IPV4_TEXT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(/\d{1,2})?(?![\w.])")
 _IP_LIKE = re.compile(r"^[0-9A-Fa-f:.]+(/\d{1,3})?$")
 
@@ -418,7 +428,7 @@ class _Anonymizer:
                     s = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, s)
         s = _ARN.sub(self.arn, s)
         s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1]).hex()[:32].upper()}."
-                          f"{self.digest('endpoint2', m[2]).hex()[:3]}.{m[3]}.eks.amazonaws.com", s)
+                          + (f"{self.digest('endpoint2', m[2]).hex()[:3]}." if m[2] else "") + f"{m[3]}.{m[4]}", s)
         s = _OIDC.sub(lambda m: m[1] + self.digest("oidc", m[2]).hex()[:32].upper(), s)
         s = _RESOURCE_ID.sub(lambda m: f"{m[1]}-{self.digest(m[1], m[2]).hex()[:len(m[2])]}", s)
         s = _ACCOUNT.sub(lambda m: self.account(m[0]), s)
@@ -453,7 +463,9 @@ class _Anonymizer:
 def anonymize(snapshot, key) -> dict:
     """A copy of a snapshot safe to share: the same findings, none of the identities.
 
-    Account ids, ARNs, cluster names, endpoint hosts, OIDC ids, resource ids and tags are
+    Account ids, ARNs (KMS keys, Outposts and the rest), cluster names, endpoint hosts in every
+    form (``eks.amazonaws.com``, ``api.aws``, the China partition's), OIDC ids, resource ids
+    (health issues' too) and tags are
     replaced consistently (an HMAC of ``key``, so the same key gives the same copy); IP
     addresses and CIDR blocks are replaced prefix-preservingly, so containment, prefix
     lengths and private-versus-public space all hold. The CA certificate is dropped.

@@ -10,13 +10,19 @@ scanner over it and writes data/sample-fleet.json::
 Honesty about moto: everything moto can hold is created through the real APIs (VPCs, DNS
 attributes, DHCP options, subnets, route tables, internet and NAT gateways with chosen
 Elastic IPs from documentation ranges, security groups, the organization, clusters with
-their endpoint flags, CIDRs, IP family and remote networks). Fields AWS fills in but moto
-leaves out or randomizes are set on moto's stored cluster after creation: ``vpcId`` and
-``clusterSecurityGroupId`` (moto omits them), and a fixed ``endpoint``, ``createdAt``, OIDC
-issuer and CA data. Member account ids are fixed (moto draws random ones). The AccessDenied
-region cannot be stored at all: the sandbox denies it at the HTTP layer, so the scanner meets
-a real AccessDeniedException. moto's random ids are made reproducible by seeding moto's
-random generator before building. The generator fixes the snapshot's ``created`` time and
+their endpoint flags, CIDRs, IP family and remote networks; spec section 9: private NAT
+gateways (ConnectivityType private), transit gateways with a VPC attachment and a default
+route to them, egress-only internet gateways for ::/0, DHCP options ``default``, and Route 53
+Resolver inbound endpoints). Fields AWS fills in but moto leaves out or randomizes are set on
+moto's stored cluster after creation: ``vpcId`` and ``clusterSecurityGroupId`` (moto omits them),
+a fixed ``endpoint`` (the dual-stack ``api.aws`` form for IPv6 clusters made after October 2024),
+``createdAt``, OIDC issuer and CA data, and what moto cannot be asked to make: ``accessConfig``,
+``status`` other than ACTIVE with its ``health`` issues, and ``outpostConfig`` (a local cluster on
+Outposts); moto serializes these stored attributes as DescribeCluster fields. Member account
+ids are fixed (moto draws random ones). The AccessDenied region cannot be stored at all: the
+sandbox denies it at the HTTP layer, so the scanner meets a real AccessDeniedException. moto's
+random ids are made reproducible by seeding moto's random generator before building each VPC
+and cluster from its own name. The generator fixes the snapshot's ``created`` time and
 ``source``; everything else is what the scanner read. Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
@@ -37,7 +43,10 @@ SAMPLE_SOURCE = (
 @dataclass
 class Vpc:
     """One VPC of a fleet. ``egress``: "nat" (cluster subnets are private, default route to NAT gateways,
-    one per address in ``nat_ips``), "igw" (cluster subnets are public) or "none" (no default route)."""
+    one per address in ``nat_ips``), "igw" (cluster subnets are public), "tgw" (default route to a transit
+    gateway: central egress), "private-nat" (a private NAT gateway) or "none" (no default route).
+    ``dns_servers`` empty means DhcpOptionsId ``default``; ``resolver_inbound`` adds a Route 53 Resolver
+    inbound endpoint (spec 9.3); ``ipv6`` also routes ::/0 to an egress-only internet gateway."""
 
     key: str
     account: str
@@ -50,6 +59,7 @@ class Vpc:
     nat_ips: tuple = ()
     main_table: bool = False  # the private default route lives in the main table (no explicit association)
     ipv6: bool = False
+    resolver_inbound: bool = False
 
 
 @dataclass
@@ -69,6 +79,10 @@ class Cluster:
     remote_nodes: tuple = ()
     remote_pods: tuple = ()
     tags: dict = field(default_factory=dict)
+    status: str = "ACTIVE"
+    health: tuple = ()  # (code, message) issues, as a FAILED cluster reports them
+    auth_mode: str = "API_AND_CONFIG_MAP"
+    outpost: bool = False  # an EKS local cluster on Outposts (private only by design)
 
 
 @dataclass
@@ -112,6 +126,11 @@ def _sample() -> Fleet:
         Vpc("analytics-euw1", A, W1, "10.31.0.0/16", nat_ips=("203.0.113.70",)),
         Vpc("analytics-euw1-lab", A, W1, "10.32.0.0/16", dns_support=False, nat_ips=("203.0.113.71",)),
         Vpc("analytics-apse2", A, S2, "10.33.0.0/16", nat_ips=("203.0.113.80",)),
+        # spec section 9: the networks enterprise fleets run
+        Vpc("payments-use1-shared", Y, E1, "10.25.0.0/16", egress="tgw"),  # central egress through a TGW
+        Vpc("analytics-euw1-privnat", A, W1, "10.34.0.0/16", egress="private-nat"),  # no internet egress
+        Vpc("platform-use1-corp", P, E1, "10.14.0.0/16", nat_ips=("203.0.113.12",), resolver_inbound=True),
+        Vpc("platform-euw1-nodhcp", P, W1, "10.15.0.0/16", dns_servers=(), nat_ips=("203.0.113.22",)),
     ]
 
     def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
@@ -168,6 +187,19 @@ def _sample() -> Fleet:
         c("analytics-eu-airflow", A, W1, "analytics-euw1", "both", ("192.168.0.0/16", office)),  # EP-006
         c("analytics-au-prod", A, S2, "analytics-apse2", "both", (office,)),  # behind the AccessDenied region
         c("analytics-au-dev", A, S2, "analytics-apse2", "public", ("0.0.0.0/0",)),
+        # spec section 9
+        c("payments-batch", Y, E1, "payments-use1-shared", "public", (office,)),  # central egress: a note
+        c("payments-shared-api", Y, E1, "payments-use1-shared", "both", (office,)),
+        c("analytics-eu-ingest", A, W1, "analytics-euw1-privnat", "public", (office,)),  # EP-003: private NAT
+        c("platform-corp", P, E1, "platform-use1-corp", "both", (office,), auth_mode="API"),  # DNS forwarded site
+        c("platform-corp-private", P, E1, "platform-use1-corp", "private", ()),  # EP-007 names the access entry
+        c("platform-eu-nodhcp", P, W1, "platform-euw1-nodhcp", "public", (office, "203.0.113.22/32")),  # EP-004
+        c("analytics-features", A, E1, "analytics-use1", "public", (office, "2001:db8::/32"), ip_family="ipv6",
+          created="2025-02-10T10:00:00+00:00"),  # dual-stack endpoint, ::/0 out: IPv6 may save it (a note)
+        c("platform-retired", P, E1, "platform-use1", "public", ("0.0.0.0/0",), status="FAILED",
+          health=(("Ec2SubnetNotFound", "One or more subnets were deleted"),)),  # no findings: a note
+        c("payments-new", Y, E1, "payments-use1", "public", ("0.0.0.0/0",), status="CREATING"),  # EP-001 pending
+        c("platform-factory", P, E1, "platform-use1", "private", (), outpost=True, auth_mode="CONFIG_MAP"),
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
                  vpcs, clusters, denied=((A, S2),))
@@ -234,7 +266,9 @@ def _clients(endpoint: str, fleet: Fleet, key_id: str, secret: str):
             sess = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                                  aws_session_token=creds["SessionToken"])
         out[account] = {r: (sess.client("ec2", region_name=r, endpoint_url=endpoint),
-                            sess.client("eks", region_name=r, endpoint_url=endpoint)) for r in fleet.regions}
+                            sess.client("eks", region_name=r, endpoint_url=endpoint),
+                            sess.client("route53resolver", region_name=r, endpoint_url=endpoint))
+                        for r in fleet.regions}
     return base, out
 
 
@@ -260,9 +294,12 @@ def _build_vpc(ec2, v: Vpc) -> dict:
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": v.dns_support})
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": v.dns_hostnames})
     domain = "ec2.internal" if v.region == "us-east-1" else f"{v.region}.compute.internal"
-    dhcp = ec2.create_dhcp_options(DhcpConfigurations=[
-        {"Key": "domain-name-servers", "Values": list(v.dns_servers)}, {"Key": "domain-name", "Values": [domain]}])
-    ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptions"]["DhcpOptionsId"], VpcId=vpc_id)
+    if v.dns_servers:
+        dhcp = ec2.create_dhcp_options(DhcpConfigurations=[
+            {"Key": "domain-name-servers", "Values": list(v.dns_servers)}, {"Key": "domain-name", "Values": [domain]}])
+        ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptions"]["DhcpOptionsId"], VpcId=vpc_id)
+    else:  # no DHCP options: no DNS server is handed out [DHCP]
+        ec2.associate_dhcp_options(DhcpOptionsId="default", VpcId=vpc_id)
     blocks = list(net.subnets(new_prefix=20))
     public, private = [], []
     for n, az in enumerate("ab"):
@@ -291,11 +328,35 @@ def _build_vpc(ec2, v: Vpc) -> dict:
         if not v.main_table:
             for n, s in enumerate(private):
                 ec2.associate_route_table(RouteTableId=tables[min(n, len(tables) - 1)], SubnetId=s)
-    elif v.egress == "none":
+    elif v.egress in ("none", "tgw", "private-nat"):
         rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        if v.egress == "tgw":
+            tgw = ec2.create_transit_gateway(Description=f"central egress for {v.key}")["TransitGateway"]
+            ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc_id,
+                                                      SubnetIds=private)
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0",
+                             TransitGatewayId=tgw["TransitGatewayId"])
+        elif v.egress == "private-nat":
+            nat = ec2.create_nat_gateway(SubnetId=private[0], ConnectivityType="private")["NatGateway"]
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])
         for s in private:
             ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
+    if v.ipv6 and v.egress == "nat":
+        eigw = ec2.create_egress_only_internet_gateway(VpcId=vpc_id)["EgressOnlyInternetGateway"]
+        for rt in {t["RouteTableId"] for t in ec2.describe_route_tables(
+                Filters=[{"Name": "association.subnet-id", "Values": private}])["RouteTables"]}:
+            ec2.create_route(RouteTableId=rt, DestinationIpv6CidrBlock="::/0",
+                             EgressOnlyInternetGatewayId=eigw["EgressOnlyInternetGatewayId"])
     return {"vpc_id": vpc_id, "subnets": public if v.egress == "igw" else private}
+
+
+def _build_resolver(resolver, ec2, v: Vpc, built: dict):
+    """A Route 53 Resolver inbound endpoint in the VPC: on-premises DNS forwards the cluster names here [R53R]."""
+    sg = ec2.create_security_group(GroupName=f"resolver-inbound-{v.key}", VpcId=built["vpc_id"],
+                                   Description="DNS from on premises")["GroupId"]
+    resolver.create_resolver_endpoint(CreatorRequestId=f"ekslab-{v.key}", Name=f"{v.key}-inbound",
+                                      SecurityGroupIds=[sg], Direction="INBOUND",
+                                      IpAddresses=[{"SubnetId": s} for s in built["subnets"]])
 
 
 def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
@@ -324,7 +385,17 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
     # What AWS would return but moto leaves out or randomizes (see the module docstring).
     stored = eks_backends[c.account][c.region].clusters[c.name]
     stored.resources_vpc_config = dict(stored.resources_vpc_config, vpcId=vpc["vpc_id"], clusterSecurityGroupId=sg)
-    stored.endpoint = f"https://{h[:32].upper()}.{h[32:35]}.{c.region}.eks.amazonaws.com"
+    dual_stack = c.ip_family == "ipv6" and c.created >= "2024-10"  # spec 9.5: the api.aws form
+    stored.endpoint = (f"https://{h[:32].upper()}.{c.region}.api.aws" if dual_stack else
+                       f"https://{h[:32].upper()}.{h[32:35]}.{c.region}.eks.amazonaws.com")
+    stored.access_config = {"authenticationMode": c.auth_mode}
+    stored.status = c.status
+    if c.health:
+        stored.health = {"issues": [{"code": code, "message": message, "resourceIds": vpc["subnets"][:1]}
+                                    for code, message in c.health]}
+    if c.outpost:
+        stored.outpost_config = {"outpostArns": [f"arn:aws:outposts:{c.region}:{c.account}:outpost/op-{h[:17]}"],
+                                 "controlPlaneInstanceType": "m5.large"}
     stored.created_at = dt.datetime.fromisoformat(c.created)
     stored.identity = {"oidc": {"issuer": f"https://oidc.eks.{c.region}.amazonaws.com/id/{h[35:67].upper()}"}}
     stored.certificate_authority = {"data": base64.b64encode(f"ekslab sandbox CA for {c.name}".encode()).decode()}
@@ -354,13 +425,31 @@ def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secr
     Returns ``{(account, region, vpc key): vpc id}``. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     _require_loopback(endpoint)
+    from moto.moto_api._internal import mock_random
+
+    def reseed(*parts):  # each resource's random ids from its own name: nothing made earlier in the process
+        mock_random.seed(int(_digest(*parts)[:12], 16))  # (moto backends made lazily, other sandboxes) shifts them
+
     base, clients = _clients(endpoint, fleet, key_id, secret)
     if len(fleet.accounts) > 1:
         _organization(base, endpoint, fleet)
+    for regions in clients.values():  # make moto's lazy per-region backends (a default VPC each) before reseeding
+        for ec2, eks, resolver in regions.values():
+            ec2.describe_vpcs()
+            eks.list_clusters()
+            resolver.list_resolver_endpoints()
     built = {}
     for v in fleet.vpcs:
+        reseed("vpc", v.account, v.region, v.key)
         built[v.key] = _build_vpc(clients[v.account][v.region][0], v)
     for c in fleet.clusters:
-        ec2, eks = clients[c.account][c.region]
+        ec2, eks, _ = clients[c.account][c.region]
+        reseed("cluster", c.account, c.region, c.name)
         _build_cluster(ec2, eks, c, built[c.vpc])
+    # last: whether moto's resolver backend was made earlier in this process changes its draws of moto's
+    # random generator, and nothing the snapshot keeps may depend on that
+    for v in fleet.vpcs:
+        if v.resolver_inbound:
+            reseed("resolver", v.account, v.region, v.key)
+            _build_resolver(clients[v.account][v.region][2], clients[v.account][v.region][0], v, built[v.key])
     return {(v.account, v.region, v.key): built[v.key]["vpc_id"] for v in fleet.vpcs}

@@ -23,6 +23,9 @@ _IPV6_LISTS = (("0.0.0.0/0", "::/0"), ("203.0.113.0/24", "::/0"), ("203.0.113.0/
 # NAT gateway public IPs per VPC: some inside the lists above, some outside.
 _EGRESS = ((), ("203.0.113.9",), ("198.51.100.7",), ("198.51.100.7", "203.0.113.200"),
            ("192.0.2.44",), ("198.51.100.99", "192.0.2.45"), ("203.0.113.5",))
+# how nodes leave when no NAT address is listed (spec 9.1): a mix of what real fleets run
+_NO_NAT_KINDS = (("internet-gateway",), ("transit-gateway",), ("private-nat",), ("none",))
+_STATUSES = ("ACTIVE",) * 96 + ("UPDATING", "CREATING", "FAILED", "DELETING")
 _ASSUMED = (("endpointPrivateAccess",), ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs"))
 
 
@@ -57,6 +60,9 @@ def synthetic_fleet(n: int, seed: int = 0):
     teams = rng.integers(0, len(_TEAMS), n).tolist()
     envs = rng.integers(0, len(_ENVS), n).tolist()
     vpcs = rng.integers(0, max(1, n // 3), n).tolist()
+    no_nat = rng.integers(0, len(_NO_NAT_KINDS), n).tolist()
+    status = rng.integers(0, len(_STATUSES), n).tolist()
+    custom = (rng.random(n) < 0.03).tolist()
 
     rows = []
     for i in range(n):
@@ -76,7 +82,7 @@ def synthetic_fleet(n: int, seed: int = 0):
             cidrs = ["0.0.0.0/0"] + (["::/0"] if family == "ipv6" else [])
         vpc = f"vpc-{vpcs[i]:08x}"
         rows.append((
-            account, region, name, f"arn:aws:eks:{region}:{account}:cluster/{name}", "ACTIVE", "1.31",
+            account, region, name, f"arn:aws:eks:{region}:{account}:cluster/{name}", _STATUSES[status[i]], "1.31",
             f"https://{i:032X}.gr7.{region}.eks.amazonaws.com", family,
             None if k == 3 else ("public", "public_and_private", "private")[k],
             public, private, cidrs, vpc,
@@ -85,6 +91,10 @@ def synthetic_fleet(n: int, seed: int = 0):
             ["10.200.0.0/16"] if hybrid[i] else [], ["10.201.0.0/16"] if hybrid[i] else [],
             defaults, {"team": _TEAMS[teams[i]], "env": _ENVS[envs[i]]},
             "InvalidParameterException: Both private and public endpoint access cannot be false" if k == 3 else None,
+            "custom" if custom[i] else (None if dns[2] is None else "amazon" if dns[2] else "none"),
+            list(_NO_NAT_KINDS[no_nat[i]] if not _EGRESS[egress[i]] else ("public-nat",)), [],
+            ["tgw-0123456789abcdef0"] if not _EGRESS[egress[i]] and no_nat[i] == 1 else [], None,
+            vpcs[i] % 5 == 0, family == "ipv6", False, "API_AND_CONFIG_MAP", [], [],
         ))
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     for col in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
@@ -112,7 +122,9 @@ def cluster_row(**changes) -> dict:
         private=True, public_cidrs=["203.0.113.0/24"], vpc_id="vpc-0abc", subnet_ids=["subnet-0a", "subnet-0b"],
         cluster_sg="sg-0abc", dns_support=True, dns_hostnames=True, amazon_provided_dns=True,
         node_egress_ips=["198.51.100.7"], hybrid=False, remote_node_cidrs=[], remote_pod_cidrs=[],
-        assumed_defaults=[], tags={}, error=None)
+        assumed_defaults=[], tags={}, error=None, dns_servers="amazon", egress_kinds=["public-nat"],
+        egress_kinds_v6=[], egress_targets=[], egress_unknown=None, resolver_inbound=False, dual_stack=False,
+        outpost=False, authentication_mode="API_AND_CONFIG_MAP", health_issues=[], unread=[])
     row.update(changes)
     if "mode" not in changes:
         flags = (row["public"], row["private"])

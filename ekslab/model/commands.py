@@ -72,7 +72,11 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
         commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-support {value}")
     if not dns.dns_hostnames:
         commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames {value}")
-    if not dns.amazon_provided_dns:
+    if dns.dns_servers == "custom":  # replacing them would break what they resolve: forwarding is the fix
+        commands.append("# verify that your DNS servers forward the cluster name (*.eks.amazonaws.com, or "
+                        "*.api.aws for a dual-stack endpoint) to the VPC "
+                        "resolver (VPC base + 2) or a Route 53 Resolver inbound endpoint [DHCP][R53R]")
+    elif dns.dns_servers == "none":
         commands.append(f"{base} create-dhcp-options --dhcp-configurations "
                         '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # note the DhcpOptionsId it returns')
         commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")

@@ -220,28 +220,67 @@ class EndpointConfig:
         return cls(public, private, tuple(cidrs), family, tuple(assumed))
 
 
+DNS_SERVERS = ("amazon", "custom", "none")  # what the DHCP options hand out (spec section 9.2)
+
+
 @dataclass(frozen=True)
 class VpcDns:
-    """The VPC DNS prerequisites of private access (spec section 3, [NR]).
+    """The VPC DNS facts, kept apart as AWS keeps them (spec sections 3 and 9.2, [NR][DHCP]).
 
-    Taught in notebooks/01_access_modes.ipynb.
+    ``dns_support`` is enableDnsSupport (the Amazon DNS server answers at all),
+    ``dns_hostnames`` is enableDnsHostnames, ``dns_servers`` what the DHCP options
+    hand out: ``"amazon"`` (AmazonProvidedDNS, the VPC base + 2 or 169.254.169.253),
+    ``"custom"`` (your own servers, e.g. Active Directory) or ``"none"`` (DhcpOptionsId
+    ``default``: no DNS server at all). For older code a bool is read as True ->
+    "amazon", False -> "custom". The facts apply in every mode: without support and
+    hostnames nodes cannot register [NR]. Taught in notebooks/01_access_modes.ipynb.
     """
 
     dns_support: bool = True
     dns_hostnames: bool = True
-    amazon_provided_dns: bool = True
+    dns_servers: str = "amazon"
 
     def __post_init__(self):
-        for name in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
+        for name in ("dns_support", "dns_hostnames"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"VpcDns.{name} must be True or False, got {getattr(self, name)!r}")
+        servers = self.dns_servers
+        if isinstance(servers, bool):  # the old amazon_provided_dns flag
+            object.__setattr__(self, "dns_servers", "amazon" if servers else "custom")
+        elif servers not in DNS_SERVERS:
+            raise ValueError(f"VpcDns.dns_servers must be one of {', '.join(DNS_SERVERS)}, got {servers!r}")
+
+    @property
+    def amazon_provided_dns(self) -> bool:
+        """True when the DHCP options hand out the Amazon DNS server."""
+        return self.dns_servers == "amazon"
+
+    @property
+    def can_register(self) -> bool:
+        """enableDnsSupport and enableDnsHostnames both on: what AWS requires for nodes to register [NR]."""
+        return self.dns_support and self.dns_hostnames
+
+    @property
+    def resolves(self) -> bool:
+        """Whether a host in the VPC gets any name resolved: custom servers answer by themselves; the Amazon
+        server only with enableDnsSupport; no server handed out answers nothing (inferred from [DHCP])."""
+        return self.dns_servers == "custom" or (self.dns_servers == "amazon" and self.dns_support)
+
+    @property
+    def private_zone(self) -> bool:
+        """Whether in-VPC lookups reach the EKS private hosted zone: the Amazon server, support and hostnames."""
+        return self.dns_servers == "amazon" and self.dns_support and self.dns_hostnames
 
     @property
     def missing(self) -> list[str]:
         """The names of the prerequisites that fail, as AWS names them."""
-        names = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"),
-                 ("amazon_provided_dns", "AmazonProvidedDNS in the DHCP options"))
-        return [label for attr, label in names if not getattr(self, attr)]
+        out = [label for attr, label in (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"))
+               if not getattr(self, attr)]
+        if self.dns_servers == "custom":
+            out.append("AmazonProvidedDNS in the DHCP options (custom DNS servers)")
+        elif self.dns_servers == "none":
+            out.append("a DNS server in the DHCP options (DhcpOptionsId default: none handed out)")
+        return out
 
     @property
     def ok(self) -> bool:

@@ -58,22 +58,61 @@ def safe_steps(before: EndpointConfig, after: EndpointConfig) -> list[EndpointCo
     return steps
 
 
+def _partition(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def access_entry_commands(cluster_name: str, region: str, principal_arn: str = "<principal-arn-you-will-use>"
+                          ) -> str:
+    """The commands that give ``principal_arn`` an access entry with cluster-admin rights (spec 9.6, [AE]).
+
+    Run them for the principal a bastion, IDE or CI runner will use *before* public access goes
+    off: the network path alone does not let anyone in. With ``authenticationMode`` CONFIG_MAP
+    map the principal in the aws-auth ConfigMap instead. Taught in notebooks/05_changing_access.ipynb.
+    """
+    update_command(cluster_name, region, EndpointConfig(False, True))  # the same name and region checks
+    where = f"--region {region} --cluster-name {cluster_name} --principal-arn {principal_arn}"
+    return (f"aws eks create-access-entry {where}\n"
+            f"aws eks associate-access-policy {where} --access-scope type=cluster "
+            f"--policy-arn arn:{_partition(region)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+
+
+def wait_command(cluster_name: str, region: str) -> str:
+    """How to wait for an update: ``aws eks describe-update`` until its status is Successful [CCE].
+
+    Taught in notebooks/05_changing_access.ipynb.
+    """
+    return (f"aws eks describe-update --region {region} --name {cluster_name} --update-id <update-id> "
+            "--query update.status  # repeat until Successful (the update id is in the previous step's answer)")
+
+
 def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: EndpointConfig, vantages=None,
                 vpc: VpcDns = VpcDns()):
-    """The steps of a change as a DataFrame: ``step, mode, command, loses_access, gains_access``.
+    """The steps of a change as a DataFrame: ``step, mode, command, wait, loses_access, gains_access``.
 
-    Each step is one ``aws eks update-cluster-config`` call; wait for its update to
-    finish (``aws eks describe-update``) before the next. Taught in
+    When the change turns public access off, the first step is an access entry for the
+    principal you will use from the VPC or a connected network (spec 9.6: without it the
+    move locks the team out though the network path works). Each update step is one
+    ``aws eks update-cluster-config`` call; ``wait`` says how to wait for it to finish
+    (``aws eks describe-update`` until Successful) before the next. Taught in
     notebooks/05_changing_access.ipynb.
     """
     import pandas as pd
 
     vantages = default_vantages() if vantages is None else list(vantages)
     rows, current = [], before
-    for number, step in enumerate(safe_steps(before, after), start=1):
+    steps = safe_steps(before, after)
+    if before.public and not after.public and steps:
+        rows.append(dict(step=1, mode=str(before.mode), command=access_entry_commands(cluster_name, region),
+                         wait=f"aws eks list-access-entries --region {region} --cluster-name {cluster_name}"
+                              "  # the principal is listed",
+                         loses_access="nobody", gains_access="nobody"))
+    for step in steps:
         change = access_change(current, step, vantages, vpc)
-        rows.append(dict(step=number, mode=str(step.mode), command=update_command(cluster_name, region, step),
+        rows.append(dict(step=len(rows) + 1, mode=str(step.mode),
+                         command=update_command(cluster_name, region, step),
+                         wait=wait_command(cluster_name, region),
                          loses_access=", ".join(change.loc[change.change == "loses access", "vantage"]) or "nobody",
                          gains_access=", ".join(change.loc[change.change == "gains access", "vantage"]) or "nobody"))
         current = step
-    return pd.DataFrame(rows, columns=["step", "mode", "command", "loses_access", "gains_access"])
+    return pd.DataFrame(rows, columns=["step", "mode", "command", "wait", "loses_access", "gains_access"])

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from ekslab.model.config import is_non_public
 
 KINDS = ("internet", "vpc", "connected", "hybrid")
+# How an asker in the VPC leaves for the internet (spec section 9.1), by the target of its default route.
+EGRESS_KINDS = ("public-nat", "internet-gateway", "transit-gateway", "private-nat", "none")
+_EGRESS_WORDS = {"public-nat": "NAT", "internet-gateway": "own public IP", "transit-gateway": "central egress",
+                 "private-nat": "private NAT: no internet egress", "none": "no internet egress"}
 _RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
@@ -50,12 +54,28 @@ class Vantage:
     source_cidr: str | None = None  # connected network or hybrid node range
     sg_allows_443: bool = False  # cluster security group admits TCP 443 from source_cidr
     name: str | None = None  # overrides the generated label
+    in_cluster_sg: bool = True  # vpc asker: the cluster security group admits it (nodes carry it; a bastion may not)
+    egress_kind: str | None = None  # vpc asker: how it leaves (EGRESS_KINDS); None for the other kinds
+    dns_forwarding: bool = False  # connected/hybrid: its DNS forwards to a Resolver inbound endpoint in the VPC
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise InvalidVantage(f"unknown vantage kind {self.kind!r}; choose one of {', '.join(KINDS)}")
-        if not isinstance(self.sg_allows_443, bool):
-            raise InvalidVantage(f"sg_allows_443 must be True or False, got {self.sg_allows_443!r}")
+        for flag in ("sg_allows_443", "in_cluster_sg", "dns_forwarding"):
+            if not isinstance(getattr(self, flag), bool):
+                raise InvalidVantage(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+        if self.kind == "vpc":
+            kind = self.egress_kind or ("public-nat" if self.egress_ip else "none")
+            if kind not in EGRESS_KINDS:
+                raise InvalidVantage(f"unknown egress kind {self.egress_kind!r}; "
+                                     f"choose one of {', '.join(EGRESS_KINDS)}")
+            if kind in ("private-nat", "none") and self.egress_ip:
+                raise InvalidVantage(f"egress kind {kind!r} has no internet address, got egress_ip {self.egress_ip!r}")
+            object.__setattr__(self, "egress_kind", kind)
+        elif self.egress_kind is not None:
+            raise InvalidVantage(f"only a vpc asker has an egress kind, got {self.egress_kind!r} for {self.kind}")
+        if self.dns_forwarding and self.kind not in ("connected", "hybrid"):
+            raise InvalidVantage(f"DNS forwarding is for connected and hybrid askers, not {self.kind}")
 
     @classmethod
     def internet(cls, ip: str, name: str | None = None) -> Vantage:
@@ -65,27 +85,41 @@ class Vantage:
         return cls("internet", ip=_public_address(ip, "internet source address"), name=name)
 
     @classmethod
-    def vpc(cls, egress_ip: str | None = None, name: str | None = None) -> Vantage:
-        """A node, Fargate pod or bastion in the cluster VPC; ``egress_ip`` is its NAT or public IP."""
-        return cls("vpc", egress_ip=_public_address(egress_ip, "egress address"), name=name)
+    def vpc(cls, egress_ip: str | None = None, name: str | None = None, in_cluster_sg: bool = True,
+            egress: str | None = None) -> Vantage:
+        """A node, Fargate pod or bastion in the cluster VPC.
+
+        ``egress`` is how it leaves for the internet (spec 9.1): "public-nat", "internet-gateway"
+        (its own public IP), "transit-gateway" (central egress elsewhere), "private-nat" or "none";
+        by default "public-nat" when ``egress_ip`` is given, else "none". ``egress_ip`` is the
+        address the internet sees, when known. ``in_cluster_sg``: the cluster security group
+        admits it (managed nodes and Fargate carry it; a bastion or self-managed nodes need a rule [SG]).
+        """
+        return cls("vpc", egress_ip=_public_address(egress_ip, "egress address"), name=name,
+                   in_cluster_sg=in_cluster_sg, egress_kind=egress)
 
     @classmethod
     def connected(cls, source_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
-                  name: str | None = None) -> Vantage:
-        """A host in a network joined to the VPC (VPN, Direct Connect, Transit Gateway, peering)."""
+                  name: str | None = None, dns_forwarding: bool = False) -> Vantage:
+        """A host in a network joined to the VPC (VPN, Direct Connect, Transit Gateway, peering).
+
+        ``dns_forwarding``: its DNS forwards the cluster's domain to a Route 53 Resolver inbound
+        endpoint in the cluster VPC, so it gets the private answer (spec 9.3, [R53R]).
+        """
         return cls("connected", egress_ip=_public_address(egress_ip, "egress address"),
-                   source_cidr=_network(source_cidr, "connected network"), sg_allows_443=sg_allows_443, name=name)
+                   source_cidr=_network(source_cidr, "connected network"), sg_allows_443=sg_allows_443, name=name,
+                   dns_forwarding=dns_forwarding)
 
     @classmethod
     def hybrid(cls, node_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
-               name: str | None = None) -> Vantage:
-        """Hybrid nodes on premises; ``node_cidr`` must be RFC 1918 IPv4 [HP]."""
+               name: str | None = None, dns_forwarding: bool = False) -> Vantage:
+        """Hybrid nodes on premises; ``node_cidr`` must be RFC 1918 IPv4 [HP]; ``dns_forwarding`` as connected."""
         cidr = _network(node_cidr, "hybrid node network")
         net = ipaddress.ip_network(cidr)
         if net.version != 4 or not any(net.subnet_of(b) for b in _RFC1918):
             raise InvalidVantage(f"hybrid node network {node_cidr!r} must be RFC 1918 IPv4 space [HP]")
         return cls("hybrid", egress_ip=_public_address(egress_ip, "egress address"), source_cidr=cidr,
-                   sg_allows_443=sg_allows_443, name=name)
+                   sg_allows_443=sg_allows_443, name=name, dns_forwarding=dns_forwarding)
 
     @classmethod
     def make(cls, kind: str, **kwargs) -> Vantage:
@@ -107,10 +141,14 @@ class Vantage:
         if self.kind == "internet":
             return f"internet {self.ip}"
         if self.kind == "vpc":
-            return f"in-VPC node ({egress})"
+            if self.egress_kind != "public-nat":
+                words = _EGRESS_WORDS[self.egress_kind]
+                egress = f"{words} {self.egress_ip}" if self.egress_ip else (
+                    words if self.egress_kind in ("private-nat", "none") else f"{words}, address unknown")
+            return f"in-VPC node ({egress})" + ("" if self.in_cluster_sg else "; not in the cluster SG")
         sg = "SG admits 443" if self.sg_allows_443 else "no SG 443 rule"
         what = "connected network" if self.kind == "connected" else "hybrid nodes"
-        return f"{what} {self.source_cidr} ({egress}; {sg})"
+        return f"{what} {self.source_cidr} ({egress}; {sg}" + ("; DNS forwarded)" if self.dns_forwarding else ")")
 
     @property
     def outside_address(self) -> str | None:

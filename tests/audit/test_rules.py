@@ -117,10 +117,13 @@ def test_003_agrees_with_the_behavior_model_over_a_synthetic_fleet():
     flagged = set(ekslab.findings(fleet).query("id == 'EKS-EP-003'")["cluster"])
     expected = set()
     for row in fleet.itertuples():
-        if row.mode == "public":
+        if row.mode == "public" and row.status not in ("FAILED", "DELETING"):
             config = EndpointConfig(True, False, tuple(row.public_cidrs), row.ip_family)
-            if any(not ekslab.evaluate(config, ekslab.Vantage.vpc(egress_ip=ip)).reachable
-                   for ip in row.node_egress_ips):
+            # spec 9.1: each way out is an asker of the model; central egress (transit gateway) is only noted
+            askers = [ekslab.Vantage.vpc(egress_ip=ip) for ip in row.node_egress_ips]
+            askers += [ekslab.Vantage.vpc(egress=k) for k in row.egress_kinds
+                       if k in ("internet-gateway", "private-nat", "none")]
+            if any(not ekslab.evaluate(config, a).reachable for a in askers):
                 expected.add(row.cluster)
     assert expected and flagged == expected
 
@@ -143,8 +146,11 @@ def test_004_unknown_dns_is_a_note_not_a_finding():
     assert notes(frame)["note"].str.contains("DNS facts unknown").any()
 
 
-def test_004_needs_private_on():
-    assert "EKS-EP-004" not in ids(dns_hostnames=False, **PUBLIC_ONLY)
+def test_004_applies_in_every_mode():
+    # spec 9.2: nodes cannot register without DNS hostnames and resolution, public only too
+    for flags in (PUBLIC_ONLY, PRIVATE_ONLY, {}):
+        f = only("EKS-EP-004", dns_hostnames=False, node_egress_ips=["203.0.113.9"], **flags)
+        assert f["severity"] == "high" and "cannot register" in f["message"]
 
 
 # EKS-EP-005: hybrid nodes with both endpoints
@@ -218,7 +224,10 @@ def test_sorted_by_severity_then_cluster_then_id():
 def test_every_rule_fires_somewhere_in_a_synthetic_fleet():
     table = ekslab.findings(synthetic_fleet(3000, seed=1))
     assert set(table["id"]) == set(RULES)
-    assert all(RULES[i][0] == s for i, s in zip(table["id"], table["severity"], strict=True))
+    # every finding at its rule's severity, but for custom DNS servers: EKS-EP-004 at medium (spec 8)
+    assert all(RULES[i][0] == s or (i, s) == ("EKS-EP-004", "medium")
+               for i, s in zip(table["id"], table["severity"], strict=True))
+    assert ((table["id"] == "EKS-EP-004") & (table["severity"] == "medium")).any()
 
 
 def test_duplicates_share_work_but_not_identity():
@@ -306,3 +315,23 @@ def test_cli_unreadable_snapshot_is_an_error_not_a_traceback(tmp_path, capsys):
     missing = tmp_path / "nope.json"
     assert main(["findings", str(missing)]) == 2
     assert "nope.json" in capsys.readouterr().err
+
+
+def test_egress_that_cannot_be_judged_is_a_note_naming_why_never_silence():
+    frame = fleet_of(cluster_row(public=True, private=False, public_cidrs=["203.0.113.0/24"], node_egress_ips=[],
+                                 egress_kinds=[], egress_unknown=None),
+                     cluster_row(cluster="odd", public=True, private=False, public_cidrs=["203.0.113.0/24"],
+                                 node_egress_ips=[], egress_kinds=["unknown"], egress_targets=["x-0123"],
+                                 egress_unknown="subnet-0a's default route goes to an unknown target x-0123"))
+    assert "EKS-EP-003" not in set(ekslab.findings(frame)["id"])
+    text = notes(frame).set_index("cluster")["note"]
+    assert "EKS-EP-003 not evaluated" in text["demo"]
+    assert "unknown target x-0123" in text["odd"] and "EKS-EP-003 not evaluated" in text["odd"]
+
+
+def test_a_frame_without_the_spec_9_columns_is_judged_as_before():
+    frame = fleet_of(cluster_row(public=True, private=False, node_egress_ips=["198.51.100.9"]))
+    old = frame.drop(columns=["status", "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets",
+                              "egress_unknown", "resolver_inbound", "dual_stack", "outpost", "authentication_mode",
+                              "health_issues", "unread"])
+    assert list(ekslab.findings(old)["id"]) == ["EKS-EP-003"] == list(ekslab.findings(frame)["id"])

@@ -58,7 +58,7 @@ def test_the_fix_must_keep_the_office():
 
 def test_diagnosis_tells_a_lesser_finding_from_a_wrong_one():
     assert check("04-diagnose-payments-eu-corp", "EKS-EP-007").message == \
-        "not yet: EKS-EP-007 is raised for payments-eu-corp, but it is info; find the high one"
+        "not yet: EKS-EP-007 is raised for payments-eu-corp, but it is info; find the medium one"
     wrong = check("04-diagnose-payments-prod", "EKS-EP-001").message
     assert wrong.startswith("not yet: EKS-EP-001 is not raised for payments-prod; look again at mode=public")
     assert check("04-diagnose-payments-prod", "eks-ep-003").ok  # case does not matter

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -93,6 +94,22 @@ def test_every_notebook_and_the_trainers_guide_is_a_page(site):
     for guide in sorted((ROOT / "notebooks").glob("*.md")):
         assert (site / "notebooks" / f"{guide.stem}.html").is_file()
         assert f'href="notebooks/{guide.stem}.html"' in index
+    translated = sorted(ROOT.glob("README.*.md"))  # README.ko.md heads the Korean section
+    assert translated
+    for readme in translated:
+        assert (site / f"{readme.stem}.html").is_file() and f'href="{readme.stem}.html"' in index
+        assert 'href="index.html"' in (site / f"{readme.stem}.html").read_text()  # its link to README.md
+
+
+def test_a_translated_readme_links_the_english_notebook_until_its_own_exists(tmp_path):
+    build = runpy.run_path(str(ROOT / "docs" / "build.py"))["translated_readme"]
+    for name in ("00_a.ipynb", "01_b.ipynb"):
+        (tmp_path / "notebooks" / "ko").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "notebooks" / name).write_text("{}")
+    (tmp_path / "notebooks" / "ko" / "00_a.ipynb").write_text("{}")
+    text = "[a](notebooks/ko/00_a.ipynb) [b](notebooks/ko/01_b.ipynb) [c](notebooks/ko/02_c.ipynb) [en](README.md)"
+    assert build(text, "ko", tmp_path) == \
+        "[a](notebooks/ko/00_a.ipynb) [b](notebooks/01_b.ipynb) [c](notebooks/ko/02_c.ipynb) [en](index.md)"
 
 
 def test_the_site_fetches_nothing_from_a_network(site):

@@ -75,7 +75,9 @@ def test_each_mode_has_its_nodes_and_places(mode):
     ids = set(nodes(source))
     assert ("nlb" in ids) == config.public, "the public NLB is drawn exactly when public access is on"
     assert ("zone" in ids) == config.private, "the private hosted zone is drawn exactly when private access is on"
-    assert ("eni" in ids) == config.private
+    assert "eni" in ids, "spec 9.4: the cross-account ENIs are there in every mode"
+    assert ("private endpoint" in nodes(source)["eni"]["label"]) == config.private
+    assert "logs / exec / webhooks" in source, "the control plane's edge to the kubelet"
     assert {"api", "igw", "nat0", "ask0", "ask1", "ask2", "ask3"} <= ids
     for place in ("AWS-managed (EKS control plane)", "Customer VPC", "On premises", "Internet"):
         assert f"label={place}" in source or f'label="{place}' in source, place
@@ -160,7 +162,7 @@ def test_cluster_row_draws_its_hybrid_networks_and_facts():
     labels = [a.asker for a in drawing.askers]
     assert any("10.80.0.0/16" in x for x in labels) and any("192.168.10.0/24" in x for x in labels)
     assert "remote pod networks: 10.85.0.0/16" in source
-    assert "AmazonProvidedDNS: unknown" in source, "unknown DNS facts are said to be unknown"
+    assert "DHCP DNS: unknown" in source, "unknown DNS facts are said to be unknown"
     assert "NAT gateway\n198.51.100.7" in nodes(source)["nat0"]["label"]
     assert "edge-hybrid (123456789012, eu-west-1): Private access" in source
     for i, (_, verdict) in enumerate(drawing.verdicts):
@@ -315,3 +317,30 @@ def test_committed_pictures_exist(mode):
     assert "<svg" in svg and "<image" in svg and 'xlink:href="/' not in svg
     assert AccessMode(mode).title in svg
     assert not [p for p in folder.iterdir() if p.suffix == ".py"], "a .py file would shadow the diagrams library"
+
+
+def test_node_egress_is_drawn_by_its_kind_and_forwarded_dns_reaches_the_enis():
+    from ekslab import Vantage
+    askers = [Vantage.vpc(egress="internet-gateway", name="igw nodes"),
+              Vantage.vpc(egress="transit-gateway", name="tgw nodes"),
+              Vantage.vpc(egress="private-nat", name="private nat nodes"),
+              Vantage.vpc(name="isolated nodes"),
+              Vantage.connected("10.20.0.0/16", sg_allows_443=True, dns_forwarding=True, name="office")]
+    drawing = draw(EndpointConfig(True, True, ("203.0.113.0/24",)), askers)
+    hops = {a.asker: a.hops for a in drawing.askers}
+    assert hops["office"] == ("ask4", "vgw", "eni") and "Resolver" in nodes(drawing.source)["rslvr"]["label"]
+    assert "DNS forwarded to VPC" in [a.label for a in drawing.askers if a.asker == "office"][0]
+    public = draw(EndpointConfig(True, False, ("203.0.113.0/24",)), askers[:4])
+    hops = {a.asker: a.hops for a in public.askers}
+    assert hops["igw nodes"] == ("ask0", "igw", "nlb") and hops["tgw nodes"] == ("ask1", "tgw", "nlb")
+    assert hops["private nat nodes"] == ("ask2", "pnat") and hops["isolated nodes"] == ("ask3", "nlb")
+    assert not any(a.reachable for a in public.askers)
+    assert {"tgw", "pnat", "igw", "eni"} <= set(nodes(public.source))
+
+
+def test_a_cluster_row_draws_its_egress_kinds():
+    row = make_row(mode="public", public=True, private=False, public_cidrs=["203.0.113.0/24"], node_egress_ips=[],
+                   egress_kinds=["transit-gateway", "private-nat"], hybrid=False)
+    names = [a.asker for a in draw_cluster(row).askers]
+    assert "nodes via central egress (address unknown here)" in names
+    assert "nodes via private NAT (no internet egress)" in names

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_explorer.ipynb"
+KOREAN_NOTEBOOK = NOTEBOOK.parent / "ko" / NOTEBOOK.name  # what `EKSLAB_LANG=ko make app` serves
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 BIN = Path(sys.executable).parent
 WAIT_MS = 90_000  # generous: kernels start slowly on a busy two-core machine
 
@@ -39,9 +42,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def jupyter_env(tmp: Path) -> dict:
+def jupyter_env(tmp: Path, extra: dict | None = None) -> dict:
     """Private runtime, config and settings folders: nothing shared with the user's Jupyter."""
-    env = dict(os.environ)
+    env = dict(os.environ, **(extra or {}))
     for name, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"),
                       ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
                       ("IPYTHONDIR", "ipython")):
@@ -52,11 +55,11 @@ def jupyter_env(tmp: Path) -> dict:
 
 
 @contextlib.contextmanager
-def serve(command: list[str], url: str, tmp: Path, cwd: Path):
-    """Run a server until the block ends; wait until ``url`` answers (any HTTP status)."""
+def serve(command: list[str], url: str, tmp: Path, cwd: Path, env: dict | None = None):
+    """Run a server (with ``env`` added to its environment) until the block ends; wait until ``url`` answers."""
     log = tmp / f"{Path(command[0]).name}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=cwd, env=jupyter_env(tmp), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, env=jupyter_env(tmp, env), stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + WAIT_MS / 1000
             while True:
@@ -181,6 +184,39 @@ def test_voila_app_goes_private(browser, tmp_path):
     assert after.startswith(b"\x89PNG") and after != before
     assert after == with_icons, "the app's picture differs from the icon-bearing render"
     assert after != iconless
+
+
+def test_korean_voila_app(browser, tmp_path):
+    """`EKSLAB_LANG=ko make app`: the Korean notebook loads, with the explorer, its icons and Hangul."""
+    from ekslab.explorer.widget import EndpointExplorer
+    from ekslab.i18n import using_language
+
+    with using_language("ko"):
+        explorer = EndpointExplorer()
+    expected = bytes(explorer.diagram.value)  # the opening (public) picture, icons on, Hangul font named
+    assert 'fontname="Noto Sans CJK KR"' in explorer.drawing.source
+    iconless = subprocess.run([shutil.which("dot") or "dot", "-Tpng"], input=explorer.drawing.source.encode(),
+                              env=dict(os.environ, SERVER_NAME="localhost", GV_FILE_PATH=""),
+                              capture_output=True, check=True).stdout
+    assert len(expected) > len(iconless) * 1.2, "the icon-less render should be visibly smaller"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    command = [str(BIN / "voila"), str(KOREAN_NOTEBOOK), "--Voila.ip=127.0.0.1", f"--port={port}", "--no-browser"]
+    with serve(command, url, tmp_path, cwd=tmp_path, env={"EKSLAB_LANG": "ko"}):
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        page.set_default_timeout(WAIT_MS)
+        page.goto(url)
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
+        page.locator('.ekslab-behavior tr[data-kind="vpc"]').wait_for()
+        shown = page.locator("body").inner_text()
+        assert "해 볼 것" in shown and "import ekslab" not in shown, "the Korean prose, and no code"
+        assert len(HANGUL.findall(shown)) > 200
+        img = page.locator("img.widget-image")
+        picture = image_bytes(page, img)
+        page.screenshot(path=str(tmp_path / "voila-ko.png"))
+        page.close()
+    assert picture.startswith(b"\x89PNG") and picture != iconless, "the diagram lost its icons"
+    assert picture == expected, "the app's picture differs from the Korean icon-bearing render"
 
 
 def test_jupyterlab_runs_the_notebook(browser, tmp_path):

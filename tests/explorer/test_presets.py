@@ -22,6 +22,8 @@ FRAME_COLUMNS = [
     "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg", "dns_support", "dns_hostnames",
     "amazon_provided_dns", "node_egress_ips", "hybrid", "remote_node_cidrs", "remote_pod_cidrs",
     "assumed_defaults", "tags", "error",
+    "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
+    "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
 ]
 
 
@@ -178,7 +180,7 @@ def row(**overrides):
         remote_node_cidrs=[], remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
     )
     values.update(overrides)
-    return {c: values[c] for c in FRAME_COLUMNS}
+    return {c: values.get(c) for c in FRAME_COLUMNS}
 
 
 def test_settings_from_a_frame_row_keep_its_facts():
@@ -260,3 +262,32 @@ def test_changed_rows_names_the_askers_whose_answer_moved():
     before, after = scene(Settings()), scene(Settings(public_cidrs="203.0.113.10/32"))
     assert changed_rows(before, after) == {"node in the VPC (NAT 198.51.100.20)", "on-premises over VPN (10.20.0.0/16)"}
     assert changed_rows(None, after) == set() and changed_rows(after, after) == set()
+
+
+def test_dns_checkboxes_do_what_section_9_2_says_in_every_mode():
+    for public, private in ((True, False), (True, True), (False, True)):
+        sc = scene(Settings(public=public, private=private, public_cidrs="0.0.0.0/0", dns_support=False))
+        node = next(v for v in sc.vantages if v.kind == "vpc")
+        verdict = evaluate(sc.config, node, sc.vpc)
+        assert not verdict.reachable and verdict.resolves_to == "nothing"  # nothing resolves, public names too
+        hostnames = scene(Settings(public=public, private=private, public_cidrs="0.0.0.0/0", dns_hostnames=False))
+        warned = evaluate(hostnames.config, node, hostnames.vpc).warnings
+        assert any("cannot register" in w for w in warned)  # in every mode, public only too
+    assert scene(Settings(amazon_provided_dns=False)).vpc.dns_servers == "custom"
+
+
+def test_dns_forwarding_checkbox_gives_the_on_premises_asker_the_private_answer():
+    plain = scene(Settings(public=True, private=True, public_cidrs="203.0.113.0/24"))
+    forwarded = scene(plain.settings.changed(dns_forwarding=True))
+    site = [v for v in forwarded.vantages if v.kind == "connected"][0]
+    assert site.dns_forwarding and "DNS forwarded" in site.label
+    before = evaluate(plain.config, [v for v in plain.vantages if v.kind == "connected"][0], plain.vpc)
+    after = evaluate(forwarded.config, site, forwarded.vpc)
+    assert (before.reachable, after.reachable, after.endpoint) == (False, True, "private")
+
+
+def test_in_cluster_sg_checkbox_blocks_the_vpc_asker_at_the_private_endpoint():
+    sc = scene(Settings(public=False, private=True, in_cluster_sg=False))
+    node = next(v for v in sc.vantages if v.kind == "vpc")
+    assert not node.in_cluster_sg and "not in the cluster SG" in node.label
+    assert not evaluate(sc.config, node, sc.vpc).reachable

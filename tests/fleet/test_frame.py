@@ -14,6 +14,8 @@ CONTRACT = [
     "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg", "dns_support", "dns_hostnames",
     "amazon_provided_dns", "node_egress_ips", "hybrid", "remote_node_cidrs", "remote_pod_cidrs",
     "assumed_defaults", "tags", "error",
+    "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
+    "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
 ]
 
 
@@ -28,7 +30,13 @@ def test_columns_are_the_contract(fleet):
 
 
 def test_sample_fleet_shape(fleet):
-    assert 30 <= len(fleet) <= 40
+    assert 40 <= len(fleet) <= 50
+    # spec section 9: the networks the notebooks show
+    kinds = {k for ks in fleet["egress_kinds"] for k in ks}
+    assert {"public-nat", "private-nat", "internet-gateway", "transit-gateway", "none"} <= kinds
+    assert fleet["resolver_inbound"].any() and fleet["dual_stack"].any() and fleet["outpost"].any()
+    assert {"ACTIVE", "CREATING", "FAILED"} <= set(fleet["status"])
+    assert set(fleet["dns_servers"]) == {"amazon", "custom", "none"}
     assert fleet["account_id"].nunique() == 3 and fleet["region"].nunique() == 3
     assert set(fleet["mode"]) == {"public", "public_and_private", "private"}
     assert fleet["hybrid"].any() and (fleet["ip_family"] == "ipv6").any()

@@ -43,7 +43,10 @@ def test_egress_follows_main_table_igw_and_no_default_route(moto_aws):
     assert frame.loc["via-main", "node_egress_ips"] == ["203.0.113.8"]
     assert frame.loc["via-igw", "node_egress_ips"] == []
     assert frame.loc["isolated", "node_egress_ips"] == []
-    assert frame.loc["isolated", "amazon_provided_dns"] is False or frame.loc["isolated", "amazon_provided_dns"] == 0
+    # spec 9.2: the VPC resolver named by address (VPC base + 2) is the Amazon DNS server
+    assert frame.loc["isolated", "dns_servers"] == "amazon" and frame.loc["isolated", "amazon_provided_dns"]
+    assert frame.loc["via-igw", "egress_kinds"] == ["internet-gateway"]
+    assert frame.loc["via-main", "egress_kinds"] == ["public-nat"] and frame.loc["isolated", "egress_kinds"] == ["none"]
     assert frame.loc["isolated", "mode"] == "private"
 
 

@@ -175,3 +175,35 @@ def test_ip_replacement_preserves_containment_and_address_class(case):
         assert (mapped in new_block) == (probe in block)
         single = ipaddress.ip_network(probe)
         assert is_non_public(ipaddress.ip_network(mapped)) == is_non_public(single)
+
+
+_REAL_FIELDS = {  # what a real DescribeCluster answer carries beyond the sample (spec 9.5, issue 11)
+    "endpoint": "https://0123456789ABCDEF0123456789ABCDEF.us-east-1.api.aws",
+    "identity": {"oidc": {"issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"}},
+    "encryptionConfig": [{"resources": ["secrets"], "provider": {
+        "keyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}],
+    "outpostConfig": {"outpostArns": ["arn:aws:outposts:us-east-1:111122223333:outpost/op-0abcdef1234567890"],
+                      "controlPlaneInstanceType": "m5.large"},
+    "health": {"issues": [{"code": "Ec2SubnetNotFound", "message": "subnet-0abc12345678def00 was deleted",
+                           "resourceIds": ["subnet-0abc12345678def00", "tgw-0abc12345678def00"]}]},
+    "tags": {"cost-center": "cc-4242", "owner": "jane@example.com"},
+}
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com",
+    "https://0123456789ABCDEF0123456789ABCDEF.us-east-1.api.aws",
+    "https://0123456789ABCDEF0123456789ABCDEF.yl4.cn-north-1.eks.amazonaws.com.cn",
+    "https://0123456789ABCDEF0123456789ABCDEF.cn-north-1.amazonwebservices.com.cn",
+    "https://0123456789ABCDEF0123456789ABCDEF.cn-northwest-1.api.amazonwebservices.com.cn",
+])
+def test_anonymize_hides_every_endpoint_form_and_identifying_field(sample, endpoint):
+    snap = copy.deepcopy(sample)
+    snap["clusters"][0]["cluster"].update(copy.deepcopy(_REAL_FIELDS), endpoint=endpoint)
+    anon = anonymize(snap, "k")["clusters"][0]["cluster"]
+    text = json.dumps(anon)
+    secrets = ["0123456789ABCDEF0123456789ABCDEF", "1234abcd-12ab-34cd-56ef-1234567890ab", "op-0abcdef1234567890",
+               "0abc12345678def00", "cc-4242", "jane@example.com", "111122223333"]
+    assert [s for s in secrets if s in text] == []
+    suffix = endpoint.split(".", 2)[-1] if ".gr7." in endpoint or ".yl4." in endpoint else endpoint.split(".", 1)[1]
+    assert anon["endpoint"].endswith(suffix)  # the region and the endpoint form survive

@@ -71,7 +71,9 @@ def test_missing_dns_prerequisite_is_flagged_by_name():
     private = evaluate(PRIVATE, Vantage.vpc(IN), NO_DNS)
     for verdict in (both, private):
         assert any("enableDnsHostnames" in w for w in verdict.warnings)
-    assert not evaluate(PUBLIC, Vantage.vpc(IN), NO_DNS).warnings  # DNS is a private-access prerequisite
+    # [NR] spec 9.2: nodes cannot register without DNS hostnames and resolution in any mode, public only too
+    assert any("enableDnsHostnames" in w for w in evaluate(PUBLIC, Vantage.vpc(IN), NO_DNS).warnings)
+    assert not evaluate(PUBLIC, Vantage.vpc(IN)).warnings
 
 
 def test_hybrid_with_both_endpoints_warns_and_connected_does_not():

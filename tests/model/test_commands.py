@@ -39,8 +39,11 @@ def test_dns_fix_commands_name_only_what_is_off():
     fixes = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(dns_hostnames=False))
     assert fixes == ["aws ec2 --region us-east-1 modify-vpc-attribute --vpc-id vpc-0abc "
                      "--enable-dns-hostnames '{\"Value\":true}'"]
-    dhcp = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(amazon_provided_dns=False))
+    dhcp = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(dns_servers="none"))
     assert "AmazonProvidedDNS" in dhcp[0] and "associate-dhcp-options --vpc-id vpc-0abc" in dhcp[1]
+    # custom servers: replacing them would break what they resolve; verify forwarding instead [DHCP][R53R]
+    custom = dns_fix_commands("vpc-0abc", "us-east-1", VpcDns(dns_servers="custom"))
+    assert len(custom) == 1 and custom[0].startswith("# verify that your DNS servers forward")
     with pytest.raises(ValueError, match="VPC id 'subnet-1'"):
         dns_fix_commands("subnet-1", "us-east-1", VpcDns())
 

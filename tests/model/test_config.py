@@ -133,9 +133,9 @@ def test_from_cluster_refuses_both_off_and_non_dicts():
 
 def test_vpc_dns_names_what_is_missing():
     assert VpcDns().ok and VpcDns().missing == []
-    dns = VpcDns(dns_hostnames=False, amazon_provided_dns=False)
+    dns = VpcDns(dns_hostnames=False, dns_servers="custom")
     assert not dns.ok
-    assert dns.missing == ["enableDnsHostnames", "AmazonProvidedDNS in the DHCP options"]
+    assert dns.missing == ["enableDnsHostnames", "AmazonProvidedDNS in the DHCP options (custom DNS servers)"]
     with pytest.raises(ValueError, match="dns_support must be True or False, got 'no'"):
         VpcDns(dns_support="no")
 

@@ -42,8 +42,18 @@ def test_leaving_private_turns_public_on_first():
 
 def test_no_step_takes_access_from_the_nodes():
     plan = change_plan("demo", "us-east-1", OPEN, PRIVATE, [LAPTOP, HOME, NODE])
-    assert plan.step.tolist() == [1, 2]
+    assert plan.step.tolist() == [1, 2, 3]
     assert NODE.label not in " ".join(plan.loses_access)
-    assert plan.loses_access.tolist() == ["nobody", f"{LAPTOP.label}, {HOME.label}"]
-    assert plan.command.iloc[0].endswith("endpointPublicAccess=true,publicAccessCidrs=\"0.0.0.0/0\","
+    assert plan.loses_access.tolist() == ["nobody", "nobody", f"{LAPTOP.label}, {HOME.label}"]
+    # spec 9.6: the access entry comes before public access goes off; each update is waited for
+    assert plan.command.iloc[0].startswith("aws eks create-access-entry --region us-east-1 --cluster-name demo")
+    assert "AmazonEKSClusterAdminPolicy" in plan.command.iloc[0]
+    assert all("describe-update" in w and "Successful" in w for w in plan.wait.iloc[1:])
+    assert plan.command.iloc[1].endswith("endpointPublicAccess=true,publicAccessCidrs=\"0.0.0.0/0\","
                                          "endpointPrivateAccess=true")
+
+
+def test_no_access_entry_step_while_public_access_stays_on():
+    plan = change_plan("demo", "cn-north-1", OPEN, BOTH_OFFICE)
+    assert not plan.command.str.contains("access-entry").any() and plan.step.tolist() == [1, 2]
+    assert "arn:aws-cn:eks::aws" in change_plan("demo", "cn-north-1", OPEN, PRIVATE).command.iloc[0]

@@ -13,13 +13,16 @@ public_ips = st.ip_addresses(v=4).filter(lambda ip: not is_non_public(ipaddress.
 blocks = st.builds(lambda ip, p: str(ipaddress.ip_network(f"{ip}/{p}", strict=False)), public_ips,
                    st.integers(0, 32))
 cidr_lists = st.lists(blocks, min_size=1, max_size=8)
-dns = st.builds(VpcDns, st.booleans(), st.booleans(), st.booleans())
+dns = st.builds(VpcDns, st.booleans(), st.booleans(), st.sampled_from(["amazon", "custom", "none"]))
+egress_kinds = st.sampled_from(["public-nat", "internet-gateway", "transit-gateway"])
 private_ranges = st.sampled_from(["10.20.0.0/16", "172.16.5.0/24", "192.168.0.0/20"])
 askers = st.one_of(
     st.builds(Vantage.internet, public_ips),
-    st.builds(Vantage.vpc, st.none() | public_ips),
-    st.builds(Vantage.connected, private_ranges, st.none() | public_ips, st.booleans()),
-    st.builds(Vantage.hybrid, private_ranges, st.none() | public_ips, st.booleans()),
+    st.builds(Vantage.vpc, st.none() | public_ips, in_cluster_sg=st.booleans(), egress=st.none() | egress_kinds),
+    st.builds(Vantage.vpc, st.none(), in_cluster_sg=st.booleans(), egress=st.sampled_from(["private-nat", "none"])),
+    st.builds(Vantage.connected, private_ranges, st.none() | public_ips, st.booleans(),
+              dns_forwarding=st.booleans()),
+    st.builds(Vantage.hybrid, private_ranges, st.none() | public_ips, st.booleans(), dns_forwarding=st.booleans()),
 )
 valid_flags = st.sampled_from([(True, False), (True, True), (False, True)])
 
@@ -36,12 +39,23 @@ def test_adding_a_block_never_takes_reachability_away(flags, cidrs, extra, asker
     assert after or not before
 
 
-@given(cidrs=cidr_lists, egress=st.none() | public_ips)
-def test_turning_private_on_never_takes_reachability_from_a_vpc_asker(cidrs, egress):
-    # private off needs public on, so "before" is always the public-only mode
-    asker = Vantage.vpc(egress)
+@given(cidrs=cidr_lists, egress=st.none() | public_ips, kind=st.none() | egress_kinds)
+def test_turning_private_on_never_takes_reachability_from_a_vpc_asker(cidrs, egress, kind):
+    # private off needs public on, so "before" is always the public-only mode; DNS ok, and an asker the
+    # cluster security group admits (a bastion outside it loses the public path: the pitfall, tested apart)
+    asker = Vantage.vpc(egress, egress=kind)
     before = evaluate(EndpointConfig(True, False, cidrs), asker).reachable
     assert evaluate(EndpointConfig(True, True, cidrs), asker).reachable or not before
+
+
+@given(flags=valid_flags, cidrs=cidr_lists, source=private_ranges, egress=st.none() | public_ips, vpc=dns,
+       hybrid=st.booleans())
+def test_turning_dns_forwarding_on_never_takes_reachability_from_a_connected_asker_the_sg_admits(
+        flags, cidrs, source, egress, vpc, hybrid):
+    build = Vantage.hybrid if hybrid else Vantage.connected
+    config = EndpointConfig(*flags, cidrs)
+    before = evaluate(config, build(source, egress, True), vpc).reachable
+    assert evaluate(config, build(source, egress, True, dns_forwarding=True), vpc).reachable or not before
 
 
 @given(cidrs=cidr_lists, ip_family=st.sampled_from(["ipv4", "ipv6"]))
@@ -53,6 +67,6 @@ def test_both_off_is_rejected_before_any_evaluation(cidrs, ip_family):
 @given(flags=valid_flags, cidrs=cidr_lists, asker=askers, vpc=dns)
 def test_a_reachable_verdict_always_names_an_endpoint(flags, cidrs, asker, vpc):
     verdict = evaluate(EndpointConfig(*flags, cidrs), asker, vpc)
-    assert verdict.resolves_to in ("public", "private")
+    assert verdict.resolves_to in ("public", "private", "nothing")
     if verdict.reachable:
         assert verdict.endpoint in ("public", "private")
