@@ -48,7 +48,8 @@ def test_the_korean_report_has_korean_headings_badges_and_columns(fleet):
     assert not {"account", "why", "fix", "where they differ, and why", "public CIDRs"} & column_headings(html)
     assert "CKV_AWS_38" in column_headings(html), "tool and rule names stay as they are"
     assert "EKS-EP-001" in html and "AmazonProvidedDNS: 켜짐" in html, "rule ids and AWS field names stay English"
-    assert "클러스터 <b>34</b>개" in html and "나머지 클러스터 31개" in html
+    n = len(fleet)
+    assert f"클러스터 <b>{n}</b>개" in html and f"나머지 클러스터 {n - 3}개" in html
 
 
 def test_the_english_report_keeps_its_words(fleet):
@@ -57,7 +58,7 @@ def test_the_english_report_keeps_its_words(fleet):
     html = render_report(fleet, max_rows=3)
     assert headings(html) == list(ENGLISH_HEADINGS)
     assert '<html lang="en">' in html and '<span class="sev critical">critical</span>' in html
-    assert "<b>34</b> clusters in <b>3</b> accounts" in html
+    assert f"<b>{len(fleet)}</b> clusters in <b>{fleet['account_id'].nunique()}</b> accounts" in html
     assert not HANGUL.search(html)
 
 
@@ -94,7 +95,7 @@ def test_a_korean_plot_draws_its_words_in_the_cjk_font(fleet):
         fig = plots.plot_modes(fleet)
         severity_fig = plots.plot_findings(evaluate_fleet(fleet)[0])
     title = fig._suptitle
-    assert title.get_text() == "클러스터 34개의 엔드포인트 액세스 모드"
+    assert title.get_text() == f"클러스터 {len(fleet)}개의 엔드포인트 액세스 모드"
     assert title.get_fontfamily()[0] == "Noto Sans CJK KR"
     assert "NotoSansCJK" in font_manager.findfont(title.get_fontproperties())
     assert "퍼블릭 및 프라이빗" in [t.get_text() for t in fig.legends[0].get_texts()]
@@ -102,7 +103,7 @@ def test_a_korean_plot_draws_its_words_in_the_cjk_font(fleet):
     assert ticks[:2] == ["심각", "높음"]
     assert dict(rcParams) == before, "nothing global is set"
     english = plots.plot_modes(fleet)._suptitle
-    assert english.get_text() == "Endpoint access mode of 34 clusters" and english.get_fontfamily() == ["sans-serif"]
+    assert english.get_text() == f"Endpoint access mode of {len(fleet)} clusters" and english.get_fontfamily() == ["sans-serif"]
 
 
 def test_every_command_help_has_argparse_words_in_korean(capsys):
@@ -136,10 +137,10 @@ def test_command_help_in_korean_and_english(capsys, command, korean):
     assert " ".join(EXIT_CODES_HELP.split()) in " ".join(english.split())
 
 
-def test_findings_command_prints_korean_lines(capsys):
+def test_findings_command_prints_korean_lines(capsys, fleet):
     assert main(["--lang", "ko", "findings", "sample", "--fail-on", "critical"]) == 1
     captured = capsys.readouterr()
-    assert "\n클러스터 34개, 조사 결과 27개: " in captured.out
+    assert f"\n클러스터 {len(fleet)}개, 조사 결과 {len(evaluate_fleet(fleet)[0])}개: " in captured.out
     assert "실패: critical 이상의 조사 결과가 있습니다" in captured.err
 
 
