@@ -103,7 +103,8 @@ def test_a_korean_plot_draws_its_words_in_the_cjk_font(fleet):
     assert ticks[:2] == ["심각", "높음"]
     assert dict(rcParams) == before, "nothing global is set"
     english = plots.plot_modes(fleet)._suptitle
-    assert english.get_text() == f"Endpoint access mode of {len(fleet)} clusters" and english.get_fontfamily() == ["sans-serif"]
+    assert english.get_text() == f"Endpoint access mode of {len(fleet)} clusters"
+    assert english.get_fontfamily() == ["sans-serif"]
 
 
 def test_every_command_help_has_argparse_words_in_korean(capsys):
