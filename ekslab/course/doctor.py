@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ekslab.i18n import _
+
 MIN_PYTHON = (3, 11)
 VOILA_PORT = 8866  # Voilà's default port; `make app` serves the explorer there
 
@@ -38,8 +40,8 @@ class Check:
     def line(self) -> str:
         """The check as one printed line: ``ok``, ``MISSING`` or ``optional``, the detail, then the fix."""
         mark = "ok      " if self.ok else ("optional" if self.optional else "MISSING ")
-        text = f"{mark} {self.name}: {self.detail}"
-        return text + (f" -> fix: {self.fix}" if not self.ok and self.fix else "")
+        text = f"{mark} {self.name}: {self.detail}"  # the marks stay English: scripts grep for MISSING
+        return text + (_(" -> fix: {fix}").format(fix=self.fix) if not self.ok and self.fix else "")
 
 
 def check_python(version=None) -> Check:
@@ -48,13 +50,14 @@ def check_python(version=None) -> Check:
     text = ".".join(map(str, version))
     ok = version[:2] >= MIN_PYTHON
     return Check("Python", ok, f"Python {text}",
-                 f"install Python {'.'.join(map(str, MIN_PYTHON))} or newer and re-create the venv (make clean lab)")
+                 _("install Python {version} or newer and re-create the venv (make clean lab)").format(
+                     version=".".join(map(str, MIN_PYTHON))))
 
 
 def check_dot(which=shutil.which) -> Check:
     """Graphviz ``dot`` is on PATH (every picture needs it). Taught in notebooks/TRAINER.md."""
     found = which("dot")
-    return Check("Graphviz dot", bool(found), found or "dot not found on PATH",
+    return Check("Graphviz dot", bool(found), found or _("dot not found on PATH"),
                  "apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz")
 
 
@@ -62,13 +65,13 @@ def check_fonts(run=subprocess.run, which=shutil.which) -> Check:
     """A sans-serif font that Graphviz (through fontconfig) can use for labels. Taught in notebooks/TRAINER.md."""
     fix = "apt-get install fonts-dejavu-core | brew install --cask font-dejavu"
     if not which("fc-match"):
-        return Check("fonts", False, "fontconfig's fc-match not found: cannot tell which font labels get",
+        return Check(_("fonts"), False, _("fontconfig's fc-match not found: cannot tell which font labels get"),
                      "apt-get install fontconfig fonts-dejavu-core")
     try:
         out = run(["fc-match", "sans-serif"], capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError) as error:
-        return Check("fonts", False, f"fc-match failed: {error}", fix)
-    return Check("fonts", bool(out), out or "no sans-serif font found", fix)
+        return Check(_("fonts"), False, _("fc-match failed: {error}").format(error=error), fix)
+    return Check(_("fonts"), bool(out), out or _("no sans-serif font found"), fix)
 
 
 def check_hangul_font(find=None) -> Check:
@@ -77,14 +80,14 @@ def check_hangul_font(find=None) -> Check:
     Taught in notebooks/TRAINER.md.
     """
     from ekslab.i18n.fonts import INSTALL_HINT, hangul_fonts
+    name = _("Hangul font (Korean course)")
     try:
         families = (find or hangul_fonts)()
     except RuntimeError as error:  # no fc-list: cannot judge, and says so
-        return Check("Hangul font (Korean course)", False, str(error), INSTALL_HINT.split(": ", 1)[-1],
-                     optional=True)
+        return Check(name, False, str(error), INSTALL_HINT.split(": ", 1)[-1], optional=True)
     if families:
-        return Check("Hangul font (Korean course)", True, families[0], optional=True)
-    return Check("Hangul font (Korean course)", False, "none installed; Korean labels would show as boxes",
+        return Check(name, True, families[0], optional=True)
+    return Check(name, False, _("none installed; Korean labels would show as boxes"),
                  INSTALL_HINT.split(": ", 1)[-1], optional=True)
 
 
@@ -92,21 +95,22 @@ def check_sample_fleet(path=None) -> Check:
     """The bundled sample fleet loads (notebooks 03 to 05 need it). Taught in notebooks/TRAINER.md."""
     from ekslab.fleet.frame import SAMPLE_PATH, load_fleet
     path = Path(path) if path is not None else SAMPLE_PATH
-    fix = "python -m ekslab.localaws.sample --write data/sample-fleet.json (from the source tree), or re-install"
+    fix = _("python -m ekslab.localaws.sample --write data/sample-fleet.json (from the source tree), or re-install")
+    name = _("sample fleet")
     if not path.is_file():
-        return Check("sample fleet", False, f"{path} is missing", fix)
+        return Check(name, False, _("{path} is missing").format(path=path), fix)
     try:
         fleet = load_fleet("sample" if path == SAMPLE_PATH else path)
     except Exception as error:  # any reason it cannot load is the finding, named
-        return Check("sample fleet", False, f"{path} does not load: {error}", fix)
-    return Check("sample fleet", True, f"{len(fleet)} clusters in {path.name}")
+        return Check(name, False, _("{path} does not load: {error}").format(path=path, error=error), fix)
+    return Check(name, True, _("{n} clusters in {file}").format(n=len(fleet), file=path.name))
 
 
 def check_module(name: str, label: str, find=importlib.util.find_spec) -> Check:
     """A Python package is installed (JupyterLab, Voilà). Taught in notebooks/TRAINER.md."""
     found = find(name) is not None
-    return Check(label, found, "installed" if found else f"module {name!r} not importable",
-                 "python -m pip install -e '.[dev]' (or make lab)")
+    return Check(label, found, _("installed") if found else _("module {name!r} not importable").format(name=name),
+                 _("python -m pip install -e '.[dev]' (or make lab)"))
 
 
 def check_port(port: int = VOILA_PORT, host: str = "127.0.0.1") -> Check:
@@ -115,9 +119,11 @@ def check_port(port: int = VOILA_PORT, host: str = "127.0.0.1") -> Check:
         try:
             sock.bind((host, port))
         except OSError as error:
-            return Check(f"port {port}", False, f"{host}:{port} is taken ({error.strerror})",
-                         f"stop what listens there (ss -ltnp 'sport = :{port}'), or run voila with --port")
-    return Check(f"port {port}", True, f"{host}:{port} is free")
+            return Check(_("port {port}").format(port=port), False,
+                         _("{host}:{port} is taken ({reason})").format(host=host, port=port, reason=error.strerror),
+                         _("stop what listens there (ss -ltnp 'sport = :{port}'), or run voila with --port").format(
+                             port=port))
+    return Check(_("port {port}").format(port=port), True, _("{host}:{port} is free").format(host=host, port=port))
 
 
 def check_aws_credentials(environ=None, home=None) -> Check:
@@ -131,9 +137,9 @@ def check_aws_credentials(environ=None, home=None) -> Check:
                           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") if environ.get(n)]
     places += [str(p) for p in (home / ".aws" / "credentials", home / ".aws" / "config") if p.is_file()]
     if places:
-        return Check("AWS credentials", True, "found: " + ", ".join(places), optional=True)
-    return Check("AWS credentials", False, "none configured; the course runs on the sample fleet without them",
-                 "only for a live scan: aws configure (or aws sso login)", optional=True)
+        return Check(_("AWS credentials"), True, _("found: {places}").format(places=", ".join(places)), optional=True)
+    return Check(_("AWS credentials"), False, _("none configured; the course runs on the sample fleet without them"),
+                 _("only for a live scan: aws configure (or aws sso login)"), optional=True)
 
 
 def run_checks() -> list[Check]:
@@ -152,7 +158,8 @@ def report(checks) -> str:
     """The printed report: one line per check, then the verdict. Taught in notebooks/TRAINER.md."""
     lines = [c.line() for c in checks]
     missing = [c.name for c in checks if not (c.ok or c.optional)]
-    lines.append("ready for the course" if not missing else f"not ready: fix {', '.join(missing)}")
+    lines.append(_("ready for the course") if not missing else
+                 _("not ready: fix {names}").format(names=", ".join(missing)))
     return "\n".join(lines)
 
 
@@ -166,8 +173,9 @@ def add_cli(subparsers) -> None:
     """Register ``ekslab doctor``. Taught in notebooks/TRAINER.md."""
     from ekslab.fleet.outputs import EXIT_CODES_HELP
 
-    p = subparsers.add_parser("doctor", help="pre-flight for a classroom machine: Python, Graphviz, fonts, "
-                              "sample fleet, JupyterLab, Voila, a free port, AWS credentials (optional)",
-                              description="Check that this machine can run the course; exit 0 ready, 1 missing.",
+    p = subparsers.add_parser("doctor", help=_("pre-flight for a classroom machine: Python, Graphviz, fonts, "
+                                               "sample fleet, JupyterLab, Voila, a free port, AWS credentials "
+                                               "(optional)"),
+                              description=_("Check that this machine can run the course; exit 0 ready, 1 missing."),
                               epilog=EXIT_CODES_HELP)
     p.set_defaults(func=_run)

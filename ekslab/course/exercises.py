@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.model.behavior import evaluate
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 from ekslab.model.vantage import Vantage
@@ -26,11 +28,12 @@ OFFICE = "203.0.113.0/24"
 LAPTOP = "203.0.113.10"
 NAT = "198.51.100.20"
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "warning", "info")
+WHO = {"laptop": N_("laptop"), "nodes": N_("nodes")}  # the askers an allow-list answer must admit
 
 
 @dataclass(frozen=True)
 class Check:
-    """The checker's answer: ``ok`` and a message that starts "right:" or "not yet:".
+    """The checker's answer: ``ok`` and a message that starts "right:" or "not yet:" (in Korean "정답:" or "아직:").
 
     Shows itself as its message. Taught in notebooks/00_primer.ipynb.
     """
@@ -76,18 +79,20 @@ def _choice(correct: str, wrong: dict[str, str]):
             return True, ""
         for option, why in wrong.items():
             if given == _norm(option):
-                return False, f"{answer!r} is not it: {why}"
-        return False, f"{answer!r} is not one of the choices: {', '.join(repr(o) for o in options)}"
+                return False, _("{answer!r} is not it: {why}").format(answer=answer, why=i18n.gettext(why))
+        return False, _("{answer!r} is not one of the choices: {choices}").format(
+            answer=answer, choices=", ".join(repr(o) for o in options))
     return judge
 
 
 def _yes_no(correct: bool, why_wrong: str):
+    """A True/False answer; ``why_wrong`` is marked with N_ where it is written, translated here."""
     def judge(answer):
         if not isinstance(answer, bool):
-            return False, f"answer True or False, not {answer!r}"
+            return False, _("answer True or False, not {answer!r}").format(answer=answer)
         if answer is correct:
             return True, ""
-        return False, f"{answer} is not it: {why_wrong}"
+        return False, _("{answer} is not it: {why}").format(answer=answer, why=i18n.gettext(why_wrong))
     return judge
 
 
@@ -99,21 +104,23 @@ def _region(answer):
     if given == "eu-west-1":
         return True, ""
     if given and given in name:
-        return False, (f"{given!r} is part of the name, but not the region: "
-                       "the region sits just before .eks.amazonaws.com")
-    return False, f"{given!r} is not in the name {name}: read the part just before .eks.amazonaws.com"
+        return False, _("{given!r} is part of the name, but not the region: "
+                        "the region sits just before .eks.amazonaws.com").format(given=given)
+    return False, _("{given!r} is not in the name {name}: read the part just before .eks.amazonaws.com").format(
+        given=given, name=name)
 
 
 def _kubeconfig(answer):
     text = str(answer)
     if "update-kubeconfig" in text and "eks" in text:
         if "--name" not in text:
-            return False, "update-kubeconfig is the right command, but it needs --name <cluster> (and --region)"
+            return False, _("update-kubeconfig is the right command, but it needs --name <cluster> (and --region)")
         return True, ""
     if "get-token" in text:
-        return False, ("get-token is what kubectl runs on every call to authenticate; the command that writes the "
-                       "kubeconfig entry (which then calls get-token) is another one")
-    return False, f"{text!r} does not write a kubeconfig: look for an `aws eks` subcommand about the kubeconfig"
+        return False, _("get-token is what kubectl runs on every call to authenticate; the command that writes the "
+                        "kubeconfig entry (which then calls get-token) is another one")
+    return False, _("{text!r} does not write a kubeconfig: look for an `aws eks` subcommand about the "
+                    "kubeconfig").format(text=text)
 
 
 ROUTES = {"10.0.0.0/16": "local", "0.0.0.0/0": "nat-0a1b2c3d"}
@@ -128,24 +135,29 @@ def _route(answer):
         return True, ""
     if given in ROUTES.values():
         dest = next(d for d, t in ROUTES.items() if t == given)
-        return False, (f"{given} carries {dest}, and {destination} is outside {dest}: "
-                       "the most specific route that contains it wins")
-    return False, f"{given!r} is not a target in this route table: choose one of {', '.join(ROUTES.values())}"
+        return False, _("{given} carries {dest}, and {destination} is outside {dest}: "
+                        "the most specific route that contains it wins").format(
+            given=given, dest=dest, destination=destination)
+    return False, _("{given!r} is not a target in this route table: choose one of {targets}").format(
+        given=given, targets=", ".join(ROUTES.values()))
 
 
 def _resolver(answer):
     try:
         given = ipaddress.ip_address(str(answer).strip())
     except ValueError:
-        return False, f"{answer!r} is not an IP address"
+        return False, _("{answer!r} is not an IP address").format(answer=answer)
     vpc = ipaddress.ip_network("10.0.0.0/16")
     if given in (vpc.network_address + 2, ipaddress.ip_address("169.254.169.253")):
         return True, ""
     if given == vpc.network_address + 1:
-        return False, f"{given} is the VPC router; the DNS server is one address further (base + 2)"
+        return False, _("{given} is the VPC router; the DNS server is one address further (base + 2)").format(
+            given=given)
     if given not in vpc:
-        return False, f"{given} is outside {vpc}: the Amazon DNS server sits inside the VPC (or at 169.254.169.253)"
-    return False, f"{given} is inside {vpc} but it is not the resolver: take the VPC's base address plus two"
+        return False, _("{given} is outside {vpc}: the Amazon DNS server sits inside the VPC "
+                        "(or at 169.254.169.253)").format(given=given, vpc=vpc)
+    return False, _("{given} is inside {vpc} but it is not the resolver: take the VPC's base address "
+                    "plus two").format(given=given, vpc=vpc)
 
 
 # ---------------------------------------------------------------- allow-lists
@@ -161,20 +173,23 @@ def allowlist_judge(must_admit: dict[str, str], private: bool = False, keep: tup
         try:
             config = EndpointConfig(public=True, private=private, public_cidrs=list(answer))
         except (InvalidEndpointConfig, TypeError, ValueError) as error:
-            return False, f"AWS would refuse this list: {error}"
+            return False, _("AWS would refuse this list: {error}").format(error=error)
         if config.open_to_internet:
-            return False, f"{', '.join(config.public_cidrs)} admits the whole internet; narrow it"
+            return False, _("{cidrs} admits the whole internet; narrow it").format(cidrs=", ".join(config.public_cidrs))
         for block in keep:
             if not any(ipaddress.ip_network(block).subnet_of(n) for n in config.networks
                        if n.version == ipaddress.ip_network(block).version):
-                return False, f"the office range {block} is no longer admitted; keep it in the list"
+                return False, _("the office range {block} is no longer admitted; keep it in the list").format(
+                    block=block)
         for who, address in must_admit.items():
             vantage = Vantage.vpc(egress_ip=address) if who == "nodes" else Vantage.internet(address)
             if not evaluate(config, vantage).reachable:
-                return False, f"{address} ({who}) is outside {', '.join(config.public_cidrs)}"
+                return False, _("{address} ({who}) is outside {cidrs}").format(
+                    address=address, who=i18n.gettext(WHO.get(who, who)), cidrs=", ".join(config.public_cidrs))
         wide = [b for b in config.public_cidrs if ipaddress.ip_network(b).prefixlen < 16]
         if wide:
-            return False, f"every address gets in, but {', '.join(wide)} admits far more than needed; use /32 or /24"
+            return False, _("every address gets in, but {wide} admits far more than needed; use /32 or /24").format(
+                wide=", ".join(wide))
         return True, ""
     return judge
 
@@ -195,12 +210,14 @@ def _private_count(answer):
     try:
         given = int(answer)
     except (TypeError, ValueError):
-        return False, f"answer a number, not {answer!r}"
+        return False, _("answer a number, not {answer!r}").format(answer=answer)
     if given == count:
         return True, ""
     if given == len(fleet):
-        return False, f"{given} is every cluster in the fleet; keep only the rows whose mode is 'private'"
-    return False, f"{given} is not the count of rows whose mode is 'private'; try (fleet['mode'] == 'private').sum()"
+        return False, _("{given} is every cluster in the fleet; keep only the rows whose mode is 'private'").format(
+            given=given)
+    return False, _("{given} is not the count of rows whose mode is 'private'; "
+                    "try (fleet['mode'] == 'private').sum()").format(given=given)
 
 
 def _string_gap(answer):
@@ -213,11 +230,13 @@ def _string_gap(answer):
     if given in names:
         return True, ""
     if given not in set(fleet["cluster"]):
-        return False, f"{given!r} is not a cluster of the sample fleet"
+        return False, _("{given!r} is not a cluster of the sample fleet").format(given=given)
     row = tools[tools.cluster == given].iloc[0]
     if row.prowler_not_public != "PASS":
-        return False, f"Prowler already fails {given} (its list has the literal 0.0.0.0/0 string); find one it passes"
-    return False, f"Prowler passes {given}, and so does ekslab's network check (no EKS-EP-001/002/003)"
+        return False, _("Prowler already fails {given} (its list has the literal 0.0.0.0/0 string); "
+                        "find one it passes").format(given=given)
+    return False, _("Prowler passes {given}, and so does ekslab's network check (no EKS-EP-001/002/003)").format(
+        given=given)
 
 
 def diagnose_judge(cluster: str):
@@ -228,25 +247,28 @@ def diagnose_judge(cluster: str):
     def judge(answer):
         fleet, found = _sample()
         if cluster not in set(fleet["cluster"]):
-            return False, f"the sample fleet has no cluster {cluster!r} any more (tell the trainer)"
+            return False, _("the sample fleet has no cluster {cluster!r} any more (tell the trainer)").format(
+                cluster=cluster)
         mine = found[found.cluster == cluster]
         given = str(answer).strip().upper()
         if not re.fullmatch(r"EKS-EP-\d{3}", given):
-            return False, f"answer a finding id such as 'EKS-EP-001', not {answer!r}"
+            return False, _("answer a finding id such as 'EKS-EP-001', not {answer!r}").format(answer=answer)
         if mine.empty:
-            return False, f"{cluster} has no finding at all in this fleet (tell the trainer)"
+            return False, _("{cluster} has no finding at all in this fleet (tell the trainer)").format(cluster=cluster)
         worst = min(mine.severity, key=SEVERITY_ORDER.index)
         top = set(mine.loc[mine.severity == worst, "id"])
         if given in top:
             return True, ""
         if given in set(mine.id):
             severity = mine.loc[mine.id == given, "severity"].iloc[0]
-            return False, f"{given} is raised for {cluster}, but it is {severity}; find the {worst} one"
+            return False, _("{given} is raised for {cluster}, but it is {severity}; find the {worst} one").format(
+                given=given, cluster=cluster, severity=severity, worst=worst)
         row = fleet[fleet.cluster == cluster].iloc[0]
-        return False, (f"{given} is not raised for {cluster}; look again at mode={row['mode']}, "
-                       f"public_cidrs={list(row.public_cidrs)}, node_egress_ips={list(row.node_egress_ips)}, "
-                       f"DNS support/hostnames/AmazonProvidedDNS={row.dns_support}/{row.dns_hostnames}/"
-                       f"{row.amazon_provided_dns}, hybrid={row.hybrid}")
+        return False, _("{given} is not raised for {cluster}; look again at {facts}").format(
+            given=given, cluster=cluster,
+            facts=(f"mode={row['mode']}, public_cidrs={list(row.public_cidrs)}, "
+                   f"node_egress_ips={list(row.node_egress_ips)}, DNS support/hostnames/AmazonProvidedDNS="
+                   f"{row.dns_support}/{row.dns_hostnames}/{row.amazon_provided_dns}, hybrid={row.hybrid}"))
     return judge
 
 
@@ -254,15 +276,15 @@ def diagnose_judge(cluster: str):
 
 def _first_step(answer):
     before = EndpointConfig(public=True, private=False, public_cidrs=["0.0.0.0/0"])
-    nodes = Vantage.vpc(egress_ip="203.0.113.10", name="nodes (NAT 203.0.113.10)")
-    ci = Vantage.internet("192.0.2.50", name="hosted CI runner (192.0.2.50)")
+    nodes = Vantage.vpc(egress_ip="203.0.113.10", name=_("nodes (NAT {ip})").format(ip="203.0.113.10"))
+    ci = Vantage.internet("192.0.2.50", name=_("hosted CI runner ({ip})").format(ip="192.0.2.50"))
     if not isinstance(answer, EndpointConfig):
-        return False, f"answer an ekslab.EndpointConfig(...), not {type(answer).__name__}"
+        return False, _("answer an ekslab.EndpointConfig(...), not {kind}").format(kind=type(answer).__name__)
     for asker in (nodes, ci):
         if evaluate(before, asker).reachable and not evaluate(answer, asker).reachable:
-            return False, f"the {asker.label} loses access in this step; a first step only adds"
+            return False, _("the {asker} loses access in this step; a first step only adds").format(asker=asker.label)
     if not answer.private:
-        return False, "nobody loses access, but private access is still off: the nodes still need the allow-list"
+        return False, _("nobody loses access, but private access is still off: the nodes still need the allow-list")
     return True, ""
 
 
@@ -271,130 +293,131 @@ def _access_entry(answer):
     if "access entry" in text or "aws auth" in text:
         return True, ""
     if "security group" in text or "443" in text:
-        return False, "the 443 rule is the network gate; after it IAM and Kubernetes authorization still decide"
-    return False, f"{answer!r} is not what the API server checks after the network lets the runner in"
+        return False, _("the 443 rule is the network gate; after it IAM and Kubernetes authorization still decide")
+    return False, _("{answer!r} is not what the API server checks after the network lets the runner in").format(
+        answer=answer)
 
 
 def _refused_pair(answer):
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return False, f"answer a pair like (True, False), not {answer!r}"
+        return False, _("answer a pair like (True, False), not {answer!r}").format(answer=answer)
     if tuple(answer) == (False, False):
         return True, ""
-    return False, f"{tuple(answer)} is a valid mode; the refused one leaves nobody any way in"
+    return False, _("{pair} is a valid mode; the refused one leaves nobody any way in").format(pair=tuple(answer))
 
 
 def _step_one_block(answer):
-    return _yes_no(False, "198.51.100.0/24 lies inside 0.0.0.0/0, so in step 1 it admits nobody new; "
-                          "it is there so that step 2 only takes 0.0.0.0/0 away")(answer)
+    return _yes_no(False, N_("198.51.100.0/24 lies inside 0.0.0.0/0, so in step 1 it admits nobody new; "
+                                "it is there so that step 2 only takes 0.0.0.0/0 away"))(answer)
 
 
 _EXERCISES = [
     # 00 primer: the pieces
-    Exercise("00-owner", "00_primer", "Whose AWS account runs the Kubernetes API server: 'aws' or 'yours'?",
+    Exercise("00-owner", "00_primer", N_("Whose AWS account runs the Kubernetes API server: 'aws' or 'yours'?"),
              "aws", '"aws"',
-             _choice("aws", {"yours": "the control plane runs in an account that AWS manages; yours holds "
-                                      "the VPC, the nodes and the network interfaces EKS places in your subnets"}),
-             "the control plane runs in an AWS-managed account; the nodes run in yours."),
+             _choice("aws", {"yours": N_("the control plane runs in an account that AWS manages; yours holds "
+                                         "the VPC, the nodes and the network interfaces EKS places in your subnets")}),
+             N_("the control plane runs in an AWS-managed account; the nodes run in yours.")),
     Exercise("00-endpoint", "00_primer",
-             "Which region is the cluster https://0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com in?",
-             "eu-west-1", '"eu-west-1"', _region, "the region is part of the endpoint name."),
-    Exercise("00-kubeconfig", "00_primer", "Which aws CLI command writes the cluster into ~/.kube/config?",
+             N_("Which region is the cluster https://0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com in?"),
+             "eu-west-1", '"eu-west-1"', _region, N_("the region is part of the endpoint name.")),
+    Exercise("00-kubeconfig", "00_primer", N_("Which aws CLI command writes the cluster into ~/.kube/config?"),
              "aws eks update-kubeconfig --region eu-west-1 --name demo",
              '"aws eks update-kubeconfig --region eu-west-1 --name demo"', _kubeconfig,
-             "update-kubeconfig writes the endpoint, its CA and an exec entry that runs aws eks get-token."),
+             N_("update-kubeconfig writes the endpoint, its CA and an exec entry that runs aws eks get-token.")),
     Exercise("00-gates", "00_primer",
-             "Alice's laptop is inside publicAccessCidrs and her IAM role authenticates, but the role has no "
-             "access entry and no aws-auth mapping. Does `kubectl get pods` succeed? (True or False)",
+             N_("Alice's laptop is inside publicAccessCidrs and her IAM role authenticates, but the role has no "
+                "access entry and no aws-auth mapping. Does `kubectl get pods` succeed? (True or False)"),
              False, "False",
-             _yes_no(False, "the network and IAM let her in, but Kubernetes authorization finds no access entry "
-                            "or aws-auth mapping for the role: kubectl says 'You must be logged in to the server "
-                            "(Unauthorized)'"),
-             "three gates: the network path, IAM authentication, then access entries or RBAC."),
+             _yes_no(False, N_("the network and IAM let her in, but Kubernetes authorization finds no access entry "
+                               "or aws-auth mapping for the role: kubectl says 'You must be logged in to the server "
+                               "(Unauthorized)'")),
+             N_("three gates: the network path, IAM authentication, then access entries or RBAC.")),
     Exercise("00-route", "00_primer",
-             "A node at 10.0.12.7 sends a packet to 52.95.110.1. Which target of the route table carries it?",
+             N_("A node at 10.0.12.7 sends a packet to 52.95.110.1. Which target of the route table carries it?"),
              "nat-0a1b2c3d", '"nat-0a1b2c3d"', _route,
-             "the most specific route wins; 0.0.0.0/0 is the default route."),
-    Exercise("00-dns", "00_primer", "Which address answers DNS inside a VPC whose CIDR is 10.0.0.0/16?",
+             N_("the most specific route wins; 0.0.0.0/0 is the default route.")),
+    Exercise("00-dns", "00_primer", N_("Which address answers DNS inside a VPC whose CIDR is 10.0.0.0/16?"),
              "10.0.0.2", '"10.0.0.2"', _resolver,
-             "the Amazon DNS server is the VPC base address plus two (also 169.254.169.253)."),
+             N_("the Amazon DNS server is the VPC base address plus two (also 169.254.169.253).")),
     # 01 access modes
     Exercise("01-resolve", "01_access_modes",
-             "Public and private mode: which addresses does a node inside the cluster VPC get for the endpoint "
-             "name, 'public' or 'private'?", "private", '"private"',
-             _choice("private", {"public": "inside the cluster VPC the EKS-managed private hosted zone answers "
-                                           "first, with the private endpoint's addresses"}),
-             "inside the VPC the private hosted zone answers."),
+             N_("Public and private mode: which addresses does a node inside the cluster VPC get for the endpoint "
+                "name, 'public' or 'private'?"), "private", '"private"',
+             _choice("private", {"public": N_("inside the cluster VPC the EKS-managed private hosted zone answers "
+                                              "first, with the private endpoint's addresses")}),
+             N_("inside the VPC the private hosted zone answers.")),
     Exercise("01-allowlist", "01_access_modes",
-             "Public only: write a publicAccessCidrs list that lets the laptop 203.0.113.10 and the nodes "
-             "(NAT 198.51.100.20) in, without opening the endpoint to the whole internet.",
+             N_("Public only: write a publicAccessCidrs list that lets the laptop 203.0.113.10 and the nodes "
+                "(NAT 198.51.100.20) in, without opening the endpoint to the whole internet."),
              [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}),
-             "with private access off, the list must hold the NAT gateways' addresses."),
+             N_("with private access off, the list must hold the NAT gateways' addresses.")),
     Exercise("01-connected", "01_access_modes",
-             "Public and private mode: a host on premises, over VPN, whose DNS is not forwarded to the VPC. "
-             "Which answer does it get for the endpoint name, 'public' or 'private'?", "public", '"public"',
-             _choice("public", {"private": "the private hosted zone is associated with the cluster VPC alone; "
-                                           "without forwarding to a Route 53 Resolver inbound endpoint a "
-                                           "connected network asks public DNS, which gives the public answer"}),
-             "connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint."),
+             N_("Public and private mode: a host on premises, over VPN, whose DNS is not forwarded to the VPC. "
+                "Which answer does it get for the endpoint name, 'public' or 'private'?"), "public", '"public"',
+             _choice("public", {"private": N_("the private hosted zone is associated with the cluster VPC alone; "
+                                              "without forwarding to a Route 53 Resolver inbound endpoint a "
+                                              "connected network asks public DNS, which gives the public answer")}),
+             N_("connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint.")),
     # 02 explorer
     Exercise("02-refusal", "02_explorer",
-             "Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple.",
+             N_("Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple."),
              (False, False), "(False, False)",
              _refused_pair,
-             "both off is refused: 'Both private and public endpoint access cannot be false'."),
+             N_("both off is refused: 'Both private and public endpoint access cannot be false'.")),
     Exercise("02-dns", "02_explorer",
-             "Private mode, enableDnsHostnames off in the VPC: does a node in the VPC reach the API server? "
-             "(True or False)", False, "False",
-             _yes_no(False, "AWS says nodes cannot register without DNS hostnames and DNS resolution"),
-             "VPC DNS support, DNS hostnames and AmazonProvidedDNS are prerequisites."),
+             N_("Private mode, enableDnsHostnames off in the VPC: does a node in the VPC reach the API server? "
+                "(True or False)"), False, "False",
+             _yes_no(False, N_("AWS says nodes cannot register without DNS hostnames and DNS resolution")),
+             N_("VPC DNS support, DNS hostnames and AmazonProvidedDNS are prerequisites.")),
     Exercise("02-sg", "02_explorer",
-             "Private mode: the cluster security group has no TCP 443 rule for the VPN site 10.20.0.0/16. "
-             "Does the VPN site get through? (True or False)", False, "False",
-             _yes_no(False, "the cluster security group admits traffic from itself only; any other source needs "
-                            "an inbound TCP 443 rule"),
-             "connected networks need a 443 rule on the cluster security group."),
+             N_("Private mode: the cluster security group has no TCP 443 rule for the VPN site 10.20.0.0/16. "
+                "Does the VPN site get through? (True or False)"), False, "False",
+             _yes_no(False, N_("the cluster security group admits traffic from itself only; any other source needs "
+                               "an inbound TCP 443 rule")),
+             N_("connected networks need a 443 rule on the cluster security group.")),
     # 03 fleet
     Exercise("03-private-count", "03_fleet_analysis",
-             "How many clusters of the sample fleet are private only? Compute it from `fleet`.",
-             None, "(fleet['mode'] == 'private').sum()", _private_count, "one line of pandas answers it."),
+             N_("How many clusters of the sample fleet are private only? Compute it from `fleet`."),
+             None, "(fleet['mode'] == 'private').sum()", _private_count, N_("one line of pandas answers it.")),
     Exercise("03-string-gap", "03_fleet_analysis",
-             "Name one cluster that Prowler's string check passes although ekslab flags it "
-             "(EKS-EP-001, 002 or 003).", "payments-eu-split", '"payments-eu-split"', _string_gap,
-             "0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0."),
+             N_("Name one cluster that Prowler's string check passes although ekslab flags it "
+                "(EKS-EP-001, 002 or 003)."), "payments-eu-split", '"payments-eu-split"', _string_gap,
+             N_("0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0.")),
     # 04 troubleshooting
     Exercise("04-fix-list", "04_troubleshooting",
-             "Pitfall 1, the other fix: a new publicAccessCidrs list that keeps the office 203.0.113.0/24 and "
-             "lets the nodes (NAT 198.51.100.20) register, private access still off.",
+             N_("Pitfall 1, the other fix: a new publicAccessCidrs list that keeps the office 203.0.113.0/24 and "
+                "lets the nodes (NAT 198.51.100.20) register, private access still off."),
              [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}, keep=(OFFICE,)),
-             "adding the NAT addresses works, but AWS recommends enabling private access instead."),
+             N_("adding the NAT addresses works, but AWS recommends enabling private access instead.")),
     Exercise("04-diagnose-payments-prod", "04_troubleshooting",
-             "Diagnose payments-prod: the id of its most severe finding.", "EKS-EP-003", '"EKS-EP-003"',
-             diagnose_judge("payments-prod"), "restricted list, private off, NAT outside the list."),
+             N_("Diagnose payments-prod: the id of its most severe finding."), "EKS-EP-003", '"EKS-EP-003"',
+             diagnose_judge("payments-prod"), N_("restricted list, private off, NAT outside the list.")),
     Exercise("04-diagnose-payments-au-hybrid", "04_troubleshooting",
-             "Diagnose payments-au-hybrid: the id of its most severe finding.", "EKS-EP-005", '"EKS-EP-005"',
-             diagnose_judge("payments-au-hybrid"), "hybrid nodes with both endpoints on."),
+             N_("Diagnose payments-au-hybrid: the id of its most severe finding."), "EKS-EP-005", '"EKS-EP-005"',
+             diagnose_judge("payments-au-hybrid"), N_("hybrid nodes with both endpoints on.")),
     Exercise("04-diagnose-payments-eu-corp", "04_troubleshooting",
-             "Diagnose payments-eu-corp: the id of its most severe finding.", "EKS-EP-004", '"EKS-EP-004"',
-             diagnose_judge("payments-eu-corp"), "its DHCP options name custom DNS servers, which must forward "
-             "the cluster name to the VPC resolver."),
+             N_("Diagnose payments-eu-corp: the id of its most severe finding."), "EKS-EP-004", '"EKS-EP-004"',
+             diagnose_judge("payments-eu-corp"), N_("its DHCP options name custom DNS servers, which must "
+                                                    "forward the cluster name to the VPC resolver.")),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
-             "The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
-             "step towards 'public and private, office only' as an ekslab.EndpointConfig: nobody may lose access.",
+             N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
+                "step towards 'public and private, office only' as an ekslab.EndpointConfig: nobody may lose access."),
              EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"]),
              'ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"])', _first_step,
-             "add before you take away: private access on first, the list narrowed after."),
+             N_("add before you take away: private access on first, the list narrowed after.")),
     Exercise("05-block-in-step-one", "05_changing_access",
-             "Step 1 of the plan lists 198.51.100.0/24 beside 0.0.0.0/0. Does that /24 let anyone new in "
-             "during step 1? (True or False)", False, "False", _step_one_block,
-             "it is already inside 0.0.0.0/0: step 1 adds it so that step 2 only removes."),
+             N_("Step 1 of the plan lists 198.51.100.0/24 beside 0.0.0.0/0. Does that /24 let anyone new in "
+                "during step 1? (True or False)"), False, "False", _step_one_block,
+             N_("it is already inside 0.0.0.0/0: step 1 adds it so that step 2 only removes.")),
     Exercise("05-access-entry", "05_changing_access",
-             "The CI runner moves into the VPC and public access goes off next. Besides the network path and "
-             "the 443 rule, what must its IAM role have in the cluster before the change?",
+             N_("The CI runner moves into the VPC and public access goes off next. Besides the network path and "
+                "the 443 rule, what must its IAM role have in the cluster before the change?"),
              "an access entry", '"an access entry"', _access_entry,
-             "without an access entry (or aws-auth mapping) the move locks the runner out."),
+             N_("without an access entry (or aws-auth mapping) the move locks the runner out.")),
 ]
 
 EXERCISES = {e.id: e for e in _EXERCISES}
@@ -419,14 +442,16 @@ def check(exercise_id: str, answer=...) -> Check:
     """
     ex = exercise(exercise_id)
     if answer is ...:
-        return Check(ex.id, False, f"not yet: replace ... with your answer. {ex.question}")
+        return Check(ex.id, False, _("not yet: replace ... with your answer. {question}").format(
+            question=i18n.gettext(ex.question)))
     try:
         ok, why = ex.judge(answer)
     except Exception as error:  # an odd answer is a wrong answer, said plainly, never a traceback
-        ok, why = False, f"could not judge {answer!r}: {error}"
+        ok, why = False, _("could not judge {answer!r}: {error}").format(answer=answer, error=error)
     if ok:
-        return Check(ex.id, True, f"right: {ex.explain}".rstrip())
-    return Check(ex.id, False, f"not yet: {why}")
+        explain = i18n.gettext(ex.explain) if ex.explain else ""  # gettext("") would be the catalog's header
+        return Check(ex.id, True, _("right: {explain}").format(explain=explain).rstrip())
+    return Check(ex.id, False, _("not yet: {why}").format(why=why))
 
 
 def exercises_table(notebook: str | None = None):
@@ -436,6 +461,6 @@ def exercises_table(notebook: str | None = None):
     """
     import pandas as pd
 
-    rows = [dict(id=e.id, notebook=e.notebook, question=e.question) for e in _EXERCISES
+    rows = [dict(id=e.id, notebook=e.notebook, question=i18n.gettext(e.question)) for e in _EXERCISES
             if notebook is None or e.notebook == notebook]
     return pd.DataFrame(rows, columns=["id", "notebook", "question"])

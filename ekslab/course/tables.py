@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 
+from ekslab.i18n import _
 from ekslab.model.sources import SOURCES, cited_keys, legend_html, link_keys_html
 
 _TABLE = "border-collapse:collapse;font-size:13px;width:100%;table-layout:auto"
@@ -28,7 +29,7 @@ def _text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -72,7 +73,7 @@ class ReadableTable:
             lines.append(f"{index}: " + "; ".join(f"{k}={_text(v)}" for k, v in row.items()))
         keys = self.keys()
         if keys:
-            lines.append("Sources: " + "; ".join(f"[{k}] {SOURCES[k]}" for k in keys))
+            lines.append(_("Sources: {keys}").format(keys="; ".join(f"[{k}] {SOURCES[k]}" for k in keys)))
         return "\n".join(lines)
 
 

@@ -14,6 +14,8 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
+from ekslab.i18n import _
+
 DEFAULT_FOLDER = "ekslab-course"
 # what the course is made of; the package's own files (__init__.py, nbval's sanitize.cfg) stay behind
 _COURSE_SUFFIXES = (".ipynb", ".md", ".py", ".json", ".csv", ".png", ".svg")
@@ -48,15 +50,17 @@ def copy_course(folder=DEFAULT_FOLDER, *, force: bool = False) -> list[Path]:
     """
     dest = Path(folder).expanduser()
     if dest.exists() and not dest.is_dir():
-        raise NotADirectoryError(f"{str(dest)!r} is a file, not a folder: choose another folder for the course")
+        raise NotADirectoryError(_("{folder!r} is a file, not a folder: choose another folder for the course").format(
+            folder=str(dest)))
     course = course_files()
     if not course:
-        raise FileNotFoundError("the installed ekslab has no course notebooks (reinstall ekslab)")
+        raise FileNotFoundError(_("the installed ekslab has no course notebooks (reinstall ekslab)"))
     clashes = [rel for rel in course if (dest / rel).exists()]
     if clashes and not force:
-        shown = ", ".join(clashes[:4]) + (f" and {len(clashes) - 4} more" if len(clashes) > 4 else "")
-        raise CourseExists(f"{str(dest)!r} already holds {shown}: nothing was copied "
-                           "(use --force to overwrite them, or choose another folder)")
+        shown = ", ".join(clashes[:4]) + (_(" and {n} more").format(n=len(clashes) - 4) if len(clashes) > 4 else "")
+        raise CourseExists(_("{folder!r} already holds {files}: nothing was copied "
+                             "(use --force to overwrite them, or choose another folder)").format(
+            folder=str(dest), files=shown))
     written = []
     for rel, source in course.items():
         target = dest / rel
@@ -81,11 +85,12 @@ def how_to_open(folder, written) -> str:
     """
     folder = Path(folder)
     first = min((p for p in written if p.suffix == ".ipynb" and p.parent == folder), default=None)
-    lines = [f"Copied {len(written)} course files into {folder}/.", "", "Open the course with:",
+    lines = [_("Copied {n} course files into {folder}/.").format(n=len(written), folder=folder), "",
+             _("Open the course with:"),
              f"  cd {folder}", "  jupyter lab" + (f" {first.name}" if first else "")]
     if any(p.parent.name == "ko" for p in written):
-        lines += ["", "The Korean notebooks are in ko/."]
-    lines += ["", "The notebooks need no AWS account: they use the bundled sample fleet and a local sandbox."]
+        lines += ["", _("The Korean notebooks are in ko/.")]
+    lines += ["", _("The notebooks need no AWS account: they use the bundled sample fleet and a local sandbox.")]
     return "\n".join(lines)
 
 
@@ -93,13 +98,13 @@ def add_cli(subparsers):
     """Register ``ekslab notebooks``. Taught in README.md."""
     from ekslab.fleet.outputs import EXIT_CODES_HELP
 
-    p = subparsers.add_parser("notebooks", help="copy the course notebooks into a working folder",
-                              description="Copy the course notebooks (every language) into DIR and print how to "
-                                          "open them. Existing files are never overwritten without --force.",
+    p = subparsers.add_parser("notebooks", help=_("copy the course notebooks into a working folder"),
+                              description=_("Copy the course notebooks (every language) into DIR and print how to "
+                                            "open them. Existing files are never overwritten without --force."),
                               epilog=EXIT_CODES_HELP)
     p.add_argument("folder", nargs="?", default=DEFAULT_FOLDER, metavar="DIR",
-                   help=f"where to copy the course (default: ./{DEFAULT_FOLDER})")
-    p.add_argument("--force", action="store_true", help="overwrite course files already in DIR")
+                   help=_("where to copy the course (default: ./{folder})").format(folder=DEFAULT_FOLDER))
+    p.add_argument("--force", action="store_true", help=_("overwrite course files already in DIR"))
     p.set_defaults(func=_cli)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 
+from ekslab import i18n
 from ekslab.drawing.graph import label_font
 from ekslab.drawing.render import run_dot
+from ekslab.i18n import N_, _
 
 GRAPH = {"pad": "0.3", "nodesep": "0.5", "ranksep": "0.9", "fontsize": "20", "labelloc": "t", "dpi": "64",
          "splines": "spline"}
@@ -20,12 +22,12 @@ EDGE = {"fontsize": "14", "fontname": "Sans-Serif", "penwidth": "1.5"}
 CLUSTER = {"fontsize": "16", "margin": "14"}
 
 PIECES = {
-    "accounts": "Two accounts: the control plane in AWS's, the nodes in yours",
-    "endpoint": "The endpoint: one name, resolved by DNS, reached over HTTPS",
-    "kubeconfig": "kubectl and kubeconfig",
-    "gates": "Three gates: network, IAM authentication, Kubernetes authorization",
-    "network": "VPC, subnets, route tables, NAT and internet gateways",
-    "dns": "DNS in a VPC: the Amazon DNS server and the private hosted zone",
+    "accounts": N_("Two accounts: the control plane in AWS's, the nodes in yours"),
+    "endpoint": N_("The endpoint: one name, resolved by DNS, reached over HTTPS"),
+    "kubeconfig": N_("kubectl and kubeconfig"),
+    "gates": N_("Three gates: network, IAM authentication, Kubernetes authorization"),
+    "network": N_("VPC, subnets, route tables, NAT and internet gateways"),
+    "dns": N_("DNS in a VPC: the Amazon DNS server and the private hosted zone"),
 }
 
 
@@ -56,7 +58,7 @@ class Sketch:
         return self.png()
 
     def __repr__(self) -> str:
-        return f"<Sketch {self.name!r}: {PIECES[self.name]}>"
+        return f"<Sketch {self.name!r}: {i18n.gettext(PIECES[self.name])}>"
 
 
 def _build(name: str) -> str:
@@ -84,75 +86,75 @@ def _build(name: str) -> str:
     edge = dict(EDGE, fontname=font)
     cluster = dict(CLUSTER, fontname=font)
     grey = dict(color="#7B8894", fontcolor="#333333", **edge)
-    with Canvas(PIECES[name], direction="LR", show=False, graph_attr=dict(GRAPH, fontname=font),
+    with Canvas(i18n.gettext(PIECES[name]), direction="LR", show=False, graph_attr=dict(GRAPH, fontname=font),
                 node_attr=dict(NODE, fontname=font), edge_attr=edge) as canvas:
         if name == "accounts":
-            with Cluster("AWS-managed account (EKS)", graph_attr=cluster):
-                api = ElasticKubernetesService("Kubernetes API server\n+ etcd (control plane)", nodeid="api")
-            with Cluster("your account", graph_attr=cluster):
-                with Cluster("your VPC", graph_attr=cluster):
-                    nodes = EC2Instance("nodes\n(kubelet, your pods)", nodeid="nodes")
-                    eni = VPCElasticNetworkInterface("ENIs EKS places\nin your subnets", nodeid="eni")
-            nodes >> Edge(label="kubelet registers,\nwatches pods", **grey) >> api
-            api >> Edge(label="logs, exec,\nwebhooks", style="dashed", **grey) >> eni
+            with Cluster(_("AWS-managed account (EKS)"), graph_attr=cluster):
+                api = ElasticKubernetesService(_("Kubernetes API server\n+ etcd (control plane)"), nodeid="api")
+            with Cluster(_("your account"), graph_attr=cluster):
+                with Cluster(_("your VPC"), graph_attr=cluster):
+                    nodes = EC2Instance(_("nodes\n(kubelet, your pods)"), nodeid="nodes")
+                    eni = VPCElasticNetworkInterface(_("ENIs EKS places\nin your subnets"), nodeid="eni")
+            nodes >> Edge(label=_("kubelet registers,\nwatches pods"), **grey) >> api
+            api >> Edge(label=_("logs, exec,\nwebhooks"), style="dashed", **grey) >> eni
             eni >> Edge(style="dashed", **grey) >> nodes
         elif name == "endpoint":
             you = Client("kubectl", nodeid="you")
-            dns = Route53("DNS: <id>.gr7.<region>\n.eks.amazonaws.com", nodeid="dns")
-            with Cluster("AWS-managed account (EKS)", graph_attr=cluster):
-                nlb = ElbNetworkLoadBalancer("public endpoint\n(load balancer)", nodeid="nlb")
-                api = ElasticKubernetesService("API server", nodeid="api")
-            you >> Edge(label="1 resolve the name", **grey) >> dns
-            you >> Edge(label="2 HTTPS :443", **grey) >> nlb >> Edge(**grey) >> api
+            dns = Route53(_("DNS: <id>.gr7.<region>\n.eks.amazonaws.com"), nodeid="dns")
+            with Cluster(_("AWS-managed account (EKS)"), graph_attr=cluster):
+                nlb = ElbNetworkLoadBalancer(_("public endpoint\n(load balancer)"), nodeid="nlb")
+                api = ElasticKubernetesService(_("API server"), nodeid="api")
+            you >> Edge(label=_("1 resolve the name"), **grey) >> dns
+            you >> Edge(label=_("2 HTTPS :443"), **grey) >> nlb >> Edge(**grey) >> api
         elif name == "kubeconfig":
-            user = User("you", nodeid="user")
-            conf = Disk("~/.kube/config\nserver, CA,\nexec: aws eks get-token", nodeid="conf")
+            user = User(_("you"), nodeid="user")
+            conf = Disk(_("~/.kube/config\nserver, CA,\nexec: aws eks get-token"), nodeid="conf")
             kubectl = Client("kubectl", nodeid="kubectl")
-            api = ElasticKubernetesService("API server\n(the endpoint)", nodeid="api")
+            api = ElasticKubernetesService(_("API server\n(the endpoint)"), nodeid="api")
             user >> Edge(label="aws eks\nupdate-kubeconfig", **grey) >> conf
-            conf >> Edge(label="read by", **grey) >> kubectl
-            kubectl >> Edge(label="HTTPS + token", **grey) >> api
+            conf >> Edge(label=_("read by"), **grey) >> kubectl
+            kubectl >> Edge(label=_("HTTPS + token"), **grey) >> api
         elif name == "gates":
             you = Client("kubectl", nodeid="you")
-            net = ElbNetworkLoadBalancer("1 network\nendpoint mode,\npublicAccessCidrs,\nsecurity group",
+            net = ElbNetworkLoadBalancer(_("1 network\nendpoint mode,\npublicAccessCidrs,\nsecurity group"),
                                          nodeid="net")
-            iam = IAM("2 IAM authentication\n(who are you?)", nodeid="iam")
-            rbac = RoleBinding("3 authorization\naccess entries /\naws-auth, RBAC", nodeid="rbac")
-            api = ElasticKubernetesService("API server\nanswers", nodeid="api")
+            iam = IAM(_("2 IAM authentication\n(who are you?)"), nodeid="iam")
+            rbac = RoleBinding(_("3 authorization\naccess entries /\naws-auth, RBAC"), nodeid="rbac")
+            api = ElasticKubernetesService(_("API server\nanswers"), nodeid="api")
             you >> Edge(**grey) >> net >> Edge(**grey) >> iam >> Edge(**grey) >> rbac >> Edge(**grey) >> api
-            IAMRole("your IAM role\nor user", nodeid="role") >> Edge(label="token", style="dotted", **grey) >> iam
+            IAMRole(_("your IAM role\nor user"), nodeid="role") >> Edge(label=_("token"), style="dotted", **grey) >> iam
         elif name == "network":
-            internet = InternetAlt1("internet", nodeid="internet")
-            with Cluster("VPC 10.0.0.0/16", graph_attr=cluster):
-                igw = InternetGateway("internet gateway", nodeid="igw")
-                with Cluster("public subnet 10.0.0.0/24", graph_attr=cluster):
-                    rt_pub = RouteTable("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> igw", nodeid="rtpub")
-                    nat = NATGateway("NAT gateway\n(public IP)", nodeid="nat")
-                with Cluster("private subnet 10.0.12.0/24", graph_attr=cluster):
-                    rt_priv = RouteTable("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> nat", nodeid="rtpriv")
-                    node = EC2Instance("node 10.0.12.7", nodeid="node")
-            node >> Edge(label="to the internet", **grey) >> nat >> Edge(**grey) >> igw >> Edge(**grey) >> internet
+            internet = InternetAlt1(_("internet"), nodeid="internet")
+            with Cluster(_("VPC 10.0.0.0/16"), graph_attr=cluster):
+                igw = InternetGateway(_("internet gateway"), nodeid="igw")
+                with Cluster(_("public subnet 10.0.0.0/24"), graph_attr=cluster):
+                    rt_pub = RouteTable(_("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> igw"), nodeid="rtpub")
+                    nat = NATGateway(_("NAT gateway\n(public IP)"), nodeid="nat")
+                with Cluster(_("private subnet 10.0.12.0/24"), graph_attr=cluster):
+                    rt_priv = RouteTable(_("route table\n10.0.0.0/16 local\n0.0.0.0/0 -> nat"), nodeid="rtpriv")
+                    node = EC2Instance(_("node 10.0.12.7"), nodeid="node")
+            node >> Edge(label=_("to the internet"), **grey) >> nat >> Edge(**grey) >> igw >> Edge(**grey) >> internet
             rt_priv - Edge(style="dotted", **grey) - node
             rt_pub - Edge(style="dotted", **grey) - nat
         elif name == "dns":
-            with Cluster("cluster VPC 10.0.0.0/16", graph_attr=cluster):
-                node = EC2Instance("node", nodeid="node")
-                resolver = Route53("Amazon DNS server\n10.0.0.2\n(needs DNS support,\nhostnames,\n"
-                                   "AmazonProvidedDNS)", nodeid="resolver")
-                zone = Route53HostedZone("private hosted zone\n(EKS-managed,\nonly with private access)",
+            with Cluster(_("cluster VPC 10.0.0.0/16"), graph_attr=cluster):
+                node = EC2Instance(_("node"), nodeid="node")
+                resolver = Route53(_("Amazon DNS server\n10.0.0.2\n(needs DNS support,\nhostnames,\n"
+                                     "AmazonProvidedDNS)"), nodeid="resolver")
+                zone = Route53HostedZone(_("private hosted zone\n(EKS-managed,\nonly with private access)"),
                                          nodeid="zone")
-            public = Route53("public DNS", nodeid="public")
-            elsewhere = Client("laptop, VPN site", nodeid="laptop")
-            node >> Edge(label="asks", **grey) >> resolver
-            resolver >> Edge(label="private answer", **grey) >> zone
-            resolver >> Edge(label="everything else", **grey) >> public
-            elsewhere >> Edge(label="asks", **grey) >> public
+            public = Route53(_("public DNS"), nodeid="public")
+            elsewhere = Client(_("laptop, VPN site"), nodeid="laptop")
+            node >> Edge(label=_("asks"), **grey) >> resolver
+            resolver >> Edge(label=_("private answer"), **grey) >> zone
+            resolver >> Edge(label=_("everything else"), **grey) >> public
+            elsewhere >> Edge(label=_("asks"), **grey) >> public
         else:  # pragma: no cover - guarded by draw_piece
             raise KeyError(name)
     return canvas.dot.source
 
 
-_cache: dict[str, Sketch] = {}
+_cache: dict[tuple[str, str], Sketch] = {}  # (piece, language): each language has its own labels
 
 
 def draw_piece(name: str) -> Sketch:
@@ -162,6 +164,7 @@ def draw_piece(name: str) -> Sketch:
     """
     if name not in PIECES:
         raise KeyError(f"no piece {name!r}; choose one of {', '.join(PIECES)}")
-    if name not in _cache:
-        _cache[name] = Sketch(name, _build(name))
-    return _cache[name]
+    key = (name, i18n.get_language())
+    if key not in _cache:
+        _cache[key] = Sketch(name, _build(name))
+    return _cache[key]

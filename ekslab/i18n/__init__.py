@@ -7,9 +7,9 @@ output never changes. Korean comes from the gettext catalog ``locale/ko/LC_MESSA
 
 How a module marks a string::
 
-    from ekslab.i18n import _, N_, ngettext
+    from ekslab.i18n import _, N_, gettext, ngettext
 
-    HEADING = N_("Endpoint access")          # module level: marked now, translated at use: _(HEADING)
+    HEADING = N_("Endpoint access")          # module level: marked now, translated at use: gettext(HEADING)
     print(_("{n} clusters scanned").format(n=n))  # placeholders by name, the .format after the _()
     print(ngettext("{n} finding", "{n} findings", n).format(n=n))
 
@@ -142,7 +142,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 (the conventional name the extractor knows)
     """Mark ``message`` for extraction without translating it now (for module-level constants).
 
-    Translate it where it is used: ``_(CONSTANT)``. Taught in CONTRIBUTING.md (Translations).
+    Translate it where it is used: ``gettext(CONSTANT)`` (``_()`` is kept for literal text, which
+    extraction reads). Taught in CONTRIBUTING.md (Translations).
     """
     return message
 

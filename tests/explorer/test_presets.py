@@ -13,18 +13,11 @@ from ekslab.explorer.presets import (
     settings_from_row,
     split_entries,
 )
+from ekslab.fleet.frame import FRAME_COLUMNS
 from ekslab.model.behavior import evaluate
 from ekslab.model.config import AccessMode
 
-# The fleet frame contract (ekslab/frame.py, FRAME_COLUMNS), in order.
-FRAME_COLUMNS = [
-    "account_id", "region", "cluster", "arn", "status", "version", "endpoint", "ip_family", "mode", "public",
-    "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg", "dns_support", "dns_hostnames",
-    "amazon_provided_dns", "node_egress_ips", "hybrid", "remote_node_cidrs", "remote_pod_cidrs",
-    "assumed_defaults", "tags", "error",
-    "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
-    "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
-]
+# the frame contract itself is tests/fleet/test_frame.py's to pin
 
 
 def verdicts(key):
