@@ -30,9 +30,11 @@ _EXPORTS = {
     "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",
     "anonymize": "fleet.snapshot",
     "fleet_frame": "fleet.frame", "errors_frame": "fleet.frame", "load_fleet": "fleet.frame",
+    "column_docs": "fleet.frame",
     "row_config": "fleet.rows",
     # findings, tools, plots, report
-    "findings": "audit.rules", "compare_tools": "audit.crossref", "write_report": "audit.report",
+    "findings": "audit.rules", "notes": "audit.rules",
+    "compare_tools": "audit.crossref", "write_report": "audit.report",
     "plot_modes": "audit.plots", "plot_findings": "audit.plots", "plot_exposure": "audit.plots",
     # pictures and widgets
     "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",

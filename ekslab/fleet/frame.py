@@ -42,6 +42,20 @@ COLUMN_DOCS = {
     "health_issues": "health.issues as 'code: message' (FAILED clusters say why)",
     "unread": "reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7)",
 }
+
+
+def column_docs() -> dict[str, str]:
+    """What each real-network column of the fleet frame means, as ``{column: meaning}``.
+
+    COLUMN_DOCS without its pointers into the maintainers' spec, which a trainee does not have.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import re
+
+    spec = re.compile(r" \(spec [\d.]+\)|, spec [\d.]+")
+    return {column: spec.sub("", meaning) for column, meaning in COLUMN_DOCS.items()}
+
+
 _BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack",
                  "outpost")
 _DUAL_STACK_SUFFIXES = (".api.aws", ".api.amazonwebservices.com.cn")
