@@ -32,8 +32,8 @@ def extracted() -> dict[str, str]:
         method_map, options_map = parse_mapping_cfg(f)
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(PACKAGE, method_map, options_map):
-        for msgid in message if isinstance(message, tuple) else (message,):
-            found.setdefault(msgid, filename)
+        # ngettext gives (singular, plural): a catalog keys the entry by its singular
+        found.setdefault(message[0] if isinstance(message, tuple) else message, filename)
     return found
 
 
