@@ -32,13 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     Taught in README.md.
     """
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
     parser = argparse.ArgumentParser(prog="ekslab", add_help=False, formatter_class=_Formatter, description=_(
         "Amazon EKS API-server endpoint access, from the behavior model to a fleet of clusters."),
-        epilog=EXIT_CODES_HELP)
-    parser._positionals.title = _("positional arguments")  # argparse's headings, else English in any language
-    parser._optionals.title = _("options")
+        epilog=exit_codes_help())
+    _headings(parser)
     parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     parser.add_argument("--version", action="version", version=f"ekslab {__version__}",
                         help=_("show program's version number and exit"))
@@ -48,7 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in _COMMAND_MODULES:
         import_module(f"ekslab.{name}").add_cli(sub)
+    for command in sub.choices.values():
+        _headings(command)
     return parser
+
+
+def _headings(parser: argparse.ArgumentParser) -> None:
+    """argparse's own words in the current language: "usage:", the two headings and -h's help.
+
+    argparse takes them from its own (untranslated) gettext domain, so without this a Korean help
+    would keep them English; a subcommand's parser gets them after its module registered it.
+    """
+    parser.formatter_class = _Formatter
+    parser._positionals.title = _("positional arguments")
+    parser._optionals.title = _("options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = _("show this help message and exit")
 
 
 def main(argv=None) -> int:

@@ -6,15 +6,17 @@ Taught in README.md; the rules themselves are in ekslab/rules.py.
 from __future__ import annotations
 
 from ekslab.audit.rules import SEVERITIES, evaluate_fleet, severity_rank
+from ekslab.audit.words import display_width, pad
 from ekslab.fleet.outputs import (
-    EXIT_CODES_HELP,
     EXIT_FINDINGS,
     EXIT_INCOMPLETE,
     EXIT_OK,
     EXIT_USAGE,
+    exit_codes_help,
     terminal_safe,
     write_csv,
 )
+from ekslab.i18n import _
 
 
 def _severity(text: str) -> str:
@@ -32,18 +34,22 @@ def format_table(table, width: int = 100) -> str:
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     if table.empty:
-        return "no findings"
+        return _("no findings")
     heads = ("severity", "id", "account_id", "region", "cluster")
+    # the headings in the current language; the column names stay the frame's (a program reads those)
+    titles = (_("severity"), _("id"), _("account_id"), _("region"), _("cluster"))
     # data (names, tags, messages) never reaches the terminal with control characters in it
     safe = {h: [terminal_safe(v) for v in table[h]] for h in heads}
-    widths = [max(len(h), *(len(v) for v in safe[h])) for h in heads]
-    line = "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  message"
-    lines = [line, "-" * min(width, len(line) + 40)]
+    widths = [max(display_width(t), *(display_width(v) for v in safe[h])) for h, t in zip(heads, titles, strict=True)]
+    line = "  ".join(pad(t, w) for t, w in zip(titles, widths, strict=True)) + "  " + _("message")
+    lines = [line, "-" * min(width, display_width(line) + 40)]
+    fix_label = "    " + _("fix:") + " "
+    indent = " " * display_width(fix_label)
     for i, rec in enumerate(table.itertuples(index=False)):
         values = [safe[h][i] for h in heads]
-        lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + "  "
+        lines.append("  ".join(pad(v, w) for v, w in zip(values, widths, strict=True)) + "  "
                      + terminal_safe(rec.message))
-        lines += [f"    fix: {part}" if j == 0 else f"         {part}"
+        lines += [fix_label + part if j == 0 else indent + part
                   for j, part in enumerate(terminal_safe(rec.fix, newlines=True).splitlines())]
     return "\n".join(lines)
 
@@ -77,16 +83,16 @@ def add_input_options(p) -> None:
     Taught in README.md.
     """
     p.add_argument("--allow-partial", action="store_true",
-                   help="exit 0, not 3, on a snapshot holding scan errors or no clusters")
+                   help=_("exit 0, not 3, on a snapshot holding scan errors or no clusters"))
     p.add_argument("--max-bytes", type=_positive, default=None, metavar="N",
-                   help="refuse a snapshot whose JSON (gzip expanded) is larger than N bytes (default 1 GiB)")
+                   help=_("refuse a snapshot whose JSON (gzip expanded) is larger than N bytes (default 1 GiB)"))
 
 
 def _positive(text: str) -> int:
     import argparse
 
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a positive whole number, got {text!r}").format(text=text))
     return int(text)
 
 
@@ -96,9 +102,10 @@ def incomplete(frame, errors) -> str | None:
     Taught in README.md.
     """
     if errors:
-        return f"the snapshot holds {len(errors)} scan error(s): some accounts, regions or clusters were not read"
+        return _("the snapshot holds {n} scan error(s): some accounts, regions or clusters were not read").format(
+            n=len(errors))
     if not len(frame):
-        return "the snapshot holds no clusters"
+        return _("the snapshot holds no clusters")
     return None
 
 
@@ -110,7 +117,7 @@ def _run(args) -> int:
     except (OSError, ValueError) as e:  # SnapshotError is a ValueError; its message names the file
         print(f"ekslab findings: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE
-    table, notes_table, _ = evaluate_fleet(frame)
+    table, notes_table, _positions = evaluate_fleet(frame)
     shown = table[[severity_rank(s) <= severity_rank(args.min_severity) for s in table["severity"]]]
     if args.format == "csv":
         sys.stdout.write(write_csv(shown))
@@ -119,18 +126,21 @@ def _run(args) -> int:
     else:
         print(format_table(shown))
         counts = table["severity"].value_counts()
-        print(f"\n{len(frame)} clusters, {len(table)} findings: "
-              + ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if s in counts))
+        print("\n" + _("{clusters} clusters, {findings} findings: {by_severity}").format(
+            clusters=len(frame), findings=len(table),
+            by_severity=", ".join(f"{counts[s]} {s}" for s in SEVERITIES if s in counts)))
     for rec in notes_table.itertuples(index=False):
-        print(terminal_safe(f"note: {rec.account_id} {rec.region} {rec.cluster}: {rec.note}"), file=sys.stderr)
+        print(terminal_safe(_("note: {account} {region} {cluster}: {note}").format(
+            account=rec.account_id, region=rec.region, cluster=rec.cluster, note=rec.note)), file=sys.stderr)
     if args.fail_on is not None:
         worst = min((severity_rank(s) for s in table["severity"]), default=len(SEVERITIES))
         if worst <= severity_rank(args.fail_on):
-            print(f"failing: a finding at or above {args.fail_on}", file=sys.stderr)
+            print(_("failing: a finding at or above {severity}").format(severity=args.fail_on), file=sys.stderr)
             return EXIT_FINDINGS
     why = incomplete(frame, errors)
     if why and not args.allow_partial:
-        print(f"ekslab findings: incomplete: {why} (exit 3; --allow-partial accepts it)", file=sys.stderr)
+        print(_("ekslab findings: incomplete: {why} (exit 3; --allow-partial accepts it)").format(why=why),
+              file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_OK
 
@@ -143,15 +153,16 @@ def add_cli(subparsers) -> None:
     exits 3 unless ``--allow-partial`` (a finding at or above ``--fail-on`` still exits 1 first).
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    p = subparsers.add_parser("findings", help="endpoint findings over a fleet snapshot (rules EKS-EP-001 to 008)",
-                              description="Run the eight endpoint rules over a fleet snapshot.",
-                              epilog=EXIT_CODES_HELP + ". 1 comes before 3: a partial snapshot with a finding "
-                                     "at or above --fail-on exits 1.")
-    p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
+    p = subparsers.add_parser("findings", help=_("endpoint findings over a fleet snapshot (rules EKS-EP-001 to 008)"),
+                              description=_("Run the eight endpoint rules over a fleet snapshot."),
+                              epilog=exit_codes_help() + _(". 1 comes before 3: a partial snapshot with a finding "
+                                                           "at or above --fail-on exits 1."))
+    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan`, or "sample"'))
     p.add_argument("--min-severity", type=_severity, default="info", metavar="S",
-                   help=f"show findings at or above S ({', '.join(SEVERITIES)}; default info)")
+                   help=_("show findings at or above S ({severities}; default info)").format(
+                       severities=", ".join(SEVERITIES)))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--fail-on", type=_severity, default=None, metavar="SEVERITY",
-                   help="exit with status 1 when a finding at or above SEVERITY exists")
+                   help=_("exit with status 1 when a finding at or above SEVERITY exists"))
     add_input_options(p)
     p.set_defaults(func=_run)

@@ -16,8 +16,11 @@ Checkov reads infrastructure code, not the live API; applied to a live record, a
 
 from __future__ import annotations
 
+from ekslab import i18n
 from ekslab.audit.rules import SEVERITIES, check_frame, cidr_facts, evaluate_fleet, short_list
+from ekslab.audit.words import exposure_word
 from ekslab.fleet.rows import as_blocks, as_flag
+from ekslab.i18n import N_, _, ngettext
 from ekslab.model.config import ipv4_fraction, parse_network
 
 TOOL_COLUMNS = {
@@ -29,13 +32,13 @@ TOOL_COLUMNS = {
 }
 EKSLAB_COLUMNS = ["ekslab_exposure", "ekslab_ipv4_share", "ekslab_worst", "ekslab_findings"]
 CROSSREF_COLUMNS = [*TOOL_COLUMNS, *EKSLAB_COLUMNS, "differences"]
-_ONLY_EKSLAB = {  # what none of the tools looks at (spec section 5, last point)
-    "EKS-EP-002": "a very wide block short of the whole internet",
-    "EKS-EP-003": "node egress outside the list: nodes cannot register",
-    "EKS-EP-004": "the VPC DNS prerequisites of private access",
-    "EKS-EP-005": "hybrid nodes with both endpoints on",
-    "EKS-EP-006": "private or reserved blocks in the public list",
-    "EKS-EP-008": "endpoint fields missing from the record",
+_ONLY_EKSLAB = {  # what none of the tools looks at (spec section 5, last point); translated at use
+    "EKS-EP-002": N_("a very wide block short of the whole internet"),
+    "EKS-EP-003": N_("node egress outside the list: nodes cannot register"),
+    "EKS-EP-004": N_("the VPC DNS prerequisites of private access"),
+    "EKS-EP-005": N_("hybrid nodes with both endpoints on"),
+    "EKS-EP-006": N_("private or reserved blocks in the public list"),
+    "EKS-EP-008": N_("endpoint fields missing from the record"),
 }
 
 
@@ -96,32 +99,36 @@ def _differences(row: dict) -> str:
     """Where the tools and ekslab part ways for one cluster, and why, in a sentence or a few."""
     if row["ekslab_exposure"] == "unknown":
         if row["mode_unreadable"]:
-            return (f"ekslab does not judge this record ({row['error'] or 'mode unknown'}); "
-                    "the tools would read its flags as they are")
-        return "endpoint flags unknown: nothing to compare"
+            return _("ekslab does not judge this record ({error}); the tools would read its flags as they are").format(
+                error=row["error"] or _("mode unknown"))
+        return _("endpoint flags unknown: nothing to compare")
     ids, cidrs = row["ids"], row["cidrs"]
     parts = []
     literal = "0.0.0.0/0" in cidrs
     if "EKS-EP-001" in ids and not literal:
-        whole = "; ".join(f"{', '.join(blocks)} {'admits' if len(blocks) == 1 else 'together admit'} every "
-                          f"{label} address" for label, blocks in cidr_facts(tuple(cidrs)).whole)
-        parts.append(f"Prowler and CKV_AWS_38 pass: they look for the string 0.0.0.0/0, but {whole} "
-                     "(ekslab EKS-EP-001)")
+        whole = "; ".join(ngettext("{blocks} admits every {family} address",
+                                   "{blocks} together admit every {family} address", len(blocks)).format(
+            blocks=", ".join(blocks), family=label) for label, blocks in cidr_facts(tuple(cidrs)).whole)
+        parts.append(_("Prowler and CKV_AWS_38 pass: they look for the string 0.0.0.0/0, but {whole} "
+                       "(ekslab EKS-EP-001)").format(whole=whole))
     if row["ekslab_exposure"] in ("restricted", "wide") and row["aws_config_eks1"] == "NON_COMPLIANT":
         count = round(row["ekslab_ipv4_share"] * 2**32)
-        parts.append(f"AWS Config/EKS.1 and CKV_AWS_39 flag any public endpoint; ekslab judges the CIDRs: "
-                     f"{row['ekslab_exposure']}, {short_list(cidrs)} {'admits' if len(cidrs) == 1 else 'admit'} "
-                     f"{count:,} IPv4 addresses "
-                     f"({row['ekslab_ipv4_share']:.2g} of the IPv4 internet)")
+        parts.append(ngettext(
+            "AWS Config/EKS.1 and CKV_AWS_39 flag any public endpoint; ekslab judges the CIDRs: "
+            "{exposure}, {cidrs} admits {count} IPv4 addresses ({share} of the IPv4 internet)",
+            "AWS Config/EKS.1 and CKV_AWS_39 flag any public endpoint; ekslab judges the CIDRs: "
+            "{exposure}, {cidrs} admit {count} IPv4 addresses ({share} of the IPv4 internet)", len(cidrs)).format(
+            exposure=exposure_word(row["ekslab_exposure"]), cidrs=short_list(cidrs), count=f"{count:,}",
+            share=f"{row['ekslab_ipv4_share']:.2g}"))
     if row["prowler_private_nodes"] == "FAIL" and "EKS-EP-003" not in ids:
-        parts.append("Prowler private_nodes fails because private access is off; ekslab finds no node egress "
-                     "address outside the list, so nodes can still register")
-    only = [f"{i} ({_ONLY_EKSLAB[i]})" for i in sorted(ids) if i in _ONLY_EKSLAB]
+        parts.append(_("Prowler private_nodes fails because private access is off; ekslab finds no node egress "
+                       "address outside the list, so nodes can still register"))
+    only = [f"{i} ({i18n.gettext(_ONLY_EKSLAB[i])})" for i in sorted(ids) if i in _ONLY_EKSLAB]
     if only:
-        parts.append("only ekslab reports " + "; ".join(only))
+        parts.append(_("only ekslab reports {rules}").format(rules="; ".join(only)))
     if row["mode"] == "private" and cidrs and "0.0.0.0/0" in cidrs:
-        parts.append("the stale 0.0.0.0/0 in the list has no effect with public access off; all agree it passes")
-    return ". ".join(parts) if parts else "agree"
+        parts.append(_("the stale 0.0.0.0/0 in the list has no effect with public access off; all agree it passes"))
+    return _(". ").join(parts) if parts else _("agree")
 
 
 def _judge(mode, public, private, cidrs, assumed, error, ids, worst, readable) -> dict:
@@ -150,7 +157,7 @@ def compare_tools(frame):
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     check_frame(frame)
-    table, _, positions = evaluate_fleet(frame)
+    table, _notes, positions = evaluate_fleet(frame)
     ids = [set() for _ in range(len(frame))]
     worst = [len(SEVERITIES)] * len(frame)
     for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):

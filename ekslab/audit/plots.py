@@ -8,15 +8,40 @@ input always draws the same picture. Taught in notebooks/03_fleet_analysis.ipynb
 
 from __future__ import annotations
 
+from functools import wraps
+
+from ekslab import i18n
+from ekslab.audit.words import exposure_word, severity_word
+from ekslab.i18n import N_, _
+
 MODE_ORDER = ("public", "public_and_private", "private", "unreadable")
-MODE_LABELS = {"public": "Public", "public_and_private": "Public and private", "private": "Private",
-               "unreadable": "Unreadable record"}
+MODE_LABELS = {"public": N_("Public"), "public_and_private": N_("Public and private"), "private": N_("Private"),
+               "unreadable": N_("Unreadable record")}  # marked here, translated at use: mode_label()
 MODE_COLORS = {"public": "#e15759", "public_and_private": "#f28e2b", "private": "#4e79a7", "unreadable": "#bab0ac"}
 SEVERITY_COLORS = {"critical": "#67000d", "high": "#d62728", "medium": "#ff7f0e", "low": "#e6b800",
                    "warning": "#9467bd", "info": "#1f77b4"}
 EXPOSURE_COLORS = {"whole internet": "#67000d", "wide": "#ff7f0e", "restricted": "#4e79a7"}
 MAX_ROWS = 25  # bars per axis before the rest is folded into one "other" bar
 _FONT = 9
+
+
+def mode_label(mode: str) -> str:
+    """The legend's words for an access mode (or "unreadable") in the current language.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return i18n.gettext(MODE_LABELS[mode])
+
+
+def _in_language_fonts(plot):
+    """Draw ``plot`` inside ``plot_fonts()``: Korean text in a Hangul font, English exactly as before."""
+    @wraps(plot)
+    def drawn(*args, **kwargs):
+        from ekslab.i18n.fonts import plot_fonts
+
+        with plot_fonts():
+            return plot(*args, **kwargs)
+    return drawn
 
 
 def _figure(width: float, height: float, ncols: int = 1, **kwargs):
@@ -33,15 +58,18 @@ def _mode_labels(frame):
     return modes.where(modes.isin(MODE_ORDER[:3]), "unreadable")
 
 
-def _fold(counts, what: str):
-    """At most MAX_ROWS rows, the biggest first (ties by name); the rest summed into one row."""
+def _fold(counts, other: str):
+    """At most MAX_ROWS rows, the biggest first (ties by name); the rest summed into one row named ``other``.
+
+    ``other`` is the translated "{n} other ..." text.
+    """
     totals = counts.sum(axis=1)
     order = sorted(counts.index, key=lambda k: (-totals[k], str(k)))
     if len(order) <= MAX_ROWS:
         return counts.loc[sorted(counts.index, key=str)]
     kept, rest = order[:MAX_ROWS - 1], order[MAX_ROWS - 1:]
     folded = counts.loc[kept].copy()
-    folded.loc[f"{len(rest)} other {what}"] = counts.loc[rest].sum()
+    folded.loc[other.format(n=len(rest))] = counts.loc[rest].sum()
     return folded
 
 
@@ -54,18 +82,19 @@ def _stacked(ax, counts, title: str):
         values = counts[mode].to_numpy()[::-1] if mode in counts else None
         if values is None or not values.any():
             continue
-        ax.barh(labels, values, left=left, color=MODE_COLORS[mode], label=MODE_LABELS[mode], height=0.7)
+        ax.barh(labels, values, left=left, color=MODE_COLORS[mode], label=mode_label(mode), height=0.7)
         left = values if left is None else left + values
     if left is not None:
         for y, total in enumerate(left):
             ax.text(total, y, f" {int(total)}", va="center", fontsize=_FONT - 1)
         ax.set_xlim(0, max(left) * 1.15 + 0.5)
     ax.set_title(title, fontsize=_FONT + 1)
-    ax.set_xlabel("clusters", fontsize=_FONT)
+    ax.set_xlabel(_("clusters"), fontsize=_FONT)
     ax.tick_params(labelsize=_FONT - 1)
     ax.spines[["top", "right"]].set_visible(False)
 
 
+@_in_language_fonts
 def plot_modes(frame):
     """Clusters per access mode, stacked, by account (left) and by region (right).
 
@@ -76,28 +105,29 @@ def plot_modes(frame):
 
     _check(frame, ("account_id", "region", "mode"))
     modes = _mode_labels(frame)
-    by_account = _fold(pd.crosstab(frame["account_id"].astype(str), modes), "accounts")
-    by_region = _fold(pd.crosstab(frame["region"].astype(str), modes), "regions")
+    by_account = _fold(pd.crosstab(frame["account_id"].astype(str), modes), _("{n} other accounts"))
+    by_region = _fold(pd.crosstab(frame["region"].astype(str), modes), _("{n} other regions"))
     rows = max(len(by_account), len(by_region), 1)
     fig, (left, right) = _figure(11, 1.6 + 0.32 * rows, ncols=2, layout="constrained")
     if frame.empty:
         for ax in (left, right):
-            ax.text(0.5, 0.5, "no clusters", ha="center", va="center", transform=ax.transAxes, fontsize=_FONT + 1)
+            ax.text(0.5, 0.5, _("no clusters"), ha="center", va="center", transform=ax.transAxes, fontsize=_FONT + 1)
             ax.set_axis_off()
     else:
-        _stacked(left, by_account, "By account")
-        _stacked(right, by_region, "By region")
+        _stacked(left, by_account, _("By account"))
+        _stacked(right, by_region, _("By region"))
         handles = [h for h in left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]]
         seen = {}
         for h in handles:
             seen.setdefault(h.get_label(), h)
-        ordered = [seen[MODE_LABELS[m]] for m in MODE_ORDER if MODE_LABELS[m] in seen]
+        ordered = [seen[mode_label(m)] for m in MODE_ORDER if mode_label(m) in seen]
         fig.legend(ordered, [h.get_label() for h in ordered], loc="outside lower center", ncols=len(ordered),
                    fontsize=_FONT, frameon=False)
-    fig.suptitle(f"Endpoint access mode of {len(frame)} clusters", fontsize=_FONT + 3)
+    fig.suptitle(_("Endpoint access mode of {n} clusters").format(n=len(frame)), fontsize=_FONT + 3)
     return fig
 
 
+@_in_language_fonts
 def plot_findings(findings):
     """Findings by severity (left) and by id (right), every severity and rule shown even at zero.
 
@@ -109,11 +139,11 @@ def plot_findings(findings):
     fig, (left, right) = _figure(11, 3.6, ncols=2, layout="constrained", width_ratios=(1, 1.6))
     by_severity = findings["severity"].value_counts()
     counts = [int(by_severity.get(s, 0)) for s in SEVERITIES]
-    left.bar(SEVERITIES, counts, color=[SEVERITY_COLORS[s] for s in SEVERITIES])
+    left.bar([severity_word(s) for s in SEVERITIES], counts, color=[SEVERITY_COLORS[s] for s in SEVERITIES])
     for x, n in enumerate(counts):
         left.text(x, n, str(n), ha="center", va="bottom", fontsize=_FONT - 1)
-    left.set_title("By severity", fontsize=_FONT + 1)
-    left.set_ylabel("findings", fontsize=_FONT)
+    left.set_title(_("By severity"), fontsize=_FONT + 1)
+    left.set_ylabel(_("findings"), fontsize=_FONT)
     left.set_ylim(0, max(counts + [1]) * 1.15)
 
     by_id = findings["id"].value_counts()
@@ -122,13 +152,13 @@ def plot_findings(findings):
     right.barh([f"{i}  {RULES[i][1]}" for i in ids], values, color=[SEVERITY_COLORS[RULES[i][0]] for i in ids])
     for y, n in enumerate(values):
         right.text(n, y, f" {n}", va="center", fontsize=_FONT - 1)
-    right.set_title("By finding (coloured by severity)", fontsize=_FONT + 1)
-    right.set_xlabel("findings", fontsize=_FONT)
+    right.set_title(_("By finding (coloured by severity)"), fontsize=_FONT + 1)
+    right.set_xlabel(_("findings"), fontsize=_FONT)
     right.set_xlim(0, max(values + [1]) * 1.15)
     for ax in (left, right):
         ax.tick_params(labelsize=_FONT - 1)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(f"{len(findings)} findings" if len(findings) else "No findings", fontsize=_FONT + 3)
+    fig.suptitle(_("{n} findings").format(n=len(findings)) if len(findings) else _("No findings"), fontsize=_FONT + 3)
     return fig
 
 
@@ -169,10 +199,11 @@ def exposure_table(frame):
 
 
 _FLOOR = 2.0 ** -34  # where a list that admits no IPv4 address is drawn on the log axis
-_MARKS = ((1.0, "whole internet"), (2.0 ** -8, "/8"), (2.0 ** -16, "/16"), (2.0 ** -24, "/24"),
-          (2.0 ** -32, "one address"))
+_MARKS = ((1.0, N_("whole internet")), (2.0 ** -8, "/8"), (2.0 ** -16, "/16"), (2.0 ** -24, "/24"),
+          (2.0 ** -32, N_("one address")))  # the words are translated where they are drawn
 
 
+@_in_language_fonts
 def plot_exposure(frame):
     """How much of the IPv4 internet each cluster's public CIDRs admit, on a log scale.
 
@@ -186,14 +217,14 @@ def plot_exposure(frame):
 
     table = exposure_table(frame)
     hidden = len(frame) - len(table)
-    footnote = (f"\n{hidden} cluster(s) without a readable public endpoint (private or unreadable) are not shown"
-                if hidden else "")
+    footnote = ("\n" + _("{n} cluster(s) without a readable public endpoint (private or unreadable) are not shown")
+                .format(n=hidden) if hidden else "")
     n = len(table)
     fig, ax = _figure(10, (1.8 + 0.26 * n) if 0 < n <= 40 else 4.2, layout="constrained")
     shares = np.maximum(table["ipv4_share"].to_numpy(dtype=float), _FLOOR)
     colors = [EXPOSURE_COLORS[e] for e in table["exposure"]]
     if n == 0:
-        ax.text(0.5, 0.5, "no cluster has a public endpoint" + footnote, ha="center", va="center",
+        ax.text(0.5, 0.5, _("no cluster has a public endpoint") + footnote, ha="center", va="center",
                 transform=ax.transAxes, fontsize=_FONT + 1)
         ax.set_axis_off()
     elif n <= 40:
@@ -208,14 +239,16 @@ def plot_exposure(frame):
         for bar, whole_v6, share in zip(bars, v6, shares[::-1], strict=True):
             if whole_v6:
                 ax.text(2.0 ** -33, bar.get_y() + bar.get_height() / 2,
-                        f"all of IPv6 (::/0); IPv4 share {share:.2g}", va="center", fontsize=_FONT - 2, color="white")
+                        _("all of IPv6 (::/0); IPv4 share {share}").format(share=f"{share:.2g}"),
+                        va="center", fontsize=_FONT - 2, color="white")
         ax.set_xscale("log", base=2)
         ax.set_xlim(_FLOOR, 2.0)
         for value, text in _MARKS:
             ax.axvline(value, color="#999999", linewidth=0.6, linestyle=":")
-            ax.text(value, 1.0, text, transform=ax.get_xaxis_transform(), rotation=0, ha="center", va="bottom",
+            ax.text(value, 1.0, i18n.gettext(text), transform=ax.get_xaxis_transform(), rotation=0, ha="center",
+                    va="bottom",
                     fontsize=_FONT - 2, color="#555555")
-        ax.set_xlabel("share of the IPv4 address space admitted (log scale)" + footnote, fontsize=_FONT)
+        ax.set_xlabel(_("share of the IPv4 address space admitted (log scale)") + footnote, fontsize=_FONT)
     else:
         ranks = np.arange(1, n + 1)
         ax.scatter(ranks, shares, c=colors, s=4, linewidths=0)
@@ -223,19 +256,21 @@ def plot_exposure(frame):
         ax.set_ylim(_FLOOR, 2.0)
         for value, text in _MARKS:
             ax.axhline(value, color="#999999", linewidth=0.6, linestyle=":")
-            ax.text(1.0, value, f" {text}", transform=ax.get_yaxis_transform(), va="center", fontsize=_FONT - 2,
+            ax.text(1.0, value, " " + i18n.gettext(text), transform=ax.get_yaxis_transform(), va="center",
+                    fontsize=_FONT - 2,
                     color="#555555")
-        ax.set_xlabel("public clusters, most exposed first" + footnote, fontsize=_FONT)
-        ax.set_ylabel("share of the IPv4 space admitted (log)", fontsize=_FONT)
+        ax.set_xlabel(_("public clusters, most exposed first") + footnote, fontsize=_FONT)
+        ax.set_ylabel(_("share of the IPv4 space admitted (log)"), fontsize=_FONT)
     if n:
         from matplotlib.patches import Patch
 
         present = [e for e in EXPOSURE_COLORS if e in set(table["exposure"])]
-        ax.legend([Patch(color=EXPOSURE_COLORS[e]) for e in present], present, fontsize=_FONT - 1, frameon=False,
+        ax.legend([Patch(color=EXPOSURE_COLORS[e]) for e in present], [exposure_word(e) for e in present],
+                  fontsize=_FONT - 1, frameon=False,
                   loc="lower right")
         ax.tick_params(labelsize=_FONT - 1)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle("Public exposure: the share of the IPv4 internet each cluster's public CIDRs admit",
+    fig.suptitle(_("Public exposure: the share of the IPv4 internet each cluster's public CIDRs admit"),
                  fontsize=_FONT + 2)
     return fig
 

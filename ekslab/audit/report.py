@@ -15,8 +15,10 @@ import json
 from html import escape as _html_escape
 from pathlib import Path
 
+from ekslab.audit.words import exposure_word, severity_word
 from ekslab.fleet.outputs import terminal_safe
 from ekslab.fleet.rows import as_flag, missing
+from ekslab.i18n import _, get_language, ngettext
 
 
 def escape(text, quote: bool = True) -> str:
@@ -56,8 +58,8 @@ def _inputs(source):
         source = load_snapshot(SAMPLE_PATH if str(source) == "sample" else source)
     snapshot = getattr(source, "snapshot", source)
     if not isinstance(snapshot, dict):
-        raise ReportError(f"write_report needs a fleet DataFrame, a snapshot, a ScanResult or a path, "
-                          f"got {type(source).__name__}")
+        raise ReportError(_("write_report needs a fleet DataFrame, a snapshot, a ScanResult or a path, "
+                            "got {type}").format(type=type(source).__name__))
     return fleet_frame(snapshot), errors_frame(snapshot), dict(snapshot.get("metadata") or {})
 
 
@@ -67,17 +69,20 @@ def _cell(value) -> str:
     if missing(value):
         return '<span class="muted">-</span>'
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
-        return "<br>".join(escape(str(v)) for v in value) or '<span class="muted">none</span>'
+        return "<br>".join(escape(str(v)) for v in value) or _none()
     if isinstance(value, dict):
-        return "<br>".join(f"{escape(str(k))}={escape(str(v))}" for k, v in sorted(value.items())) or \
-            '<span class="muted">none</span>'
+        return "<br>".join(f"{escape(str(k))}={escape(str(v))}" for k, v in sorted(value.items())) or _none()
     return escape(str(value))
 
 
+def _none() -> str:
+    return '<span class="muted">' + escape(_("none")) + "</span>"
+
+
 def _badge(severity: str) -> str:
-    return f'<span class="sev {escape(severity)}">{escape(severity)}</span>'
+    return f'<span class="sev {escape(severity)}">{escape(severity_word(severity))}</span>'
 
 
 def _table(frame, columns: dict, render: dict | None = None) -> str:
@@ -104,18 +109,19 @@ def _dns(rec) -> str:
     parts = []
     for attr, label in names:
         value = as_flag(rec[attr])
-        state = "on" if value is True else "OFF" if value is False else "unknown"
+        state = _("on") if value is True else _("OFF") if value is False else _("unknown")
         parts.append(f"{label}: {state}")
     return "<br>".join(escape(p) for p in parts)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"<b>{n:,}</b> {word if n == 1 else plural or word + 's'}"
+def _bold(text: str, n: int) -> str:
+    """``text`` (translated, with ``{n}``) with the count in bold: ``<b>1,234</b> clusters``."""
+    return text.format(n=f"<b>{n:,}</b>")
 
 
 def _collapsed(title: str, values) -> str:
     """A long list behind a <details> fold: the count shows, the items open on a click."""
-    items = ", ".join(escape(str(v)) for v in values) or '<span class="muted">none</span>'
+    items = ", ".join(escape(str(v)) for v in values) or _none()
     return f"<details><summary>{escape(title)}</summary><p>{items}</p></details>"
 
 
@@ -125,15 +131,22 @@ def _summary(frame, table, errors, notes, metadata) -> str:
     modes = frame["mode"].astype(object).where(frame["mode"].notna(), None)
     counts = {m: int((modes == m).sum()) for m in ("public", "public_and_private", "private")}
     unreadable = int(modes.isna().sum())
-    items = [f"<li>{_plural(len(frame), 'cluster')} in {_plural(frame['account_id'].nunique(), 'account')} and "
-             f"{_plural(frame['region'].nunique(), 'region')}</li>"]
-    items.append("<li>modes: " + ", ".join(f"{escape(m.replace('_', ' '))} <b>{n:,}</b>" for m, n in counts.items())
-                 + f", unreadable record <b>{unreadable:,}</b></li>")
+    n_accounts, n_regions = frame["account_id"].nunique(), frame["region"].nunique()
+    items = ["<li>" + _("{clusters} in {accounts} and {regions}").format(
+        clusters=_bold(ngettext("{n} cluster", "{n} clusters", len(frame)), len(frame)),
+        accounts=_bold(ngettext("{n} account", "{n} accounts", n_accounts), n_accounts),
+        regions=_bold(ngettext("{n} region", "{n} regions", n_regions), n_regions)) + "</li>"]
+    items.append("<li>" + _("modes: {counts}, unreadable record {unreadable}").format(
+        counts=", ".join(f"{escape(m.replace('_', ' '))} <b>{n:,}</b>" for m, n in counts.items()),
+        unreadable=f"<b>{unreadable:,}</b>") + "</li>")
     by_severity = table["severity"].value_counts()
-    items.append(f"<li>{_plural(len(table), 'finding')}: " + (", ".join(
-        f"{_badge(s)} {int(by_severity[s]):,}" for s in SEVERITIES if s in by_severity) or "none") + "</li>")
-    items.append(f"<li>{_plural(len(errors), 'scan error')}, {_plural(len(notes), 'note')} on what could not be "
-                 "judged (see the end)</li>")
+    items.append("<li>" + _("{findings}: {by_severity}").format(
+        findings=_bold(ngettext("{n} finding", "{n} findings", len(table)), len(table)),
+        by_severity=", ".join(f"{_badge(s)} {int(by_severity[s]):,}" for s in SEVERITIES if s in by_severity)
+        or escape(_("none"))) + "</li>")
+    items.append("<li>" + _("{errors}, {notes} on what could not be judged (see the end)").format(
+        errors=_bold(ngettext("{n} scan error", "{n} scan errors", len(errors)), len(errors)),
+        notes=_bold(ngettext("{n} note", "{n} notes", len(notes)), len(notes))) + "</li>")
     meta = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v)}</td></tr>" for k, v in sorted(metadata.items())
                    if not isinstance(v, (dict, list)))
     folds = ""
@@ -141,7 +154,9 @@ def _summary(frame, table, errors, notes, metadata) -> str:
         # the scan's list (accounts without clusters too), else the ones the fleet's rows name
         values = metadata.get(key) if isinstance(metadata.get(key), list) else sorted(
             {str(v) for v in frame[column] if not missing(v)})
-        folds += _collapsed(f"{len(values):,} {key[:-1] if len(values) == 1 else key} scanned", values)
+        title = (ngettext("{n} account scanned", "{n} accounts scanned", len(values)) if key == "accounts"
+                 else ngettext("{n} region scanned", "{n} regions scanned", len(values)))
+        folds += _collapsed(title.format(n=f"{len(values):,}"), values)
     return f"<ul>{''.join(items)}</ul>" + (f"<table>{meta}</table>" if meta else "") + folds
 
 
@@ -162,20 +177,29 @@ def render_report(source, *, max_rows: int = 50, links: dict | None = None) -> s
     return _render(_gather(source), max_rows=max_rows, links=links or {})
 
 
-def _more(shown: int, total: int, what: str, export: str, links: dict) -> str:
-    """The line under a cut table: how many rows are left out and where the full list is."""
+def _more(shown: int, total: int, what: str, export: str, links: dict, **values) -> str:
+    """The line under a cut table: how many rows are left out and where the full list is.
+
+    ``what`` is the translated "{n} more ..." text; ``values`` fill its other placeholders.
+    """
     if total <= shown:
         return ""
     where = [f'<a href="{escape(links[fmt][export], quote=True)}">{escape(export)}.{fmt}</a>'
              for fmt in ("csv", "parquet") if fmt in links]
-    rest = f"{total - shown:,} more {what}"
+    rest = what.format(n=f"{total - shown:,}", **values)
     if where:
-        return f'<p class="muted">&hellip; and {rest}: the full list is in {" and ".join(where)}.</p>'
-    return (f'<p class="muted">&hellip; and {rest}, not shown; write the full list with '
-            "<code>ekslab report ... --csv DIR</code> (or <code>--parquet DIR</code>).</p>")
+        return '<p class="muted">' + _("&hellip; and {rest}: the full list is in {where}.").format(
+            rest=rest, where=_(" and ").join(where)) + "</p>"
+    return '<p class="muted">' + _("&hellip; and {rest}, not shown; write the full list with "
+                                   "<code>ekslab report ... --csv DIR</code> (or <code>--parquet DIR</code>).").format(
+        rest=rest) + "</p>"
 
 
-_FIX_COLUMNS = {"account_id": "account", "region": "region", "cluster": "cluster", "message": "why", "fix": "fix"}
+def _fix_columns() -> dict:
+    return {"account_id": _("account"), "region": _("region"), "cluster": _("cluster"), "message": _("why"),
+            "fix": _("fix")}
+
+
 _FIX_RENDER = {"fix": lambda f: f"<pre><code>{escape(str(f))}</code></pre>"}
 
 
@@ -190,10 +214,12 @@ def _by_rule(table, severities, max_rows: int, links: dict) -> str:
         rows = picked[picked["id"] == rule]
         severity = rows["severity"].iloc[0]
         title = RULES[rule][1] if rule in RULES else ""
+        clusters = _bold(ngettext("{n} cluster", "{n} clusters", len(rows)), len(rows))
         parts.append(f'<h3 id="{escape(rule, quote=True)}">{_badge(severity)} {escape(rule)}: {escape(title)} '
-                     f'<span class="muted">({_plural(len(rows), "cluster")})</span></h3>')
-        parts.append(_table(rows.head(max_rows), _FIX_COLUMNS, _FIX_RENDER))
-        parts.append(_more(min(len(rows), max_rows), len(rows), f"{rule} finding(s)", "findings", links))
+                     f'<span class="muted">({clusters})</span></h3>')
+        parts.append(_table(rows.head(max_rows), _fix_columns(), _FIX_RENDER))
+        parts.append(_more(min(len(rows), max_rows), len(rows), _("{n} more {rule} finding(s)"), "findings", links,
+                           rule=rule))
     return "\n".join(parts)
 
 
@@ -204,71 +230,83 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
     links = links or {}
     frame, errors, metadata = data["frame"], data["errors"], data["metadata"]
     table, notes, positions = data["table"], data["notes"], data["positions"]
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>ekslab fleet report</title>", f"<style>{_STYLE}</style></head><body>",
-             "<h1>EKS API-server endpoint access: fleet report</h1>",
-             '<p class="muted">Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, '
-             "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
-             f"that fixes it. Long lists show their first {max_rows:,} rows; the exports hold every row.</p>"]
+    parts = ["<!DOCTYPE html>", f'<html lang="{get_language()}"><head><meta charset="utf-8">',
+             "<title>" + _("ekslab fleet report") + "</title>", f"<style>{_STYLE}</style></head><body>",
+             "<h1>" + _("EKS API-server endpoint access: fleet report") + "</h1>",
+             '<p class="muted">' + _(
+                 "Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, "
+                 "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
+                 "that fixes it. Long lists show their first {max_rows} rows; the exports hold every row.").format(
+                 max_rows=f"{max_rows:,}") + "</p>"]
     urgent = table[table["severity"].isin(("critical", "high"))]
-    parts.append("<h2>Fix first</h2>")
+    parts.append("<h2>" + _("Fix first") + "</h2>")
     if len(urgent):
-        parts.append(f"<p>{_plural(len(urgent), 'critical or high finding')}, grouped by their fix.</p>")
+        parts.append("<p>" + _("{findings}, grouped by their fix.").format(findings=_bold(ngettext(
+            "{n} critical or high finding", "{n} critical or high findings", len(urgent)), len(urgent))) + "</p>")
         parts.append(_by_rule(table, ("critical", "high"), max_rows, links))
     elif frame.empty or frame["mode"].isna().all():
-        parts.append("<p><b>Nothing could be judged</b>: no readable cluster (see the summary and errors).</p>")
+        parts.append("<p>" + _("<b>Nothing could be judged</b>: no readable cluster (see the summary and errors).")
+                     + "</p>")
     else:
-        parts.append("<p>No critical or high finding.</p>")
-    parts += ["<h2>Summary</h2>", _summary(frame, table, errors, notes, metadata)]
+        parts.append("<p>" + _("No critical or high finding.") + "</p>")
+    parts += ["<h2>" + _("Summary") + "</h2>", _summary(frame, table, errors, notes, metadata)]
     if frame.empty:
-        parts.append("<p><b>No clusters in this fleet.</b> The scan found none it could read; "
-                     "the errors below say why.</p>")
+        parts.append("<p>" + _("<b>No clusters in this fleet.</b> The scan found none it could read; "
+                               "the errors below say why.") + "</p>")
     else:
         if frame["mode"].isna().all():
-            parts.append("<p><b>No readable cluster in this fleet</b>: every record failed or was refused; "
-                         "the clusters table and the errors below say why.</p>")
-        parts += ["<h2>Access modes</h2>", _image(plots.plot_modes(frame), "clusters per access mode"),
-                  "<h2>Findings</h2>", _image(plots.plot_findings(table), "findings by severity and id"),
-                  "<h2>Public exposure</h2>", _image(plots.plot_exposure(frame), "public exposure per cluster")]
-        parts.append("<h2>Other findings, worst first</h2>")
+            parts.append("<p>" + _("<b>No readable cluster in this fleet</b>: every record failed or was refused; "
+                                   "the clusters table and the errors below say why.") + "</p>")
+        parts += ["<h2>" + _("Access modes") + "</h2>", _image(plots.plot_modes(frame),
+                                                                 _("clusters per access mode")),
+                  "<h2>" + _("Findings") + "</h2>", _image(plots.plot_findings(table),
+                                                             _("findings by severity and id")),
+                  "<h2>" + _("Public exposure") + "</h2>", _image(plots.plot_exposure(frame),
+                                                                    _("public exposure per cluster"))]
+        parts.append("<h2>" + _("Other findings, worst first") + "</h2>")
         rest = table[~table["severity"].isin(("critical", "high"))]
         parts.append(_by_rule(table, ("medium", "low", "warning", "info"), max_rows, links)
-                     if len(rest) else "<p>No other findings.</p>")
+                     if len(rest) else "<p>" + _("No other findings.") + "</p>")
         crossref = compare_tools(frame)
         differ = crossref[crossref["differences"].astype(str).str.len() > 0] if "differences" in crossref else crossref
-        parts.append("<h2>What other tools would say</h2><p class=\"muted\">AWS Config eks-endpoint-no-public-access "
-                     "(Security Hub EKS.1), Prowler and Checkov, reproduced from their documented logic, "
-                     f"beside ekslab's verdict: the {_plural(len(differ), 'cluster')} where they differ.</p>")
+        parts.append("<h2>" + _("What other tools would say") + '</h2><p class="muted">' + _(
+            "AWS Config eks-endpoint-no-public-access (Security Hub EKS.1), Prowler and Checkov, reproduced from "
+            "their documented logic, beside ekslab's verdict: the {clusters} where they differ.").format(
+            clusters=_bold(ngettext("{n} cluster", "{n} clusters", len(differ)), len(differ))) + "</p>")
         parts.append(_table(differ.head(max_rows), {
-            "account_id": "account", "region": "region", "cluster": "cluster", "aws_config_eks1": "AWS Config / EKS.1",
-            "prowler_not_public": "Prowler not publicly accessible", "prowler_private_nodes": "Prowler private nodes",
+            "account_id": _("account"), "region": _("region"), "cluster": _("cluster"),
+            "aws_config_eks1": "AWS Config / EKS.1", "prowler_not_public": _("Prowler not publicly accessible"),
+            "prowler_private_nodes": _("Prowler private nodes"),
             "checkov_ckv_aws_38": "CKV_AWS_38", "checkov_ckv_aws_39": "CKV_AWS_39",
-            "ekslab_exposure": "ekslab exposure", "ekslab_worst": "ekslab worst",
-            "differences": "where they differ, and why"}))
-        parts.append(_more(min(len(differ), max_rows), len(differ), "cluster(s)", "fleet", links))
+            "ekslab_exposure": _("ekslab exposure"), "ekslab_worst": _("ekslab worst"),
+            "differences": _("where they differ, and why")},
+            {"ekslab_exposure": lambda v: escape(exposure_word(str(v))),
+             "ekslab_worst": lambda v: escape(severity_word(str(v))) if v != "not evaluated"
+             else escape(_("not evaluated"))}))
+        parts.append(_more(min(len(differ), max_rows), len(differ), _("{n} more cluster(s)"), "fleet", links))
         shown = frame.head(max_rows).copy()
-        found = [[] for _ in range(len(shown))]
+        found = [[] for _row in range(len(shown))]
         for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):
             if pos < len(shown):
                 found[pos].append(f"{_badge(severity)} {escape(rule)}")
-        shown["_findings"] = ["<br>".join(f) or '<span class="muted">none</span>' for f in found]
+        shown["_findings"] = ["<br>".join(f) or _none() for f in found]
         shown["_dns"] = [_dns(rec) for rec in shown[["dns_support", "dns_hostnames",
                                                      "amazon_provided_dns"]].to_dict("records")]
-        parts.append("<h2>Clusters</h2>")
+        parts.append("<h2>" + _("Clusters") + "</h2>")
         parts.append(_table(shown, {
-            "account_id": "account", "region": "region", "cluster": "cluster", "mode": "mode",
-            "public_cidrs": "public CIDRs", "node_egress_ips": "node egress (NAT)", "_dns": "VPC DNS",
-            "hybrid": "hybrid nodes", "assumed_defaults": "assumed defaults", "error": "error",
-            "_findings": "findings"}, {"_findings": str, "_dns": str}))
-        parts.append(_more(len(shown), len(frame), "cluster(s)", "fleet", links))
-    parts.append("<h2>Errors and notes</h2>")
+            "account_id": _("account"), "region": _("region"), "cluster": _("cluster"), "mode": _("mode"),
+            "public_cidrs": _("public CIDRs"), "node_egress_ips": _("node egress (NAT)"), "_dns": _("VPC DNS"),
+            "hybrid": _("hybrid nodes"), "assumed_defaults": _("assumed defaults"), "error": _("error"),
+            "_findings": _("findings")}, {"_findings": str, "_dns": str}))
+        parts.append(_more(len(shown), len(frame), _("{n} more cluster(s)"), "fleet", links))
+    parts.append("<h2>" + _("Errors and notes") + "</h2>")
     parts.append(_table(errors.head(max_rows), {c: c for c in errors.columns}) if len(errors)
-                 else "<p>No scan errors.</p>")
-    parts.append(_more(min(len(errors), max_rows), len(errors), "error(s)", "errors", links))
-    parts.append(_table(notes.head(max_rows), {"account_id": "account", "region": "region", "cluster": "cluster",
-                                               "note": "note"})
-                 if len(notes) else "<p>No notes: every readable cluster was judged on every rule.</p>")
-    parts.append(_more(min(len(notes), max_rows), len(notes), "note(s)", "notes", links))
+                 else "<p>" + _("No scan errors.") + "</p>")
+    parts.append(_more(min(len(errors), max_rows), len(errors), _("{n} more error(s)"), "errors", links))
+    parts.append(_table(notes.head(max_rows), {"account_id": _("account"), "region": _("region"),
+                                               "cluster": _("cluster"), "note": _("note")})
+                 if len(notes) else "<p>" + _("No notes: every readable cluster was judged on every rule.") + "</p>")
+    parts.append(_more(min(len(notes), max_rows), len(notes), _("{n} more note(s)"), "notes", links))
     parts.append("</body></html>\n")
     return "\n".join(p for p in parts if p)
 
@@ -301,7 +339,7 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
     from ekslab.fleet.outputs import atomic_write, check_output
 
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
-        raise ValueError(f"max_rows must be a positive int, got {max_rows!r}")
+        raise ValueError(_("max_rows must be a positive int, got {value!r}").format(value=max_rows))
     path = check_output(path, (".html", ".htm"))
     dirs = {"csv": csv_dir, "parquet": parquet_dir}
     for directory in dirs.values():
@@ -346,7 +384,7 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
     from ekslab.fleet.outputs import atomic_path, check_output, write_csv
 
     if fmt not in ("csv", "parquet"):
-        raise ValueError(f"export format must be 'csv' or 'parquet', got {fmt!r}")
+        raise ValueError(_("export format must be 'csv' or 'parquet', got {value!r}").format(value=fmt))
     directory = check_output(directory, directory=True)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -389,12 +427,13 @@ def _run(args) -> int:
     except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file
         print(f"ekslab report: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE
-    extra = [f"{fmt} exports in {d}" for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
-    print(terminal_safe(f"wrote {path}" + (f" ({', '.join(extra)})" if extra else "")))
+    extra = [_("{format} exports in {folder}").format(format=fmt, folder=d)
+             for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
+    print(terminal_safe(_("wrote {path}").format(path=path) + (f" ({', '.join(extra)})" if extra else "")))
     why = incomplete(snapshot["clusters"] + [e for e in snapshot["errors"] if e.get("cluster")], snapshot["errors"])
     if why and not args.allow_partial:
-        print(f"ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)",
-              file=sys.stderr)
+        print(_("ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)").format(
+            why=why), file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_OK
 
@@ -403,7 +442,7 @@ def _rows(text: str) -> int:
     import argparse
 
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of rows, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a positive number of rows, got {text!r}").format(text=text))
     return int(text)
 
 
@@ -412,20 +451,20 @@ def add_cli(subparsers) -> None:
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
-    p = subparsers.add_parser("report", help="a self-contained HTML report of a fleet snapshot",
-                              description="Write one HTML file (plots inline, nothing fetched from a network): "
-                                          "what to fix first, the summary, the plots, the findings, what other "
-                                          "tools would say, and the clusters. Long lists show their first rows "
-                                          "and link the CSV/Parquet exports for the rest.",
-                              epilog=EXIT_CODES_HELP + ". A partial snapshot still gets its report, then exits 3.")
-    p.add_argument("snapshot", help='a snapshot file written by `ekslab scan`, or "sample"')
-    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the HTML file to write")
-    p.add_argument("--csv", metavar="DIR", help="also write fleet, findings, errors and notes as CSV files in DIR")
-    p.add_argument("--parquet", metavar="DIR", help="also write them as Parquet files in DIR")
+    p = subparsers.add_parser("report", help=_("a self-contained HTML report of a fleet snapshot"),
+                              description=_("Write one HTML file (plots inline, nothing fetched from a network): "
+                                            "what to fix first, the summary, the plots, the findings, what other "
+                                            "tools would say, and the clusters. Long lists show their first rows "
+                                            "and link the CSV/Parquet exports for the rest."),
+                              epilog=exit_codes_help() + _(". A partial snapshot still gets its report, then exits 3."))
+    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan`, or "sample"'))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help=_("the HTML file to write"))
+    p.add_argument("--csv", metavar="DIR", help=_("also write fleet, findings, errors and notes as CSV files in DIR"))
+    p.add_argument("--parquet", metavar="DIR", help=_("also write them as Parquet files in DIR"))
     p.add_argument("--max-rows", type=_rows, default=50, metavar="N",
-                   help="rows shown per list (per rule for findings; default 50); the exports hold all")
+                   help=_("rows shown per list (per rule for findings; default 50); the exports hold all"))
     from ekslab.audit.cli import add_input_options
 
     add_input_options(p)

@@ -171,11 +171,11 @@ def _run(args) -> int:
 
 def add_cli(subparsers) -> None:
     """Register ``ekslab doctor``. Taught in notebooks/TRAINER.md."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
     p = subparsers.add_parser("doctor", help=_("pre-flight for a classroom machine: Python, Graphviz, fonts, "
                                                "sample fleet, JupyterLab, Voila, a free port, AWS credentials "
                                                "(optional)"),
                               description=_("Check that this machine can run the course; exit 0 ready, 1 missing."),
-                              epilog=EXIT_CODES_HELP)
+                              epilog=exit_codes_help())
     p.set_defaults(func=_run)

@@ -96,12 +96,12 @@ def how_to_open(folder, written) -> str:
 
 def add_cli(subparsers):
     """Register ``ekslab notebooks``. Taught in README.md."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
     p = subparsers.add_parser("notebooks", help=_("copy the course notebooks into a working folder"),
                               description=_("Copy the course notebooks (every language) into DIR and print how to "
                                             "open them. Existing files are never overwritten without --force."),
-                              epilog=EXIT_CODES_HELP)
+                              epilog=exit_codes_help())
     p.add_argument("folder", nargs="?", default=DEFAULT_FOLDER, metavar="DIR",
                    help=_("where to copy the course (default: ./{folder})").format(folder=DEFAULT_FOLDER))
     p.add_argument("--force", action="store_true", help=_("overwrite course files already in DIR"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from ekslab.drawing.graph import AskerEdge, Facts, build
 from ekslab.drawing.render import portable_svg, run_dot
 from ekslab.fleet.rows import missing, row_config, row_dns, row_list, row_name
-from ekslab.i18n import get_language
+from ekslab.i18n import _, get_language
 from ekslab.model.behavior import evaluate
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.vantage import InvalidVantage, Vantage, default_vantages
@@ -74,8 +74,8 @@ class Drawing:
         path = Path(path)
         fmt = SUFFIXES.get(path.suffix.lower())
         if fmt is None:
-            raise ValueError(f"cannot tell the picture format from {str(path)!r}: "
-                             f"use one of {', '.join(SUFFIXES)}")
+            raise ValueError(_("cannot tell the picture format from {path!r}: use one of {suffixes}").format(
+                path=str(path), suffixes=", ".join(SUFFIXES)))
         from ekslab.fleet.outputs import atomic_write, check_output
 
         check_output(path)
@@ -300,15 +300,16 @@ def _cli_diagram(args) -> int:
 
 def add_cli(subparsers) -> None:
     """Register ``ekslab diagram`` (``--mode M -o FILE`` or ``--all -o DIR``). Taught in README.md."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
-    p = subparsers.add_parser("diagram", help="draw the access-mode pictures (PNG or SVG)",
-                              description="Draw who reaches the API server in an access mode, as the behavior "
-                                          "model answers it. PNG or SVG by the file suffix.", epilog=EXIT_CODES_HELP)
+    p = subparsers.add_parser("diagram", help=_("draw the access-mode pictures (PNG or SVG)"),
+                              description=_("Draw who reaches the API server in an access mode, as the behavior "
+                                            "model answers it. PNG or SVG by the file suffix."),
+                              epilog=exit_codes_help())
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--mode", choices=[m.value for m in AccessMode], help="draw this mode into FILE")
+    which.add_argument("--mode", choices=[m.value for m in AccessMode], help=_("draw this mode into FILE"))
     which.add_argument("--all", action="store_true",
-                       help="write access-mode-<mode>.png and .svg for the three modes into DIR")
+                       help=_("write access-mode-<mode>.png and .svg for the three modes into DIR"))
     p.add_argument("-o", "--output", required=True, metavar="FILE|DIR",
-                   help="the picture file, or the folder for --all")
+                   help=_("the picture file, or the folder for --all"))
     p.set_defaults(func=_cli_diagram)

@@ -23,16 +23,27 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INTERRUPTED = 130
 
-EXIT_CODES_HELP = ("exit status: 0 ok; 1 a finding at or above --fail-on (doctor: a check failed); "
+EXIT_CODES_HELP = N_("exit status: 0 ok; 1 a finding at or above --fail-on (doctor: a check failed); "
                    "2 bad input or usage; "
                    "3 incomplete (failed accounts or regions, scan errors or no clusters in the snapshot; "
                    "--allow-partial accepts them); 130 interrupted (Ctrl-C)")
+
+
+def exit_codes_help() -> str:
+    """:data:`EXIT_CODES_HELP` in the current language: the epilog of every command's help.
+
+    Taught in README.md ("Exit codes").
+    """
+    return i18n.gettext(EXIT_CODES_HELP)  # marked with N_ above; looked up at use, so the language can change
 
 
 class OutputError(ValueError):
@@ -49,26 +60,27 @@ def check_output(path, suffixes=None, *, directory: bool = False) -> Path:
     path = Path(path)
     if directory:
         if path.exists() and not path.is_dir():
-            raise OutputError(f"{path}: exists and is not a folder")
+            raise OutputError(_("{path}: exists and is not a folder").format(path=path))
         parent = path
         while not parent.exists():
             parent = parent.parent
         if not parent.is_dir():
-            raise OutputError(f"{path}: {parent} is not a folder")
+            raise OutputError(_("{path}: {parent} is not a folder").format(path=path, parent=parent))
         if not os.access(parent, os.W_OK | os.X_OK):
-            raise OutputError(f"{path}: the folder {parent} is not writable")
+            raise OutputError(_("{path}: the folder {parent} is not writable").format(path=path, parent=parent))
         return path
     if suffixes and not str(path.name).lower().endswith(tuple(s.lower() for s in suffixes)):
-        raise OutputError(f"{path}: the file name must end in {' or '.join(suffixes)}")
+        raise OutputError(_("{path}: the file name must end in {suffixes}").format(
+                path=path, suffixes=_(" or ").join(suffixes)))
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a file")
+        raise OutputError(_("{path}: is a folder, not a file").format(path=path))
     parent = path.parent
     if not parent.is_dir():
-        raise OutputError(f"{path}: the folder {parent} does not exist")
+        raise OutputError(_("{path}: the folder {parent} does not exist").format(path=path, parent=parent))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: the folder {parent} is not writable")
+        raise OutputError(_("{path}: the folder {parent} is not writable").format(path=path, parent=parent))
     if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"{path}: the file exists and is not writable")
+        raise OutputError(_("{path}: the file exists and is not writable").format(path=path))
     return path
 
 

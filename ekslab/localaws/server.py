@@ -20,6 +20,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ekslab.i18n import _
 from ekslab.localaws import fleets
 from ekslab.localaws.fidelity import aws_like_updates
 
@@ -344,14 +345,14 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
 def add_cli(subparsers):
     """Register ``ekslab sandbox``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
-    p = subparsers.add_parser("sandbox", help="run a local AWS (moto) with the sample fleet, in the foreground",
-                              description="Start moto on 127.0.0.1 with a seeded fleet and keep it running until "
-                                          "Ctrl-C; point the AWS CLI or `ekslab scan` at it from another shell.",
-                              epilog=EXIT_CODES_HELP)
-    p.add_argument("--fleet", default="sample", choices=("sample", "empty"), help="what to seed (default: sample)")
-    p.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
+    p = subparsers.add_parser("sandbox", help=_("run a local AWS (moto) with the sample fleet, in the foreground"),
+                              description=_("Start moto on 127.0.0.1 with a seeded fleet and keep it running until "
+                                            "Ctrl-C; point the AWS CLI or `ekslab scan` at it from another shell."),
+                              epilog=exit_codes_help())
+    p.add_argument("--fleet", default="sample", choices=("sample", "empty"), help=_("what to seed (default: sample)"))
+    p.add_argument("--port", type=_port, default=0, help=_("port on 127.0.0.1 (default: any free port)"))
     p.set_defaults(func=_cli)
 
 
@@ -359,7 +360,7 @@ def _port(text: str) -> int:
     import argparse
 
     if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected 0 (any free port) or 1-65535, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected 0 (any free port) or 1-65535, got {text!r}").format(text=text))
     return int(text)
 
 
@@ -368,16 +369,19 @@ def banner(box) -> str:
 
     Taught in README.md and notebooks/03_fleet_analysis.ipynb.
     """
-    what = (f"the {box.fleet.name} fleet: {len(box.fleet.clusters)} clusters, {len(box.accounts)} accounts, "
-            f"{len(box.regions)} regions" if box.fleet else "no resources")
-    lines = [f"ekslab sandbox running at {box.endpoint} with {what}.", "", "In another shell:"]
+    what = (_("the {name} fleet: {clusters} clusters, {accounts} accounts, {regions} regions").format(
+        name=box.fleet.name, clusters=len(box.fleet.clusters), accounts=len(box.accounts), regions=len(box.regions))
+            if box.fleet else _("no resources"))
+    lines = [_("ekslab sandbox running at {endpoint} with {what}.").format(endpoint=box.endpoint, what=what), "",
+             _("In another shell:")]
     lines += [f"  export {k}={v}" for k, v in box.env.items()]
     if box.fleet:
         lines += ["", f"  ekslab scan --org-role {box.org_role} --regions {','.join(box.regions)} -o fleet.json",
                   f"  aws eks list-clusters --region {box.regions[0]}"]
         if box.fleet.denied:
-            lines += ["", "Denied on purpose (AccessDenied): " + ", ".join("/".join(d) for d in box.fleet.denied)]
-    return "\n".join(lines + ["", "Ctrl-C stops the sandbox."])
+            lines += ["", _("Denied on purpose (AccessDenied): {denied}").format(
+                denied=", ".join("/".join(d) for d in box.fleet.denied))]
+    return "\n".join(lines + ["", _("Ctrl-C stops the sandbox.")])
 
 
 def _cli(args, stop: threading.Event | None = None):
@@ -388,7 +392,7 @@ def _cli(args, stop: threading.Event | None = None):
     except MissingExtra as e:
         print(f"ekslab sandbox: {e}", file=sys.stderr)
         return EXIT_USAGE
-    print("ekslab sandbox: starting moto and seeding the fleet...", flush=True)
+    print(_("ekslab sandbox: starting moto and seeding the fleet..."), flush=True)
     try:
         with sandbox(args.fleet, port=args.port, set_env=False) as box:
             print(banner(box), flush=True)
@@ -399,5 +403,5 @@ def _cli(args, stop: threading.Event | None = None):
     except (OSError, ValueError, RuntimeError) as e:  # a taken port, a refused setting
         print(f"ekslab sandbox: {e}", file=sys.stderr)
         return EXIT_USAGE
-    print("ekslab sandbox stopped.")
+    print(_("ekslab sandbox stopped."))
     return EXIT_OK

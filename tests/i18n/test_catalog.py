@@ -32,7 +32,7 @@ def extracted() -> dict[str, str]:
         method_map, options_map = parse_mapping_cfg(f)
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(PACKAGE, method_map, options_map):
-        # ngettext's (singular, plural): the catalog files the pair under the singular
+        # ngettext gives (singular, plural): a catalog keys the entry by its singular
         found.setdefault(message[0] if isinstance(message, tuple) else message, filename)
     return found
 
