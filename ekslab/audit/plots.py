@@ -149,7 +149,8 @@ def plot_findings(findings):
     by_id = findings["id"].value_counts()
     ids = sorted(RULES)[::-1]  # EKS-EP-001 at the top
     values = [int(by_id.get(i, 0)) for i in ids]
-    right.barh([f"{i}  {RULES[i][1]}" for i in ids], values, color=[SEVERITY_COLORS[RULES[i][0]] for i in ids])
+    right.barh([f"{i}  {i18n.gettext(RULES[i][1])}" for i in ids], values,
+               color=[SEVERITY_COLORS[RULES[i][0]] for i in ids])
     for y, n in enumerate(values):
         right.text(n, y, f" {n}", va="center", fontsize=_FONT - 1)
     right.set_title(_("By finding (coloured by severity)"), fontsize=_FONT + 1)

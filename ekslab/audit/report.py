@@ -15,6 +15,7 @@ import json
 from html import escape as _html_escape
 from pathlib import Path
 
+from ekslab import i18n
 from ekslab.audit.words import exposure_word, severity_word
 from ekslab.fleet.outputs import terminal_safe
 from ekslab.fleet.rows import as_flag, missing
@@ -213,7 +214,7 @@ def _by_rule(table, severities, max_rows: int, links: dict) -> str:
     for rule in order:
         rows = picked[picked["id"] == rule]
         severity = rows["severity"].iloc[0]
-        title = RULES[rule][1] if rule in RULES else ""
+        title = i18n.gettext(RULES[rule][1]) if rule in RULES else ""  # the rule titles are marked with N_
         clusters = _bold(ngettext("{n} cluster", "{n} clusters", len(rows)), len(rows))
         parts.append(f'<h3 id="{escape(rule, quote=True)}">{_badge(severity)} {escape(rule)}: {escape(title)} '
                      f'<span class="muted">({clusters})</span></h3>')

@@ -15,7 +15,9 @@ import shlex
 from functools import lru_cache
 from typing import NamedTuple
 
+from ekslab import i18n
 from ekslab.fleet.rows import as_blocks, as_flag
+from ekslab.i18n import N_, _, get_language, ngettext
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
 from ekslab.model.commands import REGION_RE as _REGION_RE
@@ -34,14 +36,14 @@ from ekslab.model.vantage import InvalidVantage, Vantage
 
 SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
 RULES = {  # id -> (severity, what it means in a few words), spec section 8
-    "EKS-EP-001": ("high", "public endpoint open to the whole internet"),
-    "EKS-EP-002": ("medium", "very wide public CIDR block"),
-    "EKS-EP-003": ("critical", "nodes cannot be shown to reach the public endpoint"),
-    "EKS-EP-004": ("high", "VPC DNS prerequisites fail"),
-    "EKS-EP-005": ("high", "hybrid nodes with both endpoints on"),
-    "EKS-EP-006": ("low", "private or reserved block in public CIDRs"),
-    "EKS-EP-007": ("info", "private only: kubectl needs a path to the VPC"),
-    "EKS-EP-008": ("warning", "endpoint fields missing: defaults assumed"),
+    "EKS-EP-001": ("high", N_("public endpoint open to the whole internet")),
+    "EKS-EP-002": ("medium", N_("very wide public CIDR block")),
+    "EKS-EP-003": ("critical", N_("nodes cannot be shown to reach the public endpoint")),
+    "EKS-EP-004": ("high", N_("VPC DNS prerequisites fail")),
+    "EKS-EP-005": ("high", N_("hybrid nodes with both endpoints on")),
+    "EKS-EP-006": ("low", N_("private or reserved block in public CIDRs")),
+    "EKS-EP-007": ("info", N_("private only: kubectl needs a path to the VPC")),
+    "EKS-EP-008": ("warning", N_("endpoint fields missing: defaults assumed")),
 }
 FINDING_COLUMNS = ["account_id", "region", "cluster", "id", "severity", "message", "fix"]
 NOTE_COLUMNS = ["account_id", "region", "cluster", "note"]
@@ -55,11 +57,11 @@ _NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "pr
 _OPTIONAL = {"status": None, "dns_servers": None, "egress_kinds": None, "egress_kinds_v6": None,
              "egress_targets": None, "egress_unknown": None, "dual_stack": False, "outpost": False,
              "authentication_mode": None, "health_issues": None, "unread": None}
-_CENTRAL = {"transit-gateway": "transit gateway", "firewall-endpoint": "firewall/GWLB endpoint",
-            "peering": "peering connection", "virtual-private-gateway": "virtual private gateway",
-            "network-interface": "network interface (appliance)", "local-gateway": "local gateway",
-            "carrier-gateway": "carrier gateway", "core-network": "Cloud WAN core network"}
-_NO_EGRESS = {"private-nat": "a private NAT gateway (no internet egress)", "none": "no default route"}
+_CENTRAL = {"transit-gateway": N_("transit gateway"), "firewall-endpoint": N_("firewall/GWLB endpoint"),
+            "peering": N_("peering connection"), "virtual-private-gateway": N_("virtual private gateway"),
+            "network-interface": N_("network interface (appliance)"), "local-gateway": N_("local gateway"),
+            "carrier-gateway": N_("carrier gateway"), "core-network": N_("Cloud WAN core network")}
+_NO_EGRESS = {"private-nat": N_("a private NAT gateway (no internet egress)"), "none": N_("no default route")}
 
 
 def severity_rank(severity: str) -> int:
@@ -83,7 +85,7 @@ def short_list(blocks, limit: int = 4) -> str:
     """Blocks as "a, b, c, d and 2 more", for one-line messages. Taught in notebooks/03_fleet_analysis.ipynb."""
     blocks = list(blocks)
     shown = ", ".join(blocks[:limit])
-    return shown + (f" and {len(blocks) - limit} more" if len(blocks) > limit else "")
+    return shown + (_(" and {n} more").format(n=len(blocks) - limit) if len(blocks) > limit else "")
 
 
 def _share(net) -> str:
@@ -112,9 +114,9 @@ class _CidrFacts:
                 continue
             if covers_whole_internet([n for _, n in family]):
                 zero = [b for b, n in family if n.prefixlen == 0]
-                self.whole.append((label, zero or [b for b, _ in family]))
+                self.whole.append((label, zero or [b for b, _net in family]))
                 continue  # a wide block inside a whole-internet list is part of EKS-EP-001, not 002
-            for merged in ipaddress.collapse_addresses(n for _, n in family):
+            for merged in ipaddress.collapse_addresses(n for _block, n in family):
                 if merged.prefixlen < WIDE_PREFIX:  # adjacent blocks are merged first: eight /8s make a /5
                     parts = [b for b, n in family if n.subnet_of(merged)]
                     self.wide.append((label, merged, parts))
@@ -124,13 +126,20 @@ class _CidrFacts:
         return any(address.version == n.version and address in n for n in self.nets)
 
 
-@lru_cache(maxsize=4096)
 def cidr_facts(blocks: tuple[str, ...]) -> _CidrFacts:
-    """What one publicAccessCidrs list means as networks, computed once per distinct list.
+    """What one publicAccessCidrs list means as networks, computed once per distinct list (and language).
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    return _cidr_facts(blocks, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _cidr_facts(blocks: tuple[str, ...], language: str) -> _CidrFacts:  # language: the error text's
     return _CidrFacts(blocks)
+
+
+cidr_facts.cache_clear = _cidr_facts.cache_clear  # what a cold benchmark clears (bench/findings.py)
 
 
 def _restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> list[str]:
@@ -178,31 +187,40 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: boo
     items, private, family = [], config.private or not provable, config.ip_family
     if config.open_to_internet:
         blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
-        what = "; ".join(f"{short_list(b)} {'admits' if len(b) == 1 else 'together admit'} every {label} address"
-                         for label, b in facts.whole)
+        what = "; ".join(ngettext("{blocks} admits every {family} address",
+                                  "{blocks} together admit every {family} address", len(b)).format(
+                             blocks=short_list(b), family=label) for label, b in facts.whole)
         cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
-        items.append(_item("EKS-EP-001", f"public endpoint open to the whole internet: {what}",
+        items.append(_item("EKS-EP-001", _("public endpoint open to the whole internet: {what}").format(what=what),
                            _eks(True, private, cidrs, family)))
     if facts.wide:
         blocks = [b for _, _, parts in facts.wide for b in parts]
         what = "; ".join(
-            (f"{parts[0]} admits" if parts[0] == str(merged) else
-             f"{parts[0]} (that is {merged}) admits" if len(parts) == 1 else
-             f"{short_list(parts)} together form {merged}, which admits") + f" {_share(merged)} of the {label} space"
+            (_("{block} admits {share} of the {family} space") if parts[0] == str(merged) else
+             _("{block} (that is {merged}) admits {share} of the {family} space") if len(parts) == 1 else
+             _("{blocks} together form {merged}, which admits {share} of the {family} space")).format(
+                block=parts[0], blocks=short_list(parts), merged=merged, share=_share(merged), family=label)
             for label, merged, parts in facts.wide)
         cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
-        items.append(_item("EKS-EP-002", f"very wide public CIDR block: {what}", _eks(True, private, cidrs, family)))
+        items.append(_item("EKS-EP-002", _("very wide public CIDR block: {what}").format(what=what),
+                           _eks(True, private, cidrs, family)))
     if facts.non_public:
         keep = [b for b in config.public_cidrs if b not in facts.non_public]
-        verb = "is" if len(facts.non_public) == 1 else "are"
-        items.append(_item("EKS-EP-006", f"publicAccessCidrs {short_list(facts.non_public)} {verb} private or reserved "
-                           "space: it can never match a public source address",
+        items.append(_item("EKS-EP-006", ngettext(
+            "publicAccessCidrs {blocks} is private or reserved space: it can never match a public source address",
+            "publicAccessCidrs {blocks} are private or reserved space: it can never match a public source address",
+            len(facts.non_public)).format(blocks=short_list(facts.non_public)),
                            _eks(True, private, keep or [PLACEHOLDER], family)))
     return items
 
 
-@lru_cache(maxsize=4096)
 def _config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
+    """The validated public configuration, or why it is not one (in the current language)."""
+    return _config_cached(private, blocks, family, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _config_cached(private: bool, blocks: tuple, family: str, language: str) -> EndpointConfig | str:
     """The validated public configuration, or why it is not one (fleets repeat them: built once each)."""
     try:
         return EndpointConfig(True, private, blocks, family)
@@ -210,15 +228,25 @@ def _config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
         return str(e)
 
 
-@lru_cache(maxsize=16384)
+_config.cache_clear = _config_cached.cache_clear
+
+
 def _node_gets_through(config: EndpointConfig, address: str | None, kind: str = "public-nat") -> bool | str:
     """The behavior model's answer for a node in the VPC leaving through ``address`` by ``kind``, or why it
-    cannot be asked."""
+    cannot be asked (in the current language)."""
+    return _node_cached(config, address, kind, get_language())
+
+
+@lru_cache(maxsize=16384)
+def _node_cached(config: EndpointConfig, address: str | None, kind: str, language: str) -> bool | str:
     try:
         node = Vantage.vpc(egress_ip=address, egress=kind)
     except InvalidVantage as e:
         return str(e)
     return evaluate(config, node).reachable
+
+
+_node_gets_through.cache_clear = _node_cached.cache_clear
 
 
 def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
@@ -237,66 +265,73 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
     if legacy:  # a frame without egress kinds: the NAT addresses are all there is
         kinds = ("public-nat",) if egress else ()
         if not egress:
-            notes.append("node egress unknown (no egress_kinds column and no NAT address): EKS-EP-003 not evaluated")
+            notes.append(_("node egress unknown (no egress_kinds column and no NAT address): EKS-EP-003 not evaluated"))
     kinds = set(kinds)
     if unknown:
         judged = kinds - {"unknown", "nat-unread", "no-route-table"}
-        notes.append(f"node egress not fully read: {unknown}; EKS-EP-003 "
-                     f"{'judged on the known subnets only' if judged else 'not evaluated'}")
+        notes.append((_("node egress not fully read: {unknown}; EKS-EP-003 judged on the known subnets only")
+                      if judged else _("node egress not fully read: {unknown}; EKS-EP-003 not evaluated")
+                      ).format(unknown=unknown))
     elif not kinds and not legacy:
-        notes.append("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated")
+        notes.append(_("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated"))
     causes, fix_private = [], False
     outside = []
     if "public-nat" in kinds:
         for ip in egress:
             through = _node_gets_through(config, str(ip))
             if isinstance(through, str):
-                notes.append(f"node egress address skipped: {through}")
+                notes.append(_("node egress address skipped: {why}").format(why=through))
             elif not through:
                 outside.append(ip)
         if outside:
-            causes.append(f"node egress address {', '.join(map(str, outside))} (public NAT gateway) is outside "
-                          f"publicAccessCidrs {cidrs_text}")
+            causes.append(_("node egress address {addresses} (public NAT gateway) is outside "
+                            "publicAccessCidrs {cidrs}").format(
+                addresses=", ".join(map(str, outside)), cidrs=cidrs_text))
     for kind, words in _NO_EGRESS.items():
         if kind in kinds and _node_gets_through(config, None, kind) is False:
-            causes.append(f"node subnets route to {words}: nodes cannot reach the public endpoint at all")
+            causes.append(_("node subnets route to {target}: nodes cannot reach the public endpoint at all").format(
+                target=i18n.gettext(words)))
             fix_private = True
     if "internet-gateway" in kinds and _node_gets_through(config, None, "internet-gateway") is False:
-        causes.append(f"nodes leave through an internet gateway with their own public IPs, unknown and changing, "
-                      f"which cannot be shown to be inside publicAccessCidrs {cidrs_text}")
+        causes.append(_("nodes leave through an internet gateway with their own public IPs, unknown and changing, "
+                        "which cannot be shown to be inside publicAccessCidrs {cidrs}").format(cidrs=cidrs_text))
         fix_private = True
     central = sorted(k for k in kinds if k in _CENTRAL and not (outpost and k == "local-gateway"))
     if central and _node_gets_through(config, None, "transit-gateway") is False:
-        named = ", ".join(_CENTRAL[k] for k in central)
-        notes.append(f"node egress leaves through {named} ({short_list(list(targets)) or 'target unknown'}): central "
-                     "egress cannot be judged from this VPC; EKS-EP-003 not evaluated for it (check that the "
-                     "central egress addresses are inside publicAccessCidrs, or enable private access)")
+        named = ", ".join(i18n.gettext(_CENTRAL[k]) for k in central)
+        notes.append(_("node egress leaves through {targets} ({ids}): central "
+                       "egress cannot be judged from this VPC; EKS-EP-003 not evaluated for it (check that the "
+                       "central egress addresses are inside publicAccessCidrs, or enable private access)").format(
+            targets=named, ids=short_list(list(targets)) or _("target unknown")))
     if not causes:
         return []
     if _ipv6_may_save(config, dual_stack, kinds6):
-        notes.append(f"IPv4 evidence ({'; '.join(causes)}) but the dual-stack endpoint may be reached over IPv6 "
-                     "(::/0 route; inferred): EKS-EP-003 not raised; check the nodes' IPv6 blocks against "
-                     "publicAccessCidrs")
+        notes.append(_("IPv4 evidence ({causes}) but the dual-stack endpoint may be reached over IPv6 "
+                       "(::/0 route; inferred): EKS-EP-003 not raised; check the nodes' IPv6 blocks against "
+                       "publicAccessCidrs").format(causes="; ".join(causes)))
         return []
     provable = kinds == {"public-nat"} and not unknown and not fix_private
     cidrs = list(config.public_cidrs) + [f"{ip}/{ip.max_prefixlen}" for ip in outside]
     if provable and len(cidrs) <= MAX_PUBLIC_CIDRS:
         fix = _eks(True, False, cidrs, family)
-        alternative = "add them to the list (the fix), or enable private access (AWS recommends it)"
+        alternative = _("add them to the list (the fix), or enable private access (AWS recommends it)")
     elif provable:
         fix = private_fix
-        alternative = f"enable private access (the fix; the list has no room for them within {MAX_PUBLIC_CIDRS})"
+        alternative = _("enable private access (the fix; the list has no room for them within {max})").format(
+            max=MAX_PUBLIC_CIDRS)
     else:
         fix = private_fix
-        alternative = "enable private access (the fix: node traffic then stays in the VPC)"
-    return [_item("EKS-EP-003", f"{'; '.join(causes)}; private access is off: nodes cannot register; "
-                  f"{alternative}", fix)]
+        alternative = _("enable private access (the fix: node traffic then stays in the VPC)")
+    return [_item("EKS-EP-003", _("{causes}; private access is off: nodes cannot register; {alternative}").format(
+        causes="; ".join(causes), alternative=alternative), fix)]
 
 
 _DNS_EFFECT = {
-    "support": "enableDnsSupport is off: the Amazon DNS server resolves nothing for the VPC, public names included",
-    "servers": "the DHCP options are 'default': no DNS server is handed out, so nothing resolves (inferred)",
-    "hostnames": "enableDnsHostnames is off",
+    "support": N_("enableDnsSupport is off: the Amazon DNS server resolves nothing for the VPC, public names "
+                  "included"),
+    "servers": N_("the DHCP options are 'default': no DNS server is handed out, so nothing resolves (inferred)"),
+    "hostnames": N_("enableDnsHostnames is off"),
+    "support-custom": N_("enableDnsSupport is off (the custom DNS servers still answer)"),
 }
 
 
@@ -304,7 +339,7 @@ def _dns_rule(values: tuple, public: bool, private: bool, notes: list, unread=()
     """EKS-EP-004 in every mode (spec 9.2); custom DNS servers only medium, "verify forwarding"."""
     support, hostnames, servers = values
     unknown = [label for label, v in (("enableDnsSupport", support), ("enableDnsHostnames", hostnames),
-                                      ("the DHCP DNS servers", servers)) if v is None]
+                                      (_("the DHCP DNS servers"), servers)) if v is None]
     off = []
     if support is False and servers != "custom":
         off.append("support")
@@ -315,26 +350,28 @@ def _dns_rule(values: tuple, public: bool, private: bool, notes: list, unread=()
     if hostnames is False:
         off.append("hostnames")
     if unknown:
-        refused = f" (refused or failed: {short_list(list(unread))})" if unread else ""
-        notes.append(f"VPC DNS facts unknown ({', '.join(unknown)}){refused}: EKS-EP-004 "
-                     f"{'judged on the known ones only' if off or servers == 'custom' else 'not evaluated'}")
+        refused = _(" (refused or failed: {fields})").format(fields=short_list(list(unread))) if unread else ""
+        notes.append((_("VPC DNS facts unknown ({facts}){refused}: EKS-EP-004 judged on the known ones only")
+                      if off or servers == "custom" else
+                      _("VPC DNS facts unknown ({facts}){refused}: EKS-EP-004 not evaluated")).format(
+            facts=", ".join(unknown), refused=refused))
     dns = VpcDns(support is not False, hostnames is not False, servers if servers in ("amazon", "custom", "none")
                  else "amazon")
     if off:
-        what = [_DNS_EFFECT.get(k, "enableDnsSupport is off (the custom DNS servers still answer)") for k in off]
-        effect = "nodes cannot register, in every mode [NR]"
+        what = [i18n.gettext(_DNS_EFFECT[k]) for k in off]
+        effect = _("nodes cannot register, in every mode [NR]")
         if private and public and "hostnames" in off and "support" not in off and "servers" not in off:
-            effect += "; in-VPC clients get the public answer and fall back to the public endpoint (inferred)"
-        return [_item("EKS-EP-004", "the VPC ", ("dns", dns), field="vpc_id",
-                      tail=f": {'; '.join(what)}: {effect}")]
+            effect += _("; in-VPC clients get the public answer and fall back to the public endpoint (inferred)")
+        return [_item("EKS-EP-004", _("the VPC "), ("dns", dns), field="vpc_id",
+                      tail=_(": {what}: {effect}").format(what="; ".join(what), effect=effect))]
     if servers == "custom" and private:
-        effect = ("with public and private they get the public answer" if public else
-                  "with private only public DNS answers with the private addresses, so servers that forward to "
-                  "the internet work")
-        return [_item("EKS-EP-004", "the VPC ", ("dns", dns), field="vpc_id", severity="medium",
-                      tail=" hands out custom DNS servers, which do not see the EKS private hosted zone: verify "
-                           "that your DNS servers forward the cluster name to the VPC resolver (or a Resolver "
-                           f"endpoint); {effect}")]
+        effect = (_("with public and private they get the public answer") if public else
+                  _("with private only public DNS answers with the private addresses, so servers that forward to "
+                    "the internet work"))
+        return [_item("EKS-EP-004", _("the VPC "), ("dns", dns), field="vpc_id", severity="medium",
+                      tail=_(" hands out custom DNS servers, which do not see the EKS private hosted zone: verify "
+                             "that your DNS servers forward the cluster name to the VPC resolver (or a Resolver "
+                             "endpoint); {effect}").format(effect=effect))]
     return []
 
 
@@ -349,8 +386,9 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     mode = mode if isinstance(mode, str) and mode else None
     status = status if isinstance(status, str) and status else None
     if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
-        issues = f"; health: {short_list(_text_items(health), 3)}" if health else ""
-        return [], [f"cluster is {status}: endpoint exposure not judged (spec 9.5){issues}"]
+        issues = _("; health: {issues}").format(issues=short_list(_text_items(health), 3)) if health else ""
+        return [], [_("cluster is {status}: endpoint exposure not judged (spec 9.5){issues}").format(
+            status=status, issues=issues)]
     public, private = as_flag(public), as_flag(private)
     if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
         flag = as_flag(apd)
@@ -359,16 +397,17 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     remote = remote if public and private and as_flag(hybrid) else None
     items, notes = [], []
     if mode is None or public is None or private is None:
-        return items, ["not evaluated: {error}" if has_error else "not evaluated: the endpoint mode is unknown"]
+        # "{error}" stays in the note: evaluate_fleet puts each row's own error there
+        return items, [_("not evaluated: {error}") if has_error else _("not evaluated: the endpoint mode is unknown")]
     if has_error:
-        notes.append("partial record: {error}")
+        notes.append(_("partial record: {error}"))
     family = family if family in ("ipv4", "ipv6") else "ipv4"
     egress = []
     for text in as_blocks(egress_text):
         try:
             egress.append(ipaddress.ip_address(str(text).strip()))
         except ValueError:
-            notes.append(f"node egress address {text!r} is not an IP address: ignored")
+            notes.append(_("node egress address {value} is not an IP address: ignored").format(value=repr(text)))
     kinds = None if kinds is None else tuple(kinds)
     unknown = unknown if isinstance(unknown, str) and unknown else None
     provable = private or (bool(egress) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown)
@@ -376,7 +415,7 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
         blocks = as_blocks(blocks)
         config = _config(private, blocks, family)
         if isinstance(config, str):
-            notes.append(f"CIDR rules not evaluated: {config}")
+            notes.append(_("CIDR rules not evaluated: {why}").format(why=config))
         else:
             items += _cidr_rules(config, cidr_facts(blocks), egress, provable)
             if not private:
@@ -384,28 +423,31 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
                                       is True, kinds6 or (), as_flag(outpost) is True)
     items += _dns_rule(dns, public, private, notes, unread or ())
     if remote is not None:
-        nodes = short_list(as_blocks(remote)) or "no node CIDRs listed"
-        items.append(_item("EKS-EP-005", f"hybrid nodes ({nodes}) with public and private access both on "
-                           "resolve the public addresses and can fail to join; use private only (the fix) "
-                           "or public only", _eks(False, True, (), family)))
+        nodes = short_list(as_blocks(remote)) or _("no node CIDRs listed")
+        items.append(_item("EKS-EP-005", _("hybrid nodes ({nodes}) with public and private access both on "
+                                           "resolve the public addresses and can fail to join; use private only (the "
+                                           "fix) or public only").format(nodes=nodes), _eks(False, True, (), family)))
     if not public:
-        where = ("an EKS local cluster on Outposts is private only by design; " if as_flag(outpost) else "")
-        items.append(_item("EKS-EP-007", f"private only: {where}kubectl needs the VPC or a connected network (VPN, "
-                           "Direct Connect, peering), a TCP 443 rule for it on the cluster security group ",
+        where = (_("an EKS local cluster on Outposts is private only by design; ") if as_flag(outpost) else "")
+        items.append(_item("EKS-EP-007", _("private only: {outposts}kubectl needs the VPC or a connected network "
+                                           "(VPN, Direct Connect, peering), a TCP 443 rule for it on the cluster "
+                                           "security group ").format(outposts=where),
                            ("sg",), field="cluster_sg",
-                           tail=", and an access entry (or aws-auth mapping) for the IAM principal it uses "
-                                f"(authenticationMode {auth if isinstance(auth, str) and auth else 'unknown'}; "
-                                "aws eks create-access-entry)"))
+                           tail=_(", and an access entry (or aws-auth mapping) for the IAM principal it uses "
+                                  "(authenticationMode {mode}; aws eks create-access-entry)").format(
+                               mode=auth if isinstance(auth, str) and auth else _("unknown"))))
     if assumed:
         defaults = {"endpointPublicAccess": "endpointPublicAccess=true", "endpointPrivateAccess":
                     "endpointPrivateAccess=false", "publicAccessCidrs": "publicAccessCidrs=0.0.0.0/0"
                     + (",::/0" if family == "ipv6" else "")}
         fields = [str(f) for f in as_blocks(assumed)]
-        items.append(_item("EKS-EP-008", f"the record lacks {', '.join(fields)}: AWS defaults were assumed "
-                           f"({', '.join(defaults.get(f, f) for f in fields)}); check the live configuration",
+        items.append(_item("EKS-EP-008", _("the record lacks {fields}: AWS defaults were assumed "
+                                           "({defaults}); check the live configuration").format(
+                               fields=", ".join(fields), defaults=", ".join(defaults.get(f, f) for f in fields)),
                            ("describe",)))
     if status in _PENDING:  # spec 9.5: shown, marked as pending
-        items = [it._replace(message=f"[pending: cluster {status}] {it.message}") for it in items]
+        pending = _("[pending: cluster {status}] {message}")
+        items = [it._replace(message=pending.format(status=status, message=it.message)) for it in items]
     items.sort(key=lambda item: item.rule)
     return items, notes
 
@@ -531,8 +573,8 @@ def _no_command(name, region) -> str:
     try:
         update_command(name, region, EndpointConfig(False, True))
     except ValueError as e:  # a name or region AWS could not have produced: say so, keep the finding
-        return f"(no command: {e})"
-    return "(no command)"
+        return _("(no command: {why})").format(why=e)
+    return _("(no command)")
 
 
 def _sg_template(region: str):
@@ -601,7 +643,7 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
             commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
             fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
         except ValueError as e:
-            fix[k] = f"(no command: {e})"
+            fix[k] = _("(no command: {why})").format(why=e)
     sg = np.flatnonzero(kind == "sg")
     if len(sg):
         r = rows[sg]
@@ -656,7 +698,7 @@ def evaluate_fleet(frame):
         at = np.flatnonzero(field == name)
         if len(at):
             shown = pd.Series(values[rows[at]], dtype=object)
-            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), "(id unknown)").to_numpy(dtype=object)
+            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
     kind = per_item(it.fix[0] for it in items)
     data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else

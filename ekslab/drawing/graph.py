@@ -11,6 +11,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.i18n.fonts import GRAPHVIZ_FONTS, graphviz_font
 from ekslab.model.behavior import Verdict
 from ekslab.model.config import EndpointConfig, VpcDns
@@ -94,33 +96,28 @@ def dot_text(text: str) -> str:
 def _cidr_lines(blocks) -> str:
     shown = list(blocks[:MAX_CIDRS_SHOWN])
     if len(blocks) > MAX_CIDRS_SHOWN:
-        shown.append(f"... {len(blocks) - MAX_CIDRS_SHOWN} more")
+        shown.append(_("... {n} more").format(n=len(blocks) - MAX_CIDRS_SHOWN))
     return "\n".join(shown)
 
 
-_ADDRESS = r"([0-9a-fA-F:.]+)"
+# the decisive outcome of a verdict (Verdict.outcome, set by evaluate) in a few words
+_OUTCOME_WORDS = {"not-routable": N_("not routable"), "no-egress": N_("no internet egress"),
+                  "no-resolution": N_("name does not resolve"), "not-in-sg": N_("not in the cluster SG"),
+                  "address-unknown": N_("address unknown"), "any-address": N_("any address allowed"),
+                  "no-sg-rule": N_("no SG rule for 443"), "sg-admits": N_("SG admits 443"),
+                  "cannot-register": N_("nodes cannot register"), "reached": N_("reached")}
 
 
 def _outcome(verdict: Verdict) -> str:
-    """The decisive reason of a verdict in a few words (read from the verdict, not recomputed)."""
-    reason = verdict.reason
-    found = re.search(_ADDRESS + r" is inside publicAccessCidrs block (\S+?):", reason)
-    if found:
-        return f"{found.group(1)} allowed by {found.group(2)}"
-    found = re.search(_ADDRESS + r" is outside publicAccessCidrs", reason)
-    if found:
-        return f"{found.group(1)} not in CIDRs"
-    for needle, words in (("not routable", "not routable"), ("no internet egress", "no internet egress"),
-                          ("resolves nothing", "name does not resolve"), ("no DNS server", "name does not resolve"),
-                          ("does not carry the cluster security group", "not in the cluster SG"),
-                          ("address unknown", "egress address unknown"), ("is unknown, so it", "address unknown"),
-                          ("admit every IPv4 address", "any address allowed"),
-                          ("no TCP 443 rule", "no SG rule for 443"), ("admits TCP 443", "SG admits 443"),
-                          ("without DNS hostnames", "nodes cannot register"),
-                          ("admits traffic from itself", "reached")):
-        if needle in reason:
-            return words
-    return "gets through" if verdict.reachable else "does not get through"
+    """The decisive reason of a verdict in a few words (read from the verdict's outcome, not recomputed)."""
+    facts = verdict.facts
+    if verdict.outcome == "inside":
+        return _("{address} allowed by {block}").format(address=facts["address"], block=facts["block"])
+    if verdict.outcome == "outside":
+        return _("{address} not in CIDRs").format(address=facts["address"])
+    if verdict.outcome in _OUTCOME_WORDS:
+        return i18n.gettext(_OUTCOME_WORDS[verdict.outcome])
+    return _("gets through") if verdict.reachable else _("does not get through")
 
 
 def short_label(vantage: Vantage, verdict: Verdict) -> str:
@@ -128,17 +125,18 @@ def short_label(vantage: Vantage, verdict: Verdict) -> str:
 
     Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
-    resolver = "VPC DNS" if vantage.kind == "vpc" and verdict.resolves_to == "private" else "public DNS"
+    resolver = _("VPC DNS") if vantage.kind == "vpc" and verdict.resolves_to == "private" else _("public DNS")
     if vantage.dns_forwarding and verdict.resolves_to == "private" and any("[R53R]" in r for r in verdict.reasons):
-        resolver = "DNS forwarded to VPC"
-    answer = {"private": "private IP", "nothing": "no answer"}.get(verdict.resolves_to, "public IP")
-    text = f"{resolver} -> {answer}:\n{_outcome(verdict)}"
-    for warning in verdict.warnings:
-        if "hybrid" in warning:
-            text += "\n! not recommended with hybrid nodes"
-        elif "missing: " in warning:
-            missing = warning.split("missing: ", 1)[1].replace(" in the DHCP options", "")
-            text += f"\n! VPC DNS lacks {missing}"
+        resolver = _("DNS forwarded to VPC")
+    answer = {"private": _("private IP"), "nothing": _("no answer")}.get(verdict.resolves_to) or _("public IP")
+    text = _("{resolver} -> {answer}:\n{outcome}").format(resolver=resolver, answer=answer,
+                                                          outcome=_outcome(verdict))
+    for kind, value in verdict.marks:
+        if kind == "hybrid":
+            text += "\n" + _("! not recommended with hybrid nodes")
+        elif kind == "missing":
+            missing = value.replace(_(" in the DHCP options"), "")
+            text += "\n" + _("! VPC DNS lacks {missing}").format(missing=missing)
     return text
 
 
@@ -169,10 +167,10 @@ def _dns_line(vpc: VpcDns, unknown) -> str:
     facts = (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"))
     words = []
     for attr, name in facts:
-        state = "unknown" if attr in unknown else ("yes" if getattr(vpc, attr) else "NO")
+        state = _("unknown") if attr in unknown else (_("yes") if getattr(vpc, attr) else _("NO"))
         words.append(f"{name}: {state}")
-    servers = {"amazon": "AmazonProvidedDNS", "custom": "custom servers", "none": "NONE (default options)"}
-    words.append("DHCP DNS: " + ("unknown" if "amazon_provided_dns" in unknown else servers[vpc.dns_servers]))
+    servers = {"amazon": "AmazonProvidedDNS", "custom": _("custom servers"), "none": _("NONE (default options)")}
+    words.append("DHCP DNS: " + (_("unknown") if "amazon_provided_dns" in unknown else servers[vpc.dns_servers]))
     return "DNS: " + ", ".join(words)
 
 
@@ -213,7 +211,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
 
     font = label_font()
     cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
-    legend = "green solid: gets through    red dashed: does not"
+    legend = _("green solid: gets through    red dashed: does not")
     graph_attr = dict(_with_font(GRAPH_ATTR, font), label=dot_text(title + "\n" + legend))
     with Canvas(dot_text(title), direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
                 node_attr=_with_font(NODE_ATTR, font), edge_attr=_with_font(EDGE_ATTR, font)) as canvas:
@@ -228,65 +226,65 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             nodes[nid] = icon(shown, nodeid=nid, height=f"{height:.2f}")
 
         if kinds["internet"]:
-            with Cluster("Internet", graph_attr=cluster_attr):
-                for i, v, _ in kinds["internet"]:
+            with Cluster(dot_text(_("Internet")), graph_attr=cluster_attr):
+                for i, v, _verdict in kinds["internet"]:
                     put(Client, f"ask{i}", v.label)
         if on_prem:
-            label = "On premises"
+            label = _("On premises")
             if facts.pod_cidrs:
-                label += "\nremote pod networks: " + ", ".join(facts.pod_cidrs)
+                label += "\n" + _("remote pod networks: {cidrs}").format(cidrs=", ".join(facts.pod_cidrs))
             with Cluster(dot_text(label), graph_attr=cluster_attr):
-                for i, v, _ in on_prem:
+                for i, v, _verdict in on_prem:
                     icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
                     put(icon, f"ask{i}", v.label)
-        vpc_label = "Customer VPC\n" + _dns_line(vpc, facts.dns_unknown)
+        vpc_label = _("Customer VPC") + "\n" + _dns_line(vpc, facts.dns_unknown)
         if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
-            vpc_label += "\nno NAT gateway on the default route"
+            vpc_label += "\n" + _("no NAT gateway on the default route")
         with Cluster(dot_text(vpc_label), graph_attr=cluster_attr):
-            with Cluster("cluster subnets (nodes)", graph_attr=cluster_attr):
-                for i, v, _ in kinds["vpc"]:
+            with Cluster(dot_text(_("cluster subnets (nodes)")), graph_attr=cluster_attr):
+                for i, v, _verdict in kinds["vpc"]:
                     put(EC2Instance, f"ask{i}", v.label)
                 # spec 9.4: the cross-account ENIs are there in every mode; private access adds the DNS answer
-                put(VPCElasticNetworkInterface, "eni", ("private endpoint\n" if config.private else "")
-                    + "EKS-owned ENIs\n(cross-account)")
+                put(VPCElasticNetworkInterface, "eni", (_("private endpoint") + "\n" if config.private else "")
+                    + _("EKS-owned ENIs\n(cross-account)"))
             if config.private:
-                put(Route53HostedZone, "zone", "Route 53 private\nhosted zone\n(EKS-managed)")
+                put(Route53HostedZone, "zone", _("Route 53 private\nhosted zone\n(EKS-managed)"))
             if forwarded:
-                put(Route53, "rslvr", "Route 53 Resolver\ninbound endpoint")
+                put(Route53, "rslvr", _("Route 53 Resolver\ninbound endpoint"))
             if "transit-gateway" in egress_kinds:
-                put(TransitGateway, "tgw", "transit gateway\n(central egress)")
+                put(TransitGateway, "tgw", _("transit gateway\n(central egress)"))
             if "private-nat" in egress_kinds:
-                put(NATGateway, "pnat", "private NAT gateway\n(no internet egress)")
+                put(NATGateway, "pnat", _("private NAT gateway\n(no internet egress)"))
             if nat_ips:
-                with Cluster("public subnet", graph_attr=cluster_attr):
+                with Cluster(dot_text(_("public subnet")), graph_attr=cluster_attr):
                     for ip, nid in nat_ids.items():
-                        put(NATGateway, nid, f"NAT gateway\n{ip}")
+                        put(NATGateway, nid, _("NAT gateway") + f"\n{ip}")
             if nat_ips or "internet-gateway" in egress_kinds:
-                put(InternetGateway, "igw", "internet gateway")
+                put(InternetGateway, "igw", _("internet gateway"))
             if uses_vgw:
-                put(VpnGateway, "vgw", "VPN / Direct Connect\n/ TGW attachment")
-        aws_label = "AWS-managed (EKS control plane)"
+                put(VpnGateway, "vgw", _("VPN / Direct Connect\n/ TGW attachment"))
+        aws_label = _("AWS-managed (EKS control plane)")
         if not config.public:
-            aws_label += "\npublic endpoint: off"
+            aws_label += "\n" + _("public endpoint: off")
         with Cluster(dot_text(aws_label), graph_attr=cluster_attr):
             if config.public:
-                put(ElbNetworkLoadBalancer, "nlb", "public endpoint (NLB)\npublicAccessCidrs:\n"
+                put(ElbNetworkLoadBalancer, "nlb", _("public endpoint (NLB)") + "\npublicAccessCidrs:\n"
                     + _cidr_lines(config.public_cidrs))
-            put(ElasticKubernetesService, "api", "Kubernetes\nAPI server")
+            put(ElasticKubernetesService, "api", _("Kubernetes\nAPI server"))
 
         grey = dict(color=GREY, fontcolor=GREY, **edge_font)
         if config.public:
             nodes["nlb"] >> Edge(**grey) >> nodes["api"]
         if config.private:
-            nodes["eni"] >> Edge(label="cross-account", **grey) >> nodes["api"]
-            nodes["zone"] - Edge(label="name -> ENI IPs", style="dotted", **grey) - nodes["eni"]
+            nodes["eni"] >> Edge(label=dot_text(_("cross-account")), **grey) >> nodes["api"]
+            nodes["zone"] - Edge(label=dot_text(_("name -> ENI IPs")), style="dotted", **grey) - nodes["eni"]
         # the control plane reaches the kubelets through the ENIs: logs, exec, port-forward, webhooks [NR][BPG2]
-        nodes["api"] >> Edge(label="logs / exec / webhooks\n-> kubelet", style="dotted", constraint="false",
-                             **grey) >> nodes["eni"]
+        nodes["api"] >> Edge(label=dot_text(_("logs / exec / webhooks\n-> kubelet")), style="dotted",
+                             constraint="false", **grey) >> nodes["eni"]
         if kinds["vpc"]:
             nodes["eni"] >> Edge(style="dotted", constraint="false", **grey) >> nodes[f"ask{kinds['vpc'][0][0]}"]
         for i in forwarded:
-            nodes[f"ask{i}"] - Edge(label="DNS forwarded", style="dotted", **grey) - nodes["rslvr"]
+            nodes[f"ask{i}"] - Edge(label=dot_text(_("DNS forwarded")), style="dotted", **grey) - nodes["rslvr"]
             nodes["rslvr"] - Edge(style="dotted", **grey) - nodes["zone"]
         paths = [_hops(v, verdict, nat_ids, f"ask{i}") for i, (v, verdict) in enumerate(answers)]
         for nid in nat_ids.values():  # a NAT gateway sends out through the internet gateway

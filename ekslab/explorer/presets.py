@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ekslab.fleet.rows import row_flag, row_list
+from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.vantage import InvalidVantage, Vantage
 
@@ -52,7 +53,8 @@ class Settings:
         """A copy with some values changed; unknown names raise ValueError naming them."""
         unknown = sorted(set(values) - set(asdict(self)))
         if unknown:
-            raise ValueError(f"unknown explorer setting(s) {', '.join(unknown)}; known: {', '.join(asdict(self))}")
+            raise ValueError(_("unknown explorer setting(s) {names}; known: {known}").format(
+                names=", ".join(unknown), known=", ".join(asdict(self))))
         return replace(self, **values)
 
 
@@ -61,7 +63,7 @@ class Preset:
     """One click in the explorer: a name, what to watch for, and the settings it applies."""
 
     key: str
-    label: str
+    label: str  # label and watch are the English words (N_): the widget shows _(label) and _(watch)
     watch: str  # one or two sentences: what the trainee should look at after the click
     values: dict = field(default_factory=dict, hash=False)
     source: str = ""  # the AWS pages behind it, as source keys ("[CE][SG]"): the widget links them
@@ -80,38 +82,38 @@ class Preset:
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset("public", "Public", "The default for a new cluster: everyone reaches the public endpoint, "
-           "the nodes too, through their NAT gateway.", dict(public=True, private=False), "[CE]"),
-    Preset("public_and_private", "Public and private", "Nodes now stay in the VPC (private endpoint); "
-           "the laptop still uses the public one, and so does the VPN site (it is outside the VPC).",
+    Preset("public", N_("Public"), N_("The default for a new cluster: everyone reaches the public endpoint, "
+           "the nodes too, through their NAT gateway."), dict(public=True, private=False), "[CE]"),
+    Preset("public_and_private", N_("Public and private"), N_("Nodes now stay in the VPC (private endpoint); "
+           "the laptop still uses the public one, and so does the VPN site (it is outside the VPC)."),
            dict(public=True, private=True), "[CE]"),
-    Preset("private", "Private", "The laptop loses access; the nodes keep it; the VPN site reaches the "
-           "private endpoint over its link because the security group admits it on 443.",
+    Preset("private", N_("Private"), N_("The laptop loses access; the nodes keep it; the VPN site reaches the "
+           "private endpoint over its link because the security group admits it on 443."),
            dict(public=False, private=True), "[CE][SG]"),
-    Preset("pitfall_cidrs", "Pitfall 1: CIDRs restricted, private off",
-           "Only the laptop's /32 is allowed and private access is off: the nodes' NAT address is outside "
+    Preset("pitfall_cidrs", N_("Pitfall 1: CIDRs restricted, private off"),
+           N_("Only the laptop's /32 is allowed and private access is off: the nodes' NAT address is outside "
            "the list, so nodes cannot register (NodeCreationFailure). Fix: turn private access on, or add "
-           "the NAT address.", dict(public=True, private=False, public_cidrs=LAPTOP_ONLY),
+           "the NAT address."), dict(public=True, private=False, public_cidrs=LAPTOP_ONLY),
            "[CE][CCE]"),
-    Preset("pitfall_timeout", "Pitfall 2: laptop times out after going private",
-           "The team narrowed the list to the laptop, then turned public access off: the list no longer "
+    Preset("pitfall_timeout", N_("Pitfall 2: laptop times out after going private"),
+           N_("The team narrowed the list to the laptop, then turned public access off: the list no longer "
            "matters, and kubectl from the laptop answers 'dial tcp 10.x.x.x:443: i/o timeout'. Work from "
-           "the VPC or a connected network (with an access entry) instead.",
+           "the VPC or a connected network (with an access entry) instead."),
            dict(public=False, private=True, public_cidrs=LAPTOP_ONLY), "[CE][AE]"),
-    Preset("pitfall_sg", "Pitfall 3: no 443 rule for the VPN site",
-           "Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
-           "requests over the VPN time out.", dict(public=False, private=True, sg_allows_443=False), "[SG][CE]"),
-    Preset("pitfall_dns_outside", "Pitfall 4: the VPN site gets the public answer",
-           "Public and private, the list narrowed to the laptop: the VPN site is outside the VPC, so DNS "
+    Preset("pitfall_sg", N_("Pitfall 3: no 443 rule for the VPN site"),
+           N_("Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
+           "requests over the VPN time out."), dict(public=False, private=True, sg_allows_443=False), "[SG][CE]"),
+    Preset("pitfall_dns_outside", N_("Pitfall 4: the VPN site gets the public answer"),
+           N_("Public and private, the list narrowed to the laptop: the VPN site is outside the VPC, so DNS "
            "gives it the public address, and its internet egress is not on the list. Fix: forward its DNS "
-           "to a Route 53 Resolver inbound endpoint in the VPC, or go private.",
+           "to a Route 53 Resolver inbound endpoint in the VPC, or go private."),
            dict(public=True, private=True, public_cidrs=LAPTOP_ONLY), "[CE][R53R]"),
-    Preset("pitfall_hybrid", "Pitfall 5: hybrid nodes with both endpoints",
-           "Hybrid nodes resolve the public addresses when both endpoints are on: their traffic crosses "
-           "the internet. AWS recommends public or private, not both.",
+    Preset("pitfall_hybrid", N_("Pitfall 5: hybrid nodes with both endpoints"),
+           N_("Hybrid nodes resolve the public addresses when both endpoints are on: their traffic crosses "
+           "the internet. AWS recommends public or private, not both."),
            dict(public=True, private=True, hybrid=True), "[CE][HP]"),
-    Preset("pitfall_vpc_dns", "VPC DNS broken (private)",
-           "enableDnsHostnames is off: with private access only, nodes cannot register.",
+    Preset("pitfall_vpc_dns", N_("VPC DNS broken (private)"),
+           N_("enableDnsHostnames is off: with private access only, nodes cannot register."),
            dict(public=False, private=True, dns_hostnames=False), "[NR]"),
 )
 
@@ -121,7 +123,8 @@ def preset(key: str) -> Preset:
     for p in PRESETS:
         if p.key == key:
             return p
-    raise KeyError(f"unknown preset {key!r}; known: {', '.join(p.key for p in PRESETS)}")
+    raise KeyError(_("unknown preset {value}; known: {known}").format(value=repr(key),
+                                                                      known=", ".join(p.key for p in PRESETS)))
 
 
 def apply_preset(key: str, settings: Settings | None = None) -> Settings:
@@ -181,27 +184,27 @@ def _vantages(s: Settings) -> tuple[list[Vantage], dict[str, str]]:
     errors, vantages = {}, []
     try:
         laptop = Vantage.internet(s.laptop_ip)
-        vantages.append(replace(laptop, name=f"laptop on the internet ({laptop.ip})"))
+        vantages.append(replace(laptop, name=_("laptop on the internet ({ip})").format(ip=laptop.ip)))
     except InvalidVantage as e:
         errors["laptop_ip"] = str(e)
     nats = split_entries(s.nat_ips)
     try:
         nodes = [Vantage.vpc(egress_ip=n, in_cluster_sg=s.in_cluster_sg) for n in nats] or [
             Vantage.vpc(in_cluster_sg=s.in_cluster_sg)]
-        outside = "" if s.in_cluster_sg else "; not in the cluster SG"
-        vantages.extend(replace(v, name=f"node in the VPC ({f'NAT {v.egress_ip}' if v.egress_ip else 'no NAT'}"
-                                        f"{outside})")
-                        for v in nodes)
+        outside = "" if s.in_cluster_sg else _("; not in the cluster SG")
+        vantages.extend(replace(v, name=_("node in the VPC ({egress}{outside})").format(
+            egress=f"NAT {v.egress_ip}" if v.egress_ip else _("no NAT"), outside=outside)) for v in nodes)
     except InvalidVantage as e:
         errors["nat_ips"] = str(e)
-    forwarded = "; DNS forwarded" if s.dns_forwarding else ""
+    forwarded = _("; DNS forwarded") if s.dns_forwarding else ""
     vantages.append(Vantage.connected(CONNECTED_CIDR, egress_ip=CONNECTED_EGRESS, sg_allows_443=s.sg_allows_443,
                                       dns_forwarding=s.dns_forwarding,
-                                      name=f"on-premises over VPN ({CONNECTED_CIDR}{forwarded})"))
+                                      name=_("on-premises over VPN ({cidr}{forwarded})").format(
+                                          cidr=CONNECTED_CIDR, forwarded=forwarded)))
     if s.hybrid:
         try:
             vantages.append(Vantage.hybrid(s.hybrid_cidr, egress_ip=HYBRID_EGRESS, sg_allows_443=s.sg_allows_443,
-                                           name=f"hybrid nodes ({s.hybrid_cidr})"))
+                                           name=_("hybrid nodes ({cidr})").format(cidr=s.hybrid_cidr)))
         except InvalidVantage as e:
             errors["hybrid"] = str(e)
     return vantages, errors
@@ -213,7 +216,7 @@ def scene(settings: Settings) -> Scene:
     Taught in notebooks/02_explorer.ipynb.
     """
     if not isinstance(settings, Settings):
-        raise TypeError(f"scene needs explorer Settings, got {settings!r}")
+        raise TypeError(_("scene needs explorer Settings, got {value}").format(value=repr(settings)))
     config, errors = _config(settings)
     vantages, vantage_errors = _vantages(settings)
     errors.update(vantage_errors)
@@ -241,31 +244,33 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
     if hasattr(row, "to_dict"):
         row = row.to_dict()
     if not isinstance(row, dict):
-        raise TypeError(f"from_cluster needs a fleet-frame row (dict or pandas Series), got {type(row).__name__}")
+        raise TypeError(_("from_cluster needs a fleet-frame row (dict or pandas Series), got {type}").format(
+            type=type(row).__name__))
     notes = []
     public, known_public = _flag(row, "public", True)
     private, known_private = _flag(row, "private", False)
     if not (known_public and known_private):
-        notes.append("the row lacks the endpoint flags: AWS defaults assumed (public on, private off)")
+        notes.append(_("the row lacks the endpoint flags: AWS defaults assumed (public on, private off)"))
     dns = {}
     for name in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
         dns[name], known = _flag(row, name, True)
         if not known:
-            notes.append(f"{name} is unknown for this cluster's VPC: assumed true")
+            notes.append(_("{name} is unknown for this cluster's VPC: assumed true").format(name=name))
     if row.get("dns_servers") == "none":
-        notes.append("the VPC's DHCP options hand out no DNS server (default): the explorer shows it as "
-                     "AmazonProvidedDNS off")
+        notes.append(_("the VPC's DHCP options hand out no DNS server (default): the explorer shows it as "
+                       "AmazonProvidedDNS off"))
     if row.get("resolver_inbound") is True:
-        notes.append("the VPC has a Route 53 Resolver inbound endpoint: tick 'DNS forwarded to the VPC' if the "
-                     "on-premises DNS forwards the cluster name to it")
+        notes.append(_("the VPC has a Route 53 Resolver inbound endpoint: tick 'DNS forwarded to the VPC' if the "
+                       "on-premises DNS forwards the cluster name to it"))
     kinds = [k for k in row_list(row, "egress_kinds") if k != "public-nat"]
     if kinds:
-        notes.append(f"node subnets also leave through {', '.join(kinds)}: the explorer shows the NAT addresses only")
-    hybrid, _ = _flag(row, "hybrid", False)
+        notes.append(_("node subnets also leave through {kinds}: the explorer shows the NAT addresses only").format(
+            kinds=", ".join(kinds)))
+    hybrid = _flag(row, "hybrid", False)[0]
     cidrs = _text_list(row, "public_cidrs") or ("0.0.0.0/0" if public else "")
     egress = _text_list(row, "node_egress_ips")
     if not egress:
-        notes.append("no NAT gateway on the cluster subnets' default routes: the in-VPC asker has no egress")
+        notes.append(_("no NAT gateway on the cluster subnets' default routes: the in-VPC asker has no egress"))
     family = row.get("ip_family") if row.get("ip_family") in ("ipv4", "ipv6") else "ipv4"
     remote = split_entries(_text_list(row, "remote_node_cidrs"))
     hybrid_cidr = HYBRID_CIDR
@@ -273,11 +278,12 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
         try:
             hybrid_cidr = Vantage.hybrid(remote[0]).source_cidr
         except InvalidVantage as e:
-            notes.append(f"{e}: the explorer's hybrid nodes use {HYBRID_CIDR} instead")
+            notes.append(_("{error}: the explorer's hybrid nodes use {cidr} instead").format(error=e, cidr=HYBRID_CIDR))
         if len(remote) > 1:
-            notes.append(f"the explorer draws the first remote node network of {', '.join(remote)}")
+            notes.append(_("the explorer draws the first remote node network of {cidrs}").format(
+                cidrs=", ".join(remote)))
     if row.get("error"):
-        notes.append(f"the scan reported: {row['error']}")
+        notes.append(_("the scan reported: {error}").format(error=row["error"]))
     return Settings(public=public, private=private, public_cidrs=cidrs, hybrid=hybrid, nat_ips=egress,
                     ip_family=family, hybrid_cidr=hybrid_cidr, **dns), notes
 
@@ -296,7 +302,7 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     """
     config = sc.config
     if config is None:
-        raise ValueError(f"no valid configuration to turn into a frame row: {sc.errors}")
+        raise ValueError(_("no valid configuration to turn into a frame row: {errors}").format(errors=sc.errors))
     s = sc.settings
     nats = [str(ipaddress.ip_address(n)) for n in split_entries(s.nat_ips)] if "nat_ips" not in sc.errors else []
     return dict(
@@ -341,14 +347,14 @@ def inert_settings(settings: Settings) -> dict[str, str]:
         return {}
     inert = {}
     if not settings.public:
-        inert["public_cidrs"] = "no effect now: the list applies to the public endpoint only, which is off"
+        inert["public_cidrs"] = _("no effect now: the list applies to the public endpoint only, which is off")
     base = _answers(sc)
     for f in fields(Settings):
         if f.name in _NOT_JUDGED or not isinstance(getattr(settings, f.name), bool):
             continue
         flipped = scene(settings.changed(**{f.name: not getattr(settings, f.name)}))
         if flipped.ok and _answers(flipped) == base:
-            inert[f.name] = f"no effect on who gets through in {sc.config.mode.title.lower()} mode"
+            inert[f.name] = _("no effect on who gets through in {mode} mode").format(mode=sc.config.mode.title.lower())
     return inert
 
 

@@ -14,6 +14,7 @@ import html
 
 import ipywidgets as w
 
+from ekslab import i18n
 from ekslab.drawing.draw import draw
 from ekslab.explorer.presets import (
     DEMO_ACCOUNT,
@@ -31,39 +32,45 @@ from ekslab.explorer.presets import (
     scene,
     settings_from_row,
 )
-from ekslab.model.behavior import behavior_table, evaluate
+from ekslab.i18n import N_, _
+from ekslab.model.behavior import _rows as behavior_rows
+from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
 from ekslab.model.sources import cited_keys, legend_html, link_keys_html
 
+_t = i18n.gettext  # a constant's words in the current language (the constant is marked with N_)
 _LABELS = dict(
-    public="Public access", private="Private access", public_cidrs="Public CIDRs",
-    dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",
-    amazon_provided_dns="AmazonProvidedDNS in the DHCP options (off: custom servers)", hybrid="Hybrid nodes",
-    sg_allows_443="Cluster SG admits 443 from on-premises",
-    dns_forwarding="DNS forwarded to the VPC (on-premises)", in_cluster_sg="In the cluster security group (VPC asker)",
-    laptop_ip="Your laptop's public IP", nat_ips="NAT gateway public IP(s)",
+    public=N_("Public access"), private=N_("Private access"), public_cidrs=N_("Public CIDRs"),
+    dns_support="enableDnsSupport", dns_hostnames="enableDnsHostnames",  # API fields: never translated
+    amazon_provided_dns=N_("AmazonProvidedDNS in the DHCP options (off: custom servers)"), hybrid=N_("Hybrid nodes"),
+    sg_allows_443=N_("Cluster SG admits 443 from on-premises"),
+    dns_forwarding=N_("DNS forwarded to the VPC (on-premises)"),
+    in_cluster_sg=N_("In the cluster security group (VPC asker)"),
+    laptop_ip=N_("Your laptop's public IP"), nat_ips=N_("NAT gateway public IP(s)"),
 )
-_THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; through</span>'
-_BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; blocked</span>'
+_THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; {}</span>'
+_BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; {}</span>'
 _TIPS = dict(
-    public="endpointPublicAccess: the public endpoint (a load balancer) that anyone inside publicAccessCidrs reaches",
-    private="endpointPrivateAccess: the private endpoint (EKS-owned ENIs in the cluster subnets) that the "
-            "cluster VPC's DNS answers with",
-    public_cidrs="publicAccessCidrs: who may use the public endpoint; one block a line (at most 40)",
-    dns_support="The VPC attribute enableDnsSupport: the Amazon DNS server answers for the VPC; off, nothing "
-                "resolves through it, public names included, and nodes cannot register in any mode",
-    dns_hostnames="The VPC attribute enableDnsHostnames: needed for the private hosted zone and node registration",
-    amazon_provided_dns="The VPC's DHCP options list AmazonProvidedDNS as a domain name server",
-    hybrid="Add hybrid nodes on premises (remote node network) as an asker",
-    sg_allows_443="The cluster security group admits TCP 443 from the connected network (VPN, Direct Connect, "
-                  "TGW, peering) and the hybrid nodes",
-    dns_forwarding="The on-premises DNS forwards the cluster name to a Route 53 Resolver inbound endpoint in the "
-                   "cluster VPC: the site then gets the private answer",
-    in_cluster_sg="Managed nodes and Fargate pods carry the cluster security group; a bastion or self-managed "
-                  "nodes need a rule for TCP 443",
-    laptop_ip="The public address your laptop comes from (the internet asker)",
-    nat_ips="The public address(es) the nodes leave through (NAT gateways); empty: no internet egress",
+    public=N_("endpointPublicAccess: the public endpoint (a load balancer) that anyone inside publicAccessCidrs "
+              "reaches"),
+    private=N_("endpointPrivateAccess: the private endpoint (EKS-owned ENIs in the cluster subnets) that the "
+            "cluster VPC's DNS answers with"),
+    public_cidrs=N_("publicAccessCidrs: who may use the public endpoint; one block a line (at most 40)"),
+    dns_support=N_("The VPC attribute enableDnsSupport: the Amazon DNS server answers for the VPC; off, nothing "
+                "resolves through it, public names included, and nodes cannot register in any mode"),
+    dns_hostnames=N_("The VPC attribute enableDnsHostnames: needed for the private hosted zone and node registration"),
+    amazon_provided_dns=N_("The VPC's DHCP options list AmazonProvidedDNS as a domain name server"),
+    hybrid=N_("Add hybrid nodes on premises (remote node network) as an asker"),
+    sg_allows_443=N_("The cluster security group admits TCP 443 from the connected network (VPN, Direct Connect, "
+                  "TGW, peering) and the hybrid nodes"),
+    dns_forwarding=N_("The on-premises DNS forwards the cluster name to a Route 53 Resolver inbound endpoint in the "
+                   "cluster VPC: the site then gets the private answer"),
+    in_cluster_sg=N_("Managed nodes and Fargate pods carry the cluster security group; a bastion or self-managed "
+                  "nodes need a rule for TCP 443"),
+    laptop_ip=N_("The public address your laptop comes from (the internet asker)"),
+    nat_ips=N_("The public address(es) the nodes leave through (NAT gateways); empty: no internet egress"),
 )
+_TABLE_HEADINGS = (N_("asker"), N_("result"), N_("DNS answer"), N_("endpoint"), N_("path"), N_("why"))
 _CSS = """<style>
 .ekslab-stale { opacity: 0.35; }
 .ekslab-behavior td, .ekslab-behavior th { vertical-align: top; padding: 2px 6px; white-space: normal;
@@ -97,7 +104,7 @@ def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str, facts:
         frame = pd.DataFrame([frame_row(sc, account_id, region, cluster, facts)])
         return findings(frame).to_dict("records"), ""
     except Exception as e:  # a broken rule must not take the explorer down: report it beside the outputs
-        return [], f"findings could not be computed: {type(e).__name__}: {e}"
+        return [], _("findings could not be computed: {error}").format(error=f"{type(e).__name__}: {e}")
 
 
 class EndpointExplorer:
@@ -114,7 +121,8 @@ class EndpointExplorer:
     def __init__(self, settings: Settings | None = None, *, cluster: str = DEMO_CLUSTER,
                  region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=(), facts=None):
         if settings is not None and not isinstance(settings, Settings):
-            raise TypeError(f"EndpointExplorer needs ekslab.explorer.presets.Settings, got {settings!r}")
+            raise TypeError(_("EndpointExplorer needs ekslab.explorer.presets.Settings, got {value}").format(
+                value=repr(settings)))
         settings = settings or Settings()
         self.cluster, self.region, self.account_id = cluster, region, account_id
         self.notes = list(notes)
@@ -149,22 +157,23 @@ class EndpointExplorer:
         full = w.Layout(width="auto")
         wide = dict(style={"description_width": "initial"}, layout=full)
         self.controls = dict(
-            public=w.ToggleButton(value=s.public, description=_LABELS["public"], icon="globe", tooltip=_TIPS["public"]),
-            private=w.ToggleButton(value=s.private, description=_LABELS["private"], icon="lock",
-                                   tooltip=_TIPS["private"]),
-            public_cidrs=w.Textarea(value=s.public_cidrs, description=_LABELS["public_cidrs"],
-                                    placeholder="one block a line, e.g. 203.0.113.0/24", rows=3,
+            public=w.ToggleButton(value=s.public, description=_t(_LABELS["public"]), icon="globe",
+                                  tooltip=_t(_TIPS["public"])),
+            private=w.ToggleButton(value=s.private, description=_t(_LABELS["private"]), icon="lock",
+                                   tooltip=_t(_TIPS["private"])),
+            public_cidrs=w.Textarea(value=s.public_cidrs, description=_t(_LABELS["public_cidrs"]),
+                                    placeholder=_("one block a line, e.g. 203.0.113.0/24"), rows=3,
                                     continuous_update=False, **wide),
-            dns_support=w.Checkbox(value=s.dns_support, description=_LABELS["dns_support"], indent=False),
-            dns_hostnames=w.Checkbox(value=s.dns_hostnames, description=_LABELS["dns_hostnames"], indent=False),
-            amazon_provided_dns=w.Checkbox(value=s.amazon_provided_dns, description=_LABELS["amazon_provided_dns"],
+            dns_support=w.Checkbox(value=s.dns_support, description=_t(_LABELS["dns_support"]), indent=False),
+            dns_hostnames=w.Checkbox(value=s.dns_hostnames, description=_t(_LABELS["dns_hostnames"]), indent=False),
+            amazon_provided_dns=w.Checkbox(value=s.amazon_provided_dns, description=_t(_LABELS["amazon_provided_dns"]),
                                            indent=False, layout=full),
-            hybrid=w.Checkbox(value=s.hybrid, description=_LABELS["hybrid"], indent=False),
-            sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_LABELS["sg_allows_443"], indent=False,
+            hybrid=w.Checkbox(value=s.hybrid, description=_t(_LABELS["hybrid"]), indent=False),
+            sg_allows_443=w.Checkbox(value=s.sg_allows_443, description=_t(_LABELS["sg_allows_443"]), indent=False,
                                      layout=full),
-            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_LABELS["dns_forwarding"], indent=False,
+            dns_forwarding=w.Checkbox(value=s.dns_forwarding, description=_t(_LABELS["dns_forwarding"]), indent=False,
                                       layout=full),
-            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_LABELS["in_cluster_sg"], indent=False,
+            in_cluster_sg=w.Checkbox(value=s.in_cluster_sg, description=_t(_LABELS["in_cluster_sg"]), indent=False,
                                      layout=full),
             # the label sits above these two fields (see _layout), so that the address is never cut
             laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
@@ -173,18 +182,18 @@ class EndpointExplorer:
         self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
         self.initial = s  # what Reset brings back
         for name, control in self.controls.items():
-            control.tooltip = _TIPS.get(name, _LABELS.get(name, name))
+            control.tooltip = _t(_TIPS[name]) if name in _TIPS else _t(_LABELS[name]) if name in _LABELS else name
             control.observe(self._on_change, names="value")
         # a word under each control that changes nothing in the current mode
         self.inert_html = {name: w.HTML("") for name in self.controls if name not in ("public", "private")}
         self.field_errors = {name: w.HTML("") for name in TEXT_FIELDS}
         self.preset_buttons = {}
         for p in PRESETS:
-            button = w.Button(description=p.label, tooltip=p.watch, layout=w.Layout(width="auto"))
+            button = w.Button(description=_t(p.label), tooltip=_t(p.watch), layout=w.Layout(width="auto"))
             button.on_click(lambda _b, key=p.key: self.apply_preset(key))
             self.preset_buttons[p.key] = button
-        self.reset_button = w.Button(description="Reset", icon="undo", button_style="warning",
-                                     tooltip="Back to the starting configuration", layout=w.Layout(width="auto"))
+        self.reset_button = w.Button(description=_("Reset"), icon="undo", button_style="warning",
+                                     tooltip=_("Back to the starting configuration"), layout=w.Layout(width="auto"))
         self.reset_button.on_click(lambda _b: self.reset())
         self.hint_html = w.HTML("")
 
@@ -202,20 +211,20 @@ class EndpointExplorer:
         """Presets, then the controls in wrapping groups, then the outputs full width: fits 1024x768."""
         c, e, i = self.controls, self.field_errors, self.inert_html
         heading = lambda text: w.HTML(f"<b>{_e(text)}</b>")  # noqa: E731
-        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_LABELS[name])}</div>')  # noqa: E731
+        label = lambda name: w.HTML(f'<div class="ekslab-field-label">{_e(_t(_LABELS[name]))}</div>')  # noqa: E731
         group = lambda *children: w.VBox(list(children), layout=w.Layout(  # noqa: E731
             flex="1 1 230px", min_width="230px", max_width="100%", margin="0 12px 6px 0"))
         controls = w.HBox([
-            group(heading("Endpoint access"),
+            group(heading(_("Endpoint access")),
                   w.HBox([c["public"], c["private"]], layout=w.Layout(flex_flow="row wrap")),
                   c["public_cidrs"], i["public_cidrs"], e["public_cidrs"]),
-            group(heading("VPC DNS (nodes need it in every mode)"), c["dns_support"], i["dns_support"],
+            group(heading(_("VPC DNS (nodes need it in every mode)")), c["dns_support"], i["dns_support"],
                   c["dns_hostnames"], i["dns_hostnames"],
                   c["amazon_provided_dns"], i["amazon_provided_dns"]),
-            group(heading("Networks"), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"],
+            group(heading(_("Networks")), c["hybrid"], i["hybrid"], c["sg_allows_443"], i["sg_allows_443"],
                   c["dns_forwarding"], i["dns_forwarding"], c["in_cluster_sg"], i["in_cluster_sg"],
                   *[x for name in self.controls if name not in _PLACED for x in (c[name], i[name])]),
-            group(heading("The askers' addresses"), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
+            group(heading(_("The askers' addresses")), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
                   label("nat_ips"), c["nat_ips"], e["nat_ips"]),
         ], layout=w.Layout(flex_flow="row wrap", width="100%"))
         outputs = w.VBox([self.mode_html, self.status_html, self.changes_html, self.diagram, self.diagram_note,
@@ -223,7 +232,7 @@ class EndpointExplorer:
                          layout=w.Layout(width="100%"))
         presets = w.HBox([*self.preset_buttons.values(), self.reset_button],
                          layout=w.Layout(flex_flow="row wrap"))
-        root = w.VBox([w.HTML(_CSS), heading("Presets: one click each"), presets, self.hint_html, controls, outputs],
+        root = w.VBox([w.HTML(_CSS), heading(_("Presets: one click each")), presets, self.hint_html, controls, outputs],
                       layout=w.Layout(width="100%", max_width="100%"))
         root.add_class("ekslab-explorer")
         return root
@@ -255,13 +264,14 @@ class EndpointExplorer:
         p = next(p for p in PRESETS if p.key == key)
         self.set(**{name: getattr(target, name) for name in self.controls})
         self.hint_html.value = (f'<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                f"<b>{_e(p.label)}</b>: {_e(p.watch)} {link_keys_html(_e(p.source))}</div>")
+                                f"<b>{_e(_t(p.label))}</b>: {_e(_t(p.watch))} {link_keys_html(_e(p.source))}</div>")
 
     def reset(self) -> None:
         """Back to the configuration the explorer started from. Taught in notebooks/02_explorer.ipynb."""
         self.set(**{name: getattr(self.initial, name) for name in self.controls})
+        reset, back = _e(_("Reset")), _e(_("back to the starting configuration."))
         self.hint_html.value = ('<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                "<b>Reset</b>: back to the starting configuration.</div>")
+                                f"<b>{reset}</b>: {back}</div>")
 
     def _on_change(self, _change) -> None:
         if not self._quiet:
@@ -280,14 +290,16 @@ class EndpointExplorer:
         for box in (self.diagram, self.table_html, self.findings_html, self.command_html):
             (box.add_class if stale else box.remove_class)("ekslab-stale")
         if "access" in sc.errors:
+            mode, refused, refuses = _e(_("Mode:")), _e(_("none (refused)")), _e(_("AWS refuses this configuration"))
+            greyed = _e(_("Greyed out below: the last valid configuration ({mode}), not this one.").format(
+                mode=self.shown.config.mode.title if self.shown else _("none")))
             self.mode_html.value = ('<div class="ekslab-mode" data-mode="refused" style="font-size:1.3em">'
-                                    "Mode: <b>none (refused)</b></div>")
+                                    f"{mode} <b>{refused}</b></div>")
             self.changes_html.value = ""
             self.status_html.value = (
                 '<div class="ekslab-refusal" style="padding:6px 8px;background:#ffebe9;border-left:4px solid '
-                '#cf222e"><b>AWS refuses this configuration</b> (InvalidParameterException): '
-                f'{_e(sc.errors["access"])}.<br>Greyed out below: the last valid configuration '
-                f'({_e(self.shown.config.mode.title if self.shown else "none")}), not this one.</div>')
+                f'#cf222e"><b>{refuses}</b> (InvalidParameterException): '
+                f'{_e(sc.errors["access"])}.<br>{greyed}</div>')
         else:
             others = [m for name, m in sc.errors.items() if name not in TEXT_FIELDS]
             self.status_html.value = "".join(f'<div style="color:#cf222e">&#9888; {_e(m)}</div>' for m in others)
@@ -299,28 +311,32 @@ class EndpointExplorer:
 
     def _show(self, sc: Scene) -> None:
         config, vantages, vpc = sc.config, sc.vantages, sc.vpc
+        mode = _e(_("Mode:"))
         self.mode_html.value = (f'<div class="ekslab-mode" data-mode="{config.mode.value}" style="font-size:1.3em">'
-                                f"Mode: <b>{_e(config.mode.title)}</b></div>")
-        table = behavior_table(config, vantages, vpc)
+                                f"{mode} <b>{_e(config.mode.title)}</b></div>")
+        rows = behavior_rows(config, vantages, vpc)
         changed = changed_rows(self.shown, sc)
         mode_changed = self.shown is not None and self.shown.config.mode != config.mode
-        self.table_html.value = self._table(table.to_dict("records"), vantages, changed)
+        self.table_html.value = self._table(rows, vantages, changed)
         if changed or mode_changed:
-            what = [f"mode is now {config.mode.title.lower()}"] if mode_changed else []
-            what += [f"{label}: {'through' if r else 'blocked'}" for label, r in
-                     zip(table.vantage, table.reachable, strict=True) if label in changed]
+            what = [_("mode is now {mode}").format(mode=config.mode.title.lower())] if mode_changed else []
+            through, blocked = _("through"), _("blocked")
+            what += [f"{r['vantage']}: {through if r['reachable'] else blocked}" for r in rows
+                     if r["vantage"] in changed]
+            since = _e(_("Changed since your last click:"))
             self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;background:#fff8c5">'
-                                       "<b>Changed since your last click:</b> " + _e("; ".join(what)) + "</div>")
+                                       f"<b>{since}</b> " + _e("; ".join(what)) + "</div>")
         elif self.shown is not None:
-            self.changes_html.value = ('<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">'
-                                       "No asker's answer changed with your last click.</div>")
+            same = html.escape(_("No asker's answer changed with your last click."), quote=False)
+            self.changes_html.value = f'<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">{same}</div>'
         try:
-            drawing = draw(config, vantages, vpc, title=f"{config.mode.title} endpoint access")
+            drawing = draw(config, vantages, vpc, title=_("{mode} endpoint access").format(mode=config.mode.title))
             self.diagram.value = drawing.png()
             self.drawing = drawing
             self.diagram_note.value = ""
         except Exception as e:  # keep the last picture and say why it is stale
-            self.diagram_note.value = (f'<span style="color:#cf222e">diagram failed: '
+            failed = _e(_("diagram failed:"))
+            self.diagram_note.value = (f'<span style="color:#cf222e">{failed} '
                                        f"{_e(type(e).__name__)}: {_e(e)}</span>")
         warnings = list(dict.fromkeys(x for v in vantages for x in evaluate(config, v, vpc).warnings))
         self.findings_html.value = self._findings(sc, warnings)
@@ -331,30 +347,32 @@ class EndpointExplorer:
 
     @staticmethod
     def _table(rows: list[dict], vantages, changed=frozenset()) -> str:
+        through, blocked = _THROUGH.format(_e(_("through"))), _BLOCKED.format(_e(_("blocked")))
         body = "".join(
             f'<tr data-kind="{v.kind}" data-reachable="{str(r["reachable"]).lower()}" '
             f'data-changed="{str(r["vantage"] in changed).lower()}">'
-            f'<td>{_e(r["vantage"])}</td><td>{_THROUGH if r["reachable"] else _BLOCKED}</td>'
+            f'<td>{_e(r["vantage"])}</td><td>{through if r["reachable"] else blocked}</td>'
             f'<td>{_e(r["resolves_to"])}</td><td>{_e(r["endpoint"])}</td><td>{_e(r["path"])}</td>'
             f'<td style="font-size:0.9em">{link_keys_html(_e(r["reason"]))}</td></tr>'
             for r, v in zip(rows, vantages, strict=True)
         )
         keys = [k for r in rows for k in cited_keys(r["reason"])]
-        head = "".join(f"<th style='text-align:left'>{h}</th>"
-                       for h in ("asker", "result", "DNS answer", "endpoint", "path", "why"))
+        head = "".join(f"<th style='text-align:left'>{_e(_t(h))}</th>" for h in _TABLE_HEADINGS)
         return (f'<table class="ekslab-behavior" style="border-collapse:collapse;width:100%">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + legend_html(keys))
 
     def _findings(self, sc: Scene, warnings: list[str]) -> str:
-        key = (sc.settings, self.account_id, self.region, self.cluster)
+        key = (sc.settings, self.account_id, self.region, self.cluster, i18n.get_language())
         if key not in self._findings_cache:
             if len(self._findings_cache) > 512:  # a long session of typing: forget the oldest answers
                 self._findings_cache.pop(next(iter(self._findings_cache)))
             self._findings_cache[key] = _findings_rows(sc, self.account_id, self.region, self.cluster, self.facts)
         rows, problem = self._findings_cache[key]
-        parts = ["<b>Warnings from the behavior model</b>",
-                 "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in warnings) + "</ul>" if warnings else "<p>none</p>"]
-        parts.append("<b>Findings (ekslab.findings)</b>")
+        none = "<p>" + _e(_("none")) + "</p>"
+        parts = ["<b>" + _e(_("Warnings from the behavior model")) + "</b>",
+                 "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in warnings) + "</ul>" if warnings else none]
+        parts.append("<b>" + _e(_("Findings (ekslab.findings)")) + "</b>")
+        fix = _e(_("fix:"))
         if problem:
             parts.append(f"<p><i>{_e(problem)}</i></p>")
         elif rows:
@@ -363,26 +381,27 @@ class EndpointExplorer:
                 colour = _SEVERITY_COLOURS.get(str(f.get("severity")), "#57606a")
                 items.append(f'<li data-finding="{_e(f.get("id"))}"><span style="color:{colour};font-weight:bold">'
                              f'{_e(f.get("severity"))}</span> {_e(f.get("id"))}: {_e(f.get("message"))}'
-                             + (f'<br><small>fix: <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
+                             + (f'<br><small>{fix} <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
                                 if f.get("fix") else "") + "</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")
         else:
-            parts.append("<p>none</p>")
+            parts.append(none)
         if self.notes:
-            parts.append("<b>Assumed for this cluster</b><ul>" + "".join(f"<li>{_e(n)}</li>" for n in self.notes)
-                         + "</ul>")
+            parts.append("<b>" + _e(_("Assumed for this cluster")) + "</b><ul>"
+                         + "".join(f"<li>{_e(n)}</li>" for n in self.notes) + "</ul>")
         return '<div class="ekslab-findings">' + "".join(parts) + "</div>"
 
     def _command(self, sc: Scene) -> str:
         try:
             command = update_command(self.cluster, self.region, sc.config)
         except ValueError as e:
-            return f'<div class="ekslab-command"><i>no command: {_e(e)}</i></div>'
-        note = ("This is the cluster's current configuration: AWS would answer "
-                "\"Cluster is already at the desired configuration\"." if sc.config == self.current else
-                "An EndpointAccessUpdate: the cluster is UPDATING for several minutes "
-                "(follow it with aws eks describe-update).")
-        return (f'<div class="ekslab-command"><b>Apply it</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
+            return '<div class="ekslab-command"><i>' + _e(_("no command: {why}").format(why=e)) + "</i></div>"
+        note = (_("This is the cluster's current configuration: AWS would answer "
+                  "\"Cluster is already at the desired configuration\".") if sc.config == self.current else
+                _("An EndpointAccessUpdate: the cluster is UPDATING for several minutes "
+                  "(follow it with aws eks describe-update)."))
+        apply = _e(_("Apply it"))
+        return (f'<div class="ekslab-command"><b>{apply}</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
                 f"<small>{_e(note)}</small></div>")
 
     # -- display ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ekslab.fleet.bundled import bundled_path
+from ekslab.i18n import _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
 # The fleet DataFrame contract, in order (shared with the findings in ekslab/rules.py).
@@ -82,7 +83,7 @@ def _endpoint_columns(cluster: dict) -> dict:
         return {"mode": None, "public": pub if isinstance(pub, bool) else None,
                 "private": priv if isinstance(priv, bool) else None,
                 "public_cidrs": list(vpc.get("publicAccessCidrs") or []), "assumed_defaults": [],
-                "error": f"invalid endpoint configuration: {e}"}
+                "error": _("invalid endpoint configuration: {error}").format(error=e)}
     return {"mode": cfg.mode.value, "public": cfg.public, "private": cfg.private,
             "public_cidrs": list(cfg.public_cidrs), "assumed_defaults": list(cfg.assumed_defaults), "error": None}
 
@@ -131,15 +132,15 @@ def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
     known = facts.get("subnets") or {}
     kinds, kinds6, targets, why = set(), set(), set(), []
     if not vpc_id:
-        why.append("the cluster's VPC is unknown")
+        why.append(_("the cluster's VPC is unknown"))
     elif not facts:
-        why.append(f"no facts were read for {vpc_id}")
+        why.append(_("no facts were read for {vpc}").format(vpc=vpc_id))
     elif not subnets:
-        why.append("the cluster lists no subnets")
+        why.append(_("the cluster lists no subnets"))
     else:
         absent = [s for s in subnets if s not in known]
         if absent:
-            why.append(f"route tables unread for {', '.join(absent)}")
+            why.append(_("route tables unread for {subnets}").format(subnets=", ".join(absent)))
         for subnet in subnets:
             egress = known.get(subnet)
             if not egress:
@@ -155,15 +156,18 @@ def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
             if kind in _CENTRAL or kind in ("unknown", "nat-unread"):
                 targets.add(str(egress.get("default_route")))
             if kind == "no-route-table":
-                why.append(f"{subnet} has no route table (neither its own nor the VPC's main one)")
+                why.append(_("{subnet} has no route table (neither its own nor the VPC's main one)").format(
+                    subnet=subnet))
             elif kind == "unknown":
-                why.append(f"{subnet}'s default route goes to an unknown target {egress.get('default_route')}")
+                why.append(_("{subnet}'s default route goes to an unknown target {target}").format(
+                    subnet=subnet, target=egress.get("default_route")))
             elif kind == "nat-unread":
-                why.append(f"NAT gateway {egress.get('default_route')} of {subnet} could not be read")
+                why.append(_("NAT gateway {nat} of {subnet} could not be read").format(
+                    nat=egress.get("default_route"), subnet=subnet))
     egress_reads = [u for u in unread if u.startswith(("DescribeRouteTables", "DescribeNatGateways", "DescribeSubnets",
                                                         "node group"))]
     if egress_reads:
-        why.append("refused or failed reads: " + ", ".join(egress_reads))
+        why.append(_("refused or failed reads: {reads}").format(reads=", ".join(egress_reads)))
     return {"egress_kinds": sorted(kinds), "egress_kinds_v6": sorted(kinds6), "egress_targets": sorted(targets),
             "egress_unknown": "; ".join(why) or None}
 
@@ -175,7 +179,8 @@ def _failed_row(error: dict) -> dict:
                public_cidrs=[], subnet_ids=[], node_egress_ips=[], remote_node_cidrs=[], remote_pod_cidrs=[],
                assumed_defaults=[], tags={}, hybrid=False, egress_kinds=[], egress_kinds_v6=[], egress_targets=[],
                health_issues=[], unread=[], dual_stack=False, outpost=False,
-               error=f"{error['operation']} failed: {error['code']}: {error['message']}")
+               error=_("{operation} failed: {code}: {message}").format(
+                   operation=error["operation"], code=error["code"], message=error["message"]))
     return row
 
 
@@ -232,9 +237,9 @@ def load_fleet(source="sample"):
     """
     if isinstance(source, str) and source == "sample" and not SAMPLE_PATH.is_file():
         raise FileNotFoundError(
-            f"the bundled sample fleet is missing: {SAMPLE_PATH} (the installation is incomplete: reinstall "
-            "ekslab; in a source tree, regenerate it with `make sample`)")
+            _("the bundled sample fleet is missing: {path} (the installation is incomplete: reinstall "
+              "ekslab; in a source tree, regenerate it with `make sample`)").format(path=SAMPLE_PATH))
     if not isinstance(source, (str, Path)):
-        raise TypeError(f"load_fleet takes 'sample' or a snapshot path, got {source!r}; "
-                        "use fleet_frame() for a snapshot dict or ScanResult")
+        raise TypeError(_("load_fleet takes 'sample' or a snapshot path, got {value}; "
+                          "use fleet_frame() for a snapshot dict or ScanResult").format(value=repr(source)))
     return fleet_frame(source)

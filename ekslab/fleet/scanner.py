@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
+from ekslab import i18n
 from ekslab._version import __version__
+from ekslab.i18n import _, ngettext
 from ekslab.model.commands import REGION_RE
 
 _ROLE = re.compile(r"^[\w+=,.@/-]{1,512}$")
@@ -78,17 +80,19 @@ class ScanResult:
         meta = self.snapshot["metadata"]
         n = len(self.clusters)
         per = self.api_calls / n if n else float(self.api_calls)
-        errors = f"{len(self.errors)} error" + ("" if len(self.errors) == 1 else "s")
-        def count(k, word):
-            return f"{k} {word}" + ("" if k == 1 else "s")
-
-        lines = [f"{count(n, 'cluster')} in {count(len(meta['accounts']), 'account')} x "
-                 f"{count(len(meta['regions']), 'region')}; "
-                 f"{errors}; {self.api_calls} API calls ({per:.2f} per cluster, "
-                 f"{meta.get('retries', 0)} retries) in {self.duration:.1f} s"]
+        errors = ngettext("{n} error", "{n} errors", len(self.errors)).format(n=len(self.errors))
+        accounts, regions = len(meta["accounts"]), len(meta["regions"])
+        lines = [_("{clusters} in {accounts} x {regions}; {errors}; {calls} API calls ({per} per cluster, "
+                   "{retries} retries) in {seconds} s").format(
+            clusters=ngettext("{n} cluster", "{n} clusters", n).format(n=n),
+            accounts=ngettext("{n} account", "{n} accounts", accounts).format(n=accounts),
+            regions=ngettext("{n} region", "{n} regions", regions).format(n=regions),
+            errors=errors, calls=self.api_calls, per=f"{per:.2f}", retries=meta.get("retries", 0),
+            seconds=f"{self.duration:.1f}")]
         for e in self.errors:
             where = "/".join(x for x in (e["account_id"], e["region"], e["cluster"]) if x)
-            lines.append(f"  error {where}: {e['operation']} {e['code']}: {e['message']}")
+            lines.append("  " + _("error {where}: {operation} {code}: {message}").format(
+                where=where, operation=e["operation"], code=e["code"], message=e["message"]))
         return "\n".join(lines)
 
     def __repr__(self):
@@ -224,9 +228,9 @@ class _Scan:
     def stopped(self) -> str | None:
         """Why no more calls may start (Ctrl-C, the deadline), or None."""
         if self.interrupted:
-            return "the scan was interrupted (Ctrl-C)"
+            return _("the scan was interrupted (Ctrl-C)")
         if time.monotonic() > self.deadline:
-            return f"the scan's deadline of {self.timeout:g} s passed (--timeout)"
+            return _("the scan's deadline of {seconds} s passed (--timeout)").format(seconds=f"{self.timeout:g}")
         return None
 
     def client(self, session, service, region, creds=None, setup=False):
@@ -256,7 +260,8 @@ def _parse_regions(regions):
     regions = list(regions)
     bad = [r for r in regions if not isinstance(r, str) or not REGION_RE.match(r)]
     if bad or not regions:
-        raise ValueError(f"regions must be 'all' or region names like 'eu-west-1', got {bad or regions!r}")
+        raise ValueError(_("regions must be 'all' or region names like 'eu-west-1', got {value}").format(
+            value=repr(bad or regions)))
     return sorted(set(regions))
 
 
@@ -287,8 +292,9 @@ def _base_sessions(profiles, session):
     for p in profiles:
         sess = _new_session(profile_name=p)
         if p not in sess.available_profiles:
-            raise ValueError(f"AWS profile {p!r} is not in the AWS config or credentials files "
-                             f"(known: {', '.join(sess.available_profiles) or 'none'})")
+            raise ValueError(_("AWS profile {name} is not in the AWS config or credentials files "
+                               "(known: {known})").format(name=repr(p),
+                                                          known=", ".join(sess.available_profiles) or _("none")))
         out.append((f"profile {p}", sess))
     return out
 
@@ -342,8 +348,8 @@ def _regions_for(state, account, sess, creds, regions, home_region):
     if regions != "all":
         if regions is None:
             if not sess.region_name:
-                raise ValueError("no region to scan: pass regions=['eu-west-1', ...] or 'all', "
-                                 "or set AWS_DEFAULT_REGION / a profile region")
+                raise ValueError(_("no region to scan: pass regions=['eu-west-1', ...] or 'all', "
+                                   "or set AWS_DEFAULT_REGION / a profile region"))
             return [sess.region_name]
         return regions
     region = sess.region_name or home_region
@@ -390,12 +396,14 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     """
     if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
                                  or org_role.startswith("arn:")):
-        raise ValueError(f"org_role must be a role name such as 'ekslab-readonly', got {org_role!r}")
+        raise ValueError(_("org_role must be a role name such as 'ekslab-readonly', got {value}").format(
+            value=repr(org_role)))
     if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive int, got {workers!r}")
+        raise ValueError(_("workers must be a positive int, got {value}").format(value=repr(workers)))
     for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout), ("timeout", timeout)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 10**6:
-            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+            raise ValueError(_("{name} must be a positive number of seconds, got {value}").format(
+                name=name, value=repr(value)))
     regions = _parse_regions(regions)
     started = time.perf_counter()
     state = _Scan(workers=workers, max_attempts=max_attempts, progress=progress, connect_timeout=connect_timeout,
@@ -722,7 +730,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value < 10**6:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a positive number of seconds, got {value}").format(
+            value=repr(text)))
     return value
 
 
@@ -730,27 +739,30 @@ def add_cli(subparsers):
     """Register ``ekslab scan``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
     from ekslab.fleet.outputs import EXIT_CODES_HELP
 
-    p = subparsers.add_parser("scan", help="scan EKS clusters across accounts and regions (read-only)",
-                              description="Scan EKS clusters across accounts and regions into a snapshot. "
-                                          "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`).",
-                              epilog=EXIT_CODES_HELP + ". A scan with any failed account, region or cluster "
-                                     "exits 3 (the snapshot is still written, errors beside the data).")
+    # EXIT_CODES_HELP is fleet.outputs' words: _() translates it when the catalog has it, else keeps it
+    p = subparsers.add_parser("scan", help=_("scan EKS clusters across accounts and regions (read-only)"),
+                              description=_("Scan EKS clusters across accounts and regions into a snapshot. "
+                                            "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`)."),
+                              epilog=i18n.gettext(EXIT_CODES_HELP) + _(
+                                  ". A scan with any failed account, region or cluster exits 3 (the snapshot is "
+                                  "still written, errors beside the data)."))
     p.add_argument("--profile", action="append", dest="profiles", metavar="P",
-                   help="an AWS profile to scan (repeat for several); default: the default credential chain")
-    p.add_argument("--org-role", metavar="ROLE", help="list the organization's accounts and assume ROLE in each "
-                   "(a read-only role made for ekslab, see README.md; not an administrator role)")
-    p.add_argument("--regions", metavar="r1,r2|all", help="regions to scan (default: the session's region)")
-    p.add_argument("-o", "--output", metavar="snapshot.json[.gz]", help="write the snapshot here")
+                   help=_("an AWS profile to scan (repeat for several); default: the default credential chain"))
+    p.add_argument("--org-role", metavar="ROLE", help=_("list the organization's accounts and assume ROLE in each "
+                   "(a read-only role made for ekslab, see README.md; not an administrator role)"))
+    p.add_argument("--regions", metavar="r1,r2|all", help=_("regions to scan (default: the session's region)"))
+    p.add_argument("-o", "--output", metavar="snapshot.json[.gz]", help=_("write the snapshot here"))
     p.add_argument("--timeout", type=_seconds, default=SCAN_TIMEOUT, metavar="S",
-                   help=f"deadline for the whole scan in seconds (default {SCAN_TIMEOUT:g})")
+                   help=_("deadline for the whole scan in seconds (default {seconds})").format(
+                       seconds=f"{SCAN_TIMEOUT:g}"))
     p.add_argument("--connect-timeout", type=_seconds, default=CONNECT_TIMEOUT, metavar="S",
-                   help=f"seconds to open a connection (default {CONNECT_TIMEOUT:g})")
+                   help=_("seconds to open a connection (default {seconds})").format(seconds=f"{CONNECT_TIMEOUT:g}"))
     p.add_argument("--read-timeout", type=_seconds, default=READ_TIMEOUT, metavar="S",
-                   help=f"seconds to wait for an answer (default {READ_TIMEOUT:g})")
-    p.add_argument("--allow-partial", action="store_true", help="exit 0, not 3, when some reads failed")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+                   help=_("seconds to wait for an answer (default {seconds})").format(seconds=f"{READ_TIMEOUT:g}"))
+    p.add_argument("--allow-partial", action="store_true", help=_("exit 0, not 3, when some reads failed"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
     p.add_argument("--nodegroups", action="store_true",
-                   help="also read the subnets of managed node groups (2+ calls per cluster)")
+                   help=_("also read the subnets of managed node groups (2+ calls per cluster)"))
     p.set_defaults(func=_cli)
 
 
@@ -771,12 +783,14 @@ def _cli(args):
     print(terminal_safe(result.summary(), newlines=True))
     if args.output:
         try:
-            print(f"snapshot written to {terminal_safe(result.save(args.output))}")
+            print(_("snapshot written to {path}").format(path=terminal_safe(result.save(args.output))))
         except (OSError, ValueError) as e:
-            print(f"ekslab scan: cannot write the snapshot: {terminal_safe(e)}", file=sys.stderr)
+            print("ekslab scan: " + _("cannot write the snapshot: {error}").format(error=terminal_safe(e)),
+                  file=sys.stderr)
             return EXIT_USAGE
     if (result.errors or not result.clusters) and not args.allow_partial:
-        print(f"ekslab scan: incomplete: {len(result.errors)} error(s), {len(result.clusters)} cluster(s) "
-              "(exit 3; --allow-partial accepts it)", file=sys.stderr)
+        print("ekslab scan: " + _("incomplete: {errors} error(s), {clusters} cluster(s) "
+                                  "(exit 3; --allow-partial accepts it)").format(
+            errors=len(result.errors), clusters=len(result.clusters)), file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_OK

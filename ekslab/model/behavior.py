@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns, covers_whole_internet
 from ekslab.model.vantage import Vantage, default_vantages
 
-_PRIVATE_ZONE = "[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private endpoint ENIs"
-_PUBLIC_ANSWER = "[CE] outside the cluster VPC the endpoint name resolves to the public NLB addresses"
-_PRIVATE_ONLY_DNS = ("[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses "
+_PRIVATE_ZONE = N_("[CE][NR] in the cluster VPC the EKS-managed private hosted zone answers with the private "
+                   "endpoint ENIs")
+_PUBLIC_ANSWER = N_("[CE] outside the cluster VPC the endpoint name resolves to the public NLB addresses")
+_PRIVATE_ONLY_DNS = N_("[HPC][BLOG] with public access off, public DNS answers with the private VPC addresses "
                      "(since December 2019)")
-_HYBRID_BOTH = ("[CE][HP] hybrid nodes with public and private access both on resolve the public addresses; "
+_HYBRID_BOTH = N_("[CE][HP] hybrid nodes with public and private access both on resolve the public addresses; "
                 "AWS does not recommend it: their traffic crosses the internet and can keep them from joining")
 
 
@@ -29,6 +32,11 @@ class Verdict:
     path: str
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # what programs read instead of the (translated) words: the decisive outcome ("inside", "not-routable", ...)
+    # with its values, and one (kind, value) per warning: ("hybrid", "") or ("missing", "enableDnsHostnames, ...")
+    outcome: str = field(default="", compare=False, repr=False)
+    facts: dict = field(default_factory=dict, compare=False, repr=False)
+    marks: list = field(default_factory=list, compare=False, repr=False)
 
     @property
     def reason(self) -> str:
@@ -37,148 +45,180 @@ class Verdict:
 
     def __str__(self) -> str:
         """The verdict as a short report: outcome, path, then every reason and warning."""
-        lines = [f"gets through: {'yes' if self.reachable else 'no'}", f"path: {self.path}"]
+        lines = [_("gets through: {answer}").format(answer=_("yes") if self.reachable else _("no")),
+                 _("path: {path}").format(path=self.path)]
         lines += [f"  - {r}" for r in self.reasons] + [f"  ! {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
 _EGRESS_REASON = {
-    "internet-gateway": "[CE][BPG2] it leaves through an internet gateway with its own public IP, which changes "
-                        "when the node is replaced",
-    "transit-gateway": "[BPG2] it leaves through a transit gateway or firewall to a central egress elsewhere; "
-                       "the address the endpoint sees is that egress's (inferred)",
+    "internet-gateway": N_("[CE][BPG2] it leaves through an internet gateway with its own public IP, which changes "
+                        "when the node is replaced"),
+    "transit-gateway": N_("[BPG2] it leaves through a transit gateway or firewall to a central egress elsewhere; "
+                       "the address the endpoint sees is that egress's (inferred)"),
 }
 
 
 def _via_public(config: EndpointConfig, address: str | None, who: str, leave: str, kind: str = "public-nat"
                 ) -> Verdict:
-    """The request crosses to the public endpoint from ``address`` (None: no way to the internet, or unknown)."""
-    reasons = [_PUBLIC_ANSWER]
+    """The request crosses to the public endpoint from ``address`` (None: no way to the internet, or unknown).
+
+    ``who`` and ``leave`` arrive translated."""
+    reasons = [i18n.gettext(_PUBLIC_ANSWER)]
     if kind in _EGRESS_REASON:
-        reasons.append(_EGRESS_REASON[kind])
+        reasons.append(i18n.gettext(_EGRESS_REASON[kind]))
     if address is None and kind in _EGRESS_REASON and config.public and covers_whole_internet(
             [n for n in config.networks if n.version == 4]):
-        reasons.append("[CE] publicAccessCidrs admit every IPv4 address, so whatever address it leaves from "
-                       "is accepted")
-        return Verdict(True, "public", "public", f"{who} -> {leave} -> public endpoint (NLB)", reasons)
+        reasons.append(_("[CE] publicAccessCidrs admit every IPv4 address, so whatever address it leaves from "
+                         "is accepted"))
+        return Verdict(True, "public", "public", _("{who} -> {leave} -> public endpoint (NLB)").format(
+            who=who, leave=leave), reasons, outcome="any-address")
     if address is None and kind in _EGRESS_REASON:
-        reasons.append(f"[CE] the address {who} leaves from is unknown, so it cannot be shown to be inside "
-                       "publicAccessCidrs: ekslab does not count it as getting through")
-        return Verdict(False, "public", None, f"{who} -> {leave} (address unknown) -> public endpoint?", reasons)
+        reasons.append(_("[CE] the address {who} leaves from is unknown, so it cannot be shown to be inside "
+                         "publicAccessCidrs: ekslab does not count it as getting through").format(who=who))
+        return Verdict(False, "public", None, _("{who} -> {leave} (address unknown) -> public endpoint?").format(
+            who=who, leave=leave), reasons, outcome="address-unknown")
     if address is None:
-        what = ("a private NAT gateway translates to private addresses only: no internet egress"
-                if kind == "private-nat" else "no internet egress (no NAT gateway, public IP or default route)")
-        reasons.append(f"[CE][BPG] {who} has {what}, so it cannot reach the public endpoint")
-        return Verdict(False, "public", None, f"{who} -> no egress: public endpoint out of reach", reasons)
+        what = (_("a private NAT gateway translates to private addresses only: no internet egress")
+                if kind == "private-nat" else _("no internet egress (no NAT gateway, public IP or default route)"))
+        reasons.append(_("[CE][BPG] {who} has {what}, so it cannot reach the public endpoint").format(
+            who=who, what=what))
+        return Verdict(False, "public", None, _("{who} -> no egress: public endpoint out of reach").format(who=who),
+                       reasons, outcome="no-egress")
     block = config.admitting_block(address)
-    path = f"{who} -> {leave} {address} -> public endpoint (NLB)"
+    path = _("{who} -> {leave} {address} -> public endpoint (NLB)").format(who=who, leave=leave, address=address)
+    facts = dict(address=address, block=block)
     if block:
-        reasons.append(f"[CE] {address} is inside publicAccessCidrs block {block}: the public endpoint accepts it")
-        return Verdict(True, "public", "public", path, reasons)
-    reasons.append(f"[CE][CCE] {address} is outside publicAccessCidrs ({', '.join(config.public_cidrs)}): "
-                   "the public endpoint refuses it")
-    return Verdict(False, "public", "public", path + " (refused)", reasons)
+        reasons.append(_("[CE] {address} is inside publicAccessCidrs block {block}: the public endpoint accepts it"
+                         ).format(address=address, block=block))
+        return Verdict(True, "public", "public", path, reasons, outcome="inside", facts=facts)
+    reasons.append(_("[CE][CCE] {address} is outside publicAccessCidrs ({blocks}): the public endpoint refuses it"
+                     ).format(address=address, blocks=", ".join(config.public_cidrs)))
+    return Verdict(False, "public", "public", path + _(" (refused)"), reasons, outcome="outside", facts=facts)
+
+
+_WHO = {"internet": N_("internet client"), "vpc": N_("VPC node"), "connected": N_("connected host"),
+        "hybrid": N_("hybrid node")}
 
 
 def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     if config.public:
-        return _via_public(config, v.ip, "internet client", "from")
-    return Verdict(False, "private", None, "internet client -> private IP: not routable",
-                   [_PRIVATE_ONLY_DNS,
-                    "[CE] private addresses are not routable from the internet: "
-                    "private only admits no internet client"])
+        return _via_public(config, v.ip, i18n.gettext(_WHO["internet"]), _("from"))
+    return Verdict(False, "private", None, _("internet client -> private IP: not routable"),
+                   [i18n.gettext(_PRIVATE_ONLY_DNS),
+                    _("[CE] private addresses are not routable from the internet: "
+                      "private only admits no internet client")], outcome="not-routable")
 
 
-_LEAVE = {"public-nat": "leaves the VPC via NAT", "internet-gateway": "leaves via the internet gateway as",
-          "transit-gateway": "leaves via transit gateway, central egress", "private-nat": "private NAT",
-          "none": "no default route"}
+_LEAVE = {"public-nat": N_("leaves the VPC via NAT"), "internet-gateway": N_("leaves via the internet gateway as"),
+          "transit-gateway": N_("leaves via transit gateway, central egress"), "private-nat": N_("private NAT"),
+          "none": N_("no default route")}
 
 
 def _no_resolution(vpc: VpcDns) -> Verdict:
-    why = ("enableDnsSupport is off and the DHCP options name the Amazon DNS server, which then resolves nothing "
-           "for the VPC, public names included" if vpc.dns_servers == "amazon" else
-           "the DHCP options hand out no DNS server (DhcpOptionsId default)")
-    return Verdict(False, "nothing", None, "VPC node -> DNS: the endpoint name does not resolve",
-                   [f"[NR][DHCP] {why}: the endpoint name does not resolve, so no endpoint is reached (inferred: "
-                    "AWS documents only that nodes cannot register)"],
-                   [f"[NR] nodes cannot register without the VPC DNS prerequisites; missing: {', '.join(vpc.missing)}"])
+    why = (_("enableDnsSupport is off and the DHCP options name the Amazon DNS server, which then resolves nothing "
+             "for the VPC, public names included") if vpc.dns_servers == "amazon" else
+           _("the DHCP options hand out no DNS server (DhcpOptionsId default)"))
+    missing = ", ".join(vpc.missing)
+    return Verdict(False, "nothing", None, _("VPC node -> DNS: the endpoint name does not resolve"),
+                   [_("[NR][DHCP] {why}: the endpoint name does not resolve, so no endpoint is reached (inferred: "
+                      "AWS documents only that nodes cannot register)").format(why=why)],
+                   [_("[NR] nodes cannot register without the VPC DNS prerequisites; missing: {missing}").format(
+                       missing=missing)], outcome="no-resolution", marks=[("missing", missing)])
 
 
 def _private_endpoint(v: Vantage, reasons: list[str]) -> Verdict:
-    path = "VPC node -> private endpoint ENIs in the cluster subnets"
+    path = _("VPC node -> private endpoint ENIs in the cluster subnets")
     if v.in_cluster_sg:
         return Verdict(True, "private", "private", path,
-                       [*reasons, "[SG] the cluster security group admits traffic from itself: "
-                                  "private endpoint reached"])
-    return Verdict(False, "private", "private", path + " (blocked by the security group)",
-                   [*reasons, "[SG] this host does not carry the cluster security group and no TCP 443 rule admits "
-                              "it: the request times out"])
+                       [*reasons, _("[SG] the cluster security group admits traffic from itself: "
+                                    "private endpoint reached")], outcome="reached")
+    return Verdict(False, "private", "private", path + _(" (blocked by the security group)"),
+                   [*reasons, _("[SG] this host does not carry the cluster security group and no TCP 443 rule admits "
+                                "it: the request times out")], outcome="not-in-sg")
 
 
 def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     mode = config.mode
     if not vpc.resolves:
         return _no_resolution(vpc)
-    warnings = [] if vpc.can_register else [
-        f"[NR] AWS says nodes cannot register without DNS hostnames and resolution, in every mode "
-        f"(missing: {', '.join(m for m in vpc.missing if m.startswith('enable'))})"]
+    who, leave = i18n.gettext(_WHO["vpc"]), i18n.gettext(_LEAVE[v.egress_kind])
+    register = ", ".join(m for m in vpc.missing if m.startswith("enable"))
+    warnings, marks = ([], []) if vpc.can_register else (
+        [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution, in every mode "
+           "(missing: {missing})").format(missing=register)],
+        [("missing", register + ")")])  # ")": the picture has always shown the warning's tail so (kept byte-equal)
     custom = vpc.dns_servers == "custom"
     if mode is AccessMode.PUBLIC:
-        verdict = _via_public(config, v.egress_ip, "VPC node", _LEAVE[v.egress_kind], v.egress_kind)
-        verdict.reasons.insert(1, "[CE][BPG] with private access off, in-VPC traffic leaves the VPC "
-                                  "but stays on the AWS network")
+        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
+        verdict.reasons.insert(1, _("[CE][BPG] with private access off, in-VPC traffic leaves the VPC "
+                                    "but stays on the AWS network"))
         verdict.warnings += warnings
+        verdict.marks += marks
         return verdict
     if vpc.private_zone:
-        return _private_endpoint(v, [_PRIVATE_ZONE])
+        return _private_endpoint(v, [i18n.gettext(_PRIVATE_ZONE)])
     if mode is AccessMode.PUBLIC_AND_PRIVATE:
-        verdict = _via_public(config, v.egress_ip, "VPC node", _LEAVE[v.egress_kind], v.egress_kind)
-        why = ("[DHCP][CE] custom DNS servers do not see the EKS private hosted zone (only the VPC resolver does): "
-               "they give the public answer unless they forward the cluster name to the VPC resolver"
+        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
+        missing = ", ".join(vpc.missing)
+        why = (_("[DHCP][CE] custom DNS servers do not see the EKS private hosted zone (only the VPC resolver does): "
+                 "they give the public answer unless they forward the cluster name to the VPC resolver")
                if custom else
-               f"[NR] without {', '.join(vpc.missing)} the private hosted zone is not used: the node gets the "
-               "public answer and falls back to the public endpoint (inferred, not documented)")
+               _("[NR] without {missing} the private hosted zone is not used: the node gets the "
+                 "public answer and falls back to the public endpoint (inferred, not documented)").format(
+                   missing=missing))
         verdict.reasons.insert(0, why)
-        verdict.warnings += warnings or [f"[NR] private access needs the VPC DNS prerequisites; "
-                                         f"missing: {', '.join(vpc.missing)}"]
+        if warnings:
+            verdict.warnings += warnings
+            verdict.marks += marks
+        else:
+            verdict.warnings.append(_("[NR] private access needs the VPC DNS prerequisites; missing: {missing}"
+                                      ).format(missing=missing))
+            verdict.marks.append(("missing", missing))
         return verdict
     if custom and vpc.can_register:
-        return _private_endpoint(v, [_PRIVATE_ONLY_DNS + "; custom DNS servers that forward to the internet get "
-                                     "that answer too (inferred: verify that they forward)"])
-    return Verdict(False, "private", None, "VPC node -> private endpoint: DNS prerequisites missing",
-                   [f"[NR] AWS says nodes cannot register without DNS hostnames and resolution (missing: "
-                    f"{', '.join(vpc.missing)}); it does not document the exact failure, so ekslab treats the "
-                    "endpoint as unreachable (inferred)"], warnings)
+        return _private_endpoint(v, [i18n.gettext(_PRIVATE_ONLY_DNS) + _(
+            "; custom DNS servers that forward to the internet get that answer too (inferred: verify that they "
+            "forward)")])
+    return Verdict(False, "private", None, _("VPC node -> private endpoint: DNS prerequisites missing"),
+                   [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution (missing: "
+                      "{missing}); it does not document the exact failure, so ekslab treats the "
+                      "endpoint as unreachable (inferred)").format(missing=", ".join(vpc.missing))], warnings,
+                   outcome="cannot-register", marks=marks)
 
 
-_FORWARDED = ("[R53R] its DNS forwards the cluster's domain to a Route 53 Resolver inbound endpoint in the "
-              "cluster VPC, which answers from the private hosted zone")
+_FORWARDED = N_("[R53R] its DNS forwards the cluster's domain to a Route 53 Resolver inbound endpoint in the "
+                "cluster VPC, which answers from the private hosted zone")
 
 
 def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
-    who = "hybrid node" if v.kind == "hybrid" else "connected host"
+    who = i18n.gettext(_WHO[v.kind])
     forwarded = v.dns_forwarding and config.private and vpc.dns_support and vpc.dns_hostnames
     if config.public and not forwarded:
-        verdict = _via_public(config, v.egress_ip, who, "via its internet egress")
+        verdict = _via_public(config, v.egress_ip, who, _("via its internet egress"))
         if config.private:
-            why = ("[R53R][NR] its DNS forwards to a Resolver inbound endpoint, but without enableDnsSupport and "
-                   "enableDnsHostnames the private hosted zone does not answer: it gets the public answer (inferred)"
+            why = (_("[R53R][NR] its DNS forwards to a Resolver inbound endpoint, but without enableDnsSupport and "
+                     "enableDnsHostnames the private hosted zone does not answer: it gets the public answer "
+                     "(inferred)")
                    if v.dns_forwarding else
-                   f"[CE][R53R] the private hosted zone belongs to the cluster VPC alone: a {who} gets the public "
-                   "answer unless its DNS forwards to a Route 53 Resolver inbound endpoint in the VPC")
+                   _("[CE][R53R] the private hosted zone belongs to the cluster VPC alone: a {who} gets the public "
+                     "answer unless its DNS forwards to a Route 53 Resolver inbound endpoint in the VPC").format(
+                       who=who))
             verdict.reasons.insert(1, why)
             if v.kind == "hybrid":
-                verdict.warnings.append(_HYBRID_BOTH)
+                verdict.warnings.append(i18n.gettext(_HYBRID_BOTH))
+                verdict.marks.append(("hybrid", ""))
         return verdict
-    path = f"{who} {v.source_cidr} -> VPN/Direct Connect/TGW/peering -> private endpoint ENIs"
-    reasons = [_FORWARDED if config.public else _PRIVATE_ONLY_DNS]
+    path = _("{who} {cidr} -> VPN/Direct Connect/TGW/peering -> private endpoint ENIs").format(
+        who=who, cidr=v.source_cidr)
+    reasons = [i18n.gettext(_FORWARDED) if config.public else i18n.gettext(_PRIVATE_ONLY_DNS)]
     if v.sg_allows_443:
-        reasons.append(f"[SG][CE] the cluster security group admits TCP 443 from {v.source_cidr}")
-        return Verdict(True, "private", "private", path, reasons)
-    reasons.append(f"[SG][CE] the cluster security group has no TCP 443 rule for {v.source_cidr}: "
-                   "the request times out")
-    return Verdict(False, "private", "private", path + " (blocked by the security group)", reasons)
-
+        reasons.append(_("[SG][CE] the cluster security group admits TCP 443 from {cidr}").format(cidr=v.source_cidr))
+        return Verdict(True, "private", "private", path, reasons, outcome="sg-admits")
+    reasons.append(_("[SG][CE] the cluster security group has no TCP 443 rule for {cidr}: "
+                     "the request times out").format(cidr=v.source_cidr))
+    return Verdict(False, "private", "private", path + _(" (blocked by the security group)"), reasons,
+                   outcome="no-sg-rule")
 
 _BY_KIND = {"internet": _internet, "vpc": _vpc, "connected": _connected, "hybrid": _connected}
 
@@ -191,68 +231,94 @@ def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()) -
     key (see ``ekslab.model.sources``). Taught in notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
-        raise InvalidEndpointConfig(f"evaluate needs an EndpointConfig, got {type(config).__name__}")
+        raise InvalidEndpointConfig(_("evaluate needs an EndpointConfig, got {type}").format(
+            type=type(config).__name__))
     if not isinstance(vantage, Vantage):
-        raise TypeError(f"evaluate needs a Vantage (e.g. Vantage.internet(ip)), got {vantage!r}")
+        raise TypeError(_("evaluate needs a Vantage (e.g. Vantage.internet(ip)), got {value}").format(
+            value=repr(vantage)))
     if not isinstance(vpc, VpcDns):
-        raise TypeError(f"vpc must be a VpcDns, got {vpc!r}")
+        raise TypeError(_("vpc must be a VpcDns, got {value}").format(value=repr(vpc)))
     return _BY_KIND[vantage.kind](config, vantage, vpc)
+
+
+# the column keys of behavior_table (what code reads) and their headings (what a reader sees)
+BEHAVIOR_COLUMNS = {"vantage": N_("vantage"), "resolves_to": N_("resolves_to"), "endpoint": N_("endpoint"),
+                    "path": N_("path"), "reachable": N_("reachable"), "reason": N_("reason")}
+_ENDPOINT_WORDS = {"public": N_("public"), "private": N_("private"), "nothing": N_("nothing"), None: N_("none")}
+
+
+def _rows(config: EndpointConfig, vantages, vpc: VpcDns) -> list[dict]:
+    """behavior_table's rows keyed by BEHAVIOR_COLUMNS' keys, words in the current language (the explorer's too)."""
+    rows = []
+    for v in default_vantages() if vantages is None else vantages:
+        verdict = evaluate(config, v, vpc)
+        reason = " ".join([verdict.reason, *(_("Warning: ") + w for w in verdict.warnings)])
+        rows.append(dict(vantage=v.label, resolves_to=i18n.gettext(_ENDPOINT_WORDS[verdict.resolves_to]),
+                         endpoint=i18n.gettext(_ENDPOINT_WORDS[verdict.endpoint]), path=verdict.path,
+                         reachable=verdict.reachable, reason=reason))
+    return rows
 
 
 def behavior_table(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns()):
     """One row per asker: ``vantage, resolves_to, endpoint, path, reachable, reason`` (a DataFrame).
 
     ``vantages`` defaults to one asker of each kind (``default_vantages()``).
-    Warnings are appended to the reason. Taught in notebooks/01_access_modes.ipynb.
+    Warnings are appended to the reason. The headings and words follow ``ekslab.set_language``
+    (English: the names above). Taught in notebooks/01_access_modes.ipynb.
     """
     import pandas as pd
 
-    rows = []
-    for v in default_vantages() if vantages is None else vantages:
-        verdict = evaluate(config, v, vpc)
-        reason = " ".join([verdict.reason, *("Warning: " + w for w in verdict.warnings)])
-        rows.append(dict(vantage=v.label, resolves_to=verdict.resolves_to, endpoint=verdict.endpoint or "none",
-                         path=verdict.path, reachable=verdict.reachable, reason=reason))
-    return pd.DataFrame(rows, columns=["vantage", "resolves_to", "endpoint", "path", "reachable", "reason"])
+    frame = pd.DataFrame(_rows(config, vantages, vpc), columns=list(BEHAVIOR_COLUMNS))
+    return frame.rename(columns={k: i18n.gettext(t) for k, t in BEHAVIOR_COLUMNS.items()})
 
 
 MODES = [
     dict(mode="public", endpointPublicAccess=True, endpointPrivateAccess=False,
-         from_internet="yes, limited to publicAccessCidrs",
-         dns_in_vpc="public NLB addresses", dns_outside_vpc="public NLB addresses",
-         node_traffic="leaves the VPC through a NAT gateway or public IP, stays on the AWS network",
-         fits="the default for a new cluster; the source write-up's author recommends it only for early "
-              "development and test, because the endpoint is exposed",
-         caveat="restricting the CIDRs must keep the nodes' (and Fargate pods') egress addresses in, or nodes cannot "
-                "register; nodes on their own public IPs, a private NAT or no default route need private access "
-                "instead, which AWS recommends [CCE]",
+         from_internet=N_("yes, limited to publicAccessCidrs"),
+         dns_in_vpc=N_("public NLB addresses"), dns_outside_vpc=N_("public NLB addresses"),
+         node_traffic=N_("leaves the VPC through a NAT gateway or public IP, stays on the AWS network"),
+         fits=N_("the default for a new cluster; the source write-up's author recommends it only for early "
+                 "development and test, because the endpoint is exposed"),
+         caveat=N_("restricting the CIDRs must keep the nodes' (and Fargate pods') egress addresses in, or nodes "
+                   "cannot register; nodes on their own public IPs, a private NAT or no default route need private "
+                   "access instead, which AWS recommends [CCE]"),
          sources="[CE][BPG][CCE]"),
     dict(mode="public_and_private", endpointPublicAccess=True, endpointPrivateAccess=True,
-         from_internet="yes, limited to publicAccessCidrs",
-         dns_in_vpc="private endpoint ENIs (managed private hosted zone)", dns_outside_vpc="public NLB addresses",
-         node_traffic="stays in the VPC through the private endpoint",
-         fits="admins inside the VPC, external systems through the allow-list; the source write-up's author "
-              "calls it less secure than private only",
-         caveat="connected networks get the public answer unless their DNS forwards to a Route 53 Resolver "
-                "inbound endpoint [R53R]; not recommended with hybrid nodes [HP]",
+         from_internet=N_("yes, limited to publicAccessCidrs"),
+         dns_in_vpc=N_("private endpoint ENIs (managed private hosted zone)"),
+         dns_outside_vpc=N_("public NLB addresses"),
+         node_traffic=N_("stays in the VPC through the private endpoint"),
+         fits=N_("admins inside the VPC, external systems through the allow-list; the source write-up's author "
+                 "calls it less secure than private only"),
+         caveat=N_("connected networks get the public answer unless their DNS forwards to a Route 53 Resolver "
+                   "inbound endpoint [R53R]; not recommended with hybrid nodes [HP]"),
          sources="[CE][BPG][HP][R53R]"),
     dict(mode="private", endpointPublicAccess=False, endpointPrivateAccess=True,
-         from_internet="no",
-         dns_in_vpc="private endpoint ENIs", dns_outside_vpc="private VPC addresses (since December 2019)",
-         node_traffic="stays in the VPC through the private endpoint",
-         fits="production reached over VPN, Direct Connect or a bastion; the Best Practices Guide's advice is "
-              "'Make the EKS Cluster Endpoint private' [BPG2]",
-         caveat="kubectl needs the VPC or a connected network, a TCP 443 rule on the cluster security group, and "
-                "an access entry for the principal it uses [AE]",
+         from_internet=N_("no"),
+         dns_in_vpc=N_("private endpoint ENIs"), dns_outside_vpc=N_("private VPC addresses (since December 2019)"),
+         node_traffic=N_("stays in the VPC through the private endpoint"),
+         fits=N_("production reached over VPN, Direct Connect or a bastion; the Best Practices Guide's advice is "
+                 "'Make the EKS Cluster Endpoint private' [BPG2]"),
+         caveat=N_("kubectl needs the VPC or a connected network, a TCP 443 rule on the cluster security group, and "
+                   "an access entry for the principal it uses [AE]"),
          sources="[CE][BLOG][SG][AE]"),
 ]
+# the columns whose cells are words (translated at use); the others are values, fields or source keys
+_MODE_WORDS = ("from_internet", "dns_in_vpc", "dns_outside_vpc", "node_traffic", "fits", "caveat")
+MODE_COLUMNS = {"mode": N_("mode"), "from_internet": N_("from_internet"), "dns_in_vpc": N_("dns_in_vpc"),
+                "dns_outside_vpc": N_("dns_outside_vpc"), "node_traffic": N_("node_traffic"), "fits": N_("fits"),
+                "caveat": N_("caveat"), "sources": N_("sources")}
 
 
 def modes_table():
     """The three valid modes side by side (spec section 2), one row per mode, as a DataFrame.
 
-    Taught in notebooks/01_access_modes.ipynb.
+    Headings and words follow ``ekslab.set_language``; the mode values, API fields and source
+    keys stay as they are. Taught in notebooks/01_access_modes.ipynb.
     """
     import pandas as pd
 
-    return pd.DataFrame(MODES).set_index("mode")
+    rows = [{k: i18n.gettext(v) if k in _MODE_WORDS else v for k, v in row.items()} for row in MODES]
+    frame = pd.DataFrame(rows).set_index("mode")
+    frame = frame.rename(columns={k: i18n.gettext(t) for k, t in MODE_COLUMNS.items()})
+    return frame.rename_axis(i18n.gettext(MODE_COLUMNS["mode"]))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, VpcDns, parse_network
 
 CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateCluster's name pattern [API]
@@ -18,7 +20,7 @@ SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
 
 def _check(pattern: re.Pattern, value, what: str) -> str:
     if not isinstance(value, str) or not pattern.match(value):
-        raise ValueError(f"{what} {value!r} is not valid")
+        raise ValueError(_("{what} {value} is not valid").format(what=i18n.gettext(what), value=repr(value)))
     return value
 
 
@@ -33,7 +35,7 @@ def vpc_config_request(config: EndpointConfig) -> dict:
     Taught in notebooks/05_changing_access.ipynb.
     """
     if not isinstance(config, EndpointConfig):
-        raise TypeError(f"config must be an EndpointConfig, got {config!r}")
+        raise TypeError(_("config must be an EndpointConfig, got {value}").format(value=repr(config)))
     request = {"endpointPublicAccess": config.public}
     if config.public:
         request["publicAccessCidrs"] = list(config.public_cidrs)
@@ -48,8 +50,8 @@ def update_command(cluster_name: str, region: str, config: EndpointConfig) -> st
     the configuration a cluster already has is refused by AWS. Taught in
     notebooks/05_changing_access.ipynb.
     """
-    _check(CLUSTER_NAME_RE, cluster_name, "cluster name")
-    _check(REGION_RE, region, "region")
+    _check(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
+    _check(REGION_RE, region, N_("region"))
     parts = []
     for key, value in vpc_config_request(config).items():
         shown = ",".join(f'"{c}"' for c in value) if isinstance(value, list) else _flag(value)
@@ -63,8 +65,8 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
 
     Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(VPC_ID_RE, vpc_id, "VPC id")
-    _check(REGION_RE, region, "region")
+    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
+    _check(REGION_RE, region, N_("region"))
     base = f"aws ec2 --region {region}"
     value = shlex.quote('{"Value":true}')
     commands = []
@@ -73,12 +75,13 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
     if not dns.dns_hostnames:
         commands.append(f"{base} modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames {value}")
     if dns.dns_servers == "custom":  # replacing them would break what they resolve: forwarding is the fix
-        commands.append("# verify that your DNS servers forward the cluster name (*.eks.amazonaws.com, or "
-                        "*.api.aws for a dual-stack endpoint) to the VPC "
-                        "resolver (VPC base + 2) or a Route 53 Resolver inbound endpoint [DHCP][R53R]")
+        commands.append("# " + _("verify that your DNS servers forward the cluster name (*.eks.amazonaws.com, or "
+                                 "*.api.aws for a dual-stack endpoint) to the VPC "
+                                 "resolver (VPC base + 2) or a Route 53 Resolver inbound endpoint [DHCP][R53R]"))
     elif dns.dns_servers == "none":
         commands.append(f"{base} create-dhcp-options --dhcp-configurations "
-                        '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # note the DhcpOptionsId it returns')
+                        '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # '
+                        + _("note the DhcpOptionsId it returns"))
         commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")
     return commands
 
@@ -88,8 +91,8 @@ def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
 
     Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(SG_ID_RE, group_id, "security group id")
-    _check(REGION_RE, region, "region")
-    cidr = str(parse_network(source_cidr, "source network"))
+    _check(SG_ID_RE, group_id, N_("security group id"))
+    _check(REGION_RE, region, N_("region"))
+    cidr = str(parse_network(source_cidr, N_("source network")))
     return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
             f"--protocol tcp --port 443 --cidr {cidr}")

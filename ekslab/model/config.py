@@ -10,6 +10,9 @@ import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
+
 MAX_PUBLIC_CIDRS = 40  # per cluster, not adjustable [GR]
 DEFAULT_CIDRS = ("0.0.0.0/0",)
 IP_FAMILIES = ("ipv4", "ipv6")
@@ -42,11 +45,14 @@ class AccessMode(enum.StrEnum):
 
     @property
     def title(self) -> str:
-        """A human name: "Public", "Public and private", "Private"."""
-        return self.value.replace("_", " ").capitalize()
+        """A human name: "Public", "Public and private", "Private" (in the current language)."""
+        return i18n.gettext(_MODE_TITLES[self.value])
 
 
-def parse_network(text, what: str = "CIDR block") -> Network:
+_MODE_TITLES = {"public": N_("Public"), "public_and_private": N_("Public and private"), "private": N_("Private")}
+
+
+def parse_network(text, what: str = N_("CIDR block")) -> Network:
     """Parse one CIDR block or bare address; raise InvalidEndpointConfig naming it.
 
     Taught in notebooks/01_access_modes.ipynb.
@@ -54,7 +60,8 @@ def parse_network(text, what: str = "CIDR block") -> Network:
     try:
         return ipaddress.ip_network(str(text).strip(), strict=False)
     except ValueError:
-        raise InvalidEndpointConfig(f"{what} {text!r} is not a valid CIDR block or IP address") from None
+        raise InvalidEndpointConfig(_("{what} {value} is not a valid CIDR block or IP address").format(
+            what=i18n.gettext(what), value=repr(text))) from None
 
 
 def is_non_public(net: Network) -> bool:
@@ -94,7 +101,8 @@ def _as_blocks(cidrs) -> tuple[str, ...]:
     try:
         return tuple(str(c).strip() for c in cidrs)
     except TypeError:
-        raise InvalidEndpointConfig(f"public_cidrs must be a list of CIDR blocks, got {cidrs!r}") from None
+        raise InvalidEndpointConfig(_("public_cidrs must be a list of CIDR blocks, got {value}").format(
+            value=repr(cidrs))) from None
 
 
 @dataclass(frozen=True)
@@ -116,33 +124,33 @@ class EndpointConfig:
         for name in ("public", "private"):
             value = getattr(self, name)
             if not isinstance(value, bool):
-                raise InvalidEndpointConfig(f"{name} must be True or False, got {value!r}")
+                raise InvalidEndpointConfig(_("{name} must be True or False, got {value}").format(
+                    name=name, value=repr(value)))
         if not (self.public or self.private):
-            raise InvalidEndpointConfig(
+            raise InvalidEndpointConfig(_(
                 "Both private and public endpoint access cannot be false: "
                 "you must enable private access to disable public access (public=False, private=False)"
-            )
+            ))
         if self.ip_family not in IP_FAMILIES:
-            raise InvalidEndpointConfig(f"ip_family must be 'ipv4' or 'ipv6', got {self.ip_family!r}")
+            raise InvalidEndpointConfig(_("ip_family must be 'ipv4' or 'ipv6', got {value}").format(
+                value=repr(self.ip_family)))
         blocks = _as_blocks(self.public_cidrs)
         object.__setattr__(self, "public_cidrs", blocks)
         object.__setattr__(self, "assumed_defaults", tuple(self.assumed_defaults))
         if len(blocks) > MAX_PUBLIC_CIDRS:
             raise InvalidEndpointConfig(
-                f"publicAccessCidrs has {len(blocks)} blocks; EKS allows at most {MAX_PUBLIC_CIDRS} per cluster"
-            )
-        nets = [parse_network(b, "publicAccessCidrs block") for b in blocks]
+                _("publicAccessCidrs has {n} blocks; EKS allows at most {max} per cluster").format(
+                    n=len(blocks), max=MAX_PUBLIC_CIDRS))
+        nets = [parse_network(b, N_("publicAccessCidrs block")) for b in blocks]
         bad = [b for b, n in zip(blocks, nets, strict=True) if n.version == 6 and self.ip_family == "ipv4"]
         if bad:
             raise InvalidEndpointConfig(
-                f"The following CIDRs are invalid in publicAccessCidrs: {', '.join(bad)} "
-                "(IPv6 blocks need an IPv6 cluster)"
-            )
+                _("The following CIDRs are invalid in publicAccessCidrs: {blocks} "
+                  "(IPv6 blocks need an IPv6 cluster)").format(blocks=", ".join(bad)))
         if self.public and not blocks:
-            raise InvalidEndpointConfig(
+            raise InvalidEndpointConfig(_(
                 "public access is on but publicAccessCidrs is empty; give at least one block "
-                "(AWS uses 0.0.0.0/0 when none is given)"
-            )
+                "(AWS uses 0.0.0.0/0 when none is given)"))
         object.__setattr__(self, "_networks", tuple(nets))
 
     @property
@@ -197,10 +205,11 @@ class EndpointConfig:
         never reads as "not public". Taught in notebooks/03_fleet_analysis.ipynb.
         """
         if not isinstance(cluster, dict):
-            raise InvalidEndpointConfig(f"expected a describe_cluster dict, got {type(cluster).__name__}")
+            raise InvalidEndpointConfig(_("expected a describe_cluster dict, got {type}").format(
+                type=type(cluster).__name__))
         vpc = cluster.get("resourcesVpcConfig", cluster)
         if not isinstance(vpc, dict):
-            raise InvalidEndpointConfig(f"resourcesVpcConfig must be a dict, got {vpc!r}")
+            raise InvalidEndpointConfig(_("resourcesVpcConfig must be a dict, got {value}").format(value=repr(vpc)))
         family = (cluster.get("kubernetesNetworkConfig") or {}).get("ipFamily", "ipv4")
         assumed = []
         public = vpc.get("endpointPublicAccess")
@@ -243,12 +252,14 @@ class VpcDns:
     def __post_init__(self):
         for name in ("dns_support", "dns_hostnames"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"VpcDns.{name} must be True or False, got {getattr(self, name)!r}")
+                raise ValueError(_("VpcDns.{name} must be True or False, got {value}").format(
+                    name=name, value=repr(getattr(self, name))))
         servers = self.dns_servers
         if isinstance(servers, bool):  # the old amazon_provided_dns flag
             object.__setattr__(self, "dns_servers", "amazon" if servers else "custom")
         elif servers not in DNS_SERVERS:
-            raise ValueError(f"VpcDns.dns_servers must be one of {', '.join(DNS_SERVERS)}, got {servers!r}")
+            raise ValueError(_("VpcDns.dns_servers must be one of {choices}, got {value}").format(
+                choices=", ".join(DNS_SERVERS), value=repr(servers)))
 
     @property
     def amazon_provided_dns(self) -> bool:
@@ -277,9 +288,9 @@ class VpcDns:
         out = [label for attr, label in (("dns_support", "enableDnsSupport"), ("dns_hostnames", "enableDnsHostnames"))
                if not getattr(self, attr)]
         if self.dns_servers == "custom":
-            out.append("AmazonProvidedDNS in the DHCP options (custom DNS servers)")
+            out.append(_("AmazonProvidedDNS in the DHCP options (custom DNS servers)"))
         elif self.dns_servers == "none":
-            out.append("a DNS server in the DHCP options (DhcpOptionsId default: none handed out)")
+            out.append(_("a DNS server in the DHCP options (DhcpOptionsId default: none handed out)"))
         return out
 
     @property

@@ -6,6 +6,8 @@ several minutes). Taught in notebooks/05_changing_access.ipynb.
 
 from __future__ import annotations
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
 from ekslab.model.config import EndpointConfig, VpcDns
@@ -25,10 +27,23 @@ def access_change(before: EndpointConfig, after: EndpointConfig, vantages=None, 
     import pandas as pd
 
     vantages = default_vantages() if vantages is None else list(vantages)
-    words = {(True, False): "loses access", (False, True): "gains access"}
-    rows = [dict(vantage=v.label, before=b, after=a, change=words.get((b, a), "unchanged"))
+    rows = [dict(vantage=v.label, before=b, after=a, change=i18n.gettext(_CHANGE_WORDS.get((b, a), _UNCHANGED)))
             for v, b, a in zip(vantages, _reach(before, vantages, vpc), _reach(after, vantages, vpc), strict=True)]
-    return pd.DataFrame(rows, columns=["vantage", "before", "after", "change"])
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+# what access_change calls each change; the program compares the booleans, never these words
+_CHANGE_WORDS = {(True, False): N_("loses access"), (False, True): N_("gains access")}
+_UNCHANGED = N_("unchanged")
+# the column names are keys that code and notebooks select by (plan[["step", "loses_access"]]): never translated
+CHANGE_COLUMNS = ["vantage", "before", "after", "change"]
+PLAN_COLUMNS = ["step", "mode", "command", "wait", "loses_access", "gains_access"]
+
+
+def _who(vantages, before: list[bool], after: list[bool], was: bool) -> str:
+    """The askers that lose (``was`` True) or gain (``was`` False) access, joined; "nobody" when none."""
+    names = [v.label for v, b, a in zip(vantages, before, after, strict=True) if b == was and a != was]
+    return ", ".join(names) or _("nobody")
 
 
 def _widest(before: EndpointConfig, after: EndpointConfig) -> EndpointConfig:
@@ -83,7 +98,7 @@ def wait_command(cluster_name: str, region: str) -> str:
     Taught in notebooks/05_changing_access.ipynb.
     """
     return (f"aws eks describe-update --region {region} --name {cluster_name} --update-id <update-id> "
-            "--query update.status  # repeat until Successful (the update id is in the previous step's answer)")
+            "--query update.status  # " + _("repeat until Successful (the update id is in the previous step's answer)"))
 
 
 def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: EndpointConfig, vantages=None,
@@ -105,14 +120,13 @@ def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: E
     if before.public and not after.public and steps:
         rows.append(dict(step=1, mode=str(before.mode), command=access_entry_commands(cluster_name, region),
                          wait=f"aws eks list-access-entries --region {region} --cluster-name {cluster_name}"
-                              "  # the principal is listed",
-                         loses_access="nobody", gains_access="nobody"))
+                              "  # " + _("the principal is listed"),
+                         loses_access=_("nobody"), gains_access=_("nobody")))
     for step in steps:
-        change = access_change(current, step, vantages, vpc)
+        was, now = _reach(current, vantages, vpc), _reach(step, vantages, vpc)
         rows.append(dict(step=len(rows) + 1, mode=str(step.mode),
                          command=update_command(cluster_name, region, step),
                          wait=wait_command(cluster_name, region),
-                         loses_access=", ".join(change.loc[change.change == "loses access", "vantage"]) or "nobody",
-                         gains_access=", ".join(change.loc[change.change == "gains access", "vantage"]) or "nobody"))
+                         loses_access=_who(vantages, was, now, True), gains_access=_who(vantages, was, now, False)))
         current = step
-    return pd.DataFrame(rows, columns=["step", "mode", "command", "wait", "loses_access", "gains_access"])
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)

@@ -7,6 +7,9 @@ reader is left with a bare code. Taught in notebooks/01_access_modes.ipynb.
 
 import re
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
+
 _GUIDE = "https://docs.aws.amazon.com/eks/latest/userguide/"
 _BEST = "https://docs.aws.amazon.com/eks/latest/best-practices/"
 
@@ -38,31 +41,32 @@ SOURCES = {
     "SSM": "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html",
 }
 
+# the titles are English (N_): every use translates them, _(SOURCE_TITLES[key])
 SOURCE_TITLES = {
-    "CE": "EKS User Guide: Cluster API server endpoint",
-    "CCE": "EKS User Guide: Configure endpoint access",
-    "NR": "EKS User Guide: VPC and subnet requirements",
-    "SG": "EKS User Guide: Security group requirements",
-    "PC": "EKS User Guide: Private clusters (no internet access)",
-    "HP": "EKS User Guide: Hybrid nodes networking prerequisites",
-    "HPC": "EKS User Guide: Hybrid nodes private connectivity",
-    "API": "EKS API Reference: VpcConfigRequest",
-    "GR": "AWS General Reference: EKS quotas",
-    "BPG": "EKS Best Practices Guide: VPC and subnet considerations",
-    "BPG2": "EKS Best Practices Guide: Identity and access management (make the endpoint private)",
-    "BLOG": "AWS blog: Enabling DNS resolution for EKS cluster endpoints",
-    "DHCP": "Amazon VPC User Guide: DHCP option sets",
-    "R53R": "Route 53 Developer Guide: Resolver inbound endpoints",
-    "DS": "EKS User Guide: IPv6 clusters and dual-stack endpoints",
-    "OUT": "EKS User Guide: Local clusters on AWS Outposts",
-    "AE": "EKS User Guide: Access entries",
-    "KC": "EKS User Guide: Connect kubectl with a kubeconfig file",
-    "AM": "EKS User Guide: EKS Auto Mode",
-    "VPCE": "EKS User Guide: The EKS API through AWS PrivateLink",
-    "NAT": "Amazon VPC User Guide: NAT gateway pricing",
-    "DNS": "Amazon VPC User Guide: Amazon DNS server",
-    "C9": "AWS Cloud9 User Guide: no longer available to new customers",
-    "SSM": "Systems Manager User Guide: Session Manager port forwarding",
+    "CE": N_("EKS User Guide: Cluster API server endpoint"),
+    "CCE": N_("EKS User Guide: Configure endpoint access"),
+    "NR": N_("EKS User Guide: VPC and subnet requirements"),
+    "SG": N_("EKS User Guide: Security group requirements"),
+    "PC": N_("EKS User Guide: Private clusters (no internet access)"),
+    "HP": N_("EKS User Guide: Hybrid nodes networking prerequisites"),
+    "HPC": N_("EKS User Guide: Hybrid nodes private connectivity"),
+    "API": N_("EKS API Reference: VpcConfigRequest"),
+    "GR": N_("AWS General Reference: EKS quotas"),
+    "BPG": N_("EKS Best Practices Guide: VPC and subnet considerations"),
+    "BPG2": N_("EKS Best Practices Guide: Identity and access management (make the endpoint private)"),
+    "BLOG": N_("AWS blog: Enabling DNS resolution for EKS cluster endpoints"),
+    "DHCP": N_("Amazon VPC User Guide: DHCP option sets"),
+    "R53R": N_("Route 53 Developer Guide: Resolver inbound endpoints"),
+    "DS": N_("EKS User Guide: IPv6 clusters and dual-stack endpoints"),
+    "OUT": N_("EKS User Guide: Local clusters on AWS Outposts"),
+    "AE": N_("EKS User Guide: Access entries"),
+    "KC": N_("EKS User Guide: Connect kubectl with a kubeconfig file"),
+    "AM": N_("EKS User Guide: EKS Auto Mode"),
+    "VPCE": N_("EKS User Guide: The EKS API through AWS PrivateLink"),
+    "NAT": N_("Amazon VPC User Guide: NAT gateway pricing"),
+    "DNS": N_("Amazon VPC User Guide: Amazon DNS server"),
+    "C9": N_("AWS Cloud9 User Guide: no longer available to new customers"),
+    "SSM": N_("Systems Manager User Guide: Session Manager port forwarding"),
 }
 
 _KEY = re.compile(r"\[([A-Z][A-Z0-9]*)\]")
@@ -96,7 +100,7 @@ def source_legend(keys=None) -> list[tuple[str, str, str]]:
     unknown = [k for k in keys if k not in SOURCES]
     if unknown:
         raise KeyError(f"unknown source key(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
-    return [(k, SOURCE_TITLES[k], SOURCES[k]) for k in keys]
+    return [(k, i18n.gettext(SOURCE_TITLES[k]), SOURCES[k]) for k in keys]
 
 
 def link_keys_html(escaped: str) -> str:
@@ -111,7 +115,7 @@ def link_keys_html(escaped: str) -> str:
         key = m.group(1)
         if key not in SOURCES:
             return m.group(0)
-        return (f'<a href="{SOURCES[key]}" title="{html.escape(SOURCE_TITLES[key])}" '
+        return (f'<a href="{SOURCES[key]}" title="{html.escape(i18n.gettext(SOURCE_TITLES[key]))}" '
                 f'target="_blank">[{key}]</a>')
     return _KEY.sub(link, escaped)
 
@@ -126,6 +130,7 @@ def legend_html(keys) -> str:
     keys = [k for k in dict.fromkeys(keys) if k in SOURCES]
     if not keys:
         return ""
-    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(SOURCE_TITLES[k])}'
+    items = "; ".join(f'<a href="{SOURCES[k]}" target="_blank">[{k}]</a> {html.escape(i18n.gettext(SOURCE_TITLES[k]))}'
                       for k in keys)
-    return f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">Sources: {items}</p>'
+    sources = html.escape(_("Sources:"))
+    return f'<p class="ekslab-legend" style="font-size:12px;margin-top:4px">{sources} {items}</p>'

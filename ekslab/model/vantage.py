@@ -8,13 +8,15 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
 from ekslab.model.config import is_non_public
 
 KINDS = ("internet", "vpc", "connected", "hybrid")
 # How an asker in the VPC leaves for the internet (spec section 9.1), by the target of its default route.
 EGRESS_KINDS = ("public-nat", "internet-gateway", "transit-gateway", "private-nat", "none")
-_EGRESS_WORDS = {"public-nat": "NAT", "internet-gateway": "own public IP", "transit-gateway": "central egress",
-                 "private-nat": "private NAT: no internet egress", "none": "no internet egress"}
+_EGRESS_WORDS = {"public-nat": "NAT", "internet-gateway": N_("own public IP"), "transit-gateway": N_("central egress"),
+                 "private-nat": N_("private NAT: no internet egress"), "none": N_("no internet egress")}
 _RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
@@ -28,9 +30,11 @@ def _public_address(value, what: str) -> str | None:
     try:
         ip = ipaddress.ip_address(str(value).strip())
     except ValueError:
-        raise InvalidVantage(f"{what} {value!r} is not an IP address") from None
+        raise InvalidVantage(_("{what} {value} is not an IP address").format(
+            what=i18n.gettext(what), value=repr(value))) from None
     if is_non_public(ipaddress.ip_network(ip)):
-        raise InvalidVantage(f"{what} {value!r} is private or reserved space; it cannot be an internet source")
+        raise InvalidVantage(_("{what} {value} is private or reserved space; it cannot be an internet source").format(
+            what=i18n.gettext(what), value=repr(value)))
     return str(ip)
 
 
@@ -38,7 +42,8 @@ def _network(value, what: str) -> str:
     try:
         return str(ipaddress.ip_network(str(value).strip(), strict=False))
     except ValueError:
-        raise InvalidVantage(f"{what} {value!r} is not a CIDR block") from None
+        raise InvalidVantage(_("{what} {value} is not a CIDR block").format(
+            what=i18n.gettext(what), value=repr(value))) from None
 
 
 @dataclass(frozen=True)
@@ -60,29 +65,34 @@ class Vantage:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise InvalidVantage(f"unknown vantage kind {self.kind!r}; choose one of {', '.join(KINDS)}")
+            raise InvalidVantage(_("unknown vantage kind {value}; choose one of {choices}").format(
+                value=repr(self.kind), choices=", ".join(KINDS)))
         for flag in ("sg_allows_443", "in_cluster_sg", "dns_forwarding"):
             if not isinstance(getattr(self, flag), bool):
-                raise InvalidVantage(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+                raise InvalidVantage(_("{name} must be True or False, got {value}").format(
+                    name=flag, value=repr(getattr(self, flag))))
         if self.kind == "vpc":
             kind = self.egress_kind or ("public-nat" if self.egress_ip else "none")
             if kind not in EGRESS_KINDS:
-                raise InvalidVantage(f"unknown egress kind {self.egress_kind!r}; "
-                                     f"choose one of {', '.join(EGRESS_KINDS)}")
+                raise InvalidVantage(_("unknown egress kind {value}; choose one of {choices}").format(
+                    value=repr(self.egress_kind), choices=", ".join(EGRESS_KINDS)))
             if kind in ("private-nat", "none") and self.egress_ip:
-                raise InvalidVantage(f"egress kind {kind!r} has no internet address, got egress_ip {self.egress_ip!r}")
+                raise InvalidVantage(_("egress kind {kind} has no internet address, got egress_ip {value}").format(
+                    kind=repr(kind), value=repr(self.egress_ip)))
             object.__setattr__(self, "egress_kind", kind)
         elif self.egress_kind is not None:
-            raise InvalidVantage(f"only a vpc asker has an egress kind, got {self.egress_kind!r} for {self.kind}")
+            raise InvalidVantage(_("only a vpc asker has an egress kind, got {value} for {kind}").format(
+                value=repr(self.egress_kind), kind=self.kind))
         if self.dns_forwarding and self.kind not in ("connected", "hybrid"):
-            raise InvalidVantage(f"DNS forwarding is for connected and hybrid askers, not {self.kind}")
+            raise InvalidVantage(_("DNS forwarding is for connected and hybrid askers, not {kind}").format(
+                kind=self.kind))
 
     @classmethod
     def internet(cls, ip: str, name: str | None = None) -> Vantage:
         """A laptop or hosted CI runner on the internet with public source address ``ip``."""
         if ip is None:
-            raise InvalidVantage("an internet asker needs its public source address, got None")
-        return cls("internet", ip=_public_address(ip, "internet source address"), name=name)
+            raise InvalidVantage(_("an internet asker needs its public source address, got None"))
+        return cls("internet", ip=_public_address(ip, N_("internet source address")), name=name)
 
     @classmethod
     def vpc(cls, egress_ip: str | None = None, name: str | None = None, in_cluster_sg: bool = True,
@@ -95,7 +105,7 @@ class Vantage:
         address the internet sees, when known. ``in_cluster_sg``: the cluster security group
         admits it (managed nodes and Fargate carry it; a bastion or self-managed nodes need a rule [SG]).
         """
-        return cls("vpc", egress_ip=_public_address(egress_ip, "egress address"), name=name,
+        return cls("vpc", egress_ip=_public_address(egress_ip, N_("egress address")), name=name,
                    in_cluster_sg=in_cluster_sg, egress_kind=egress)
 
     @classmethod
@@ -106,19 +116,20 @@ class Vantage:
         ``dns_forwarding``: its DNS forwards the cluster's domain to a Route 53 Resolver inbound
         endpoint in the cluster VPC, so it gets the private answer (spec 9.3, [R53R]).
         """
-        return cls("connected", egress_ip=_public_address(egress_ip, "egress address"),
-                   source_cidr=_network(source_cidr, "connected network"), sg_allows_443=sg_allows_443, name=name,
+        return cls("connected", egress_ip=_public_address(egress_ip, N_("egress address")),
+                   source_cidr=_network(source_cidr, N_("connected network")), sg_allows_443=sg_allows_443, name=name,
                    dns_forwarding=dns_forwarding)
 
     @classmethod
     def hybrid(cls, node_cidr: str, egress_ip: str | None = None, sg_allows_443: bool = False,
                name: str | None = None, dns_forwarding: bool = False) -> Vantage:
         """Hybrid nodes on premises; ``node_cidr`` must be RFC 1918 IPv4 [HP]; ``dns_forwarding`` as connected."""
-        cidr = _network(node_cidr, "hybrid node network")
+        cidr = _network(node_cidr, N_("hybrid node network"))
         net = ipaddress.ip_network(cidr)
         if net.version != 4 or not any(net.subnet_of(b) for b in _RFC1918):
-            raise InvalidVantage(f"hybrid node network {node_cidr!r} must be RFC 1918 IPv4 space [HP]")
-        return cls("hybrid", egress_ip=_public_address(egress_ip, "egress address"), source_cidr=cidr,
+            raise InvalidVantage(_("hybrid node network {value} must be RFC 1918 IPv4 space [HP]").format(
+                value=repr(node_cidr)))
+        return cls("hybrid", egress_ip=_public_address(egress_ip, N_("egress address")), source_cidr=cidr,
                    sg_allows_443=sg_allows_443, name=name, dns_forwarding=dns_forwarding)
 
     @classmethod
@@ -126,29 +137,33 @@ class Vantage:
         """Build an asker from its kind name and keyword arguments (as a form or a file gives them)."""
         builders = {"internet": cls.internet, "vpc": cls.vpc, "connected": cls.connected, "hybrid": cls.hybrid}
         if kind not in builders:
-            raise InvalidVantage(f"unknown vantage kind {kind!r}; choose one of {', '.join(KINDS)}")
+            raise InvalidVantage(_("unknown vantage kind {value}; choose one of {choices}").format(
+                value=repr(kind), choices=", ".join(KINDS)))
         try:
             return builders[kind](**kwargs)
         except TypeError as e:
-            raise InvalidVantage(f"bad arguments for a {kind} vantage {sorted(kwargs)}: {e}") from None
+            raise InvalidVantage(_("bad arguments for a {kind} vantage {names}: {error}").format(
+                kind=kind, names=sorted(kwargs), error=e)) from None
 
     @property
     def label(self) -> str:
         """A readable name, e.g. "internet 203.0.113.10" or "in-VPC node (egress 198.51.100.20)"."""
         if self.name:
             return self.name
-        egress = f"egress {self.egress_ip}" if self.egress_ip else "no internet egress"
+        egress = _("egress {ip}").format(ip=self.egress_ip) if self.egress_ip else _("no internet egress")
         if self.kind == "internet":
-            return f"internet {self.ip}"
+            return _("internet {ip}").format(ip=self.ip)
         if self.kind == "vpc":
             if self.egress_kind != "public-nat":
-                words = _EGRESS_WORDS[self.egress_kind]
+                words = i18n.gettext(_EGRESS_WORDS[self.egress_kind])
                 egress = f"{words} {self.egress_ip}" if self.egress_ip else (
-                    words if self.egress_kind in ("private-nat", "none") else f"{words}, address unknown")
-            return f"in-VPC node ({egress})" + ("" if self.in_cluster_sg else "; not in the cluster SG")
-        sg = "SG admits 443" if self.sg_allows_443 else "no SG 443 rule"
-        what = "connected network" if self.kind == "connected" else "hybrid nodes"
-        return f"{what} {self.source_cidr} ({egress}; {sg}" + ("; DNS forwarded)" if self.dns_forwarding else ")")
+                    words if self.egress_kind in ("private-nat", "none") else
+                    _("{words}, address unknown").format(words=words))
+            return _("in-VPC node ({egress})").format(egress=egress) + (
+                "" if self.in_cluster_sg else _("; not in the cluster SG"))
+        sg = _("SG admits 443") if self.sg_allows_443 else _("no SG 443 rule")
+        what = _("connected network") if self.kind == "connected" else _("hybrid nodes")
+        return f"{what} {self.source_cidr} ({egress}; {sg}" + (_("; DNS forwarded)") if self.dns_forwarding else ")")
 
     @property
     def outside_address(self) -> str | None:
@@ -162,10 +177,11 @@ def default_vantages() -> list[Vantage]:
     Taught in notebooks/01_access_modes.ipynb.
     """
     return [
-        Vantage.internet("203.0.113.10", name="laptop on the internet (203.0.113.10)"),
-        Vantage.vpc(egress_ip="198.51.100.20", name="node in the VPC (NAT 198.51.100.20)"),
+        Vantage.internet("203.0.113.10", name=_("laptop on the internet ({ip})").format(ip="203.0.113.10")),
+        Vantage.vpc(egress_ip="198.51.100.20", name=_("node in the VPC ({egress}{outside})").format(
+            egress="NAT 198.51.100.20", outside="")),
         Vantage.connected("10.20.0.0/16", egress_ip="198.51.100.30", sg_allows_443=True,
-                          name="on-premises over VPN (10.20.0.0/16)"),
+                          name=_("on-premises over VPN ({cidr}{forwarded})").format(cidr="10.20.0.0/16", forwarded="")),
         Vantage.hybrid("10.80.0.0/16", egress_ip="198.51.100.40", sg_allows_443=True,
-                       name="hybrid nodes (10.80.0.0/16)"),
+                       name=_("hybrid nodes ({cidr})").format(cidr="10.80.0.0/16")),
     ]
