@@ -387,8 +387,8 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     status = status if isinstance(status, str) and status else None
     if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
         issues = _("; health: {issues}").format(issues=short_list(_text_items(health), 3)) if health else ""
-        return [], [_("cluster is {status}: endpoint exposure not judged (spec 9.5){issues}").format(
-            status=status, issues=issues)]
+        return [], [_("cluster is {status}: endpoint exposure not judged, since AWS may still be making or "
+                      "removing it{issues}").format(status=status, issues=issues)]
     public, private = as_flag(public), as_flag(private)
     if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
         flag = as_flag(apd)

@@ -79,7 +79,7 @@ def _via_public(config: EndpointConfig, address: str | None, who: str, leave: st
         return Verdict(False, "public", None, _("{who} -> {leave} (address unknown) -> public endpoint?").format(
             who=who, leave=leave), reasons, outcome="address-unknown")
     if address is None:
-        what = (_("a private NAT gateway translates to private addresses only: no internet egress")
+        what = (_("only a private NAT gateway, which translates to private addresses: no internet egress")
                 if kind == "private-nat" else _("no internet egress (no NAT gateway, public IP or default route)"))
         reasons.append(_("[CE][BPG] {who} has {what}, so it cannot reach the public endpoint").format(
             who=who, what=what))
@@ -147,7 +147,7 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     warnings, marks = ([], []) if vpc.can_register else (
         [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution, in every mode "
            "(missing: {missing})").format(missing=register)],
-        [("missing", register + ")")])  # ")": the picture has always shown the warning's tail so (kept byte-equal)
+        [("missing", register)])
     custom = vpc.dns_servers == "custom"
     if mode is AccessMode.PUBLIC:
         verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
