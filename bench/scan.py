@@ -9,8 +9,9 @@ Seeds 400 clusters in 16 VPCs over 2 accounts x 4 regions into the moto sandbox,
 The server runs in a child process (as AWS is not in the scanner's process), so its CPU
 does not compete with the scanner's threads for one interpreter lock.
 
-Prints both wall times, the ratio and API calls per cluster. Targets: at least 15x faster,
-at most 1.15 API calls per cluster. Usage: .venv/bin/python bench/scan.py [--clusters N]
+Prints both wall times, the ratio and API calls per cluster. Targets: at least 15x faster, and
+no call above the floor that complete facts need (printed with its formula).
+Usage: .venv/bin/python bench/scan.py [--clusters N]
 """
 
 from __future__ import annotations
@@ -128,11 +129,15 @@ def main(argv=None) -> int:
     print(f"serial boto3 loop:  {slow:7.2f} s  {serial_calls:5d} API calls  {serial_calls / n:.3f} per cluster")
     print(f"speed-up:           {slow / fast:7.1f}x  (target >= 15x)")
     pairs = len(fleet.accounts) * len(fleet.regions)
-    floor = (args.clusters + pairs * (1 + 5) + 2 * len(fleet.vpcs)) / args.clusters
-    print(f"API calls/cluster:  {per:7.3f}   (target <= 1.15; floor with complete VPC facts {floor:.3f}: one describe"
-          f" per cluster, per region ListClusters + DescribeVpcs/RouteTables/NatGateways/DhcpOptions +"
-          f" ListResolverEndpoints, and two"
-          f" DescribeVpcAttribute per VPC, which EC2 cannot batch)")
+    # GetCallerIdentity, ListAccounts, and one AssumeRole per member account
+    account_calls = 1 + (len(fleet.accounts) if len(fleet.accounts) > 1 else 0)
+    floor_calls = args.clusters + pairs * (1 + 5) + 2 * len(fleet.vpcs) + account_calls
+    print(f"API calls:          {result.api_calls:5d}   floor {floor_calls} "
+          f"({floor_calls / args.clusters:.3f} per cluster):"
+          " one describe per cluster; per region ListClusters + DescribeVpcs/RouteTables/NatGateways/DhcpOptions"
+          " + ListResolverEndpoints; two DescribeVpcAttribute per VPC, which EC2 cannot batch;"
+          f" {account_calls} account-level calls")
+    print(f"calls above the floor: {result.api_calls - floor_calls}   (target 0)")
     print("ekslab calls by action: " + ", ".join(f"{k.split(':')[1]} {v}" for k, v in by.items()))
     return 0
 
