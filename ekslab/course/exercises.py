@@ -278,9 +278,11 @@ def _first_step(answer):
     before = EndpointConfig(public=True, private=False, public_cidrs=["0.0.0.0/0"])
     nodes = Vantage.vpc(egress_ip="203.0.113.10", name=_("nodes (NAT {ip})").format(ip="203.0.113.10"))
     ci = Vantage.internet("192.0.2.50", name=_("hosted CI runner ({ip})").format(ip="192.0.2.50"))
+    # the notebook's third asker: a first step that shuts the office out loses someone too
+    admin = Vantage.internet("198.51.100.7", name=_("admin laptop in the office ({ip})").format(ip="198.51.100.7"))
     if not isinstance(answer, EndpointConfig):
         return False, _("answer an ekslab.EndpointConfig(...), not {kind}").format(kind=type(answer).__name__)
-    for asker in (nodes, ci):
+    for asker in (admin, nodes, ci):
         if evaluate(before, asker).reachable and not evaluate(answer, asker).reachable:
             return False, _("the {asker} loses access in this step; a first step only adds").format(asker=asker.label)
     if not answer.private:

@@ -74,6 +74,16 @@ def test_predictions_explain_the_tempting_wrong_answer():
                                                                           public_cidrs=["198.51.100.0/24"])).message
 
 
+def test_the_first_step_keeps_every_asker_of_the_notebook():
+    # notebook 05's askers: the admin laptop in the office, the hosted CI runner and the nodes
+    office_lost = check("05-first-step", ekslab.EndpointConfig(public=True, private=True,
+                                                               public_cidrs=["192.0.2.0/24"]))
+    assert office_lost.message == ("not yet: the admin laptop in the office (198.51.100.7) loses access in this "
+                                   "step; a first step only adds")
+    plan_step = ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "198.51.100.0/24"])
+    assert check("05-first-step", plan_step).ok  # step 1 of the plan the notebook prints
+
+
 def test_unknown_exercise_is_a_clear_error():
     with pytest.raises(KeyError, match="no exercise '99-x'"):
         exercise("99-x")
