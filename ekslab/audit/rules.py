@@ -331,8 +331,11 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
     else:
         fix = private_fix
         alternative = _("enable private access (the fix: node traffic then stays in the VPC)")
-    return [_item("EKS-EP-003", _("{causes}; private access is off: nodes cannot register; {alternative}").format(
-        causes="; ".join(causes), alternative=alternative), fix)]
+    # own public IPs alone are unproven, not refused: the message must not claim more than the model knows
+    certain = bool(outside) or any(kind in kinds for kind in _NO_EGRESS)
+    message = (_("{causes}; private access is off: nodes cannot register; {alternative}") if certain else
+               _("{causes}; private access is off: nodes may fail to register; {alternative}"))
+    return [_item("EKS-EP-003", message.format(causes="; ".join(causes), alternative=alternative), fix)]
 
 
 _DNS_EFFECT = {

@@ -375,3 +375,15 @@ def test_egress_addresses_no_fix_can_hold_are_noted_never_proposed():
         fix = table[table["id"] == "EKS-EP-001"].iloc[0]["fix"]
         assert address not in fix and "endpointPrivateAccess=true" in fix, fix
         assert any(address in n for n in noted["note"]), noted
+
+
+def test_003_own_public_ips_are_unproven_not_refused():
+    # spec 9.1: an internet gateway's node addresses cannot be shown inside the list; that is no proof of a lock-out
+    igw = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=[], egress_kinds=["internet-gateway"],
+               **PUBLIC_ONLY)
+    assert "nodes may fail to register" in igw["message"] and "cannot register" not in igw["message"]
+    assert "endpointPrivateAccess=true" in igw["fix"]
+    for kinds, egress in ((["private-nat"], []), (["internet-gateway", "public-nat"], ["198.51.100.7"])):
+        f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=egress, egress_kinds=kinds,
+                 **PUBLIC_ONLY)
+        assert "nodes cannot register" in f["message"], f["message"]
