@@ -217,7 +217,7 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: boo
         fix_private, keep = _fix_cidrs(config, facts.non_public, egress, provable, private)
         items.append(_item("EKS-EP-006", ngettext(
             "publicAccessCidrs {blocks} is private or reserved space: it can never match a public source address",
-            "publicAccessCidrs {blocks} are private or reserved space: it can never match a public source address",
+            "publicAccessCidrs {blocks} are private or reserved space: they can never match a public source address",
             len(facts.non_public)).format(blocks=short_list(facts.non_public)),
                            _eks(True, fix_private, keep or [PLACEHOLDER], family)))
     return items

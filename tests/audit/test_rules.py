@@ -171,6 +171,11 @@ def test_006_rfc1918_block():
     assert f["fix"] == update_command("demo", "us-east-1", EndpointConfig(True, True, ("203.0.113.0/24",)))
 
 
+def test_006_several_blocks_read_as_a_plural():
+    message = only("EKS-EP-006", public_cidrs=["10.0.0.0/8", "192.168.0.0/16", "203.0.113.0/24"])["message"]
+    assert "10.0.0.0/8, 192.168.0.0/16 are private or reserved space: they can never match" in message
+
+
 def test_006_near_miss_documentation_range():
     assert ids(public_cidrs=["203.0.113.0/24"]) == set()
 
