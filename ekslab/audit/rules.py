@@ -285,6 +285,9 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
         notes.append(_("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated"))
     causes, fix_private = [], False
     outside = []
+    if "public-nat" in kinds and not egress:  # a NAT not yet (or no longer) holding an address: say so
+        notes.append(_("node subnets route to a public NAT gateway whose public address is unknown: EKS-EP-003 "
+                       "not evaluated for it"))
     if "public-nat" in kinds:
         for ip in egress:
             through = _node_gets_through(config, str(ip))

@@ -392,3 +392,11 @@ def test_003_own_public_ips_are_unproven_not_refused():
         f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=egress, egress_kinds=kinds,
                  **PUBLIC_ONLY)
         assert "nodes cannot register" in f["message"], f["message"]
+
+
+def test_003_a_public_nat_without_a_known_address_is_noted_not_passed():
+    frame = fleet_of(cluster_row(public_cidrs=["203.0.113.0/24"], node_egress_ips=[], egress_kinds=["public-nat"],
+                                 **PUBLIC_ONLY))
+    table, noted, _ = evaluate_fleet(frame)
+    assert "EKS-EP-003" not in set(table["id"])
+    assert any("public NAT gateway whose public address is unknown" in n for n in noted["note"]), noted
