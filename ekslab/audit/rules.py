@@ -153,6 +153,15 @@ def _restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> 
     return keep
 
 
+def _fix_cidrs(config: EndpointConfig, drop, egress, provable: bool, private: bool, extra=()) -> tuple:
+    """(private, cidrs) of a fix that drops ``drop``: the node addresses kept in (``_restricted``), or, when they
+    do not fit in the quota, private access on instead, so that the fix never strands the nodes (spec 8)."""
+    cidrs = _restricted(config, drop, egress, provable) + list(extra)
+    if len(cidrs) > MAX_PUBLIC_CIDRS:
+        return True, _restricted(config, drop, egress, False) + list(extra)
+    return private, cidrs
+
+
 class _Item(NamedTuple):
     """One finding of a distinct configuration; the per-cluster values are filled in when rendered."""
 
@@ -190,9 +199,9 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: boo
         what = "; ".join(ngettext("{blocks} admits every {family} address",
                                   "{blocks} together admit every {family} address", len(b)).format(
                              blocks=short_list(b), family=label) for label, b in facts.whole)
-        cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
+        fix_private, cidrs = _fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
         items.append(_item("EKS-EP-001", _("public endpoint open to the whole internet: {what}").format(what=what),
-                           _eks(True, private, cidrs, family)))
+                           _eks(True, fix_private, cidrs, family)))
     if facts.wide:
         blocks = [b for _, _, parts in facts.wide for b in parts]
         what = "; ".join(
@@ -201,16 +210,16 @@ def _cidr_rules(config: EndpointConfig, facts: _CidrFacts, egress, provable: boo
              _("{blocks} together form {merged}, which admits {share} of the {family} space")).format(
                 block=parts[0], blocks=short_list(parts), merged=merged, share=_share(merged), family=label)
             for label, merged, parts in facts.wide)
-        cidrs = _restricted(config, blocks, egress, provable) + [PLACEHOLDER]
+        fix_private, cidrs = _fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
         items.append(_item("EKS-EP-002", _("very wide public CIDR block: {what}").format(what=what),
-                           _eks(True, private, cidrs, family)))
+                           _eks(True, fix_private, cidrs, family)))
     if facts.non_public:
-        keep = [b for b in config.public_cidrs if b not in facts.non_public]
+        fix_private, keep = _fix_cidrs(config, facts.non_public, egress, provable, private)
         items.append(_item("EKS-EP-006", ngettext(
             "publicAccessCidrs {blocks} is private or reserved space: it can never match a public source address",
-            "publicAccessCidrs {blocks} are private or reserved space: it can never match a public source address",
+            "publicAccessCidrs {blocks} are private or reserved space: they can never match a public source address",
             len(facts.non_public)).format(blocks=short_list(facts.non_public)),
-                           _eks(True, private, keep or [PLACEHOLDER], family)))
+                           _eks(True, fix_private, keep or [PLACEHOLDER], family)))
     return items
 
 
@@ -276,6 +285,9 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
         notes.append(_("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated"))
     causes, fix_private = [], False
     outside = []
+    if "public-nat" in kinds and not egress:  # a NAT not yet (or no longer) holding an address: say so
+        notes.append(_("node subnets route to a public NAT gateway whose public address is unknown: EKS-EP-003 "
+                       "not evaluated for it"))
     if "public-nat" in kinds:
         for ip in egress:
             through = _node_gets_through(config, str(ip))
@@ -322,8 +334,11 @@ def _egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, target
     else:
         fix = private_fix
         alternative = _("enable private access (the fix: node traffic then stays in the VPC)")
-    return [_item("EKS-EP-003", _("{causes}; private access is off: nodes cannot register; {alternative}").format(
-        causes="; ".join(causes), alternative=alternative), fix)]
+    # own public IPs alone are unproven, not refused: the message must not claim more than the model knows
+    certain = bool(outside) or any(kind in kinds for kind in _NO_EGRESS)
+    message = (_("{causes}; private access is off: nodes cannot register; {alternative}") if certain else
+               _("{causes}; private access is off: nodes may fail to register; {alternative}"))
+    return [_item("EKS-EP-003", message.format(causes="; ".join(causes), alternative=alternative), fix)]
 
 
 _DNS_EFFECT = {
@@ -405,19 +420,27 @@ def _recipe(sig) -> tuple[list[_Item], list[str]]:
     egress = []
     for text in as_blocks(egress_text):
         try:
-            egress.append(ipaddress.ip_address(str(text).strip()))
+            ip = ipaddress.ip_address(str(text).strip())
         except ValueError:
             notes.append(_("node egress address {value} is not an IP address: ignored").format(value=repr(text)))
+            continue
+        if ip.version == 6 and family == "ipv4":  # no fix may put it in an IPv4 cluster's list: AWS refuses it
+            notes.append(_("node egress address {value} is IPv6, which an IPv4 cluster's publicAccessCidrs cannot "
+                           "hold: ignored").format(value=repr(text)))
+        else:
+            egress.append(ip)
+    # the addresses a fix may keep in the list: private or reserved ones are skipped (noted by _egress_rule)
+    fixable = [ip for ip in egress if not is_non_public(ipaddress.ip_network(ip))]
     kinds = None if kinds is None else tuple(kinds)
     unknown = unknown if isinstance(unknown, str) and unknown else None
-    provable = private or (bool(egress) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown)
+    provable = private or (bool(fixable) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown)
     if public:
         blocks = as_blocks(blocks)
         config = _config(private, blocks, family)
         if isinstance(config, str):
             notes.append(_("CIDR rules not evaluated: {why}").format(why=config))
         else:
-            items += _cidr_rules(config, cidr_facts(blocks), egress, provable)
+            items += _cidr_rules(config, cidr_facts(blocks), fixable, provable)
             if not private:
                 items += _egress_rule(config, egress, notes, kinds, targets or (), unknown, as_flag(dual_stack)
                                       is True, kinds6 or (), as_flag(outpost) is True)

@@ -143,7 +143,9 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     if not vpc.resolves:
         return _no_resolution(vpc)
     who, leave = i18n.gettext(_WHO["vpc"]), i18n.gettext(_LEAVE[v.egress_kind])
-    register = ", ".join(m for m in vpc.missing if m.startswith("enable"))
+    # the two attributes nodes need to register, by their API names (never picked out of the translated list)
+    register = ", ".join(name for name, on in (("enableDnsSupport", vpc.dns_support),
+                                               ("enableDnsHostnames", vpc.dns_hostnames)) if not on)
     warnings, marks = ([], []) if vpc.can_register else (
         [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution, in every mode "
            "(missing: {missing})").format(missing=register)],

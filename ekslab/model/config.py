@@ -210,7 +210,11 @@ class EndpointConfig:
         vpc = cluster.get("resourcesVpcConfig", cluster)
         if not isinstance(vpc, dict):
             raise InvalidEndpointConfig(_("resourcesVpcConfig must be a dict, got {value}").format(value=repr(vpc)))
-        family = (cluster.get("kubernetesNetworkConfig") or {}).get("ipFamily", "ipv4")
+        network = cluster.get("kubernetesNetworkConfig") or {}
+        if not isinstance(network, dict):
+            raise InvalidEndpointConfig(_("kubernetesNetworkConfig must be a dict, got {value}").format(
+                value=repr(network)))
+        family = network.get("ipFamily", "ipv4")
         assumed = []
         public = vpc.get("endpointPublicAccess")
         if public is None:
@@ -225,8 +229,8 @@ class EndpointConfig:
             cidrs = DEFAULT_CIDRS + (("::/0",) if family == "ipv6" else ())
             assumed.append("publicAccessCidrs")
         elif not public:
-            cidrs = tuple(cidrs or ())  # irrelevant with public access off
-        return cls(public, private, tuple(cidrs), family, tuple(assumed))
+            cidrs = cidrs or ()  # irrelevant with public access off
+        return cls(public, private, _as_blocks(cidrs), family, tuple(assumed))
 
 
 DNS_SERVERS = ("amazon", "custom", "none")  # what the DHCP options hand out (spec section 9.2)

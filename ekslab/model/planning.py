@@ -66,6 +66,9 @@ def safe_steps(before: EndpointConfig, after: EndpointConfig) -> list[EndpointCo
     means there is nothing to change (AWS refuses an update to the configuration a
     cluster already has). Taught in notebooks/05_changing_access.ipynb.
     """
+    for config in (before, after):  # a clear error, not an AttributeError deep in _widest
+        if not isinstance(config, EndpointConfig):
+            raise TypeError(_("config must be an EndpointConfig, got {value}").format(value=repr(config)))
     steps = []
     for step in (_widest(before, after), after):
         if step != (steps[-1] if steps else before):

@@ -171,6 +171,11 @@ def test_006_rfc1918_block():
     assert f["fix"] == update_command("demo", "us-east-1", EndpointConfig(True, True, ("203.0.113.0/24",)))
 
 
+def test_006_several_blocks_read_as_a_plural():
+    message = only("EKS-EP-006", public_cidrs=["10.0.0.0/8", "192.168.0.0/16", "203.0.113.0/24"])["message"]
+    assert "10.0.0.0/8, 192.168.0.0/16 are private or reserved space: they can never match" in message
+
+
 def test_006_near_miss_documentation_range():
     assert ids(public_cidrs=["203.0.113.0/24"]) == set()
 
@@ -335,3 +340,63 @@ def test_a_frame_without_the_spec_9_columns_is_judged_as_before():
                               "egress_unknown", "resolver_inbound", "dual_stack", "outpost", "authentication_mode",
                               "health_issues", "unread"])
     assert list(ekslab.findings(old)["id"]) == ["EKS-EP-003"] == list(ekslab.findings(frame)["id"])
+
+
+# review: a fix never proposes a configuration that the model says would lock the nodes out (spec 8)
+def _proposed(fix: str) -> EndpointConfig:
+    """The configuration an update-cluster-config fix proposes (the user's own <your-cidr> left out)."""
+    value = fix.split(" --resources-vpc-config ", 1)[1]
+    public = "endpointPublicAccess=true" in value
+    private = "endpointPrivateAccess=true" in value
+    cidrs = [c for c in value.split('"')[1::2] if c != "<your-cidr>"]
+    return EndpointConfig(public, private, tuple(cidrs) or ("192.0.2.1/32",))
+
+
+MANY = [f"203.0.{i}.0/24" for i in range(38)]
+NATS = ["198.51.100.7", "198.51.100.8", "198.51.100.9"]
+
+
+@pytest.mark.parametrize("rule, cidrs, nats", [
+    ("EKS-EP-006", ["10.0.0.0/8"], ["198.51.100.7"]),
+    ("EKS-EP-006", ["10.0.0.0/8", "203.0.113.0/24"], ["198.51.100.7"]),
+    ("EKS-EP-001", ["0.0.0.0/0", *MANY], NATS),  # 38 kept + 3 NAT addresses + <your-cidr> > 40
+    ("EKS-EP-002", ["16.0.0.0/4", *MANY], NATS),
+    ("EKS-EP-006", ["10.0.0.0/8", "192.168.0.0/16", *MANY[:36], "203.1.0.0/24", "203.2.0.0/24"],
+     [f"198.51.100.{i}" for i in range(1, 6)]),
+])
+def test_cidr_fixes_keep_the_nodes_in_or_turn_private_access_on(rule, cidrs, nats):
+    f = only(rule, public_cidrs=cidrs, node_egress_ips=nats, **PUBLIC_ONLY)  # no traceback past the quota
+    proposed = _proposed(f["fix"])
+    assert len(proposed.public_cidrs) <= 40
+    for ip in nats:
+        assert ekslab.evaluate(proposed, ekslab.Vantage.vpc(egress_ip=ip)).reachable, (ip, f["fix"])
+
+
+def test_egress_addresses_no_fix_can_hold_are_noted_never_proposed():
+    # an IPv6 address on an IPv4 cluster, and moto's 127.0.0.0/8: AWS would refuse either in the list
+    for address in ("2001:db8::1", "127.0.0.5"):
+        table, noted, _ = evaluate_fleet(fleet_of(cluster_row(public_cidrs=["0.0.0.0/0"], node_egress_ips=[address],
+                                                              **PUBLIC_ONLY)))
+        fix = table[table["id"] == "EKS-EP-001"].iloc[0]["fix"]
+        assert address not in fix and "endpointPrivateAccess=true" in fix, fix
+        assert any(address in n for n in noted["note"]), noted
+
+
+def test_003_own_public_ips_are_unproven_not_refused():
+    # spec 9.1: an internet gateway's node addresses cannot be shown inside the list; that is no proof of a lock-out
+    igw = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=[], egress_kinds=["internet-gateway"],
+               **PUBLIC_ONLY)
+    assert "nodes may fail to register" in igw["message"] and "cannot register" not in igw["message"]
+    assert "endpointPrivateAccess=true" in igw["fix"]
+    for kinds, egress in ((["private-nat"], []), (["internet-gateway", "public-nat"], ["198.51.100.7"])):
+        f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=egress, egress_kinds=kinds,
+                 **PUBLIC_ONLY)
+        assert "nodes cannot register" in f["message"], f["message"]
+
+
+def test_003_a_public_nat_without_a_known_address_is_noted_not_passed():
+    frame = fleet_of(cluster_row(public_cidrs=["203.0.113.0/24"], node_egress_ips=[], egress_kinds=["public-nat"],
+                                 **PUBLIC_ONLY))
+    table, noted, _ = evaluate_fleet(frame)
+    assert "EKS-EP-003" not in set(table["id"])
+    assert any("public NAT gateway whose public address is unknown" in n for n in noted["note"]), noted

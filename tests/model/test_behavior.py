@@ -146,3 +146,12 @@ def test_verdict_prints_as_a_short_report():
     lines = text.splitlines()
     assert lines[0] == "gets through: no" and lines[1].startswith("path: hybrid node")
     assert lines[-1].startswith("  ! [CE][HP]") and OUT in text
+
+
+def test_the_register_warning_is_built_from_the_flags_not_from_translated_words(monkeypatch):
+    # a language whose words for the DHCP prerequisite happen to start like an API name must change nothing
+    import ekslab.model.config as config
+
+    monkeypatch.setattr(config, "_", lambda text: "enableDns: " + text)
+    verdict = evaluate(PUBLIC, Vantage.vpc(IN), VpcDns(dns_hostnames=False, dns_servers="custom"))
+    assert verdict.marks == [("missing", "enableDnsHostnames")], verdict.marks

@@ -129,6 +129,13 @@ def test_from_cluster_refuses_both_off_and_non_dicts():
         EndpointConfig.from_cluster({"endpointPublicAccess": False, "endpointPrivateAccess": False})
     with pytest.raises(InvalidEndpointConfig, match="got list"):
         EndpointConfig.from_cluster([])
+    # a wrong type inside the record is named too, never a TypeError or AttributeError
+    with pytest.raises(InvalidEndpointConfig, match="kubernetesNetworkConfig must be a dict, got 'ipv4'"):
+        EndpointConfig.from_cluster({"kubernetesNetworkConfig": "ipv4", "resourcesVpcConfig": {}})
+    for public in (True, False):
+        with pytest.raises(InvalidEndpointConfig, match="public_cidrs must be a list of CIDR blocks, got 5"):
+            EndpointConfig.from_cluster({"endpointPublicAccess": public, "endpointPrivateAccess": True,
+                                         "publicAccessCidrs": 5})
 
 
 def test_vpc_dns_names_what_is_missing():

@@ -1,5 +1,7 @@
 """Planning a change: who gains or loses access, and the add-before-take-away order of steps."""
 
+import pytest
+
 from ekslab import EndpointConfig, Vantage, access_change, change_plan, safe_steps
 
 OFFICE = ("203.0.113.0/24",)
@@ -57,3 +59,10 @@ def test_no_access_entry_step_while_public_access_stays_on():
     plan = change_plan("demo", "cn-north-1", OPEN, BOTH_OFFICE)
     assert not plan.command.str.contains("access-entry").any() and plan.step.tolist() == [1, 2]
     assert "arn:aws-cn:eks::aws" in change_plan("demo", "cn-north-1", OPEN, PRIVATE).command.iloc[0]
+
+
+def test_a_plan_between_things_that_are_not_configurations_is_refused_by_name():
+    with pytest.raises(TypeError, match="config must be an EndpointConfig, got 'public'"):
+        change_plan("demo", "us-east-1", "public", EndpointConfig(False, True))
+    with pytest.raises(TypeError, match="got None"):
+        safe_steps(EndpointConfig(True, False), None)
