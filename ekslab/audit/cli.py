@@ -16,7 +16,10 @@ from ekslab.fleet.outputs import (
     terminal_safe,
     write_csv,
 )
+from ekslab.fleet.snapshot import INVALID_RECORD
 from ekslab.i18n import _
+
+MAX_NAMED = 10  # broken VPC/error records named on stderr; the report and --csv list them all
 
 
 def _severity(text: str) -> str:
@@ -132,6 +135,11 @@ def _run(args) -> int:
     for rec in notes_table.itertuples(index=False):
         print(terminal_safe(_("note: {account} {region} {cluster}: {note}").format(
             account=rec.account_id, region=rec.region, cluster=rec.cluster, note=rec.note)), file=sys.stderr)
+    # a broken VPC or error record has no cluster row to carry it: name it here (its JSON path included)
+    for error in [e for e in errors if e.get("code") == INVALID_RECORD and not e.get("cluster")][:MAX_NAMED]:
+        print(terminal_safe(_("error: {account} {region}: {message}").format(
+            account=error.get("account_id"), region=error.get("region"), message=error.get("message"))),
+            file=sys.stderr)
     if args.fail_on is not None:
         worst = min((severity_rank(s) for s in table["severity"]), default=len(SEVERITIES))
         if worst <= severity_rank(args.fail_on):

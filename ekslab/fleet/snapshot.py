@@ -98,7 +98,9 @@ def _problem(exc, prefix: str = "$") -> str:
     expected = {"type": lambda d: " or ".join(("an " if t[0] in "aeiou" else "a ") + t
                                               for t in (d if isinstance(d, list) else [d])),
                 "const": lambda d: repr(d), "minLength": lambda d: f"text of at least {d} character(s)",
-                "minimum": lambda d: f"a number >= {d}"}.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
+                "minimum": lambda d: f"a number >= {d}",
+                "enum": lambda d: "one of " + ", ".join("null" if v is None else repr(v) for v in d),
+                }.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
     shown = repr(got)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {shown}"

@@ -6,7 +6,10 @@ go through the real `ekslab` executable as subprocesses, and so do the gzip bomb
 which are built here and never committed.
 """
 
+import contextlib
 import gzip
+import importlib.util
+import io
 import json
 import os
 import signal
@@ -25,6 +28,7 @@ from ekslab.fleet.snapshot import MAX_DECOMPRESSED, MAX_DEPTH, SnapshotError, js
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 EXPECT = json.loads((HOSTILE / "expect.json").read_text())
+PATHS = json.loads((HOSTILE / "paths.json").read_text())  # the JSON path each spec-9 case must name
 EKSLAB = [sys.executable, "-m", "ekslab.cli"]
 CODE = {"row": 3, "errors-only": 3, "file": 2, "ok": 0}
 
@@ -73,6 +77,51 @@ def test_every_hostile_snapshot_gets_its_exit_code_and_no_traceback(name, tmp_pa
         fleet = pd.read_csv(html.parent / "csv" / "fleet.csv", dtype=str, keep_default_na=False)
         assert len(fleet) == 2 and fleet["error"].str.contains("InvalidRecord").sum() == 1  # the row stays
         assert "us-east-1 payments-au-hybrid" not in outputs[0].err  # an unreadable region is no other region
+    if expected == "errors-only":  # a broken VPC or error record has no row: findings names it on its own line
+        assert "error: " in outputs[0].err and "InvalidRecord" not in outputs[0].out
+        assert "broken vpc record" in outputs[0].err or "broken error record" in outputs[0].err
+    if name in PATHS:
+        assert f"at {PATHS[name]}: expected " in outputs[0].err, outputs[0].err  # the path, in the terminal
+        assert f"at {PATHS[name]}: expected " in html.read_text()  # and in the report's errors
+        errors = pd.read_csv(html.parent / "csv" / "errors.csv", dtype=str, keep_default_na=False)
+        assert list(errors["code"]) == ["InvalidRecord"] and PATHS[name] in errors["message"].iloc[0]
+
+
+def _corpus():
+    spec = importlib.util.spec_from_file_location("make_corpus", HOSTILE / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _judged(snapshot):
+    """The findings of ``snapshot`` as (cluster, rule, fix) and its notes, from `ekslab findings --format json`."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert main(["findings", str(snapshot), "--format", "json", "--allow-partial"]) == 0
+    return {(f["cluster"], f["id"], f["fix"]) for f in json.loads(out.getvalue())}, err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def intact(tmp_path_factory):
+    """The findings of the corpus's two clusters with nothing broken (make_corpus.base())."""
+    path = tmp_path_factory.mktemp("intact") / "intact.json"
+    path.write_text(json.dumps(_corpus().base()))
+    return _judged(path)[0]
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_a_broken_spec9_field_costs_its_record_only(name, intact):
+    before = intact
+    after, notes = _judged(HOSTILE / name)
+    assert any(c == "payments-prod" for c, _, _ in before)  # the other cluster has something to judge
+    assert {f for f in after if f[0] == "payments-prod"} == {f for f in before if f[0] == "payments-prod"}
+    if PATHS[name].startswith("$.vpcs[0]"):  # its cluster keeps its row, says what it could not judge
+        assert "payments-au-hybrid: VPC DNS facts unknown" in notes
+        assert {f for f in after if f[0] == "payments-au-hybrid"} <= {f for f in before if f[0] == "payments-au-hybrid"}
+    else:  # the broken cluster is not judged: no finding made up from a half-read record
+        assert not [f for f in after if f[0] == "payments-au-hybrid"]
+        assert "payments-au-hybrid: " in notes and PATHS[name] in notes
 
 
 def test_injection_is_neutral_in_every_output(tmp_path, capsys):

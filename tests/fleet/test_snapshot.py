@@ -86,6 +86,49 @@ def test_a_broken_record_becomes_an_error_record_and_the_rest_is_kept(sample, tm
     assert message in added["message"] and added["operation"] == "ReadSnapshot", added
 
 
+def test_the_schema_words_are_the_scanners():
+    from ekslab.fleet.scanner import EGRESS_KINDS, dns_servers_kind
+    from ekslab.fleet.snapshot import schema
+
+    words = schema()["definitions"]
+    assert words["egressKind"]["enum"] == [*EGRESS_KINDS, None]  # a kind the scanner writes is never refused
+    written = {dns_servers_kind(s, "10.0.0.0/16") for s in (None, [], ["AmazonProvidedDNS"], ["10.0.0.2"], ["1.1.1.1"])}
+    assert set(words["dnsServers"]["enum"]) == written == {None, "none", "amazon", "custom"}
+
+
+def test_the_spec9_fields_take_null_where_the_scanner_writes_it(sample):
+    from ekslab.fleet.snapshot import validate
+
+    snap = copy.deepcopy(sample)
+    vpc = snap["vpcs"][0]
+    vpc.update(dns_servers=None, resolver_inbound=None, dhcp_options_id=None, domain_name_servers=None, unread=None)
+    for facts in vpc["subnets"].values():  # a missing route table; a snapshot from before spec 9 (no kinds)
+        facts.update(route_table_id=None, default_route=None, default_route_v6=None, egress_kind=None,
+                     egress_kind_v6=None, egress_ips=[])
+    record = snap["clusters"][0]
+    record.update(nodegroup_subnets=None, unread=["node group subnets (ListNodegroups/DescribeNodegroup)"])
+    record["cluster"].update(health={"issues": [{"code": "Ec2SubnetNotFound", "message": None, "resourceIds": None}]},
+                             outpostConfig=None, accessConfig={"authenticationMode": None}, status=None, endpoint=None)
+    assert validate(snap) is snap  # nothing set aside
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("vpcs.0.dns_servers", "corporate",
+     "at $.vpcs[0].dns_servers: expected one of 'amazon', 'custom', 'none', null, got str 'corporate'"),
+    ("vpcs.0.resolver_inbound", "yes", "at $.vpcs[0].resolver_inbound: expected a boolean or a null, got str 'yes'"),
+    ("clusters.2.cluster.health", {"issues": ["gone"]},
+     "at $.clusters[2].cluster.health.issues[0]: expected an object, got str 'gone'"),
+    ("clusters.2.nodegroup_subnets", "subnet-1",
+     "at $.clusters[2].nodegroup_subnets: expected an array or a null, got str 'subnet-1'"),
+])
+def test_a_wrong_spec9_value_names_its_path_and_the_choices(sample, key, value, message):
+    from ekslab.fleet.snapshot import validate
+
+    snap = json.loads(_broken(sample, **{key: value}))
+    [added] = [e for e in validate(snap)["errors"] if e["code"] == "InvalidRecord"]
+    assert added["message"].endswith(message), added
+
+
 def test_missing_file_is_a_snapshot_error(tmp_path):
     with pytest.raises(SnapshotError, match="nope.json"):
         load_snapshot(tmp_path / "nope.json")
