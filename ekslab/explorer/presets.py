@@ -1,6 +1,6 @@
 """What the endpoint explorer shows, without any widget: settings, presets, and the scene they make.
 
-The explorer (ekslab/explorer.py) only reads its controls into :class:`Settings`,
+The explorer (ekslab/explorer/widget.py) only reads its controls into :class:`Settings`,
 calls :func:`scene` and writes what the model answers. Everything here is plain
 data and functions, testable without Jupyter. Taught in notebooks/02_explorer.ipynb.
 """

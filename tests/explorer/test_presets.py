@@ -1,4 +1,4 @@
-"""The explorer's logic without widgets: settings, presets, scenes, fleet rows (ekslab/presets.py)."""
+"""The explorer's logic without widgets: settings, presets, scenes, fleet rows (ekslab/explorer/presets.py)."""
 
 import pandas as pd
 import pytest
