@@ -357,15 +357,6 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
 
 # ---- exports
 
-def export_frames(source) -> dict:
-    """The frames worth keeping beside the report: ``fleet``, ``findings``, ``errors`` and ``notes``.
-
-    Taught in notebooks/03_fleet_analysis.ipynb.
-    """
-    data = _gather(source)
-    return {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
-
-
 def _json_cell(value):
     """Lists and dicts as JSON text (a CSV cell holds one string); other values unchanged."""
     if isinstance(value, (list, tuple, dict)) or type(value).__name__ == "ndarray":
