@@ -42,11 +42,9 @@ _EXPORTS = {
     "draw_piece": "drawing.pieces",
     # the course
     "check": "course.exercises", "exercise": "course.exercises", "exercises_table": "course.exercises",
-    "readable": "course.tables",
+    "readable": "course.tables", "copy_course": "course.workbook",
     # the local AWS
     "sandbox": "localaws.server",
-    # the course
-    "copy_course": "course.workbook",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -158,6 +158,14 @@ def compare_tools(frame):
     """
     check_frame(frame)
     table, _notes, positions = evaluate_fleet(frame)
+    return _compare(frame, table, positions)
+
+
+def _compare(frame, table, positions):
+    """:func:`compare_tools` given the fleet's findings already run (``evaluate_fleet``'s table and positions).
+
+    The report runs the rules once for its own lists and this table.
+    """
     ids = [set() for _ in range(len(frame))]
     worst = [len(SEVERITIES)] * len(frame)
     for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):

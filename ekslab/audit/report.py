@@ -226,7 +226,7 @@ def _by_rule(table, severities, max_rows: int, links: dict) -> str:
 
 def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
     from ekslab.audit import plots
-    from ekslab.audit.crossref import compare_tools
+    from ekslab.audit.crossref import _compare
 
     links = links or {}
     frame, errors, metadata = data["frame"], data["errors"], data["metadata"]
@@ -268,7 +268,7 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
         rest = table[~table["severity"].isin(("critical", "high"))]
         parts.append(_by_rule(table, ("medium", "low", "warning", "info"), max_rows, links)
                      if len(rest) else "<p>" + _("No other findings.") + "</p>")
-        crossref = compare_tools(frame)
+        crossref = _compare(frame, table, positions)  # the findings above, not run a second time
         differ = crossref[crossref["differences"].astype(str).str.len() > 0] if "differences" in crossref else crossref
         parts.append("<h2>" + _("What other tools would say") + '</h2><p class="muted">' + _(
             "AWS Config eks-endpoint-no-public-access (Security Hub EKS.1), Prowler and Checkov, reproduced from "
@@ -356,15 +356,6 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
 
 
 # ---- exports
-
-def export_frames(source) -> dict:
-    """The frames worth keeping beside the report: ``fleet``, ``findings``, ``errors`` and ``notes``.
-
-    Taught in notebooks/03_fleet_analysis.ipynb.
-    """
-    data = _gather(source)
-    return {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
-
 
 def _json_cell(value):
     """Lists and dicts as JSON text (a CSV cell holds one string); other values unchanged."""

@@ -27,7 +27,6 @@ from ekslab.model.vantage import Vantage
 OFFICE = "203.0.113.0/24"
 LAPTOP = "203.0.113.10"
 NAT = "198.51.100.20"
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "warning", "info")
 WHO = {"laptop": N_("laptop"), "nodes": N_("nodes")}  # the askers an allow-list answer must admit
 
 
@@ -245,6 +244,8 @@ def diagnose_judge(cluster: str):
     Taught in notebooks/04_troubleshooting.ipynb.
     """
     def judge(answer):
+        from ekslab.audit.rules import severity_rank
+
         fleet, found = _sample()
         if cluster not in set(fleet["cluster"]):
             return False, _("the sample fleet has no cluster {cluster!r} any more (tell the trainer)").format(
@@ -255,7 +256,7 @@ def diagnose_judge(cluster: str):
             return False, _("answer a finding id such as 'EKS-EP-001', not {answer!r}").format(answer=answer)
         if mine.empty:
             return False, _("{cluster} has no finding at all in this fleet (tell the trainer)").format(cluster=cluster)
-        worst = min(mine.severity, key=SEVERITY_ORDER.index)
+        worst = min(mine.severity, key=severity_rank)
         top = set(mine.loc[mine.severity == worst, "id"])
         if given in top:
             return True, ""
