@@ -7,13 +7,12 @@ overwritten without ``--force``, and a refused copy writes nothing at all. Taugh
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 
+from ekslab.fleet.outputs import atomic_path
 from ekslab.i18n import _
 
 DEFAULT_FOLDER = "ekslab-course"
@@ -65,15 +64,8 @@ def copy_course(folder=DEFAULT_FOLDER, *, force: bool = False) -> list[Path]:
     for rel, source in course.items():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        # copy beside the target, then rename: an interrupted copy never leaves half a notebook
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                shutil.copyfileobj(src, out)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(target) as tmp, open(tmp, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out)  # beside the target, then renamed: never half a notebook
         written.append(target)
     return written
 

@@ -24,7 +24,18 @@ def test_copy_writes_the_course_byte_for_byte(tmp_path):
     assert sorted(p.relative_to(tmp_path / "course").as_posix() for p in written) == sorted(course_files())
     for rel, source in course_files().items():
         assert (tmp_path / "course" / rel).read_bytes() == source.read_bytes()
-    assert not list((tmp_path / "course").rglob("*.part"))
+    assert not [p for p in (tmp_path / "course").rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def test_copied_notebooks_follow_the_umask_like_any_file(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        written = copy_course(tmp_path / "course")
+    finally:
+        os.umask(old)
+    assert {p.stat().st_mode & 0o777 for p in written} == {0o644}  # not mkstemp's private 0600
 
 
 def test_a_learners_notebook_is_never_overwritten_and_a_refusal_writes_nothing(tmp_path):
