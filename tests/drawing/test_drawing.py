@@ -15,15 +15,10 @@ from ekslab import AccessMode, EndpointConfig, InvalidEndpointConfig, Vantage, V
 from ekslab.cli import main
 from ekslab.drawing.draw import cache_clear, cache_info, mode_config
 from ekslab.drawing.graph import GREEN, RED
+from ekslab.fleet.frame import FRAME_COLUMNS
 from ekslab.model.vantage import default_vantages
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAME_COLUMNS = [
-    "account_id", "region", "cluster", "arn", "status", "version", "endpoint", "ip_family", "mode", "public",
-    "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg", "dns_support", "dns_hostnames",
-    "amazon_provided_dns", "node_egress_ips", "hybrid", "remote_node_cidrs", "remote_pod_cidrs",
-    "assumed_defaults", "tags", "error",
-]
 _ATTR = re.compile(r'\s*(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
 
 
@@ -182,13 +177,9 @@ def test_cluster_row_without_hybrid_or_egress():
 def test_cluster_row_from_a_dataframe():
     import numpy as np
     import pandas as pd
-    try:
-        from ekslab.fleet.frame import FRAME_COLUMNS as columns
-    except ImportError:
-        columns = FRAME_COLUMNS
     row = make_row(mode="public_and_private", public=True, private=True, public_cidrs=np.array(["203.0.113.0/24"]),
                    node_egress_ips=np.array(["198.51.100.7", "192.0.2.44"]))
-    frame = pd.DataFrame([row], columns=columns)
+    frame = pd.DataFrame([row], columns=FRAME_COLUMNS)
     frame["public"] = frame["public"].astype(bool)  # numpy booleans, as a bool column gives them
     drawing = draw_cluster(frame.iloc[0])
     assert {"nat0", "nat1", "nlb", "eni", "zone"} <= set(nodes(drawing.source))
