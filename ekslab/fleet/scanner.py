@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from ekslab import i18n
 from ekslab._version import __version__
 from ekslab.i18n import _, ngettext
 from ekslab.model.commands import REGION_RE
@@ -737,13 +736,12 @@ def _seconds(text: str) -> float:
 
 def add_cli(subparsers):
     """Register ``ekslab scan``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
-    # EXIT_CODES_HELP is fleet.outputs' words: _() translates it when the catalog has it, else keeps it
     p = subparsers.add_parser("scan", help=_("scan EKS clusters across accounts and regions (read-only)"),
                               description=_("Scan EKS clusters across accounts and regions into a snapshot. "
                                             "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`)."),
-                              epilog=i18n.gettext(EXIT_CODES_HELP) + _(
+                              epilog=exit_codes_help() + _(
                                   ". A scan with any failed account, region or cluster exits 3 (the snapshot is "
                                   "still written, errors beside the data)."))
     p.add_argument("--profile", action="append", dest="profiles", metavar="P",
