@@ -34,10 +34,6 @@ from functools import lru_cache
 from pathlib import Path
 
 FORMAT = "ekslab-fleet/1"
-METADATA_KEYS = ("created", "ekslab_version", "source", "accounts", "regions", "api_calls")
-CLUSTER_KEYS = ("account_id", "region", "vpc_id", "cluster")
-VPC_KEYS = ("account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "amazon_provided_dns", "subnets")
-ERROR_KEYS = ("account_id", "region", "cluster", "operation", "code", "message")
 
 SCHEMA_PATH = Path(__file__).with_name("ekslab-fleet-1.schema.json")
 MAX_DECOMPRESSED = 1 << 30  # bytes of JSON text a snapshot may expand to (load_snapshot's max_bytes)
@@ -101,9 +97,7 @@ def _problem(exc, prefix: str = "$") -> str:
                 "minimum": lambda d: f"a number >= {d}",
                 "enum": lambda d: "one of " + ", ".join("null" if v is None else repr(v) for v in d),
                 }.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
-    shown = repr(got)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {shown}"
+    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {_short(got)}"
 
 
 def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
