@@ -566,7 +566,10 @@ def _vpc_facts(state, task, calls, records):
         for rec in records:
             if rec["vpc_id"] is None:
                 rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[id(rec)] if s in vpc_of_subnet), None)
-    vpc_ids = sorted({r["vpc_id"] for r in records if r["vpc_id"]})
+    subnets_in = {}  # vpc id -> its clusters' node subnets, gathered once (not a pass over records per VPC)
+    for rec in records:
+        subnets_in.setdefault(rec["vpc_id"], set()).update(subnets_of[id(rec)])
+    vpc_ids = sorted(v for v in subnets_in if v)
     if not vpc_ids:
         return []
     task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
@@ -614,9 +617,9 @@ def _vpc_facts(state, task, calls, records):
                  "resolver_inbound": None if endpoints is None else vpc in inbound,
                  "unread": sorted({f"{op} ({code})" for op, where, code in task.refused if where in (None, vpc)}),
                  "subnets": {}}
-        subs = sorted({s for r in records if r["vpc_id"] == vpc for s in subnets_of[id(r)]})
         if tables is not None:
-            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None) for s in subs}
+            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None)
+                                for s in sorted(subnets_in[vpc])}
         out.append(facts)
     return out
 
