@@ -550,13 +550,14 @@ def _ec2(state, task, operation, fn, client=None, **kwargs):
 
 
 def _vpc_facts(state, task, calls, records):
+    from ekslab.fleet.snapshot import _node_subnets
+
     subnets_of = {}
     missing = set()
     for rec in records:
-        subs = list((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
         if rec["vpc_id"] is None:
-            missing.update(subs)
-        subnets_of[id(rec)] = subs + [s for s in rec.get("nodegroup_subnets") or [] if s not in subs]
+            missing.update((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
+        subnets_of[id(rec)] = _node_subnets(rec)
     if missing:  # moto (and some older records) give no vpcId: derive it from the subnets
         vpc_of_subnet = {}
         for chunk in _chunks(missing):

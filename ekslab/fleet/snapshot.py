@@ -54,6 +54,14 @@ def _as_snapshot(snapshot) -> dict:
     return inner
 
 
+def _node_subnets(record: dict) -> list[str]:
+    """The subnets a cluster record's nodes use: its own subnetIds, then its node groups' others, in order.
+
+    One definition for the scanner (whose egress facts it reads) and the frame (which looks them up)."""
+    subnets = list((record["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
+    return subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
+
+
 def schema() -> dict:
     """The JSON Schema of ``ekslab-fleet/1`` (ekslab/fleet/ekslab-fleet-1.schema.json, shipped with the package).
 
