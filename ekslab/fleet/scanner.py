@@ -246,9 +246,12 @@ class _Scan:
         with self._session_lock:
             return self.client(*args)
 
-    def error(self, *args, note: str = ""):
+    def error(self, *args, note: str = "") -> dict:
+        """Record an error (an error record beside the data) and return it."""
+        record = _error(*args, note=note)
         with self._lock:
-            self.errors.append(_error(*args, note=note))
+            self.errors.append(record)
+        return record
 
 
 def _parse_regions(regions):
@@ -541,9 +544,8 @@ def _ec2(state, task, operation, fn, client=None, **kwargs):
             return [p for p in client.get_paginator(fn).paginate(**kwargs)]
         return [getattr(client, fn)(**kwargs)]
     except (ClientError, BotoCoreError) as e:
-        state.error(task.account_id, task.region, None, operation, e,
-                    note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")
-        code = _error(None, None, None, operation, e)["code"]
+        code = state.error(task.account_id, task.region, None, operation, e,
+                           note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
         with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
             task.refused.append((operation, kwargs.get("VpcId"), code))
         return None
