@@ -285,9 +285,10 @@ def _lone_surrogates(value, path="$"):
         item, where = stack.pop()
         if isinstance(item, dict):
             for k, v in item.items():
-                if _bad_text(k):
-                    found.append((f"{where} (a key)", _bad_text(k)))
-                stack.append((v, f"{where}.{k}" if not _bad_text(k) else f"{where}[?]"))
+                bad = _bad_text(k)
+                if bad:
+                    found.append((f"{where} (a key)", bad))
+                stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
         elif isinstance(item, str) and _bad_text(item):
