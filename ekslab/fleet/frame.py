@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ekslab.fleet.bundled import bundled_path
+from ekslab.fleet.snapshot import _node_subnets
 from ekslab.i18n import _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
@@ -94,7 +95,7 @@ def _row(record: dict, vpcs: dict) -> dict:
     subnets = list(vpc_cfg.get("subnetIds") or [])
     vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
     facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
-    node_subnets = subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
+    node_subnets = _node_subnets(record)
     egress = sorted({ip for s in node_subnets
                      for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")

@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from ekslab import i18n
 from ekslab._version import __version__
 from ekslab.i18n import _, ngettext
 from ekslab.model.commands import REGION_RE
@@ -247,9 +246,12 @@ class _Scan:
         with self._session_lock:
             return self.client(*args)
 
-    def error(self, *args, note: str = ""):
+    def error(self, *args, note: str = "") -> dict:
+        """Record an error (an error record beside the data) and return it."""
+        record = _error(*args, note=note)
         with self._lock:
-            self.errors.append(_error(*args, note=note))
+            self.errors.append(record)
+        return record
 
 
 def _parse_regions(regions):
@@ -542,22 +544,22 @@ def _ec2(state, task, operation, fn, client=None, **kwargs):
             return [p for p in client.get_paginator(fn).paginate(**kwargs)]
         return [getattr(client, fn)(**kwargs)]
     except (ClientError, BotoCoreError) as e:
-        state.error(task.account_id, task.region, None, operation, e,
-                    note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")
-        code = _error(None, None, None, operation, e)["code"]
+        code = state.error(task.account_id, task.region, None, operation, e,
+                           note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
         with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
             task.refused.append((operation, kwargs.get("VpcId"), code))
         return None
 
 
 def _vpc_facts(state, task, calls, records):
+    from ekslab.fleet.snapshot import _node_subnets
+
     subnets_of = {}
     missing = set()
     for rec in records:
-        subs = list((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
         if rec["vpc_id"] is None:
-            missing.update(subs)
-        subnets_of[id(rec)] = subs + [s for s in rec.get("nodegroup_subnets") or [] if s not in subs]
+            missing.update((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
+        subnets_of[id(rec)] = _node_subnets(rec)
     if missing:  # moto (and some older records) give no vpcId: derive it from the subnets
         vpc_of_subnet = {}
         for chunk in _chunks(missing):
@@ -567,7 +569,10 @@ def _vpc_facts(state, task, calls, records):
         for rec in records:
             if rec["vpc_id"] is None:
                 rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[id(rec)] if s in vpc_of_subnet), None)
-    vpc_ids = sorted({r["vpc_id"] for r in records if r["vpc_id"]})
+    subnets_in = {}  # vpc id -> its clusters' node subnets, gathered once (not a pass over records per VPC)
+    for rec in records:
+        subnets_in.setdefault(rec["vpc_id"], set()).update(subnets_of[id(rec)])
+    vpc_ids = sorted(v for v in subnets_in if v)
     if not vpc_ids:
         return []
     task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
@@ -615,9 +620,9 @@ def _vpc_facts(state, task, calls, records):
                  "resolver_inbound": None if endpoints is None else vpc in inbound,
                  "unread": sorted({f"{op} ({code})" for op, where, code in task.refused if where in (None, vpc)}),
                  "subnets": {}}
-        subs = sorted({s for r in records if r["vpc_id"] == vpc for s in subnets_of[id(r)]})
         if tables is not None:
-            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None) for s in subs}
+            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None)
+                                for s in sorted(subnets_in[vpc])}
         out.append(facts)
     return out
 
@@ -737,13 +742,12 @@ def _seconds(text: str) -> float:
 
 def add_cli(subparsers):
     """Register ``ekslab scan``. Taught in README.md and notebooks/03_fleet_analysis.ipynb."""
-    from ekslab.fleet.outputs import EXIT_CODES_HELP
+    from ekslab.fleet.outputs import exit_codes_help
 
-    # EXIT_CODES_HELP is fleet.outputs' words: _() translates it when the catalog has it, else keeps it
     p = subparsers.add_parser("scan", help=_("scan EKS clusters across accounts and regions (read-only)"),
                               description=_("Scan EKS clusters across accounts and regions into a snapshot. "
                                             "Honours AWS_ENDPOINT_URL (e.g. the `ekslab sandbox`)."),
-                              epilog=i18n.gettext(EXIT_CODES_HELP) + _(
+                              epilog=exit_codes_help() + _(
                                   ". A scan with any failed account, region or cluster exits 3 (the snapshot is "
                                   "still written, errors beside the data)."))
     p.add_argument("--profile", action="append", dest="profiles", metavar="P",

@@ -34,10 +34,6 @@ from functools import lru_cache
 from pathlib import Path
 
 FORMAT = "ekslab-fleet/1"
-METADATA_KEYS = ("created", "ekslab_version", "source", "accounts", "regions", "api_calls")
-CLUSTER_KEYS = ("account_id", "region", "vpc_id", "cluster")
-VPC_KEYS = ("account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "amazon_provided_dns", "subnets")
-ERROR_KEYS = ("account_id", "region", "cluster", "operation", "code", "message")
 
 SCHEMA_PATH = Path(__file__).with_name("ekslab-fleet-1.schema.json")
 MAX_DECOMPRESSED = 1 << 30  # bytes of JSON text a snapshot may expand to (load_snapshot's max_bytes)
@@ -56,6 +52,14 @@ def _as_snapshot(snapshot) -> dict:
     if not isinstance(inner, dict):
         raise SnapshotError(f"expected a snapshot dict or ScanResult, got {type(snapshot).__name__}")
     return inner
+
+
+def _node_subnets(record: dict) -> list[str]:
+    """The subnets a cluster record's nodes use: its own subnetIds, then its node groups' others, in order.
+
+    One definition for the scanner (whose egress facts it reads) and the frame (which looks them up)."""
+    subnets = list((record["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
+    return subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
 
 
 def schema() -> dict:
@@ -101,9 +105,7 @@ def _problem(exc, prefix: str = "$") -> str:
                 "minimum": lambda d: f"a number >= {d}",
                 "enum": lambda d: "one of " + ", ".join("null" if v is None else repr(v) for v in d),
                 }.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
-    shown = repr(got)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {shown}"
+    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {_short(got)}"
 
 
 def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
@@ -283,9 +285,10 @@ def _lone_surrogates(value, path="$"):
         item, where = stack.pop()
         if isinstance(item, dict):
             for k, v in item.items():
-                if _bad_text(k):
-                    found.append((f"{where} (a key)", _bad_text(k)))
-                stack.append((v, f"{where}.{k}" if not _bad_text(k) else f"{where}[?]"))
+                bad = _bad_text(k)
+                if bad:
+                    found.append((f"{where} (a key)", bad))
+                stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
         elif isinstance(item, str) and _bad_text(item):

@@ -405,7 +405,6 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
 
 def _require_loopback(endpoint) -> None:
     """The seeder creates VPCs and clusters: it talks to a sandbox on this machine, never to anything else."""
-    import ipaddress
     from urllib.parse import urlsplit
 
     try:

@@ -10,7 +10,7 @@ from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
-from ekslab.model.config import EndpointConfig, VpcDns
+from ekslab.model.config import MAX_PUBLIC_CIDRS, EndpointConfig, VpcDns
 from ekslab.model.vantage import default_vantages
 
 
@@ -50,7 +50,7 @@ def _widest(before: EndpointConfig, after: EndpointConfig) -> EndpointConfig:
     """Everything either configuration allows: the state to pass through while changing."""
     if before.public and after.public:
         cidrs = list(dict.fromkeys(before.public_cidrs + after.public_cidrs))
-        cidrs = cidrs if len(cidrs) <= 40 else after.public_cidrs  # the quota caps the union
+        cidrs = cidrs if len(cidrs) <= MAX_PUBLIC_CIDRS else after.public_cidrs  # the quota caps the union
     else:
         cidrs = after.public_cidrs if after.public else before.public_cidrs
     return EndpointConfig(before.public or after.public, before.private or after.private, tuple(cidrs),
