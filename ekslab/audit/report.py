@@ -23,7 +23,10 @@ from ekslab.i18n import _, get_language, ngettext
 
 
 def escape(text, quote: bool = True) -> str:
-    """HTML-escaped text with control characters shown as ``\\xNN`` (no ESC or BEL in the page)."""
+    """HTML-escaped text with control characters shown as ``\\xNN`` (no ESC or BEL in the page).
+
+    Used by the report (README.md, "For fleet work").
+    """
     return _html_escape(terminal_safe(text, newlines=True), quote)
 
 EXPORTS = ("fleet", "findings", "errors", "notes")
