@@ -178,7 +178,14 @@ def render_report(source, *, max_rows: int = 50, links: dict | None = None) -> s
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    _check_max_rows(max_rows)
     return _render(_gather(source), max_rows=max_rows, links=links or {})
+
+
+def _check_max_rows(max_rows) -> None:
+    """Before any work: 0 would empty every list, a negative value drop rows from each."""
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError(_("max_rows must be a positive int, got {value!r}").format(value=max_rows))
 
 
 def _more(shown: int, total: int, what: str, export: str, links: dict, **values) -> str:
@@ -342,8 +349,7 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
     """
     from ekslab.fleet.outputs import atomic_write, check_output
 
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
-        raise ValueError(_("max_rows must be a positive int, got {value!r}").format(value=max_rows))
+    _check_max_rows(max_rows)
     path = check_output(path, (".html", ".htm"))
     dirs = {"csv": csv_dir, "parquet": parquet_dir}
     for directory in dirs.values():

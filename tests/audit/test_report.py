@@ -178,3 +178,11 @@ def test_cli_report_checks_every_path_before_writing(tmp_path, capsys):
 def test_bad_input_is_named():
     with pytest.raises(ValueError, match="list"):
         render_report([1, 2])
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "5"])
+def test_render_report_refuses_a_row_limit_that_would_hide_rows(bad):
+    from ekslab.audit.report import render_report
+
+    with pytest.raises(ValueError, match="max_rows must be a positive int"):
+        render_report("sample", max_rows=bad)
