@@ -1,6 +1,6 @@
 """Access: who can use the API server once the network allows it (EKS-EP-005 hybrid nodes, EKS-EP-007 private only).
 
-Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_pitfalls.ipynb.
+Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_troubleshooting.ipynb.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from ekslab.i18n import _
 
 
 def hybrid_rule(remote, family: str) -> list[Item]:
-    """EKS-EP-005: hybrid nodes with both endpoints on resolve the public addresses (spec 8)."""
+    """EKS-EP-005: hybrid nodes with both endpoints on resolve the public addresses (spec 8).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
     nodes = short_list(as_blocks(remote)) or _("no node CIDRs listed")
     return [item("EKS-EP-005", _("hybrid nodes ({nodes}) with public and private access both on "
                                  "resolve the public addresses and can fail to join; use private only (the "
@@ -20,7 +23,10 @@ def hybrid_rule(remote, family: str) -> list[Item]:
 
 
 def private_only_rule(auth, outpost: bool) -> list[Item]:
-    """EKS-EP-007: private only, kubectl needs a path to the VPC, a 443 rule and an access entry (spec 9.6)."""
+    """EKS-EP-007: private only, kubectl needs a path to the VPC, a 443 rule and an access entry (spec 9.6).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
     where = _("an EKS local cluster on Outposts is private only by design; ") if outpost else ""
     return [item("EKS-EP-007", _("private only: {outposts}kubectl needs the VPC or a connected network "
                                  "(VPN, Direct Connect, peering), a TCP 443 rule for it on the cluster "

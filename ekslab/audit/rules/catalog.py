@@ -36,7 +36,10 @@ def severity_rank(severity: str) -> int:
 
 
 class Item(NamedTuple):
-    """One finding of a distinct configuration; the per-cluster values are filled in when rendered."""
+    """One finding of a distinct configuration; the per-cluster values are filled in when rendered.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
 
     rank: int
     rule: str
@@ -47,5 +50,6 @@ class Item(NamedTuple):
 
 
 def item(rule, message, fix, field=None, tail="", severity=None) -> Item:
+    """One finding of a rule, its severity from ``RULES`` unless given. Taught in notebooks/03_fleet_analysis.ipynb."""
     return Item(SEVERITIES.index(severity or RULES[rule][0]), rule, message, field, tail, fix)
 

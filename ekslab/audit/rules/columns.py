@@ -86,6 +86,7 @@ def signatures(frame):
     Clusters that share the integer share their findings, so ``recipe`` runs once per
     distinct one. pandas factorizes each column in C (list columns as tuples, counted only
     where a rule reads them), and the codes are combined pairwise, so no per-row Python runs.
+    Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import numpy as np
     import pandas as pd

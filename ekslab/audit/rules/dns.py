@@ -1,6 +1,6 @@
 """DNS: EKS-EP-004, the VPC DNS prerequisites in every mode (spec 9.2, 10.2).
 
-Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_pitfalls.ipynb.
+Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_troubleshooting.ipynb.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ _DNS_EFFECT = {
 
 
 def dns_rule(values: tuple, public: bool, private: bool, notes: list, unread=()) -> list[Item]:
-    """EKS-EP-004 in every mode (spec 9.2); custom DNS servers only medium, "verify forwarding"."""
+    """EKS-EP-004 in every mode (spec 9.2); custom DNS servers only medium, "verify forwarding".
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
     support, hostnames, servers = values
     unknown = [label for label, v in (("enableDnsSupport", support), ("enableDnsHostnames", hostnames),
                                       (_("the DHCP DNS servers"), servers)) if v is None]

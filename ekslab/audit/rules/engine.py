@@ -13,13 +13,17 @@ from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
 from ekslab.audit.rules.exposure import cidr_facts
 from ekslab.audit.rules.recipe import recipe
-from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, node_gets_through, nonempty_text
+from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, node_gets_through
 from ekslab.i18n import _
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
 from ekslab.model.commands import REGION_RE as _REGION_RE
 from ekslab.model.commands import SG_ID_RE as _SG_RE
 from ekslab.model.commands import dns_fix_commands, sg_rule_command, update_command
 from ekslab.model.config import EndpointConfig
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _no_command(name, region) -> str:
@@ -91,7 +95,7 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
     for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
         i = rows[k]
-        vpc = nonempty_text(cl.vpc[i])
+        vpc = _text(cl.vpc[i])
         try:
             commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
             fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")

@@ -10,7 +10,7 @@ import ipaddress
 from functools import lru_cache
 
 from ekslab.audit.rules.catalog import Item, item
-from ekslab.audit.rules.values import PLACEHOLDER, eks_fix, share_of, short_list
+from ekslab.audit.rules.values import PLACEHOLDER, eks_fix, short_list
 from ekslab.i18n import _, get_language, ngettext
 from ekslab.model.config import (
     MAX_PUBLIC_CIDRS,
@@ -24,8 +24,15 @@ from ekslab.model.config import (
 WIDE_PREFIX = 8  # a block shorter than /8 admits more than 1/256 of its address family
 
 
+def _share(net) -> str:
+    return f"{100 * net.num_addresses / 2 ** net.max_prefixlen:.3g}%"
+
+
 class CidrFacts:
-    """What a publicAccessCidrs list means, as networks (one instance per distinct list)."""
+    """What a publicAccessCidrs list means, as networks (one instance per distinct list).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
 
     __slots__ = ("blocks", "nets", "error", "whole", "wide", "non_public")
 
@@ -72,7 +79,7 @@ def _cidr_facts(blocks: tuple[str, ...], language: str) -> CidrFacts:  # languag
 cidr_facts.cache_clear = _cidr_facts.cache_clear  # what a cold benchmark clears (bench/findings.py)
 
 
-def restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> list[str]:
+def _restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> list[str]:
     """The list without ``drop``; with private off, the node egress addresses it no longer admits are added,
     so that the fix for one finding does not strand the nodes (EKS-EP-003). Where egress is not provable
     the caller turns private access on instead (spec 8)."""
@@ -83,24 +90,28 @@ def restricted(config: EndpointConfig, drop, egress, provable: bool = True) -> l
     return keep
 
 
-def fix_cidrs(config: EndpointConfig, drop, egress, provable: bool, private: bool, extra=()) -> tuple:
-    """(private, cidrs) of a fix that drops ``drop``: the node addresses kept in (``restricted``), or, when they
+def _fix_cidrs(config: EndpointConfig, drop, egress, provable: bool, private: bool, extra=()) -> tuple:
+    """(private, cidrs) of a fix that drops ``drop``: the node addresses kept in (``_restricted``), or, when they
     do not fit in the quota, private access on instead, so that the fix never strands the nodes (spec 8)."""
-    cidrs = restricted(config, drop, egress, provable) + list(extra)
+    cidrs = _restricted(config, drop, egress, provable) + list(extra)
     if len(cidrs) > MAX_PUBLIC_CIDRS:
-        return True, restricted(config, drop, egress, False) + list(extra)
+        return True, _restricted(config, drop, egress, False) + list(extra)
     return private, cidrs
 
 
 def cidr_rules(config: EndpointConfig, facts: CidrFacts, egress, provable: bool = True) -> list[Item]:
-    # a fix never strands the nodes: where their egress is not provable, restricting turns private access on
+    """EKS-EP-001, 002 and 006 of one public configuration.
+
+    A fix never strands the nodes: where their egress is not provable, restricting turns private access on.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     items, private, family = [], config.private or not provable, config.ip_family
     if config.open_to_internet:
         blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
         what = "; ".join(ngettext("{blocks} admits every {family} address",
                                   "{blocks} together admit every {family} address", len(b)).format(
                              blocks=short_list(b), family=label) for label, b in facts.whole)
-        fix_private, cidrs = fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
+        fix_private, cidrs = _fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
         items.append(item("EKS-EP-001", _("public endpoint open to the whole internet: {what}").format(what=what),
                            eks_fix(True, fix_private, cidrs, family)))
     if facts.wide:
@@ -109,13 +120,13 @@ def cidr_rules(config: EndpointConfig, facts: CidrFacts, egress, provable: bool 
             (_("{block} admits {share} of the {family} space") if parts[0] == str(merged) else
              _("{block} (that is {merged}) admits {share} of the {family} space") if len(parts) == 1 else
              _("{blocks} together form {merged}, which admits {share} of the {family} space")).format(
-                block=parts[0], blocks=short_list(parts), merged=merged, share=share_of(merged), family=label)
+                block=parts[0], blocks=short_list(parts), merged=merged, share=_share(merged), family=label)
             for label, merged, parts in facts.wide)
-        fix_private, cidrs = fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
+        fix_private, cidrs = _fix_cidrs(config, blocks, egress, provable, private, [PLACEHOLDER])
         items.append(item("EKS-EP-002", _("very wide public CIDR block: {what}").format(what=what),
                            eks_fix(True, fix_private, cidrs, family)))
     if facts.non_public:
-        fix_private, keep = fix_cidrs(config, facts.non_public, egress, provable, private)
+        fix_private, keep = _fix_cidrs(config, facts.non_public, egress, provable, private)
         items.append(item("EKS-EP-006", ngettext(
             "publicAccessCidrs {blocks} is private or reserved space: it can never match a public source address",
             "publicAccessCidrs {blocks} are private or reserved space: they can never match a public source address",

@@ -1,6 +1,6 @@
 """Node egress: EKS-EP-003, whether the nodes can be shown to reach a restricted public endpoint (spec 9.1, 10.1).
 
-Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_pitfalls.ipynb.
+Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_troubleshooting.ipynb.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
 
 def egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, targets=(), unknown=None,
                  dual_stack=False, kinds6=(), outpost=False) -> list[Item]:
-    """EKS-EP-003, asked of the behavior model for each way the node subnets leave (spec 9.1)."""
+    """EKS-EP-003, asked of the behavior model for each way the node subnets leave (spec 9.1).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
     family, cidrs_text = config.ip_family, short_list(config.public_cidrs)
     private_fix = eks_fix(True, True, config.public_cidrs, family)
     legacy = kinds is None

@@ -13,23 +13,34 @@ from ekslab.audit.rules.catalog import Item, item
 from ekslab.audit.rules.dns import dns_rule
 from ekslab.audit.rules.exposure import cidr_facts, cidr_rules
 from ekslab.audit.rules.node_egress import egress_rule
-from ekslab.audit.rules.values import endpoint_config, short_list, text_items
+from ekslab.audit.rules.values import endpoint_config, short_list
 from ekslab.fleet.rows import as_blocks, as_flag
 from ekslab.i18n import _
 from ekslab.model.config import is_non_public
+
+
+def _text_items(value) -> list[str]:
+    """A list cell of free text (health issues) as a list of strings; missing is empty."""
+    if value is None:
+        return []
+    return [str(v) for v in value]
+
 
 _PENDING = ("CREATING", "PENDING")
 _GONE = ("FAILED", "DELETING")
 
 
 def recipe(sig) -> tuple[list[Item], list[str]]:
-    """The findings and notes of one distinct configuration (everything but the cluster's identity)."""
+    """The findings and notes of one distinct configuration (everything but the cluster's identity).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     (mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed,
      status, servers, kinds, kinds6, targets, unknown, dual_stack, outpost, auth, health, unread) = sig
     mode = mode if isinstance(mode, str) and mode else None
     status = status if isinstance(status, str) and status else None
     if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
-        issues = _("; health: {issues}").format(issues=short_list(text_items(health), 3)) if health else ""
+        issues = _("; health: {issues}").format(issues=short_list(_text_items(health), 3)) if health else ""
         return [], [_("cluster is {status}: endpoint exposure not judged, since AWS may still be making or "
                       "removing it{issues}").format(status=status, issues=issues)]
     public, private = as_flag(public), as_flag(private)

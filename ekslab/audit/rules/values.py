@@ -19,10 +19,6 @@ PLACEHOLDER = "<your-cidr>"  # where the right block is the user's own network: 
 SENTINEL = "192.0.2.123/32"  # a valid block update_command accepts, swapped for the placeholder afterwards
 
 
-def nonempty_text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def short_list(blocks, limit: int = 4) -> str:
     """Blocks as "a, b, c, d and 2 more", for one-line messages. Taught in notebooks/03_fleet_analysis.ipynb."""
     blocks = list(blocks)
@@ -30,19 +26,11 @@ def short_list(blocks, limit: int = 4) -> str:
     return shown + (_(" and {n} more").format(n=len(blocks) - limit) if len(blocks) > limit else "")
 
 
-def share_of(net) -> str:
-    return f"{100 * net.num_addresses / 2 ** net.max_prefixlen:.3g}%"
-
-
-def text_items(value) -> list[str]:
-    """A list cell of free text (health issues) as a list of strings; missing is empty."""
-    if value is None:
-        return []
-    return [str(v) for v in value]
-
-
 def eks_fix(public: bool, private: bool, cidrs, family: str) -> tuple:
-    """The ``--resources-vpc-config`` value update_command gives this configuration (validated once)."""
+    """The ``--resources-vpc-config`` value update_command gives this configuration (validated once).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return _eks_cached(public, private, tuple(cidrs), family)
 
 
@@ -57,7 +45,10 @@ eks_fix.cache_clear = _eks_cached.cache_clear
 
 
 def endpoint_config(private: bool, blocks: tuple, family: str) -> EndpointConfig | str:
-    """The validated public configuration, or why it is not one (in the current language)."""
+    """The validated public configuration, or why it is not one (in the current language).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     return _config_cached(private, blocks, family, get_language())
 
 
@@ -75,6 +66,7 @@ endpoint_config.cache_clear = _config_cached.cache_clear
 
 def node_gets_through(config: EndpointConfig, address: str | None, kind: str = "public-nat") -> bool | str:
     """The behavior model's answer for a node in the VPC leaving through ``address`` by ``kind``, or why it
+    Taught in notebooks/03_fleet_analysis.ipynb.
     cannot be asked (in the current language)."""
     return _node_cached(config, address, kind, get_language())
 
