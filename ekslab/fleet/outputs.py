@@ -179,12 +179,24 @@ def write_csv(frame, target=None):
     """A DataFrame as CSV through :func:`csv_safe_frame`: to ``target`` (a path or file), or returned as text.
 
     Lines end in CRLF (RFC 4180), so a carriage return inside a cell is quoted like a newline is; every
-    cell is quoted (OWASP), so a reader splitting on ``;`` or tab keeps each cell whole.
+    data cell is quoted (OWASP), so a reader splitting on ``;`` or tab keeps each cell whole.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import csv
+    import io
 
-    return csv_safe_frame(frame).to_csv(target, index=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    safe = csv_safe_frame(frame)
+    head = io.StringIO()  # the header as before (ekslab's own column names); every data cell quoted
+    csv.writer(head, lineterminator="\r\n").writerow([str(c) for c in safe.columns])
+    options = dict(index=False, header=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    if target is None:
+        return head.getvalue() + safe.to_csv(None, **options)
+    if hasattr(target, "write"):
+        target.write(head.getvalue())
+        return safe.to_csv(target, **options)
+    with open(target, "w", encoding="utf-8", newline="") as f:  # atomic_path's temporary file
+        f.write(head.getvalue())
+        return safe.to_csv(f, **options)
 
 
 # C0 and C1 controls and DEL, but not newline and tab (layout); ESC starts every ANSI sequence.
