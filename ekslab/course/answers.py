@@ -21,7 +21,9 @@ _KO_ENDINGS = re.compile(r"(이|가|을|를|은|는|에|에서|으로|로|의|�
 
 
 def words(text) -> str:
-    """``text`` lower-cased, punctuation and articles dropped, hyphens and underscores as spaces."""
+    """``text`` lower-cased, punctuation and articles dropped, hyphens and underscores as spaces.
+
+    Taught in notebooks/TRAINER.md (how the checker reads an answer)."""
     text = re.sub(r"[\s_\-]+", " ", str(text).lower())
     text = re.sub(r"[\"'`.,;:!?]", " ", text)
     return " ".join(w for w in text.split() if w not in _ARTICLES)
@@ -41,7 +43,9 @@ def _variants(text) -> list[str]:
 
 
 def negated(text) -> bool:
-    """True when the answer says something is absent or unneeded ("no access entry is needed")."""
+    """True when the answer says something is absent or unneeded ("no access entry is needed").
+
+    Taught in notebooks/05_changing_access.ipynb (exercise 05-access-entry)."""
     return bool(_NEGATIONS.search(words(text)))
 
 
@@ -113,7 +117,9 @@ _BLOCKED = re.compile(r"^\s*(blocked|refused|denied|차단됨|차단|막힘)\s*(
 
 
 def gate(value) -> str | None:
-    """The gate one per-asker answer names: "through", or what blocks it ("blocked: allow-list")."""
+    """The gate one per-asker answer names: "through", or what blocks it ("blocked: allow-list").
+
+    Taught in notebooks/02_explorer.ipynb (the "for each asker" exercises)."""
     text = str(value)
     rest = _BLOCKED.sub("", text)
     if rest.strip() == "" and rest != text:
@@ -123,12 +129,14 @@ def gate(value) -> str | None:
 
 
 def gate_label(key: str) -> str:
-    """A gate's word in the current language."""
+    """A gate's word in the current language. Taught in notebooks/02_explorer.ipynb."""
     return i18n.gettext(GATES[key][0]) if key in GATES else key
 
 
 def per_asker(answer, keys, reader=gate, choices: str = ""):
-    """Read a dict answer {asker: value}; return ({asker: concept}, None) or (None, what is wrong)."""
+    """Read a dict answer {asker: value}; return ({asker: concept}, None) or (None, what is wrong).
+
+    Taught in notebooks/02_explorer.ipynb (the "for each asker" exercises)."""
     if not isinstance(answer, dict):
         return None, _("answer a dict with one entry per asker: {keys}").format(
             keys=", ".join(repr(k) for k in keys))
