@@ -125,7 +125,7 @@ def gettext(message: str) -> str:
     language = _chosen or get_language()
     if language == LANGUAGES[0]:
         return message
-    return (_catalogs.get(language) or catalog(language)).gettext(message)
+    return _spoken((_catalogs.get(language) or catalog(language)).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -136,7 +136,27 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     language = _chosen or get_language()
     if language == LANGUAGES[0]:
         return singular if n == 1 else plural
-    return (_catalogs.get(language) or catalog(language)).ngettext(singular, plural, n)
+    return _spoken((_catalogs.get(language) or catalog(language)).ngettext(singular, plural, n))
+
+
+class _Template(str):
+    """A translated template whose particles are chosen once its values are in (``{name}이(가)`` -> ``VPC가``)."""
+
+    def format(self, *args, **kwargs) -> str:
+        from ekslab.i18n.particles import resolve
+
+        return resolve(str.format(self, *args, **kwargs))
+
+
+def _spoken(text: str) -> str:
+    """Korean text with its two-form particles resolved: now, or after ``.format`` when values come first."""
+    if "(" not in text:
+        return text
+    if "{" in text:
+        return _Template(text)
+    from ekslab.i18n.particles import resolve
+
+    return resolve(text)
 
 
 def N_(message: str) -> str:  # noqa: N802 (the conventional name the extractor knows)

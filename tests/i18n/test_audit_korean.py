@@ -149,7 +149,7 @@ def test_output_errors_and_exit_codes_in_korean(tmp_path):
     assert exit_codes_help() == EXIT_CODES_HELP
     with using_language("ko"):
         assert exit_codes_help().startswith("종료 상태:")
-        with pytest.raises(OutputError, match=r"x\.exe: 파일 이름은 \.png 또는 \.svg\(으\)로 끝나야 합니다"):
+        with pytest.raises(OutputError, match=r"x\.exe: 파일 이름은 \.png 또는 \.svg로 끝나야 합니다"):
             check_output(tmp_path / "x.exe", (".png", ".svg"))
     with pytest.raises(OutputError, match="must end in .png or .svg"):
         check_output(tmp_path / "x.exe", (".png", ".svg"))
@@ -157,7 +157,7 @@ def test_output_errors_and_exit_codes_in_korean(tmp_path):
 
 def test_diagram_command_reports_a_bad_file_in_korean(capsys, tmp_path):
     assert main(["--lang", "ko", "diagram", "--mode", "public", "-o", str(tmp_path / "x.txt")]) == 2
-    assert "파일 이름은 .png 또는 .svg(으)로 끝나야 합니다" in capsys.readouterr().err
+    assert "파일 이름은 .png 또는 .svg로 끝나야 합니다" in capsys.readouterr().err
 
 
 def test_the_sandbox_banner_in_korean_and_english():

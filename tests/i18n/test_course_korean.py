@@ -32,11 +32,11 @@ def test_wrong_and_right_answers_are_explained_in_korean_with_the_values_kept():
         diagnosed = check("04-diagnose-payments-prod", "EKS-EP-001").message
         right = check("00-owner", EXERCISES["00-owner"].solution)
         odd = check("00-dns", "not an address").message
-    assert wrong == "아직: 사무실 범위 203.0.113.0/24이(가) 더는 허용되지 않습니다. 목록에 남겨 두세요"
+    assert wrong == "아직: 사무실 범위 203.0.113.0/24가 더는 허용되지 않습니다. 목록에 남겨 두세요"
     assert diagnosed.startswith("아직: EKS-EP-001(인터넷 전체에 열린 퍼블릭 엔드포인트): payments-prod 클러스터에는 "
                                 "나오지 않습니다") and "mode=public" in diagnosed
     assert right.ok and right.message.startswith("정답: ") and HANGUL.search(right.message)
-    assert odd == "아직: 'not an address'은(는) IP 주소가 아닙니다"
+    assert odd == "아직: 'not an address'는 IP 주소가 아닙니다"
     # English again outside
     assert check("00-owner", EXERCISES["00-owner"].solution).message.startswith("right: the control plane")
 
@@ -46,7 +46,7 @@ def test_the_doctor_reports_in_korean():
         dot = doctor.check_dot(which=lambda name: None)
         text = doctor.report([dot])
     assert text.startswith("MISSING  Graphviz dot: PATH에서 dot을 찾을 수 없음 -> 해결: apt-get install graphviz")
-    assert text.endswith("준비 안 됨: Graphviz dot을(를) 해결하세요")
+    assert text.endswith("준비 안 됨: Graphviz dot을 해결하세요")
 
 
 def test_the_workbook_says_how_to_open_the_course_in_korean(tmp_path):
