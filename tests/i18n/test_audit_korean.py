@@ -47,7 +47,7 @@ def test_the_korean_report_has_korean_headings_badges_and_columns(fleet):
     assert {"계정", "리전", "클러스터", "이유", "수정", "어디서 왜 다른가", "퍼블릭 CIDR"} <= column_headings(html)
     assert not {"account", "why", "fix", "where they differ, and why", "public CIDRs"} & column_headings(html)
     assert "CKV_AWS_38" in column_headings(html), "tool and rule names stay as they are"
-    assert "EKS-EP-001" in html and "AmazonProvidedDNS: 켜짐" in html, "rule ids and AWS field names stay English"
+    assert "EKS-EP-001" in html and "AmazonProvidedDNS: 활성화됨" in html, "rule ids and AWS field names stay English"
     n = len(fleet)
     assert f"클러스터 <b>{n}</b>개" in html and f"나머지 클러스터 {n - 3}개" in html
 

@@ -131,7 +131,7 @@ def test_errors_name_the_value_in_korean():
             Vantage.internet("10.0.0.1")
         except ValueError as e:
             private = str(e)
-    assert "프라이빗 액세스를 켜야 합니다" in refusal and "(public=False, private=False)" in refusal
+    assert "프라이빗 액세스를 활성화해야 합니다" in refusal and "(public=False, private=False)" in refusal
     assert "'10.0.0.1'" in private and "인터넷 출발지" in private
 
 
@@ -157,7 +157,7 @@ def test_the_explorer_speaks_korean_and_its_preset_hint_too(monkeypatch):
         ex.apply_preset("pitfall_cidrs")
     assert ex.controls["public"].description == "퍼블릭 액세스"
     assert ex.controls["dns_support"].description == "enableDnsSupport"  # an API field stays
-    assert ex.preset_buttons["pitfall_cidrs"].description == "함정 1: CIDR 제한, 프라이빗 꺼짐"
+    assert ex.preset_buttons["pitfall_cidrs"].description == "함정 1: CIDR 제한, 프라이빗 비활성화됨"
     assert "노드가 등록할 수 없습니다(NodeCreationFailure)" in ex.hint_html.value
     assert "모드:" in ex.mode_html.value and "요청 위치" in ex.table_html.value and "출처:" in ex.table_html.value
     assert "[CE]" in ex.table_html.value and "차단" in ex.table_html.value
