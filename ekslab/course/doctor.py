@@ -142,11 +142,13 @@ def check_aws_credentials(environ=None, home=None) -> Check:
                  _("only for a live scan: aws configure (or aws sso login)"), optional=True)
 
 
-def run_checks() -> list[Check]:
-    """Every pre-flight check, in the order ``ekslab doctor`` prints them. Taught in notebooks/TRAINER.md."""
+def run_checks(port: int = VOILA_PORT) -> list[Check]:
+    """Every pre-flight check, in the order ``ekslab doctor`` prints them; ``port`` is the app's port.
+
+    Taught in notebooks/TRAINER.md."""
     return [check_python(), check_dot(), check_fonts(), check_hangul_font(), check_sample_fleet(),
             check_module("jupyterlab", "JupyterLab"), check_module("voila", "Voila"),
-            check_port(), check_aws_credentials()]
+            check_port(port), check_aws_credentials()]
 
 
 def ready(checks) -> bool:
@@ -163,8 +165,21 @@ def report(checks) -> str:
     return "\n".join(lines)
 
 
+def _port(text: str) -> int:
+    """A TCP port for ``--port``: 1 to 65535, else an argparse error naming the value."""
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(_("{value!r} is not a TCP port (1 to 65535)").format(value=text))
+    return port
+
+
 def _run(args) -> int:
-    checks = run_checks()
+    checks = run_checks(args.port)
     print(report(checks))
     return 0 if ready(checks) else 1
 
@@ -178,4 +193,7 @@ def add_cli(subparsers) -> None:
                                                "(optional)"),
                               description=_("Check that this machine can run the course; exit 0 ready, 1 missing."),
                               epilog=exit_codes_help())
+    p.add_argument("--port", type=_port, default=VOILA_PORT,
+                   help=_("the port the app will use (make app, voila --port); default {port}").format(
+                       port=VOILA_PORT))
     p.set_defaults(func=_run)

@@ -2,6 +2,8 @@
 
 import socket
 
+import pytest
+
 from ekslab.cli import main
 from ekslab.course import doctor
 
@@ -73,10 +75,11 @@ def test_report_and_readiness():
 
 
 def test_the_command_exits_1_when_something_is_missing(monkeypatch, capsys):
-    monkeypatch.setattr(doctor, "run_checks", lambda: [doctor.Check("dot", False, "dot not found", "install it")])
+    missing = [doctor.Check("dot", False, "dot not found", "install it")]
+    monkeypatch.setattr(doctor, "run_checks", lambda port=8866: missing)
     assert main(["doctor"]) == 1
     assert "MISSING  dot: dot not found -> fix: install it" in capsys.readouterr().out
-    monkeypatch.setattr(doctor, "run_checks", lambda: [doctor.Check("dot", True, "/usr/bin/dot")])
+    monkeypatch.setattr(doctor, "run_checks", lambda port=8866: [doctor.Check("dot", True, "/usr/bin/dot")])
     assert main(["doctor"]) == 0
 
 
@@ -89,3 +92,26 @@ def test_hangul_font_is_optional_and_named():
     def no_fc_list():
         raise RuntimeError("fontconfig's fc-list is not on PATH")
     assert "fc-list" in doctor.check_hangul_font(find=no_fc_list).detail
+
+
+def test_doctor_checks_the_port_it_is_given(capsys):
+    import socket
+
+    from ekslab.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        code = main(["doctor", "--port", str(port)])
+    out = capsys.readouterr().out
+    assert f"127.0.0.1:{port} is taken" in out and code in (0, 1)
+
+
+@pytest.mark.parametrize("bad", ["0", "70000", "http"])
+def test_doctor_refuses_a_port_that_is_not_one(capsys, bad):
+    from ekslab.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["doctor", "--port", bad])
+    assert stop.value.code == 2
+    assert f"{bad!r} is not a TCP port (1 to 65535)" in capsys.readouterr().err
