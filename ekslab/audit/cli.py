@@ -6,7 +6,7 @@ Taught in README.md; the rules themselves are in the ekslab/audit/rules/ package
 from __future__ import annotations
 
 from ekslab.audit.rules import SEVERITIES, evaluate_fleet, severity_rank
-from ekslab.audit.words import display_width, pad
+from ekslab.audit.words import display_width, pad, severity_word
 from ekslab.fleet.outputs import (
     EXIT_FINDINGS,
     EXIT_INCOMPLETE,
@@ -42,7 +42,7 @@ def format_table(table, width: int = 100) -> str:
     # the headings in the current language; the column names stay the frame's (a program reads those)
     titles = (_("severity"), _("id"), _("account_id"), _("region"), _("cluster"))
     # data (names, tags, messages) never reaches the terminal with control characters in it
-    safe = {h: [terminal_safe(v) for v in table[h]] for h in heads}
+    safe = {h: [terminal_safe(severity_word(v) if h == "severity" else v) for v in table[h]] for h in heads}
     widths = [max(display_width(t), *(display_width(v) for v in safe[h])) for h, t in zip(heads, titles, strict=True)]
     line = "  ".join(pad(t, w) for t, w in zip(titles, widths, strict=True)) + "  " + _("message")
     lines = [line, "-" * min(width, display_width(line) + 40)]
@@ -131,7 +131,7 @@ def _run(args) -> int:
         counts = table["severity"].value_counts()
         print("\n" + _("{clusters} clusters, {findings} findings: {by_severity}").format(
             clusters=len(frame), findings=len(table),
-            by_severity=", ".join(f"{counts[s]} {s}" for s in SEVERITIES if s in counts)))
+            by_severity=", ".join(f"{counts[s]} {severity_word(s)}" for s in SEVERITIES if s in counts)))
     for rec in notes_table.itertuples(index=False):
         print(terminal_safe(_("note: {account} {region} {cluster}: {note}").format(
             account=rec.account_id, region=rec.region, cluster=rec.cluster, note=rec.note)), file=sys.stderr)

@@ -149,12 +149,13 @@ def per_asker(answer, keys, reader=gate, choices: str = ""):
     for key in keys:
         value = given[words(key)]
         if value is ...:
-            return None, _("{asker}: replace ... with your answer").format(asker=key)
+            return None, _("{asker}: replace ... with your answer").format(asker=repr(key))
         concept = reader(value)
         if concept == "blocked":
-            return None, _("{asker}: blocked by what? Name the gate: {choices}").format(asker=key, choices=choices)
+            return None, _("{asker}: blocked by what? Name the gate: {choices}").format(asker=repr(key),
+                                                                                      choices=choices)
         if concept is None:
-            return None, _("{asker}: {value!r} is not one of {choices}").format(asker=key, value=value,
+            return None, _("{asker}: {value!r} is not one of {choices}").format(asker=repr(key), value=value,
                                                                               choices=choices)
         read[key] = concept
     return read, None

@@ -90,7 +90,7 @@ def per_asker_judge(expected: Callable[[], dict[str, tuple[set[str], str]]], rea
         if problem:
             return False, problem
         label = (lambda k: i18n.gettext(words.get(k, k))) if words else answers.gate_label
-        wrong = [_("{asker}: not {given}: {why}").format(asker=key, given=label(read[key]), why=why)
+        wrong = [_("{asker}: not {given}: {why}").format(asker=repr(key), given=label(read[key]), why=why)
                  for key, (accepted, why) in table.items() if read[key] not in accepted]
         return (not wrong), "; ".join(wrong)
     return judge

@@ -142,19 +142,21 @@ def _check_vantages(vantages) -> tuple:
     try:
         vantages = tuple(vantages)
     except TypeError:
-        raise TypeError(f"vantages must be a list of Vantage objects, got {vantages!r}") from None
+        raise TypeError(_("vantages must be a list of Vantage objects, got {value!r}").format(value=vantages)) from None
     for v in vantages:
         if not isinstance(v, Vantage):
-            raise TypeError(f"vantages must hold Vantage objects (e.g. Vantage.internet(ip)), got {v!r}")
+            raise TypeError(_("vantages must hold Vantage objects (e.g. Vantage.internet(ip)), got {value!r}").format(
+                value=v))
     if not vantages:
-        raise ValueError("vantages is empty: give at least one asker, or None for default_vantages()")
+        raise ValueError(_("vantages is empty: give at least one asker, or None for default_vantages()"))
     return vantages
 
 
 def _default_title(config: EndpointConfig) -> str:
-    title = f"EKS API server endpoint: {config.mode.title} access"
+    title = _("EKS API server endpoint: {mode} access").format(mode=config.mode.title)
     if config.assumed_defaults:
-        title += f"\n(record lacked {', '.join(config.assumed_defaults)}: AWS defaults assumed)"
+        title += "\n" + _("(record lacked {fields}: AWS defaults assumed)").format(
+            fields=", ".join(config.assumed_defaults))
     return title
 
 

@@ -33,6 +33,8 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from ekslab.i18n import _
+
 FORMAT = "ekslab-fleet/1"
 
 SCHEMA_PATH = Path(__file__).with_name("ekslab-fleet-1.schema.json")
@@ -242,9 +244,11 @@ def _read(path: Path, max_bytes: int) -> bytes | bytearray:
                                             "(max_bytes); a gzip bomb, or raise the limit")
             return buf  # no copy: decode and the depth check read a bytearray as they read bytes
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise SnapshotError(f"{path}: the gzip data is damaged or truncated ({e})") from None
+        raise SnapshotError(_("{path}: the gzip data is damaged or truncated ({error})").format(path=path, error=e)
+                            ) from None
     except OSError as e:
-        raise SnapshotError(f"{path}: cannot read the snapshot: {e.strerror or e}") from None
+        raise SnapshotError(_("{path}: cannot read the snapshot: {reason}").format(path=path, reason=e.strerror or e)
+                            ) from None
 
 
 _KEEP = b'[]{}"'

@@ -27,7 +27,7 @@ Cfg = ekslab.EndpointConfig
 MISCONCEPTIONS = {
     "00-owner": [
         ({"api server": "yours", "etcd": "aws", "nodes": "yours", "private hosted zone": "aws",
-          "cluster security group": "yours"}, "api server: not"),
+          "cluster security group": "yours"}, "'api server': not"),
         ({"api server": "aws", "etcd": "aws", "nodes": "aws", "private hosted zone": "aws",
           "cluster security group": "yours"}, "managed node groups included"),
         ({"api server": "aws", "etcd": "aws", "nodes": "yours", "private hosted zone": "yours",
@@ -35,7 +35,7 @@ MISCONCEPTIONS = {
         ({"api server": "aws", "etcd": "aws", "nodes": "yours", "private hosted zone": "aws",
           "cluster security group": "aws"}, "creates the cluster security group in your VPC"),
         ({"api server": "aws", "etcd": "yours", "nodes": "yours", "private hosted zone": "aws",
-          "cluster security group": "yours"}, "etcd: not"),
+          "cluster security group": "yours"}, "'etcd': not"),
     ],
     "00-endpoint": [("gr7", "cell of the EKS service"), ("eu-west-1a", "Availability Zone"),
                     ("us-east-1", "not this cluster's"), ("0A1B2C3D4E5F", "cluster's own id"),
@@ -47,11 +47,11 @@ MISCONCEPTIONS = {
                       ("aws eks update-kubeconfig --region eu-west-1", "needs --name"),
                       ("eksctl utils write-kubeconfig --cluster demo", "asks for the aws CLI")],
     "00-gates": [
-        ({"alice": "through", "bob": "allow-list", "carol": "through"}, "alice: not through"),
+        ({"alice": "through", "bob": "allow-list", "carol": "through"}, "'alice': not through"),
         ({"alice": "authentication", "bob": "allow-list", "carol": "through"}, "IAM authenticates Alice's role"),
         ({"alice": "authorization", "bob": "through", "carol": "through"}, "never consulted"),
         ({"alice": "authorization", "bob": "authorization", "carol": "through"}, "outside publicAccessCidrs"),
-        ({"alice": "allow-list", "bob": "allow-list", "carol": "through"}, "alice: not allow-list"),
+        ({"alice": "allow-list", "bob": "allow-list", "carol": "through"}, "'alice': not allow-list"),
     ],
     "00-route": [("local", "local carries 10.0.0.0/16"), ("igw", "no internet gateway route"),
                  ("0.0.0.0/0", "a destination of the table, not a target"),
@@ -63,7 +63,7 @@ MISCONCEPTIONS = {
         ({"node": "public", "laptop": "public", "peered host": "public"}, "private hosted zone answers first"),
         ({"node": "private", "laptop": "private", "peered host": "public"}, "answers only inside the VPC"),
         ({"node": "private", "laptop": "public", "peered host": "private"}, "associated with the cluster VPC alone"),
-        ({"node": "nothing", "laptop": "public", "peered host": "public"}, "node: not"),
+        ({"node": "nothing", "laptop": "public", "peered host": "public"}, "'node': not"),
     ],
     "01-allowlist": [
         (["203.0.113.10/32"], "198.51.100.20 (nodes) is outside"),
@@ -87,9 +87,9 @@ MISCONCEPTIONS = {
         ({"new node": "through", "laptop": "not routable", "vpn site": "through"}, "cannot register"),
         ({"new node": "cannot register", "laptop": "not routable", "vpn site": "dns"}, "does not change what"),
         ({"new node": "cannot register", "laptop": "not routable", "vpn site": "cannot register"},
-         "vpn site: not"),
+         "'vpn site': not"),
         ({"new node": "cannot register", "laptop": "through", "vpn site": "through"}, "not routable from the internet"),
-        ({"new node": "cannot register", "laptop": "allow-list", "vpn site": "through"}, "laptop: not allow-list"),
+        ({"new node": "cannot register", "laptop": "allow-list", "vpn site": "through"}, "'laptop': not allow-list"),
     ],
     "02-sg": [
         ({"office vpn": "through", "data centre": "through", "bastion": "security group", "node": "through"},
@@ -97,7 +97,7 @@ MISCONCEPTIONS = {
         ({"office vpn": "security group", "data centre": "through", "bastion": "through", "node": "through"},
          "does not carry the cluster security group"),
         ({"office vpn": "allow-list", "data centre": "through", "bastion": "security group", "node": "through"},
-         "office vpn: not allow-list"),
+         "'office vpn': not allow-list"),
         ({"office vpn": "security group", "data centre": "through", "bastion": "security group",
           "node": "security group"}, "admits traffic from itself"),
         ({"office vpn": "security group", "data centre": "dns", "bastion": "security group", "node": "through"},
@@ -136,7 +136,7 @@ MISCONCEPTIONS = {
     "05-block-in-step-one": [
         ({"admin": "through", "ci": "allow-list", "nodes": "through"}, "192.0.2.50 is inside publicAccessCidrs"),
         ({"admin": "through", "ci": "through", "nodes": "allow-list"}, "private endpoint reached"),
-        ({"admin": "through", "ci": "through", "nodes": "no egress"}, "nodes: not"),
+        ({"admin": "through", "ci": "through", "nodes": "no egress"}, "'nodes': not"),
         ({"admin": "security group", "ci": "through", "nodes": "through"}, "198.51.100.7 is inside"),
     ],
     "05-access-entry": [("no access entry is needed", "locks teams out"), ("nothing", "locks teams out"),
@@ -239,7 +239,7 @@ def test_an_unfinished_dict_asks_for_the_missing_askers():
     assert check("02-sg", {"office vpn": "through"}).message.startswith(
         "not yet: say something for every asker; missing: 'data centre', 'bastion', 'node'")
     half = {"office vpn": "blocked", "data centre": ..., "bastion": ..., "node": ...}
-    assert check("02-sg", half).message == ("not yet: office vpn: blocked by what? Name the gate: 'through', or "
+    assert check("02-sg", half).message == ("not yet: 'office vpn': blocked by what? Name the gate: 'through', or "
                                             "what blocks it: 'allow-list', 'security group', 'not routable', "
                                             "'no egress', 'cannot register', 'DNS', 'authentication' or "
                                             "'authorization'")
