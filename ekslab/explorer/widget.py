@@ -401,8 +401,8 @@ class EndpointExplorer:
             return '<div class="ekslab-command"><i>' + _e(_("no command: {why}").format(why=e)) + "</i></div>"
         note = (_("This is the cluster's current configuration: AWS would answer "
                   "\"Cluster is already at the desired configuration\".") if sc.config == self.current else
-                _("An EndpointAccessUpdate: the cluster is UPDATING for several minutes "
-                  "(follow it with aws eks describe-update)."))
+                _("An EndpointAccessUpdate: the cluster is UPDATING until it ends; AWS gives no duration "
+                  "(follow it with aws eks describe-update: InProgress, then Successful)."))
         apply = _e(_("Apply it"))
         return (f'<div class="ekslab-command"><b>{apply}</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
                 f"<small>{_e(note)}</small></div>")

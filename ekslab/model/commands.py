@@ -46,7 +46,7 @@ def vpc_config_request(config: EndpointConfig) -> dict:
 def update_command(cluster_name: str, region: str, config: EndpointConfig) -> str:
     """The ``aws eks update-cluster-config`` command that gives a cluster ``config``.
 
-    The update is of type EndpointAccessUpdate and takes several minutes; asking for
+    The update is of type EndpointAccessUpdate (UPDATING until it ends; AWS gives no duration); asking for
     the configuration a cluster already has is refused by AWS. Taught in
     notebooks/05_changing_access.ipynb.
     """

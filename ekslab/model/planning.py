@@ -1,7 +1,7 @@
 """Planning an endpoint change on one cluster: who gains or loses access, and a safe order of steps.
 
-Spec sections 1 and 2 ([CCE]: each change is an EndpointAccessUpdate that takes
-several minutes). Taught in notebooks/05_changing_access.ipynb.
+Spec sections 1 and 2 ([CCE]: each change is an EndpointAccessUpdate; describe-update goes from
+InProgress to Successful, with no duration documented). Taught in notebooks/05_changing_access.ipynb.
 """
 
 from __future__ import annotations
