@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the edits are prose lines as the notebooks hold them)
 """The course's fact fixes of issue 21, as text edits on the notebooks' prose (re-apply after a merge:
 `python -m tests.course.fact_edits`). Each edit names its source key; a missing anchor is reported."""
 
@@ -36,8 +37,9 @@ EDITS = {
          "  secure\"라고 말합니다 [BPG2]. 그 절의 제목은 \"Make the EKS Cluster Endpoint\n"),
     ],
     "05_changing_access.ipynb": [
-        ("  several minutes [CCE].", "  until it ends; AWS gives no duration, only that `aws eks describe-update` goes from `InProgress`\n"
-                                   "  to `Successful` [CCE]."),
+        ("shows `UPDATING` for\n  several minutes [CCE].",
+         "shows `UPDATING`\n  until it ends; AWS gives no duration, only that `aws eks describe-update` goes from `InProgress`\n"
+         "  to `Successful` [CCE]."),
     ],
     "ko/05_changing_access.ipynb": [
         ("클러스터는 몇 분 동안 `UPDATING`으로\n  표시됩니다 [CCE].",

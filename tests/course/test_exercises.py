@@ -132,3 +132,15 @@ def test_the_notebooks_show_each_exercise_as_the_catalog_words_it():
             assert "".join(cell["source"]) == source, (path.name, lang, source.splitlines()[0])
             seen += 1
     assert seen == 2 * 2 * len(EXERCISES)
+
+
+def test_predictions_come_before_the_text_that_answers_them():
+    import nbformat
+
+    from tests.course.predict_first import MOVES, exercise_index, paths
+
+    for notebook, eid, anchor in MOVES:
+        for path in paths(notebook):
+            cells = nbformat.read(path, as_version=4).cells
+            i = exercise_index(cells, eid)
+            assert cells[i + 2].get("id") == anchor, (path.name, eid)
