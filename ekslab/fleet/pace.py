@@ -101,11 +101,11 @@ class Pacer:
             self.on_wait(key, now + wait)
         return wait
 
-    def attach(self, client, key, service: str, check):
-        """Pace ``client``'s attempts under ``key``; ``check()`` raises when no call may be sent any more
-        (a deadline, Ctrl-C), also while waiting. Returns the client."""
+    def attach(self, client, key_of, service: str, check):
+        """Pace ``client``'s attempts under ``key_of()`` (the calling thread's account-region); ``check()`` raises
+        when no call may be sent any more (a deadline, Ctrl-C), also while waiting. Returns the client."""
         def before_send(event_name="", **_):
-            wait = self.delay(key, service, event_name.rsplit(".", 1)[-1])
+            wait = self.delay(key_of(), service, event_name.rsplit(".", 1)[-1])
             end = self.clock() + wait
             while wait > 0:  # sleep in slices: a deadline or Ctrl-C ends the wait
                 check()
@@ -133,6 +133,11 @@ class FairPool:
         self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True) for i in range(workers)]
         for t in self._threads:
             t.start()
+
+    @property
+    def size(self) -> int:
+        """The number of threads."""
+        return len(self._threads)
 
     def grow(self, workers: int):
         """Add threads up to ``workers`` (the pool is sized once the accounts and regions are known)."""
