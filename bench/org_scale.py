@@ -457,8 +457,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
         merged = None
         if shards > 1:
             m0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "ekslab", "merge", *outs, "-o", os.path.join(tmp, "all.json.gz")],
-                           check=True, capture_output=True)
+            subprocess.run([sys.executable, "-c", "import sys; from ekslab.cli import main; sys.exit(main(sys.argv[1:]))",
+                            "merge", *outs, "-o", os.path.join(tmp, "all.json.gz")], check=True, capture_output=True)
             merged = time.perf_counter() - m0
         started = time.perf_counter() - t0  # with each interpreter's start and imports
         wall = max(f["wall_scan"] for f in figures) + (merged or 0.0)
