@@ -2,11 +2,12 @@
 
 AWS throttles each account and region per API with a token bucket: EC2's documented rate for
 describe calls is a burst of 100 and 20 per second [EC2-THROTTLE]; EKS, STS, Organizations and
-Route 53 Resolver publish none, so ekslab assumes a burst of 20 and 10 per second. The scanner
-paces every attempt (retries too) with its own bucket per account, region and API, below AWS's,
-so it is not throttled rather than retried, and runs calls on a :class:`FairPool`: the account-regions
-take turns, and each has at most a few calls in flight, so one throttled account-region never holds
-the threads every other one needs. Taught in notebooks/03_fleet_analysis.ipynb.
+Route 53 Resolver publish none, so ekslab assumes a burst of 20 and 10 per second for them, and
+paces one of their APIs only once AWS throttled it in that account-region (a pace it cannot know
+would only slow the scan). The scanner paces every attempt (retries too) with its own bucket per
+account, region and API, below AWS's, so it is not throttled rather than retried, and runs calls
+on a :class:`FairPool`: the account-regions take turns, and each has at most a few calls in flight,
+so one throttled account-region never holds the threads every other one needs. Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import time
 from collections import deque
 from concurrent.futures import Future
 
-# service -> (requests per second, burst) per account, region and API, as AWS documents (or assumed)
-DOCUMENTED_RATES = {"ec2": (20.0, 100), "eks": (10.0, 20), "sts": (10.0, 20), "organizations": (10.0, 20),
-                    "route53resolver": (10.0, 20)}
+# service -> (requests per second, burst) per account, region and API, as AWS documents them: paced from the start
+DOCUMENTED_RATES = {"ec2": (20.0, 100)}
+# published nowhere: assumed, and paced only after AWS throttled that API in that account-region
+ASSUMED_RATES = {"eks": (10.0, 20), "sts": (10.0, 20), "organizations": (10.0, 20), "route53resolver": (10.0, 20)}
 DEFAULT_RATE = (10.0, 20)
 TYPICAL_LATENCY = 0.2  # seconds: an AWS API answer, to size concurrency as latency x rate
 MAX_WORKERS = 256
@@ -31,7 +33,7 @@ def rate_of(service: str, max_rps: float | None = None) -> tuple[float, int]:
     Half AWS's burst (the other half absorbs the jitter between ekslab's clock and AWS's), at the
     documented rate or ``max_rps`` when lower. Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    rate, burst = DOCUMENTED_RATES.get(service, DEFAULT_RATE)
+    rate, burst = DOCUMENTED_RATES.get(service) or ASSUMED_RATES.get(service, DEFAULT_RATE)
     if max_rps is not None:
         rate = min(rate, float(max_rps))
     return rate, max(1, min(burst // 2, math.ceil(rate)))
@@ -43,8 +45,8 @@ def in_flight_cap(max_rps: float | None = None, latency: float = TYPICAL_LATENCY
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    fastest = max(rate_of(s, max_rps)[0] for s in DOCUMENTED_RATES)
-    smallest_burst = min(b for _, b in DOCUMENTED_RATES.values())
+    fastest = max(rate_of(s, max_rps)[0] for s in (*DOCUMENTED_RATES, *ASSUMED_RATES))
+    smallest_burst = min(b for _, b in (*DOCUMENTED_RATES.values(), *ASSUMED_RATES.values()))
     return max(2, min(smallest_burst // 2, math.ceil(fastest * latency * 2)))
 
 
@@ -54,7 +56,7 @@ def auto_workers(pairs: int, max_rps: float | None = None, latency: float = TYPI
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    rate = max(rate_of(s, max_rps)[0] for s in DOCUMENTED_RATES)
+    rate = max(rate_of(s, max_rps)[0] for s in (*DOCUMENTED_RATES, *ASSUMED_RATES))
     per_pair = max(1, math.ceil(rate * latency))
     return max(4, min(MAX_WORKERS, pairs * per_pair))
 
@@ -75,7 +77,9 @@ class TokenBucket:
 
 
 class Pacer:
-    """A token bucket per (account, region, service, API), made on first use; thread-safe.
+    """A token bucket per (account, region, service, API), made on first use; thread-safe. An API whose rate
+    AWS does not document gets its bucket when :meth:`throttled` says AWS throttled it there (with
+    ``max_rps``, every API is paced from the start).
 
     ``attach(client, key, service, stopped)`` paces every HTTP attempt of a botocore client. ``waited`` is
     the time calls spent waiting for a token (the pace, not throttling). ``on_wait(key, until)`` tells the
@@ -94,12 +98,22 @@ class Pacer:
             now = self.clock()
             bucket = self._buckets.get((key, service, operation))
             if bucket is None:
+                if service not in DOCUMENTED_RATES and self.max_rps is None:
+                    return 0.0  # not paced until AWS throttles it
                 bucket = self._buckets[(key, service, operation)] = TokenBucket(*rate_of(service, self.max_rps), now)
             wait = bucket.reserve(now)
             self.waited += wait
         if wait and self.on_wait is not None:
             self.on_wait(key, now + wait)
         return wait
+
+    def throttled(self, key, service: str, operation: str):
+        """AWS throttled this API here: pace it from now on, its bucket empty (AWS's is)."""
+        with self._lock:
+            if (key, service, operation) not in self._buckets:
+                now = self.clock()
+                bucket = self._buckets[(key, service, operation)] = TokenBucket(*rate_of(service, self.max_rps), now)
+                bucket.tokens = 0.0
 
     def attach(self, client, key_of, service: str, check):
         """Pace ``client``'s attempts under ``key_of()`` (the calling thread's account-region); ``check()`` raises

@@ -366,11 +366,12 @@ class _Scan:
         def called(**_):
             self.in_flight.pop(threading.get_ident(), None)
 
-        def received(parsed_response=None, **_):
+        def received(parsed_response=None, event_name="", **_):
             code = ((parsed_response or {}).get("Error") or {}).get("Code")
             if code in _THROTTLING:
                 with self._lock:
                     self.throttles += 1
+                self.pacer.throttled(key_of(), service, event_name.rsplit(".", 1)[-1])
 
         events.register("before-parameter-build", calling, unique_id="ekslab-in-flight")  # params: the API's
         events.register("after-call", called, unique_id="ekslab-done")
@@ -1097,30 +1098,23 @@ def node_egress(subnet, vpc, tables, nat_of) -> dict:
             "egress_ips": ips, "default_route_v6": target6, "egress_kind_v6": kind6}
 
 
-def _seconds(text: str) -> float:
-    import argparse
+def _positive(message: str):
+    """An argparse type: a positive number below 10**6, else ``message`` (marked with N_) naming the text."""
+    def parse(text: str) -> float:
+        import argparse
 
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 10**6:
-        raise argparse.ArgumentTypeError(_("expected a positive number of seconds, got {value}").format(
-            value=repr(text)))
-    return value
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value < 10**6:
+            raise argparse.ArgumentTypeError(i18n.gettext(message).format(value=repr(text)))
+        return value
+    return parse
 
 
-def _rate(text: str) -> float:
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 10**6:
-        raise argparse.ArgumentTypeError(_("expected a positive number of requests per second, got {value}").format(
-            value=repr(text)))
-    return value
+_seconds = _positive(N_("expected a positive number of seconds, got {value}"))
+_rate = _positive(N_("expected a positive number of requests per second, got {value}"))
 
 
 def _workers(text: str) -> int | None:

@@ -43,6 +43,16 @@ def test_the_pacer_makes_one_bucket_per_account_region_and_api():
     assert waits == [(("a", "r"), pytest.approx(1.0))]
 
 
+def test_an_undocumented_api_is_paced_once_aws_throttled_it_there():
+    now = [0.0]
+    pacer = Pacer(clock=lambda: now[0])
+    assert [pacer.delay(("a", "r"), "eks", "DescribeCluster") for _ in range(50)] == [0.0] * 50
+    assert [pacer.delay(("a", "r"), "ec2", "DescribeVpcs") for _ in range(21)][-1] == pytest.approx(0.05)  # documented
+    pacer.throttled(("a", "r"), "eks", "DescribeCluster")
+    assert pacer.delay(("a", "r"), "eks", "DescribeCluster") == pytest.approx(0.1)  # AWS's bucket is empty: 10/s
+    assert pacer.delay(("b", "r"), "eks", "DescribeCluster") == 0.0  # only there
+
+
 def test_the_fair_pool_takes_keys_in_turn_and_caps_each_key():
     gate, order, running, peak = threading.Event(), [], {}, {}
     lock = threading.Lock()
