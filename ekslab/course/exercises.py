@@ -273,6 +273,35 @@ def diagnose_judge(cluster: str):
     return judge
 
 
+# the probe's layers as trainees may name them, English and Korean (the words ekslab prints, and their parts)
+PROBE_LAYERS = {
+    "name": ("name", "dns", "name dns", "1", "step 1", "이름", "이름 dns"),
+    "path": ("path", "tcp", "tcp 443", "path tcp 443", "2", "step 2", "경로", "경로 tcp 443"),
+    "server": ("server", "tls", "server tls", "3", "step 3", "certificate", "서버", "서버 tls", "인증서"),
+    "identity": ("identity", "identity gate", "authentication", "iam", "4", "401", "403", "인증", "인증 관문"),
+}
+_PROBE_WRONG = {
+    "name": N_("the bastion asks the VPC resolver, which answers with the private endpoint's addresses: the name "
+               "resolves"),
+    "path": N_("TCP 443 connects: the proxy accepts every connection; what fails is the certificate it shows"),
+    "identity": N_("the identity gate comes after TLS: a client never sends its token to a server it does not "
+                   "trust"),
+}
+
+
+def _probe_layer(answer):
+    if not isinstance(answer, str):
+        return False, _("answer a layer's name (name, path, server or identity), not {answer!r}").format(answer=answer)
+    given = _norm(re.sub(r"[()]", " ", answer))
+    layer = next((k for k, words in PROBE_LAYERS.items() if given in words), None)
+    if layer == "server":
+        return True, ""
+    if layer is None:
+        return False, _("{answer!r} is not a layer of the probe: name, path, server or identity").format(
+            answer=answer)
+    return False, _("{answer!r} is not it: {why}").format(answer=answer, why=i18n.gettext(_PROBE_WRONG[layer]))
+
+
 # ---------------------------------------------------------------- 05 changing access
 
 def _first_step(answer):
@@ -405,6 +434,12 @@ _EXERCISES = [
              N_("Diagnose payments-eu-corp: the id of its most severe finding."), "EKS-EP-004", '"EKS-EP-004"',
              diagnose_judge("payments-eu-corp"), N_("its DHCP options name custom DNS servers, which must "
                                                     "forward the cluster name to the VPC resolver.")),
+    Exercise("04-probe-layer", "04_troubleshooting",
+             N_("The bastion in the VPC reaches the private cluster through the security team's TLS-inspecting proxy. "
+                "Which layer will the probe report as failed: name, path, server or identity?"),
+             "server", '"server"', _probe_layer,
+             N_("TCP connects to the proxy, but its certificate is not signed by the cluster CA: the server layer "
+                "fails before any identity check.")),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
              N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "

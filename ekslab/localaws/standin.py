@@ -21,7 +21,6 @@ import socket
 import ssl
 import tempfile
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ekslab.model.config import EndpointConfig
@@ -254,12 +253,24 @@ class Place:
     dns: dict
     connect_to: dict = field(default_factory=dict)
 
+    def cli_args(self) -> list[str]:
+        """The same place as ``ekslab probe`` options (--no-system-dns, --dns, --connect-to)."""
+        args = ["--no-system-dns"]
+        for server in self.dns.values():
+            args += ["--dns", server]
+        for (address, port), (host, real) in self.connect_to.items():
+            args += ["--connect-to", f"{address}:{port}:{host}:{real}"]
+        return args
+
 
 class StandIn:
-    """A running stand-in; build it with :func:`standin`. Taught in notebooks/04_troubleshooting.ipynb."""
+    """A running stand-in (see :func:`standin`); a context manager that stops everything on exit.
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
 
     def __init__(self, mode: str = "private", public_cidrs=("203.0.113.0/24",), status: int = 401,
-                 address: str = "127.0.0.1", tokens=()):
+                 address: str = "127.0.0.1", tokens=(), lifetime: float = 3600):
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
         public = mode in ("public", "public_and_private")
@@ -289,6 +300,15 @@ class StandIn:
         except BaseException:
             self.stop()
             raise
+        self._timer = threading.Timer(lifetime, self.stop)  # stops by itself, even if nobody calls stop()
+        self._timer.daemon = True
+        self._timer.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
     def _add(self, server):
         self._servers.append(server)
@@ -338,27 +358,44 @@ class StandIn:
             routes.update({(a, 443): server.address for a in addresses})
         return Place({label: self.resolver(answer)}, routes)
 
+    def classroom_places(self) -> dict:
+        """Three askers of notebook 04: a laptop on the internet (inside the office list), a host in the VPC, and
+        a VPN client whose network has no TCP 443 rule on the cluster security group."""
+        return {"internet": self.place("outside", private="blackhole", public="api"),
+                "vpc": self.place("vpc", private="api", public="api"),
+                "connected": self.place("outside", private="blackhole", public="api")}
+
+    def banner(self) -> str:
+        """What ``ekslab sandbox --standin`` prints: the cluster, and one probe command per asker."""
+        from ekslab.i18n import _
+
+        base = (f"ekslab probe --endpoint {self.endpoint} --ca {self.ca_file} --mode {self.config.mode} "
+                f"--vpc-cidr {VPC_CIDR}" + (f" --public-cidrs {','.join(self.config.public_cidrs)}"
+                                            if self.config.public else ""))
+        lines = [_("Probe stand-in on loopback: {host} ({mode}); its CA is {ca}").format(
+            host=self.host, mode=self.config.mode, ca=self.ca_file)]
+        for where, place in self.classroom_places().items():
+            lines += ["", f"  {base} --from {where} " + " ".join(place.cli_args())]
+        return "\n".join(lines)
+
     def stop(self) -> None:
         """Stop every server and remove the certificates' folder (also when only half started)."""
+        timer = getattr(self, "_timer", None)
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
         for server in self._servers:
             server.stop()
         self._servers = []
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-@contextmanager
 def standin(mode: str = "private", public_cidrs=("203.0.113.0/24",), status: int = 401, lifetime: float = 3600,
-            **kwargs):
-    """Run a :class:`StandIn` for a ``with`` block (it also stops by itself after ``lifetime`` seconds).
+            **kwargs) -> StandIn:
+    """Start a loopback stand-in of one cluster in ``mode``; use it in a ``with`` block or call ``stop()``.
 
-    Taught in notebooks/04_troubleshooting.ipynb.
+    It also stops by itself after ``lifetime`` seconds. ``status`` is what its API server answers an anonymous
+    ``GET /version`` (200, 401 or 403). ``lab.cluster`` is the cluster as DescribeCluster shows it,
+    ``lab.place(...)`` one asker's view for ``ekslab.probe(..., network=)``. Taught in
+    notebooks/04_troubleshooting.ipynb.
     """
-    lab = StandIn(mode, public_cidrs, status, **kwargs)
-    timer = threading.Timer(lifetime, lab.stop)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield lab
-    finally:
-        timer.cancel()
-        lab.stop()
+    return StandIn(mode, public_cidrs, status, lifetime=lifetime, **kwargs)

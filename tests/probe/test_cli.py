@@ -10,13 +10,8 @@ from ekslab.cli import main
 
 
 def _network_args(lab, place):
-    """The stand-in's place as command-line options (what `ekslab sandbox` prints for trainees)."""
-    args = ["--no-system-dns"]
-    for server in place.dns.values():
-        args += ["--dns", server]
-    for (address, port), (host, real) in place.connect_to.items():
-        args += ["--connect-to", f"{address}:{port}:{host}:{real}"]
-    return args
+    """The stand-in's place as command-line options (what `ekslab sandbox --standin` prints for trainees)."""
+    return place.cli_args()
 
 
 def _kubeconfig(tmp_path, lab, server=None, name="arn:aws:eks:eu-west-1:123456789012:cluster/demo", user=None):
@@ -176,3 +171,14 @@ def test_a_dns_server_that_is_not_an_address(lab, capsys):
 
 def test_an_unknown_cluster_is_bad_input(moto_aws, capsys):
     assert "'nope'" in _bad(capsys, ["nope", "--region", "eu-west-1"])
+
+
+def test_the_sandbox_banners_commands_run_as_printed(lab, capsys):
+    import shlex
+
+    commands = [line.strip() for line in lab.banner().splitlines() if line.strip().startswith("ekslab probe")]
+    assert len(commands) == 3
+    codes = [main(shlex.split(c)[1:] + ["--timeout", "0.3"]) for c in commands]
+    out = capsys.readouterr().out
+    assert codes == [1, 0, 1]  # internet: private only; VPC: 401; VPN: no 443 rule
+    assert "pitfall 2" in out and "pitfall 3" in out
