@@ -14,7 +14,7 @@ from ekslab.probe.verdict import _ANSWER_WORDS, _RESOLVES, LAYER_WORDS, WHERE_WO
 
 STEP_COLUMNS = {"layer": N_("layer"), "asked": N_("asked"), "ok": N_("ok"), "observed": N_("observed")}
 PREDICTION_COLUMNS = {"asker": N_("asker"), "resolves_to": N_("resolves_to"), "reachable": N_("reachable"),
-                      "fits": N_("fits"), "reason": N_("reason")}
+                      "fits": N_("matches_observation"), "reason": N_("reason")}
 
 
 def describe(step: Step, host: str = "") -> str:

@@ -58,7 +58,8 @@ def probe(target, *, ca=None, config: EndpointConfig | None = None, vpc_cidrs=No
     you stand, to compare with that asker. ``dns``: DNS servers to ask besides the system resolver
     (``system_dns``, default on). ``network``: an object with ``dns`` and ``connect_to`` (the local stand-in's
     places): its DNS servers are asked, by default instead of the system's, and ``connect_to`` maps
-    ``(address, port)`` to where TCP really goes, as curl's --connect-to. Each step waits at most ``timeout`` s; the whole probe at most
+    ``(address, port)`` to where TCP really goes, as curl's --connect-to. Each step waits at most ``timeout`` s;
+    the whole probe at most
     ``budget`` (default 4 x timeout). ``token`` is sent only to show the identity gate's answer. Sends no
     credentials otherwise; changes nothing. Taught in notebooks/04_troubleshooting.ipynb.
     """
