@@ -345,7 +345,9 @@ class StandIn:
         private access is on), or an answer of :data:`ANSWERS`; ``private`` and ``public`` say where the
         private ENIs' and the public NLB's addresses lead from there (:data:`LEADS`); "api" answers ``status``."""
         if dns in ("outside", "vpc"):
-            label = {"outside": "public DNS", "vpc": "VPC resolver"}[dns]
+            from ekslab.i18n import _
+
+            label = {"outside": _("public DNS"), "vpc": _("VPC resolver")}[dns]
             answer = self.public_dns_answer() if dns == "outside" else (
                 "private" if self.config.private else "public")
         else:

@@ -157,7 +157,7 @@ def disagreement(preds: list[Prediction], answer: str | None, reached: bool | No
         if not expected or any(p.fits for p in expected):
             return ""
         v = expected[0].verdict
-        return _("ekslab expected {who} to get the {answer} answer and {through}; {observed}.").format(
+        return _("For {who} ekslab expected the {answer} answer ({through}); {observed}.").format(
             who=expected[0].situation.label, answer=i18n.gettext(_RESOLVES[v.resolves_to]),
             through=_through(v.reachable), observed=observed)
     if any(p.fits for p in preds):
