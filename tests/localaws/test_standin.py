@@ -77,3 +77,19 @@ def test_the_cluster_reads_as_describe_cluster_does():
         assert lab.place("outside").dns == {"public DNS": lab.resolver("public")}
     with standin("private") as lab:  # public DNS carries the private addresses of a private-only cluster
         assert lab.place("outside").dns == {"public DNS": lab.resolver("private")}
+
+
+def test_the_sandbox_starts_the_stand_in_beside_moto_and_stops_it(capsys):
+    import importlib
+    import re
+    import threading
+    from argparse import Namespace
+
+    stop = threading.Event()
+    stop.set()  # return as soon as the banners are printed
+    server = importlib.import_module("ekslab.localaws.server")
+    assert server._cli(Namespace(fleet="empty", port=0, standin="private"), stop=stop) == 0
+    out = capsys.readouterr().out
+    assert "Probe stand-in on loopback" in out and out.count("ekslab probe --endpoint") == 3
+    ports = [int(p) for p in re.findall(r"--connect-to [\d.]+:443:127\.0\.0\.1:(\d+)", out)]
+    assert ports and all(_refused(("127.0.0.1", p)) for p in ports)  # stopped with the sandbox
