@@ -457,7 +457,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
         merged = None
         if shards > 1:
             m0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "import sys; from ekslab.cli import main; sys.exit(main(sys.argv[1:]))",
+            cli = "import sys; from ekslab.cli import main; sys.exit(main(sys.argv[1:]))"
+            subprocess.run([sys.executable, "-c", cli,
                             "merge", *outs, "-o", os.path.join(tmp, "all.json.gz")], check=True, capture_output=True)
             merged = time.perf_counter() - m0
         started = time.perf_counter() - t0  # with each interpreter's start and imports
@@ -474,7 +475,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
     errors = sum(f["errors"] for f in figures)
     print(f"{label}: {clusters} clusters x {accounts} accounts x {regions} regions"
           + (f", {shards} processes (--accounts shards, then ekslab merge {merged:.1f} s)" if shards > 1 else ""))
-    print(f"  wall {wall:6.1f} s (processes {started:.1f} s with Python's start)   floor {floor:5.1f} s   wall/floor {wall / floor:5.2f}x   "
+    print(f"  wall {wall:6.1f} s (processes {started:.1f} s with Python's start)   floor {floor:5.1f} s   "
+          f"wall/floor {wall / floor:5.2f}x   "
           f"CPU {sum(f['cpu'] for f in figures):6.1f} s   peak RSS {max(f['rss_mb'] for f in figures):6.0f} MB")
     print(f"  calls {calls} (floor {floor_calls}, +{calls - floor_calls} above: retries {retries})   "
           f"throttled by the fake {throttled}   errors {errors}   unknown ops {unknown}   "

@@ -7,7 +7,8 @@ paces one of their APIs only once AWS throttled it in that account-region (a pac
 would only slow the scan). The scanner paces every attempt (retries too) with its own bucket per
 account, region and API, below AWS's, so it is not throttled rather than retried, and runs calls
 on a :class:`FairPool`: the account-regions take turns, and each has at most a few calls in flight,
-so one throttled account-region never holds the threads every other one needs. Taught in notebooks/03_fleet_analysis.ipynb.
+so one throttled account-region never holds the threads every other one needs.
+Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
 from __future__ import annotations
