@@ -457,13 +457,37 @@ class _Reader:
     def _surrogate(raw: bytes, value, path: str) -> str | None:
         if not _SURROGATE.search(raw):
             return None
-        from ekslab.fleet.snapshot import _lone_surrogates
-
         found = _lone_surrogates(value, path)
         if not found:
             return None
         where, char = found[0]
         return f"at {where}: a lone surrogate {char} (an escape that is no character)"
+
+
+def _lone_surrogates(value, path="$"):
+    """(JSON path, the code point) of every string (key or value) holding a lone surrogate; iterative."""
+    found, stack = [], [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for k, v in item.items():
+                bad = _bad_text(k)
+                if bad:
+                    found.append((f"{where} (a key)", bad))
+                stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+        elif isinstance(item, str) and _bad_text(item):
+            found.append((where, _bad_text(item)))
+    return sorted(found)
+
+
+def _bad_text(text: str):
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError as e:
+        return f"\\u{ord(text[e.start]):04x}"
 
 
 def _stand_in(record: dict) -> dict:

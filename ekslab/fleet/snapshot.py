@@ -249,32 +249,6 @@ def json_depth(raw: bytes) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
-def _lone_surrogates(value, path="$"):
-    """(JSON path, the code point) of every string (key or value) holding a lone surrogate; iterative."""
-    found, stack = [], [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, dict):
-            for k, v in item.items():
-                bad = _bad_text(k)
-                if bad:
-                    found.append((f"{where} (a key)", bad))
-                stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
-        elif isinstance(item, str) and _bad_text(item):
-            found.append((where, _bad_text(item)))
-    return sorted(found)
-
-
-def _bad_text(text: str):
-    try:
-        text.encode("utf-8")
-        return None
-    except UnicodeEncodeError as e:
-        return f"\\u{ord(text[e.start]):04x}"
-
-
 def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
     """Read and validate a snapshot: a ``.json`` or ``.json.gz`` file, ``"-"`` (stdin) or a binary file object.
 
