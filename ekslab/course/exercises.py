@@ -517,6 +517,34 @@ def diagnose_judge(cluster: str):
     return judge
 
 
+# the probe's layers as trainees may name them, English and Korean (the words ekslab prints, and their parts)
+PROBE_LAYERS = {
+    "name": ("dns", "1", "step 1", "이름"),
+    "path": ("tcp", "tcp 443", "2", "step 2", "경로"),
+    "server": ("tls", "3", "step 3", "certificate", "서버", "인증서"),
+    "identity": ("identity gate", "authentication", "iam", "4", "401", "403", "인증", "인증 관문"),
+}
+_PROBE_WRONG = {
+    "name": N_("the bastion asks the VPC resolver, which answers with the private endpoint's addresses: the name "
+               "resolves"),
+    "path": N_("TCP 443 connects: the proxy accepts every connection; what fails is the certificate it shows"),
+    "identity": N_("the identity gate comes after TLS: a client never sends its token to a server it does not "
+                   "trust"),
+}
+
+
+def _probe_layer(answer):
+    if not isinstance(answer, str):
+        return False, _("answer a layer's name (name, path, server or identity), not {answer!r}").format(answer=answer)
+    layer = answers.classify(answer, PROBE_LAYERS)
+    if layer == "server":
+        return True, ""
+    if layer is None:
+        return False, _("{answer!r} is not a layer of the probe: name, path, server or identity").format(
+            answer=answer)
+    return False, _("{answer!r} is not it: {why}").format(answer=answer, why=i18n.gettext(_PROBE_WRONG[layer]))
+
+
 # ---------------------------------------------------------------- 05 changing access
 
 def _first_step(answer):
@@ -700,6 +728,12 @@ _EXERCISES = [
              diagnose_judge("payments-eu-corp"),
              N_("private only with custom DNS servers: public DNS already answers with the private addresses, so "
                 "servers that forward to the internet work; EKS-EP-004 (medium) asks you to verify that they do.")),
+    Exercise("04-probe-layer", "04_troubleshooting",
+             N_("The bastion in the VPC reaches the private cluster through the security team's TLS-inspecting proxy. "
+                "Which layer will the probe report as failed: name, path, server or identity?"),
+             "server", '"server"', _probe_layer,
+             N_("TCP connects to the proxy, but its certificate is not signed by the cluster CA: the server layer "
+                "fails before any identity check.")),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
              N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
