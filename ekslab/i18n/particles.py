@@ -25,7 +25,9 @@ _FINALS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊ
 
 
 def final_consonant(text: str) -> str | None:
-    """The final consonant of how ``text`` ends when read in Korean ("" for a vowel); None if unknown."""
+    """The final consonant of how ``text`` ends when read in Korean ("" for a vowel); None if unknown.
+
+    Taught in CONTRIBUTING.md (Translations)."""
     text = text.rstrip(_QUIET)
     if not text:
         return None
@@ -56,7 +58,9 @@ def final_consonant(text: str) -> str | None:
 
 
 def resolve(text: str) -> str:
-    """``text`` with every two-form particle replaced by the form that fits the word before it."""
+    """``text`` with every two-form particle replaced by the form that fits the word before it.
+
+    Taught in CONTRIBUTING.md (Translations)."""
     if "(" not in text:
         return text
 
