@@ -16,6 +16,9 @@ CONTRACT = [
     "assumed_defaults", "tags", "error",
     "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
     "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
+    # CONTRACT-18 (spec section 10)
+    "node_egress", "node_subnets_source", "cluster_subnet_egress", "dhcp_domain_name", "vpc_endpoints",
+    "vpc_endpoints_no_dns", "resolver_rules", "control_plane_egress", "auto_mode",
 ]
 
 
