@@ -735,7 +735,7 @@ def _resolver_rules(rules, associations):
             continue
         out.setdefault(a.get("VPCId"), []).append({
             "rule_id": str(rule.get("Id")), "domain": str(rule.get("DomainName") or "").rstrip(".").lower(),
-            "type": str(rule.get("RuleType") or ""), "name": rule.get("Name"),
+            "type": str(rule.get("RuleType") or ""),
             "target_ips": [str(t.get("Ip") or t.get("Ipv6")) for t in rule.get("TargetIps") or []
                            if isinstance(t, dict) and (t.get("Ip") or t.get("Ipv6"))],
             "association_status": a.get("Status")})

@@ -453,7 +453,8 @@ class _Anonymizer:
                 if name in s:
                     s = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, s)
         s = _ARN.sub(self.arn, s)
-        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1]).hex()[:32].upper()}."
+        # the id's case does not matter (DNS): a Resolver rule's lowercase domain keeps matching its endpoint
+        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1].upper()).hex()[:32].upper()}."
                           + (f"{self.digest('endpoint2', m[2]).hex()[:3]}." if m[2] else "") + f"{m[3]}.{m[4]}", s)
         s = _OIDC.sub(lambda m: m[1] + self.digest("oidc", m[2]).hex()[:32].upper(), s)
         s = _RESOURCE_ID.sub(lambda m: f"{m[1]}-{self.digest(m[1], m[2]).hex()[:len(m[2])]}", s)
