@@ -157,7 +157,8 @@ def _sample() -> Fleet:
         Vpc("analytics-euw1-privnat", A, W1, "10.34.0.0/16", egress="private-nat"),  # no internet egress
         Vpc("platform-use1-corp", P, E1, "10.14.0.0/16", nat_ips=("203.0.113.12",), resolver_inbound=True),
         Vpc("platform-euw1-nodhcp", P, W1, "10.15.0.0/16", dns_servers=(), nat_ips=("203.0.113.22",)),
-        # spec section 10: what decides reachability beyond the route table
+        # spec section 10: what decides reachability beyond the route table (private where the shape allows:
+    # notebook 03's exposure chart draws one bar per public cluster up to 40)
         Vpc("analytics-use1-peered", A, E1, "10.35.0.0/16", egress="peering"),  # no internet through a peer
         Vpc("payments-euw1-privnat-tgw", Y, W1, "10.26.0.0/16", egress="private-nat-tgw"),  # central egress
         Vpc("platform-use1-mixed", P, E1, "10.16.0.0/16", nat_ips=("203.0.113.13",)),  # public + private subnets
@@ -249,13 +250,13 @@ def _sample() -> Fleet:
         c("platform-au-nopip", P, S2, "platform-apse2-nopip", "public", (office,)),  # EP-003: no public IPs
         c("payments-isolated-ok", Y, E1, "payments-use1-endpoints", "private", ()),  # endpoints: works
         c("analytics-eu-isolated", A, W1, "analytics-euw1-endpoints-nodns", "private", ()),  # EP-009: ecr.dkr
-        c("platform-fwd", P, E1, "platform-use1-fwd", "both", (office,)),  # EP-004: a rule for its name
-        c("analytics-broad-dns", A, E1, "analytics-use1-broad", "both", (office,)),  # amazonaws.com: nothing
-        c("platform-eu-nodomain", P, W1, "platform-euw1-nodomain", "both", (office,)),  # EP-004: no domain-name
-        c("payments-routed", Y, E1, "payments-use1-routed", "both", (office,), subnets="isolated",
+        c("platform-fwd", P, E1, "platform-use1-fwd", "private", ()),  # EP-004: a rule for its name
+        c("analytics-broad-dns", A, E1, "analytics-use1-broad", "private", ()),  # amazonaws.com: nothing
+        c("platform-eu-nodomain", P, W1, "platform-euw1-nodomain", "private", ()),  # EP-004: no domain-name
+        c("payments-routed", Y, E1, "payments-use1-routed", "private", (), subnets="isolated",
           nodegroup="private", egress_mode="CUSTOMER_ROUTED"),  # EP-010: cluster subnets without a route
         c("platform-eu-configmap", P, W1, "platform-euw1", "private", (), auth_mode="CONFIG_MAP"),  # EP-007
-        c("analytics-eu-auto", A, W1, "analytics-euw1", "both", (office,), auto_mode=True,
+        c("analytics-eu-auto", A, W1, "analytics-euw1", "private", (), auto_mode=True,
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
