@@ -221,31 +221,34 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
     if nodegroups is not None:
         for c in clusters:
             answer("eks", "ListNodegroups", {"nodegroups": ["workers"]})
+            if "ListNodegroups" in without:
+                continue  # no list, no group to describe
             answer("eks", "DescribeNodegroup", {"nodegroup": {
                 "nodegroupName": "workers", "clusterName": c["name"], "subnets": list(nodegroups),
                 "status": "ACTIVE", "nodegroupArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/{c['name']}/workers/x"}})
-    if subnets is None:
-        wanted = dict.fromkeys(s for c in clusters if isinstance(c, dict)
-                               for s in c["resourcesVpcConfig"]["subnetIds"])
-        wanted.update(dict.fromkeys(nodegroups or ()))
-        subnets = [subnet(s, n=i) for i, s in enumerate(wanted)]
-    answer("ec2", "DescribeSubnets", {"Subnets": list(subnets)})
-    answer("ec2", "DescribeVpcs", {"Vpcs": [vpc_answer or vpc()]})
-    answer("ec2", "DescribeRouteTables", {"RouteTables": list(tables)})
-    answer("ec2", "DescribeNatGateways", {"NatGateways": list(nats)})
-    answer("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": list(vpc_endpoints)})
-    answer("route53resolver", "ListResolverEndpoints", {"ResolverEndpoints": list(endpoints),
-                                                         "MaxResults": 100})
-    if associations is None:
-        associations = [rule_association(r) for r in rules]
-    answer("route53resolver", "ListResolverRules", {"ResolverRules": list(rules), "MaxResults": 100})
-    answer("route53resolver", "ListResolverRuleAssociations", {"ResolverRuleAssociations": list(associations),
-                                                                "MaxResults": 100})
-    answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsSupport": {"Value": support}})
-    answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsHostnames": {"Value": hostnames}})
-    if (servers is not None and (vpc_answer or vpc())["DhcpOptionsId"] != "default"
-            and "DescribeVpcs" not in {*refuse, *without}):
-        answer("ec2", "DescribeDhcpOptions", {"DhcpOptions": [dhcp(servers, domain)]})
+    if clusters and "ListClusters" not in without:  # a region without clusters reads nothing else
+        if subnets is None:
+            wanted = dict.fromkeys(s for c in clusters if isinstance(c, dict)
+                                   for s in c["resourcesVpcConfig"]["subnetIds"])
+            wanted.update(dict.fromkeys(nodegroups or ()))
+            subnets = [subnet(s, n=i) for i, s in enumerate(wanted)]
+        answer("ec2", "DescribeSubnets", {"Subnets": list(subnets)})
+        answer("ec2", "DescribeVpcs", {"Vpcs": [vpc_answer or vpc()]})
+        answer("ec2", "DescribeRouteTables", {"RouteTables": list(tables)})
+        answer("ec2", "DescribeNatGateways", {"NatGateways": list(nats)})
+        answer("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": list(vpc_endpoints)})
+        answer("route53resolver", "ListResolverEndpoints", {"ResolverEndpoints": list(endpoints),
+                                                             "MaxResults": 100})
+        if associations is None:
+            associations = [rule_association(r) for r in rules]
+        answer("route53resolver", "ListResolverRules", {"ResolverRules": list(rules), "MaxResults": 100})
+        answer("route53resolver", "ListResolverRuleAssociations", {"ResolverRuleAssociations": list(associations),
+                                                                    "MaxResults": 100})
+        answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsSupport": {"Value": support}})
+        answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsHostnames": {"Value": hostnames}})
+        if (servers is not None and (vpc_answer or vpc())["DhcpOptionsId"] != "default"
+                and "DescribeVpcs" not in {*refuse, *without}):
+            answer("ec2", "DescribeDhcpOptions", {"DhcpOptions": [dhcp(servers, domain)]})
     for s in stubs.values():
         s.activate()
     result = scan(session=_Session(made), regions=[REGION], progress=False, workers=1,

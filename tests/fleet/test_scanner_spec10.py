@@ -291,3 +291,19 @@ def test_the_new_facts_survive_a_save_and_load(tmp_path):
     again = load_snapshot(path)
     assert again == result.snapshot and not [e for e in again["errors"] if e["code"] == "InvalidRecord"]
     assert VPC in {v["vpc_id"] for v in again["vpcs"]}
+
+
+def test_a_node_group_answer_without_its_object_is_that_clusters_unread_only():
+    result, row = row_of(clusters=[cluster()], tables=[table([route("NatGatewayId", NAT_ID)])], nats=[nat()],
+                         nodegroups=[NODEGROUP_SUBNET], without={"ListNodegroups"})
+    assert result.clusters[0]["nodegroup_subnets"] is None
+    assert "ListNodegroups (missing key nodegroups)" in row["unread"]
+    assert row["node_subnets_source"] == "cluster-subnets" and row["egress_kinds"] == ["public-nat"]
+    [err] = result.errors
+    assert err["cluster"] is None and err["message"].startswith("orders: ")  # never read as a failed describe
+
+
+def test_a_cluster_list_without_its_key_is_the_regions_error_by_name():
+    result = stubbed_scan(clusters=[], without={"ListClusters"})
+    [err] = result.errors
+    assert (err["operation"], err["code"]) == ("ListClusters", "UnexpectedAnswer") and "'clusters'" in err["message"]
