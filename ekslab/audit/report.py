@@ -414,7 +414,7 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
 def _run(args) -> int:
     import sys
 
-    from ekslab.audit.cli import incomplete, read_snapshot
+    from ekslab.audit.cli import incomplete, read_snapshot, scan_error_lines
     from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
 
     try:
@@ -431,6 +431,8 @@ def _run(args) -> int:
     extra = [_("{format} exports in {folder}").format(format=fmt, folder=d)
              for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
     print(terminal_safe(_("wrote {path}").format(path=path) + (f" ({', '.join(extra)})" if extra else "")))
+    for line in scan_error_lines(snapshot["errors"]):
+        print(line, file=sys.stderr)
     why = incomplete(snapshot["clusters"] + [e for e in snapshot["errors"] if e.get("cluster")], snapshot["errors"])
     if why and not args.allow_partial:
         print(_("ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)").format(

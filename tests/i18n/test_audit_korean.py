@@ -120,7 +120,7 @@ def test_every_command_help_has_argparse_words_in_korean(capsys):
 
 
 @pytest.mark.parametrize(("command", "korean"), [
-    ("findings", "플릿 스냅샷에 엔드포인트 규칙 여덟 개를 실행합니다."),
+    ("findings", "플릿 스냅샷에 엔드포인트 규칙을 실행합니다."),
     ("report", "HTML 파일 하나를 씁니다"),
     ("sandbox", "다른 셸에서 AWS CLI나"),
     ("diagram", "액세스 모드에서 누가 API 서버에 닿는지"),
