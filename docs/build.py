@@ -112,7 +112,8 @@ def stage(dest: Path) -> Path:
     if guides:
         index += toctree("For trainers", [f"notebooks/{p.stem}" for p in guides])
     (dest / "index.md").write_text(index, encoding="utf-8")
-    shutil.copytree(ROOT / "diagrams", dest / "diagrams", ignore=shutil.ignore_patterns("*.py", "*.pyc"))
+    shutil.copytree(ROOT / "diagrams", dest / "diagrams",
+                    ignore=shutil.ignore_patterns("*.py", "*.pyc", ".ipynb_checkpoints"))
     return dest
 
 

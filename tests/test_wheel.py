@@ -38,6 +38,11 @@ def wheel(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     src = work / "src"
     shutil.copytree(ROOT, src, ignore=NOT_SOURCES)
+    # what `make lab` leaves behind (JupyterLab's autosaves) must not ship: a checkout after a class has them
+    for folder in ("notebooks", "notebooks/ko"):
+        saves = src / folder / ".ipynb_checkpoints"
+        saves.mkdir()
+        shutil.copy2(src / folder / "01_access_modes.ipynb", saves / "01_access_modes-checkpoint.ipynb")
     # no isolation: the build requirement (setuptools, in the dev extra) is already installed
     done = run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", work / "dist", src], work)
     log = done.stdout + done.stderr
@@ -76,6 +81,7 @@ def test_the_wheel_ships_the_data_the_policies_and_the_course(wheel):
     assert course and {f"ekslab/notebooks/{c}" for c in course} <= names
     assert {f"ekslab/fleet/{p.name}" for p in (ROOT / "ekslab" / "fleet").glob("*.schema.json")} <= names
     assert not [n for n in names if n.startswith(("diagrams/", "ekslab/diagrams", "tests/", "docs/"))]
+    assert not [n for n in names if "checkpoint" in n], "JupyterLab's autosaves are in the wheel"
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "License-Expression: Apache-2.0" in meta and "Provides-Extra: sandbox" in meta
 

@@ -237,6 +237,7 @@ def _by_rule(table, severities, max_rows: int, links: dict) -> str:
 def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
     from ekslab.audit import plots
     from ekslab.audit.crossref import _compare
+    from ekslab.fleet.extras import MissingExtra
 
     links = links or {}
     frame, errors, metadata = data["frame"], data["errors"], data["metadata"]
@@ -268,12 +269,15 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
         if frame["mode"].isna().all():
             parts.append("<p>" + _("<b>No readable cluster in this fleet</b>: every record failed or was refused; "
                                    "the clusters table and the errors below say why.") + "</p>")
-        parts += ["<h2>" + _("Access modes") + "</h2>", _image(plots.plot_modes(frame),
-                                                                 _("clusters per access mode")),
-                  "<h2>" + _("Findings") + "</h2>", _image(plots.plot_findings(table),
-                                                             _("findings by severity and id")),
-                  "<h2>" + _("Public exposure") + "</h2>", _image(plots.plot_exposure(frame),
-                                                                    _("public exposure per cluster"))]
+        try:
+            parts += ["<h2>" + _("Access modes") + "</h2>", _image(plots.plot_modes(frame),
+                                                                     _("clusters per access mode")),
+                      "<h2>" + _("Findings") + "</h2>", _image(plots.plot_findings(table),
+                                                                 _("findings by severity and id")),
+                      "<h2>" + _("Public exposure") + "</h2>", _image(plots.plot_exposure(frame),
+                                                                        _("public exposure per cluster"))]
+        except MissingExtra as e:  # the slim install: the report without its pictures, saying why
+            parts.append('<p class="muted">' + escape(_("No plots: {why}").format(why=e)) + "</p>")
         parts.append("<h2>" + _("Other findings, worst first") + "</h2>")
         rest = table[~table["severity"].isin(("critical", "high"))]
         parts.append(_by_rule(table, ("medium", "low", "warning", "info"), max_rows, links)
@@ -355,6 +359,10 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
     for directory in dirs.values():
         if directory is not None:
             check_output(directory, directory=True)
+    if parquet_dir is not None:  # before any work: no half-written exports
+        from ekslab.fleet.extras import need
+
+        need("pyarrow", _("Parquet exports"))
     data = _gather(frame_or_snapshot)
     html = _render(data, max_rows=max_rows, links=_links(path, dirs))
     frames = {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
@@ -387,6 +395,10 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
     if fmt not in ("csv", "parquet"):
         raise ValueError(_("export format must be 'csv' or 'parquet', got {value!r}").format(value=fmt))
     directory = check_output(directory, directory=True)
+    if fmt == "parquet":
+        from ekslab.fleet.extras import need
+
+        need("pyarrow", _("Parquet exports"))
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():
@@ -415,6 +427,7 @@ def _run(args) -> int:
     import sys
 
     from ekslab.audit.cli import incomplete, read_snapshot, scan_error_lines
+    from ekslab.fleet.extras import MissingExtra, need
     from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
 
     try:
@@ -423,6 +436,11 @@ def _run(args) -> int:
             if directory is not None:
                 check_output(directory, directory=True)
         snapshot = read_snapshot(args.snapshot, args.max_bytes)
+        try:
+            need("matplotlib", _("the report's plots"))
+        except MissingExtra as e:
+            print(terminal_safe(_("ekslab report: warning: {why}: the report has no plots").format(why=e)),
+                  file=sys.stderr)
         path = write_report(snapshot, args.output, csv_dir=args.csv, parquet_dir=args.parquet,
                             max_rows=args.max_rows)
     except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file

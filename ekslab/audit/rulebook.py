@@ -96,7 +96,7 @@ _HELP = {
 
 
 def rule_ids() -> list[str]:
-    """Every rule id ekslab knows (``RULES``), in order. Taught in the site's rule catalogue."""
+    """Every rule id ekslab knows (``RULES``), in order. Taught in README.md (the site's rule catalogue)."""
     from ekslab.audit.rules import RULES
 
     return sorted(RULES)
@@ -123,7 +123,7 @@ def rule_help(rule_id: str) -> RuleHelp:
 def example_table(rule_id: str):
     """The behavior model's table (``behavior_table``) for the rule's example configuration, or None.
 
-    Taught in the site's rule catalogue.
+    Taught in notebooks/01_access_modes.ipynb (the table) and the site's rule catalogue.
     """
     from ekslab.model.behavior import behavior_table
     from ekslab.model.config import EndpointConfig, VpcDns

@@ -27,7 +27,9 @@ CSS_REMOTE = re.compile(r"""(@import\s+|url\(\s*)['"]?(https?:)?//""", re.I)
 def course_notebooks() -> list[Path]:
     """Every notebook the site must show: English first, then each translation."""
     nbs = ROOT / "notebooks"
-    return sorted(nbs.glob("[0-9]*.ipynb")) + sorted(nbs.glob("*/[0-9]*.ipynb"))
+    # JupyterLab's .ipynb_checkpoints/ (after `make lab`) is no course folder
+    return sorted(nbs.glob("[0-9]*.ipynb")) + sorted(p for p in nbs.glob("*/[0-9]*.ipynb")
+                                                     if not p.parent.name.startswith("."))
 
 
 def page_of(notebook: Path) -> str:
