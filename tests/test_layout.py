@@ -20,8 +20,9 @@ ALLOWED = {
     "drawing": {"", "i18n", "model", "fleet"},
     "explorer": {"", "i18n", "model", "fleet", "audit", "drawing"},
     "localaws": {"", "i18n", "model", "fleet"},
-    "course": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws"},
-    "cli": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "course"},
+    "probe": {"", "i18n", "model", "fleet"},
+    "course": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "probe"},
+    "cli": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "course", "probe"},
 }
 TOP = {"__init__", "_version", "__main__"}
 
@@ -144,6 +145,42 @@ def test_few_loose_modules_and_real_subpackages():
     subpackages = [p.parent.name for p in PACKAGE.glob("*/__init__.py")]
     assert len(subpackages) >= 5, subpackages
     assert set(subpackages) <= set(ALLOWED), f"a subpackage is missing from the layer map: {subpackages}"
+
+
+# inside audit/rules/: a rule family imports only the shared modules, so families never depend on one
+# another and a new family is one new module; the recipe asks the families, the engine runs the recipe
+RULES_SHARED = {"catalog", "values"}
+RULES_FAMILIES = {"exposure", "node_egress", "dns", "endpoints", "access"}
+RULES_ALLOWED = {**{name: set() for name in RULES_SHARED}, "columns": set(),
+                 **{name: RULES_SHARED for name in RULES_FAMILIES},
+                 "recipe": RULES_SHARED | RULES_FAMILIES, "engine": {"catalog", "values", "columns", "recipe"}
+                 | RULES_FAMILIES}
+
+
+def rules_imports_out_of_place(edges: dict[str, set[str]]) -> list[str]:
+    bad = []
+    prefix = "ekslab.audit.rules."
+    for src, targets in edges.items():
+        if not src.startswith(prefix):
+            continue
+        name = src[len(prefix):]
+        allowed = RULES_ALLOWED.get(name)
+        if allowed is None:
+            bad.append(f"{src}: not in the rules map (add it to RULES_ALLOWED and CONTRIBUTING.md)")
+            continue
+        bad += [f"{src} imports {dst}" for dst in sorted(targets)
+                if dst.startswith(prefix) and dst[len(prefix):] not in allowed]
+    return bad
+
+
+def test_rule_families_import_only_the_shared_modules():
+    assert rules_imports_out_of_place(graph()) == []
+    assert rules_imports_out_of_place({"ekslab.audit.rules.dns": {"ekslab.audit.rules.exposure"}}) == [
+        "ekslab.audit.rules.dns imports ekslab.audit.rules.exposure"]
+    assert rules_imports_out_of_place({"ekslab.audit.rules.values": {"ekslab.audit.rules.engine"}}) == [
+        "ekslab.audit.rules.values imports ekslab.audit.rules.engine"]
+    assert "not in the rules map" in rules_imports_out_of_place({"ekslab.audit.rules.misc": set()})[0]
+    assert rules_imports_out_of_place({"ekslab.audit.rules.recipe": {"ekslab.audit.rules.dns"}}) == []
 
 
 def test_the_model_stays_plain_python():

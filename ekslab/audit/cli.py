@@ -1,6 +1,6 @@
 """``ekslab findings``: the fleet findings in a terminal, as CSV or JSON, and as a CI gate.
 
-Taught in README.md; the rules themselves are in ekslab/audit/rules.py.
+Taught in README.md; the rules themselves are in the ekslab/audit/rules/ package.
 """
 
 from __future__ import annotations

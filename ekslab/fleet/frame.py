@@ -14,7 +14,7 @@ from ekslab.fleet.snapshot import _node_subnets
 from ekslab.i18n import _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
-# The fleet DataFrame contract, in order (shared with the findings in ekslab/audit/rules.py).
+# The fleet DataFrame contract, in order (shared with the findings in ekslab/audit/rules/).
 FRAME_COLUMNS = [
     "account_id", "region", "cluster", "arn", "status", "version", "endpoint", "ip_family",
     "mode", "public", "private", "public_cidrs", "vpc_id", "subnet_ids", "cluster_sg",

@@ -1,0 +1,210 @@
+"""The engine: a fleet frame in, one row per finding and per note out (``evaluate_fleet``).
+
+Each distinct signature's recipe is computed once; the per-cluster identity (name,
+region, VPC, security group) is joined in with numpy. Taught in notebooks/03_fleet_analysis.ipynb.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
+from ekslab.audit.rules.columns import check_frame, signatures
+from ekslab.audit.rules.exposure import cidr_facts
+from ekslab.audit.rules.recipe import recipe
+from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, node_gets_through
+from ekslab.i18n import _
+from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
+from ekslab.model.commands import REGION_RE as _REGION_RE
+from ekslab.model.commands import SG_ID_RE as _SG_RE
+from ekslab.model.commands import dns_fix_commands, sg_rule_command, update_command
+from ekslab.model.config import EndpointConfig
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _no_command(name, region) -> str:
+    try:
+        update_command(name, region, EndpointConfig(False, True))
+    except ValueError as e:  # a name or region AWS could not have produced: say so, keep the finding
+        return _("(no command: {why})").format(why=e)
+    return _("(no command)")
+
+
+def _sg_template(region: str):
+    """(text before the group id, text after it) of sg_rule_command in ``region``; None when it refuses the region."""
+    try:
+        text = sg_rule_command("sg-0", region, SENTINEL)
+    except ValueError:
+        return None
+    head, tail = text.split("sg-0", 1)
+    return head, tail.replace(SENTINEL, "<your-network-cidr>")
+
+
+def _valid(series, pattern: re.Pattern):
+    """Per row, whether the value matches ``pattern`` (run by pandas over the whole column at once)."""
+    import numpy as np
+
+    text = series.astype("str")
+    return np.asarray(text.str.fullmatch(pattern.pattern.strip("^$")).fillna(False), dtype=bool)
+
+
+class _Cluster:
+    """Per-row identity and the values a message or fix needs, as numpy arrays."""
+
+    def __init__(self, frame):
+        import numpy as np
+        import pandas as pd
+
+        # a missing region (a broken record's row) is "-": factorize would give it code -1, the last region's
+        self.region_codes, regions = pd.factorize(frame["region"].astype(object).fillna("-").astype("str"), sort=True)
+        self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
+        self.region = np.asarray(regions, dtype=object)[self.region_codes]
+        self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
+        self.vpc = frame["vpc_id"].to_numpy(dtype=object)
+        self.sg = frame["cluster_sg"].to_numpy(dtype=object)
+        # the fix is built only where update_command's checks pass; prefixes are shared per region
+        region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
+        self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
+            np.zeros(0, dtype=bool)
+        self.eks_prefix = np.array([f"aws eks update-cluster-config --region {r} --name " for r in regions],
+                                   dtype=object)
+        # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
+        self.sg_parts = [_sg_template(r) for r in regions]
+        self.sg_ok = _valid(frame["cluster_sg"], _SG_RE)
+        account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
+        name_codes = pd.factorize(frame["cluster"].astype("str"), sort=True)[0]
+        self.rank = np.empty(len(frame), dtype=np.int64)
+        self.rank[np.lexsort((name_codes, self.region_codes, account_codes))] = np.arange(len(frame))
+
+
+def _render_fixes(kind, data, rows, cl: _Cluster):
+    """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
+    import numpy as np
+
+    fix = np.empty(len(kind), dtype=object)
+    eks = np.flatnonzero(kind == "eks")
+    if len(eks):
+        r = rows[eks]
+        ok = cl.eks_ok[r]
+        good, bad = eks[ok], eks[~ok]
+        fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
+        fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
+    for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
+        i = rows[k]
+        vpc = _text(cl.vpc[i])
+        try:
+            commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
+            fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
+        except ValueError as e:
+            fix[k] = _("(no command: {why})").format(why=e)
+    sg = np.flatnonzero(kind == "sg")
+    if len(sg):
+        r = rows[sg]
+        groups = np.where(cl.sg_ok[r], cl.sg[r], "<cluster-security-group-id>").astype(object)
+        codes = cl.region_codes[r]
+        heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
+        fix[sg] = heads + groups + tails
+        bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
+        fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
+    for k in np.flatnonzero(kind == "describe"):
+        i = rows[k]
+        fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
+                  f"--name {shlex.quote(cl.name[i])} --query cluster.resourcesVpcConfig")
+    return fix
+
+
+def clear_caches() -> None:
+    """Empty every per-distinct-value cache of the rules (what a cold benchmark clears: bench/findings.py).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    cidr_facts.cache_clear()
+    eks_fix.cache_clear()
+    endpoint_config.cache_clear()
+    node_gets_through.cache_clear()
+
+
+def evaluate_fleet(frame):
+    """Run the rules once: ``(findings, notes, positions)``.
+
+    ``findings`` is what :func:`findings` returns, ``notes`` what :func:`notes` returns,
+    ``positions`` the row position in ``frame`` of each finding (same order). Taught in
+    notebooks/03_fleet_analysis.ipynb.
+    """
+    import numpy as np
+    import pandas as pd
+
+    check_frame(frame)
+    n = len(frame)
+    rid, raws = signatures(frame)
+    firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
+    recipes = [recipe(sig) for sig in raws(firsts)]
+    cl = _Cluster(frame)
+
+    # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
+    items = [item for its, _ in recipes for item in its]
+    counts = np.array([len(its) for its, _ in recipes] + [0], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
+    per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(n), per_row)
+    item_idx = starts[rid][rows] + (np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row))
+    severity = np.array([it.rank for it in items] + [0], dtype=np.int64)[item_idx]
+    rule_number = np.array([int(it.rule[-3:]) for it in items] + [0], dtype=np.int64)[item_idx]
+    order = np.lexsort((rule_number, cl.rank[rows], severity))
+    rows, item_idx, severity = rows[order], item_idx[order], severity[order]
+
+    def per_item(values):
+        return np.array([*values, None], dtype=object)[item_idx]
+
+    message, field = per_item(it.message for it in items), per_item(it.field for it in items)
+    for name, values in (("vpc_id", cl.vpc), ("cluster_sg", cl.sg)):
+        at = np.flatnonzero(field == name)
+        if len(at):
+            shown = pd.Series(values[rows[at]], dtype=object)
+            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
+            message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
+    kind = per_item(it.fix[0] for it in items)
+    data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else
+                    it.fix[1] if len(it.fix) > 1 else None for it in items)
+    table = pd.DataFrame({
+        "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
+        "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
+        "message": message, "fix": _render_fixes(kind, data, rows, cl)}, columns=FINDING_COLUMNS, dtype=object)
+
+    noted = []
+    with_notes = np.flatnonzero(np.array([bool(r[1]) for r in recipes] + [False])[rid]) if n else []
+    errors = frame["error"].to_numpy(dtype=object)
+    for i in sorted(with_notes, key=cl.rank.__getitem__):
+        for text in recipes[rid[i]][1]:
+            noted.append((cl.account[i], cl.region[i], cl.name[i],
+                          text.replace("{error}", str(errors[i])) if "{error}" in text else text))
+    notes_table = pd.DataFrame(noted, columns=NOTE_COLUMNS, dtype=object)
+    return table, notes_table, rows.tolist()
+
+
+def findings(frame):
+    """One row per finding: ``account_id, region, cluster, id, severity, message, fix``.
+
+    The eight rules of spec section 8 (``RULES``), sorted worst first (critical, high,
+    medium, low, warning, info), then by account, region, cluster and id. ``message``
+    names the offending value; ``fix`` is the exact command (several lines when a fix
+    takes several; ``<your-cidr>`` marks where only the user knows the right block).
+    Rows that could not be read (``mode`` None, ``error`` set) yield no findings: they,
+    and rules that could not be judged (DNS unknown), are listed by :func:`notes`.
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[0]
+
+
+def notes(frame):
+    """What :func:`findings` could not judge, one row per cluster and reason: ``account_id, region, cluster, note``.
+
+    Unreadable records, partial records, unknown DNS facts, unparsable values: nothing
+    is dropped silently. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return evaluate_fleet(frame)[1]

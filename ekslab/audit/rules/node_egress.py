@@ -1,0 +1,104 @@
+"""Node egress: EKS-EP-003, whether the nodes can be shown to reach a restricted public endpoint (spec 9.1, 10.1).
+
+Taught in notebooks/03_fleet_analysis.ipynb and notebooks/04_troubleshooting.ipynb.
+"""
+
+from __future__ import annotations
+
+from ekslab import i18n
+from ekslab.audit.rules.catalog import Item, item
+from ekslab.audit.rules.values import eks_fix, node_gets_through, short_list
+from ekslab.i18n import N_, _
+from ekslab.model.config import MAX_PUBLIC_CIDRS, EndpointConfig
+
+CENTRAL_EGRESS = {"transit-gateway": N_("transit gateway"), "firewall-endpoint": N_("firewall/GWLB endpoint"),
+            "peering": N_("peering connection"), "virtual-private-gateway": N_("virtual private gateway"),
+            "network-interface": N_("network interface (appliance)"), "local-gateway": N_("local gateway"),
+            "carrier-gateway": N_("carrier gateway"), "core-network": N_("Cloud WAN core network")}
+NO_EGRESS = {"private-nat": N_("a private NAT gateway (no internet egress)"), "none": N_("no default route")}
+
+
+def _ipv6_may_save(config: EndpointConfig, dual_stack: bool, kinds6) -> bool:
+    """Spec 9.1, last row: a dual-stack IPv6 cluster whose nodes have ::/0 out may reach the endpoint over IPv6
+    (inferred) when the list has IPv6 blocks: IPv4 evidence alone is then no proof of a lock-out."""
+    out6 = bool(set(kinds6) & {"egress-only-gateway", "internet-gateway"})
+    return dual_stack and config.ip_family == "ipv6" and out6 and any(n.version == 6 for n in config.networks)
+
+
+def egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, targets=(), unknown=None,
+                 dual_stack=False, kinds6=(), outpost=False) -> list[Item]:
+    """EKS-EP-003, asked of the behavior model for each way the node subnets leave (spec 9.1).
+
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    family, cidrs_text = config.ip_family, short_list(config.public_cidrs)
+    private_fix = eks_fix(True, True, config.public_cidrs, family)
+    legacy = kinds is None
+    if legacy:  # a frame without egress kinds: the NAT addresses are all there is
+        kinds = ("public-nat",) if egress else ()
+        if not egress:
+            notes.append(_("node egress unknown (no egress_kinds column and no NAT address): EKS-EP-003 not evaluated"))
+    kinds = set(kinds)
+    if unknown:
+        judged = kinds - {"unknown", "nat-unread", "no-route-table"}
+        notes.append((_("node egress not fully read: {unknown}; EKS-EP-003 judged on the known subnets only")
+                      if judged else _("node egress not fully read: {unknown}; EKS-EP-003 not evaluated")
+                      ).format(unknown=unknown))
+    elif not kinds and not legacy:
+        notes.append(_("node egress unknown (no node subnet's route was read): EKS-EP-003 not evaluated"))
+    causes, fix_private = [], False
+    outside = []
+    if "public-nat" in kinds and not egress:  # a NAT not yet (or no longer) holding an address: say so
+        notes.append(_("node subnets route to a public NAT gateway whose public address is unknown: EKS-EP-003 "
+                       "not evaluated for it"))
+    if "public-nat" in kinds:
+        for ip in egress:
+            through = node_gets_through(config, str(ip))
+            if isinstance(through, str):
+                notes.append(_("node egress address skipped: {why}").format(why=through))
+            elif not through:
+                outside.append(ip)
+        if outside:
+            causes.append(_("node egress address {addresses} (public NAT gateway) is outside "
+                            "publicAccessCidrs {cidrs}").format(
+                addresses=", ".join(map(str, outside)), cidrs=cidrs_text))
+    for kind, words in NO_EGRESS.items():
+        if kind in kinds and node_gets_through(config, None, kind) is False:
+            causes.append(_("node subnets route to {target}: nodes cannot reach the public endpoint at all").format(
+                target=i18n.gettext(words)))
+            fix_private = True
+    if "internet-gateway" in kinds and node_gets_through(config, None, "internet-gateway") is False:
+        causes.append(_("nodes leave through an internet gateway with their own public IPs, unknown and changing, "
+                        "which cannot be shown to be inside publicAccessCidrs {cidrs}").format(cidrs=cidrs_text))
+        fix_private = True
+    central = sorted(k for k in kinds if k in CENTRAL_EGRESS and not (outpost and k == "local-gateway"))
+    if central and node_gets_through(config, None, "transit-gateway") is False:
+        named = ", ".join(i18n.gettext(CENTRAL_EGRESS[k]) for k in central)
+        notes.append(_("node egress leaves through {targets} ({ids}): central "
+                       "egress cannot be judged from this VPC; EKS-EP-003 not evaluated for it (check that the "
+                       "central egress addresses are inside publicAccessCidrs, or enable private access)").format(
+            targets=named, ids=short_list(list(targets)) or _("target unknown")))
+    if not causes:
+        return []
+    if _ipv6_may_save(config, dual_stack, kinds6):
+        notes.append(_("IPv4 evidence ({causes}) but the dual-stack endpoint may be reached over IPv6 "
+                       "(::/0 route; inferred): EKS-EP-003 not raised; check the nodes' IPv6 blocks against "
+                       "publicAccessCidrs").format(causes="; ".join(causes)))
+        return []
+    provable = kinds == {"public-nat"} and not unknown and not fix_private
+    cidrs = list(config.public_cidrs) + [f"{ip}/{ip.max_prefixlen}" for ip in outside]
+    if provable and len(cidrs) <= MAX_PUBLIC_CIDRS:
+        fix = eks_fix(True, False, cidrs, family)
+        alternative = _("add them to the list (the fix), or enable private access (AWS recommends it)")
+    elif provable:
+        fix = private_fix
+        alternative = _("enable private access (the fix; the list has no room for them within {max})").format(
+            max=MAX_PUBLIC_CIDRS)
+    else:
+        fix = private_fix
+        alternative = _("enable private access (the fix: node traffic then stays in the VPC)")
+    # own public IPs alone are unproven, not refused: the message must not claim more than the model knows
+    certain = bool(outside) or any(kind in kinds for kind in NO_EGRESS)
+    message = (_("{causes}; private access is off: nodes cannot register; {alternative}") if certain else
+               _("{causes}; private access is off: nodes may fail to register; {alternative}"))
+    return [item("EKS-EP-003", message.format(causes="; ".join(causes), alternative=alternative), fix)]
