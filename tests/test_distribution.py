@@ -58,7 +58,7 @@ def names(requirements) -> set[str]:
 
 def test_the_core_is_slim_and_every_extra_is_in_dev_and_in_the_readme():
     extras = PYPROJECT["project"]["optional-dependencies"]
-    assert names(PYPROJECT["project"]["dependencies"]) == {"boto3", "pandas", "fastjsonschema", "tqdm"}
+    assert names(PYPROJECT["project"]["dependencies"]) == {"boto3", "pandas", "fastjsonschema", "pyyaml", "tqdm"}
     assert any(r.startswith("moto[server]") for r in extras["sandbox"])
     assert names(extras["lab"]) == {"jupyterlab", "ipywidgets", "voila", "matplotlib", "diagrams"}
     assert names(extras["parquet"]) == {"pyarrow"}

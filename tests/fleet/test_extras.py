@@ -12,7 +12,7 @@ import sys
 import pytest
 
 LAB = ("diagrams", "matplotlib", "ipywidgets", "jupyterlab", "voila")
-EVERY_EXTRA = LAB + ("pyarrow", "moto", "flask", "nbval", "sphinx", "myst_nb", "furo", "pytest")
+EVERY_EXTRA = LAB + ("pyarrow", "moto", "flask", "cryptography", "dns", "nbval", "sphinx", "myst_nb", "furo", "pytest")
 
 
 def hidden(modules, code: str, cwd) -> subprocess.CompletedProcess:
