@@ -29,6 +29,13 @@ class RuleHelp(NamedTuple):
 
 # id -> (why, fix, sources, example); the words are English here and translated at use (N_)
 _HELP = {
+    "EKS-EP-000": (
+        N_("ekslab could not judge this cluster's exposure: its record holds a value it cannot read (an invalid "
+           "CIDR list, an unknown spelling, a wrong type). A cluster that cannot be judged is not a cluster that "
+           "passed, so this is a finding of its own and --fail-on counts it."),
+        N_("Read the cluster's live configuration (aws eks describe-cluster) and scan it again; the finding's "
+           "message names the value and where it is in the snapshot."),
+        ("API",), None),
     "EKS-EP-001": (
         N_("The public endpoint admits every address of an address family (0.0.0.0/0 or ::/0, or blocks that "
            "together cover it). Anyone on the internet can open a TLS connection to the API server: "
@@ -85,6 +92,24 @@ _HELP = {
            "access entry for its IAM principal (aws eks create-access-entry). Nothing to change if that is "
            "already so: this finding is for information."),
         ("CE", "SG", "AE"), {"public": False, "private": True}),
+    "EKS-EP-009": (
+        N_("The node subnets have no internet egress (no default route, a private NAT gateway with no onward "
+           "route, a peering connection, an internet gateway without public IPs), so nodes reach AWS services "
+           "only through VPC endpoints: interface endpoints for ec2, ecr.api, ecr.dkr and sts (with private DNS "
+           "on) and an s3 endpoint. Without them nodes cannot pull images or register."),
+        N_("Create the missing VPC endpoints the finding names (aws ec2 create-vpc-endpoint), with private DNS "
+           "enabled for the interface ones; logs, elasticloadbalancing, eks-auth, autoscaling and ssm if you use "
+           "them."),
+        ("PC", "NR", "VPCE"), None),
+    "EKS-EP-010": (
+        N_("With controlPlaneEgressMode CUSTOMER_ROUTED, the API server's calls to admission webhooks, OIDC "
+           "issuers (IRSA) and aggregated API servers leave through the cluster subnets: they need a default "
+           "route to an egress device, and the DHCP options must include AmazonProvidedDNS. Otherwise webhooks "
+           "and IRSA fail. The mode cannot be switched back."),
+        N_("Give every cluster subnet a default route to your egress device (0.0.0.0/0, and ::/0 for IPv6 "
+           "clusters) and let the network interfaces' security groups allow outbound 443; list AmazonProvidedDNS "
+           "in the DHCP options. The fix is a route, never a mode change."),
+        ("API", "NR"), None),
     "EKS-EP-008": (
         N_("The snapshot's record lacks endpoint fields (endpointPublicAccess, endpointPrivateAccess or "
            "publicAccessCidrs), so ekslab assumed AWS's defaults: public on, private off, 0.0.0.0/0. The "

@@ -208,3 +208,15 @@ def test_the_report_names_each_scan_error_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     [line] = [ln for ln in err.splitlines() if ln.startswith("scan error:")]
     assert "444455556666 ap-southeast-2: ListClusters failed: AccessDeniedException" in line
+
+
+def test_every_rule_is_explained_for_sarif_and_the_catalogue():
+    from ekslab.audit import rulebook
+
+    unexplained = sorted(set(RULES) - set(rulebook._HELP))
+    assert unexplained == [], f"add why and fix for {unexplained} to ekslab/audit/rulebook.py"
+    for rule_id in RULES:
+        info = rulebook.rule_help(rule_id)
+        assert info.why and info.fix and info.severity == RULES[rule_id][0]
+    with pytest.raises(ValueError, match="unknown rule id 'EKS-EP-999'"):
+        rulebook.rule_help("EKS-EP-999")
