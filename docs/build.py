@@ -129,9 +129,13 @@ def stage(dest: Path) -> Path:
         for path in pages:
             (dest / "notebooks" / lang).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / "notebooks" / lang / path.name)
+        written = sorted((PAGES / lang).glob("*.md"))  # the hand-written pages in that language
+        for path in written:
+            (dest / "docs" / "pages" / lang).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest / "docs" / "pages" / lang / path.name)
         if front or translated or pages:
-            index += toctree(caption, front + [f"notebooks/{lang}/{p.stem}" for p in translated + pages]
-                             + reference(dest, lang))
+            index += toctree(caption, front + [f"docs/pages/{lang}/{p.stem}" for p in written]
+                             + [f"notebooks/{lang}/{p.stem}" for p in translated + pages] + reference(dest, lang))
     guides = sorted(nbs.glob("*.md"))
     for path in guides:
         shutil.copy2(path, dest / "notebooks" / path.name)

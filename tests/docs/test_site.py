@@ -136,7 +136,7 @@ def test_the_home_page_is_for_users_and_leads_to_every_reference(site):
     assert "<h1>ekslab: who can reach your EKS API server, and why" in home
     for target in ("docs/pages/install.html", "docs/pages/facts.html", "docs/pages/cli.html", "docs/pages/api.html",
                    "docs/pages/rules/index.html", "README.html", "docs/pages/ko/cli.html",
-                   "docs/pages/ko/rules/index.html"):
+                   "docs/pages/ko/rules/index.html", "docs/pages/ko/install.html", "docs/pages/ko/facts.html"):
         assert (site / target).is_file(), target
         assert f'href="{target}"' in home, f"the navigation does not lead to {target}"
     article = re.search(r"<article.*?</article>", home, re.S)[0]
