@@ -191,28 +191,31 @@ def _set_aside(snapshot: dict, broken: dict) -> dict:
     return out
 
 
-def dumps(snapshot) -> str:
+def dumps(snapshot, compact: bool = False) -> str:
     """The canonical JSON text of a snapshot: sorted keys, one-space indent, trailing newline.
 
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    ``compact=True``: the same JSON without indentation or spaces, through the C encoder (``indent``
+    forces Python's own, ~5x slower at 10,000 clusters). Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    if compact:
+        return json.dumps(_as_snapshot(snapshot), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(_as_snapshot(snapshot), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_snapshot(snapshot, path) -> Path:
+def save_snapshot(snapshot, path, compact: bool = False) -> Path:
     """Write a snapshot (dict or ScanResult) as JSON, gzip-compressed when ``path`` ends in ``.gz``.
 
     The output is canonical (sorted keys, fixed gzip header), so equal snapshots give equal bytes.
     The write is atomic: a temporary file beside ``path``, then a rename, so a full disk or an
     interruption never leaves half a snapshot nor destroys the file that was there.
-    Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
+    ``compact`` drops the indentation (``dumps``). Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     from ekslab.fleet.outputs import atomic_write, check_output
 
     path = check_output(path)
     snap = validate(_as_snapshot(snapshot), str(path))
     try:
-        data = dumps(snap).encode("utf-8")
+        data = dumps(snap, compact).encode("utf-8")
     except UnicodeEncodeError as e:
         raise SnapshotError(f"{path}: the snapshot holds a lone surrogate ({e.object[e.start:e.end]!r}), "
                             "which is no UTF-8 text") from None
