@@ -317,6 +317,13 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         dns_servers=sc.vpc.dns_servers, egress_kinds=["public-nat"] if nats else ["none"], egress_kinds_v6=[],
         egress_targets=[], egress_unknown=None, resolver_inbound=s.dns_forwarding or None, dual_stack=False,
         outpost=False, authentication_mode=None, health_issues=[], unread=[],
+        # CONTRACT-18: the scene's nodes leave as the NAT addresses say; nothing else of spec 10 is in the scene
+        node_egress=[{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
+                      "target": None, "ips": nats, "map_public_ip": False, "onward_kind": None, "onward_target": None,
+                      "onward_ips": [], "nat_mode": "zonal" if nats else None}],
+        node_subnets_source="cluster-subnets", cluster_subnet_egress=[],
+        dhcp_domain_name="ec2.internal" if region == "us-east-1" else f"{region}.compute.internal",
+        vpc_endpoints=[], vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False,
     ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
 
 

@@ -22,6 +22,7 @@ ALLOWED_ACTIONS = frozenset({
     "ec2:DescribeRouteTables",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcAttribute",
+    "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "eks:DescribeCluster",
     "eks:DescribeNodegroup",
@@ -31,6 +32,8 @@ ALLOWED_ACTIONS = frozenset({
     "organizations:ListAccountsForParent",
     "organizations:ListOrganizationalUnitsForParent",
     "route53resolver:ListResolverEndpoints",
+    "route53resolver:ListResolverRuleAssociations",
+    "route53resolver:ListResolverRules",
     "sts:AssumeRole",
     "sts:GetCallerIdentity",
 })

@@ -91,6 +91,11 @@ class ScanResult:
             errors=errors, calls=self.api_calls, per=f"{per:.2f}", retries=meta.get("retries", 0),
             throttles=meta.get("throttles", 0),
             seconds=f"{self.duration:.1f}")]
+        duplicates = meta.get("duplicate_clusters") or 0
+        if duplicates:
+            lines.append("  " + ngettext("{n} cluster name listed more than once was kept once",
+                                         "{n} cluster names listed more than once were kept once",
+                                         duplicates).format(n=duplicates))
         from ekslab.fleet.outputs import terminal_safe
 
         for e in self.errors:  # an endpoint's text, escaped here: a newline in it must not forge a summary line
@@ -305,6 +310,7 @@ class _Scan:
         self.regions_pool = None  # made once the accounts are known (its size follows the pool's)
         self.pacer = Pacer(self.max_rps, on_wait=self.pool.pause)
         self.throttles = 0
+        self.duplicates = 0  # cluster names ListClusters repeated (each is described once)
         self.records, self.vpcs, self.accounts, self.regions = [], [], set(), set()
         self.in_flight = {}  # thread id -> (account, region, cluster, operation) of the call it waits on
         self.unfinished = {}  # unit -> (account, region, operation, task or None)
@@ -450,12 +456,14 @@ class _Scan:
                 if task is None or not task.started:
                     missing.append((account, region, None, operation))
                     continue
-                described = [c for c in task.described if isinstance(c, dict)]
+                # an answer that is no cluster is not kept (its describe names it, issue 20), a name once
+                described = list({c["name"]: c for c in map(_checked, task.described) if c}.values())
                 partial += [{"account_id": account, "region": region,
-                             "vpc_id": (c.get("resourcesVpcConfig") or {}).get("vpcId"), "cluster": _jsonable(c),
+                             "vpc_id": (c.get("resourcesVpcConfig") or {}).get("vpcId"), "cluster": c,
                              "unread": ["VPC facts (ScanStopped)"]} for c in described]
                 done = {c.get("name") for c in described}
-                missing += [(account, region, n, "DescribeCluster") for n in task.listed if n not in done]
+                missing += [(account, region, n, "DescribeCluster") for n in dict.fromkeys(task.listed)
+                            if isinstance(n, str) and n not in done]
                 missing.append((account, region, None, "VPC facts"))
             for account, region, cluster, operation in missing:
                 if (account, region, cluster, operation) not in named:
@@ -725,11 +733,16 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     - ``regions``: None (the session's region), a list or "r1,r2", or ``"all"`` (the regions
       enabled for each account).
 
-    Per region: ListClusters, DescribeCluster per cluster in parallel threads, then batched
-    EC2 reads (DescribeVpcs, DescribeVpcAttribute once per VPC and attribute, DescribeDhcpOptions,
-    DescribeRouteTables, DescribeNatGateways; DescribeSubnets only when a record lacks vpcId) and one
-    Route 53 Resolver ListResolverEndpoints (does the VPC have an inbound endpoint, spec 9.3).
-    Each node subnet's default route is classified by its target (spec 9.1). ``nodegroups=True``
+    Per region: ListClusters (a name listed twice is described once), DescribeCluster per cluster in
+    parallel threads, then batched EC2 reads (DescribeSubnets of the cluster and node subnets,
+    DescribeVpcs, DescribeVpcAttribute once per VPC and attribute, DescribeDhcpOptions,
+    DescribeRouteTables, DescribeNatGateways, DescribeVpcEndpoints) and three Route 53 Resolver
+    reads (ListResolverEndpoints: does the VPC have an inbound endpoint, spec 9.3; ListResolverRules
+    and ListResolverRuleAssociations: forwarding rules, spec 10.2). Each subnet's default route is
+    classified by its target (spec 9.1, 10.1: a private NAT is followed through its own subnet).
+    Each of these reads degrades alone (spec 10.9): refused, failed or answered without its list,
+    it is named in ``unread`` of the clusters it concerns and the rest is still read. An answer to
+    DescribeCluster that is not a cluster costs that cluster only (an error record). ``nodegroups=True``
     also reads the subnets of each cluster's managed node groups (ListNodegroups and DescribeNodegroup
     per cluster: no batched read exists, so it costs calls and is opt-in).
 
@@ -788,6 +801,8 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
         "retries": state.counter.retries,
         "api_calls_by_action": dict(sorted(state.counter.by_action.items())),
     }
+    if state.duplicates:  # only when there were some, as throttles
+        meta["duplicate_clusters"] = state.duplicates
     if state.throttles:  # only when there were some: the bundled sample stays byte for byte the same
         meta["throttles"] = state.throttles
     if only is not None or ou is not None:
@@ -857,24 +872,89 @@ def _run(state, orchestrate):
     state.close()
 
 
+class UnexpectedAnswer(Exception):
+    """An answer that parsed but is not the shape its operation promises (a proxy's HTML page, a cut body,
+    a list key missing). ``detail`` is the short form ``unread`` carries, e.g. "missing key ResolverRules"."""
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail or message
+
+
+# what botocore's parsers raise on a body that is JSON or XML but not the operation's shape (they do not wrap it)
+_BROKEN = (AttributeError, TypeError, ValueError, KeyError, IndexError)
+
+
+def _unexpected(exc: Exception) -> Exception:
+    """A parser's crash on a malformed body, as the UnexpectedAnswer it is; any other error as it is."""
+    if isinstance(exc, _BROKEN):
+        return UnexpectedAnswer(f"the answer could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+                                "unparsable answer")
+    return exc
+
+
+def _items(page, key: str, kind=dict) -> list:
+    """The list under ``key`` of one answer page, every item a ``kind``; UnexpectedAnswer otherwise."""
+    items = page.get(key) if isinstance(page, dict) else None
+    if not isinstance(items, list):
+        raise UnexpectedAnswer(f"the answer has no {key!r} list", f"missing key {key}")
+    bad = next((i for i in items if not isinstance(i, kind)), None)
+    if bad is not None:
+        raise UnexpectedAnswer(f"an item of {key!r} is not {'an object' if kind is dict else 'text'}: "
+                               f"{str(bad)[:60]!r}", f"bad item in {key}")
+    return items
+
+
+def _checked(raw) -> dict | None:
+    """A DescribeCluster ``cluster`` as the snapshot keeps it, or None when it is not one (by the schema)."""
+    from ekslab.fleet.snapshot import record_problem
+
+    if not isinstance(raw, dict):
+        return None
+    raw = _jsonable(raw)
+    return None if record_problem("clusters", {"account_id": "", "region": "", "vpc_id": None, "cluster": raw}) else raw
+
+
+def _cluster_of(answer, name: str) -> dict:
+    """The ``cluster`` of a DescribeCluster answer, checked against the snapshot schema (spec 10.9, issue 20):
+    a 200 whose body is a proxy's page or cut JSON becomes this cluster's error, never the region's."""
+    from ekslab.fleet.snapshot import record_problem
+
+    raw = answer.get("cluster") if isinstance(answer, dict) else None
+    if not isinstance(raw, dict):
+        keys = (", ".join(sorted(str(k) for k in answer if k != "ResponseMetadata")[:5]) if isinstance(answer, dict)
+                else type(answer).__name__)
+        raise UnexpectedAnswer(f"the answer has no 'cluster' object (it has: {keys or 'nothing'})",
+                               "missing key cluster")
+    raw = _jsonable(raw)
+    problem = record_problem("clusters", {"account_id": "", "region": "", "vpc_id": None, "cluster": raw}, "answer")
+    if problem:
+        raise UnexpectedAnswer(f"the answer is not a cluster as DescribeCluster describes one: {problem}")
+    if raw["name"] != name:
+        raise UnexpectedAnswer(f"the answer describes cluster {raw['name'][:100]!r}, not the one asked for")
+    return raw
+
+
 def _scan_region(state, task, calls, bar):
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         pages = task.eks.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 100})
-        names = [n for page in pages for n in page["clusters"]]
-    except (ClientError, BotoCoreError) as e:
-        state.error(task.account_id, task.region, None, "ListClusters", e)
+        listed = [n for page in pages for n in _items(page, "clusters", str)]
+    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+        state.error(task.account_id, task.region, None, "ListClusters", _unexpected(e))
         return [], []
+    names = list(dict.fromkeys(listed))  # a name listed many times is described once (issue 20)
     with state._lock:
+        state.duplicates += len(listed) - len(names)
         bar.total += len(names)
         bar.refresh()
 
     def describe(name):
         try:
-            return _jsonable(task.eks.describe_cluster(name=name)["cluster"])
-        except (ClientError, BotoCoreError) as e:
-            state.error(task.account_id, task.region, name, "DescribeCluster", e)
+            return _cluster_of(task.eks.describe_cluster(name=name), name)
+        except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+            state.error(task.account_id, task.region, name, "DescribeCluster", _unexpected(e))
             return None
         finally:
             with state._lock:
@@ -895,109 +975,190 @@ def _nodegroup_subnets(state, task, record) -> list[str] | None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     name = record["cluster"]["name"]
+    operation = "ListNodegroups"
     try:
         pages = task.eks.get_paginator("list_nodegroups").paginate(clusterName=name)
-        groups = [g for page in pages for g in page["nodegroups"]]
-        subnets = {s for g in groups
-                   for s in task.eks.describe_nodegroup(clusterName=name, nodegroupName=g)["nodegroup"].get(
-                       "subnets") or []}
-    except (ClientError, BotoCoreError) as e:
-        state.error(task.account_id, task.region, None, "ListNodegroups/DescribeNodegroup", e, note=f"{name}: ")
-        record.setdefault("unread", []).append("node group subnets (ListNodegroups/DescribeNodegroup)")
+        groups = [g for page in pages for g in _items(page, "nodegroups", str)]
+        operation = "DescribeNodegroup"
+        subnets = set()
+        for group in groups:
+            got = task.eks.describe_nodegroup(clusterName=name, nodegroupName=group)
+            described = got.get("nodegroup") if isinstance(got, dict) else None
+            if not isinstance(described, dict):
+                raise UnexpectedAnswer("the answer has no 'nodegroup' object", "missing key nodegroup")
+            subnets.update(s for s in described.get("subnets") or [] if isinstance(s, str))
+    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+        e = _unexpected(e)
+        code = state.error(task.account_id, task.region, None, operation, e, note=f"{name}: ")["code"]
+        record.setdefault("unread", []).append(
+            f"{operation} ({e.detail if isinstance(e, UnexpectedAnswer) else code})")
         return None
     return sorted(subnets)
 
 
-def _ec2(state, task, operation, fn, client=None, **kwargs):
-    """One (paginated) EC2 read (or of ``client``); on failure an error record and None."""
+def _read(state, task, operation, fn, key=None, client=None, **kwargs):
+    """One (paginated) read of EC2 (or of ``client``): the items under ``key`` of every page (the pages when
+    ``key`` is None). A refusal, a failure or an answer without its ``key`` list costs this read only
+    (spec 10.9): an error record, the read named in ``task.refused`` (so in ``unread``), and None."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         client = client or task.ec2
         if client.can_paginate(fn):
-            return [p for p in client.get_paginator(fn).paginate(**kwargs)]
-        return [getattr(client, fn)(**kwargs)]
-    except (ClientError, BotoCoreError) as e:
+            pages = list(client.get_paginator(fn).paginate(**kwargs))
+        else:
+            pages = [getattr(client, fn)(**kwargs)]
+        return pages if key is None else [item for page in pages for item in _items(page, key)]
+    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+        e = _unexpected(e)
         code = state.error(task.account_id, task.region, None, operation, e,
                            note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
         with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
-            task.refused.append((operation, kwargs.get("VpcId"), code))
+            task.refused.append((operation, kwargs.get("VpcId"), e.detail if isinstance(e, UnexpectedAnswer) else code))
         return None
+
+
+def _joined(futures):
+    """The items of several chunked reads, or None when any of them failed."""
+    got = [f.result() for f in futures]
+    return None if any(g is None for g in got) else [item for g in got for item in g]
 
 
 def _vpc_facts(state, task, calls, records):
     from ekslab.fleet.snapshot import _node_subnets
 
-    subnets_of = {}
-    missing = set()
-    for rec in records:
-        if rec["vpc_id"] is None:
-            missing.update((rec["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
-        subnets_of[id(rec)] = _node_subnets(rec)
-    if missing:  # moto (and some older records) give no vpcId: derive it from the subnets
-        vpc_of_subnet = {}
-        for chunk in _chunks(missing):
-            pages = _ec2(state, task, "DescribeSubnets", "describe_subnets",
-                         Filters=[{"Name": "subnet-id", "Values": chunk}])
-            vpc_of_subnet.update({s["SubnetId"]: s["VpcId"] for p in pages or [] for s in p["Subnets"]})
+    subnets_of = {id(rec): _node_subnets(rec) for rec in records}
+    wanted = sorted({s for subnets in subnets_of.values() for s in subnets})
+    if not wanted and all(rec["vpc_id"] is None for rec in records):
+        return []
+    task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
+    task.resolver  # noqa: B018
+    # the cluster and node subnets in one read (spec 10.1); it also names the VPC where vpcId is missing
+    subnet_jobs = [calls.submit(_read, state, task, "DescribeSubnets", "describe_subnets", "Subnets",
+                                Filters=[{"Name": "subnet-id", "Values": chunk}]) for chunk in _chunks(wanted)]
+    if any(rec["vpc_id"] is None for rec in records):  # moto (and some older records) give no vpcId
+        vpc_of_subnet = {s.get("SubnetId"): s.get("VpcId") for s in _joined(subnet_jobs) or []}
         for rec in records:
             if rec["vpc_id"] is None:
-                rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[id(rec)] if s in vpc_of_subnet), None)
-    subnets_in = {}  # vpc id -> its clusters' node subnets, gathered once (not a pass over records per VPC)
+                rec["vpc_id"] = next((vpc_of_subnet[s] for s in subnets_of[id(rec)] if vpc_of_subnet.get(s)), None)
+    subnets_in = {}  # vpc id -> its clusters' subnets, gathered once (not a pass over records per VPC)
     for rec in records:
         subnets_in.setdefault(rec["vpc_id"], set()).update(subnets_of[id(rec)])
     vpc_ids = sorted(v for v in subnets_in if v)
     if not vpc_ids:
         return []
-    task.ec2  # noqa: B018 - made here, once, before the parallel reads share it
-    task.resolver  # noqa: B018
-    jobs = {}
-    for n, chunk in enumerate(_chunks(vpc_ids)):
+    jobs = {"vpcs": [], "rtb": [], "nat": [], "vpce": []}
+    for chunk in _chunks(vpc_ids):
         flt = [{"Name": "vpc-id", "Values": chunk}]
-        jobs[("vpcs", n)] = calls.submit(_ec2, state, task, "DescribeVpcs", "describe_vpcs", Filters=flt)
-        jobs[("rtb", n)] = calls.submit(_ec2, state, task, "DescribeRouteTables", "describe_route_tables", Filters=flt)
-        jobs[("nat", n)] = calls.submit(_ec2, state, task, "DescribeNatGateways", "describe_nat_gateways", Filter=flt)
-    # one call per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3)
-    jobs[("resolver", 0)] = calls.submit(_ec2, state, task, "ListResolverEndpoints", "list_resolver_endpoints",
-                                         client=task.resolver,
-                                         Filters=[{"Name": "Direction", "Values": ["INBOUND"]}])
-    for vpc in vpc_ids:
-        for attr in ("enableDnsSupport", "enableDnsHostnames"):
-            jobs[(attr, vpc)] = calls.submit(_ec2, state, task, "DescribeVpcAttribute", "describe_vpc_attribute",
-                                             VpcId=vpc, Attribute=attr)
-    done = {k: f.result() for k, f in jobs.items()}
-
-    def pages(kind, item):
-        got = [done[k] for k in done if k[0] == kind]
-        return None if any(g is None for g in got) else [x for g in got for p in g for x in p[item]]
-
-    vpc_list, tables, nats = pages("vpcs", "Vpcs"), pages("rtb", "RouteTables"), pages("nat", "NatGateways")
-    endpoints = pages("resolver", "ResolverEndpoints")
-    dhcp_of = {v["VpcId"]: v.get("DhcpOptionsId") for v in vpc_list or []}
-    base_of = {v["VpcId"]: v.get("CidrBlock") for v in vpc_list or []}
-    servers = _dhcp_servers(state, task, {d for d in dhcp_of.values() if d and d != "default"})
-    nat_of = {n["NatGatewayId"]: n for n in nats or []}
-    inbound = {e.get("HostVPCId") for e in endpoints or [] if e.get("Status") not in ("DELETING", "ACTION_NEEDED")}
+        jobs["vpcs"].append(calls.submit(_read, state, task, "DescribeVpcs", "describe_vpcs", "Vpcs", Filters=flt))
+        jobs["rtb"].append(calls.submit(_read, state, task, "DescribeRouteTables", "describe_route_tables",
+                                        "RouteTables", Filters=flt))
+        jobs["nat"].append(calls.submit(_read, state, task, "DescribeNatGateways", "describe_nat_gateways",
+                                        "NatGateways", Filter=flt))
+        jobs["vpce"].append(calls.submit(_read, state, task, "DescribeVpcEndpoints", "describe_vpc_endpoints",
+                                         "VpcEndpoints", Filters=flt))
+    # one call each per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3), and
+    # forwarding rules may take the cluster's name away from the private hosted zone (spec 10.2)
+    resolver = partial(_read, state, task, client=task.resolver)
+    jobs["resolver"] = [calls.submit(resolver, "ListResolverEndpoints", "list_resolver_endpoints", "ResolverEndpoints",
+                                     Filters=[{"Name": "Direction", "Values": ["INBOUND"]}])]
+    jobs["rules"] = [calls.submit(resolver, "ListResolverRules", "list_resolver_rules", "ResolverRules")]
+    jobs["assoc"] = [calls.submit(resolver, "ListResolverRuleAssociations", "list_resolver_rule_associations",
+                                  "ResolverRuleAssociations")]
+    attrs = {(attr, vpc): calls.submit(_read, state, task, "DescribeVpcAttribute", "describe_vpc_attribute",
+                                       VpcId=vpc, Attribute=attr)
+             for vpc in vpc_ids for attr in ("enableDnsSupport", "enableDnsHostnames")}
+    got = {kind: _joined(futures) for kind, futures in jobs.items()}
+    subnet_items = _joined(subnet_jobs)
+    attrs = {key: f.result() for key, f in attrs.items()}
+    vpc_list, tables, nats = got["vpcs"], got["rtb"], got["nat"]
+    dhcp_of = {v.get("VpcId"): v.get("DhcpOptionsId") for v in vpc_list or []}
+    base_of = {v.get("VpcId"): v.get("CidrBlock") for v in vpc_list or []}
+    sets = _dhcp_sets(state, task, {d for d in dhcp_of.values() if d and d != "default"})
+    nat_of = None if nats is None else {n.get("NatGatewayId"): n for n in nats}
+    subnet_of = None if subnet_items is None else {s.get("SubnetId"): s for s in subnet_items}
+    inbound = {e.get("HostVPCId") for e in got["resolver"] or []
+               if e.get("Status") not in ("DELETING", "ACTION_NEEDED")}
+    rules_of = _resolver_rules(got["rules"], got["assoc"])
+    endpoints_of = _vpc_endpoints(got["vpce"], task.region)
     out = []
     for vpc in vpc_ids:
         dhcp = dhcp_of.get(vpc)
-        if dhcp == "default":  # no DHCP options: no DNS server is handed out [DHCP]
-            dns = []
+        if dhcp == "default":  # no DHCP options: no DNS server and no domain name are handed out [DHCP]
+            dns, domain = [], ""
+        elif sets is not None and dhcp in sets:
+            dns, domain = sets[dhcp]
         else:
-            dns = servers.get(dhcp) if servers is not None and dhcp else None
+            dns, domain = None, None
         kind = dns_servers_kind(dns, base_of.get(vpc))
         facts = {"account_id": task.account_id, "region": task.region, "vpc_id": vpc,
-                 "dns_support": _attr(done[("enableDnsSupport", vpc)], "EnableDnsSupport"),
-                 "dns_hostnames": _attr(done[("enableDnsHostnames", vpc)], "EnableDnsHostnames"),
+                 "dns_support": _attr(attrs[("enableDnsSupport", vpc)], "EnableDnsSupport"),
+                 "dns_hostnames": _attr(attrs[("enableDnsHostnames", vpc)], "EnableDnsHostnames"),
                  "dhcp_options_id": dhcp, "domain_name_servers": dns, "dns_servers": kind,
                  "amazon_provided_dns": None if kind is None else kind == "amazon",
-                 "resolver_inbound": None if endpoints is None else vpc in inbound,
+                 "dhcp_domain_name": domain,
+                 "resolver_inbound": None if got["resolver"] is None else vpc in inbound,
+                 "resolver_rules": None if rules_of is None else rules_of.get(vpc, []),
+                 "vpc_endpoints": None if endpoints_of is None else endpoints_of.get(vpc, {}),
                  "unread": sorted({f"{op} ({code})" for op, where, code in task.refused if where in (None, vpc)}),
                  "subnets": {}}
         if tables is not None:
-            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of if nats is not None else None)
+            facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of,
+                                               None if subnet_of is None else subnet_of.get(s, {}))
                                 for s in sorted(subnets_in[vpc])}
         out.append(facts)
+    return out
+
+
+def _resolver_rules(rules, associations):
+    """vpc id -> the Route 53 Resolver rules associated with it (spec 10.2); None when either read failed."""
+    if rules is None or associations is None:
+        return None
+    by_id = {r.get("Id"): r for r in rules}
+    out = {}
+    for a in associations:
+        rule = by_id.get(a.get("ResolverRuleId"))
+        if rule is None or a.get("Status") in ("DELETING", "FAILED"):
+            continue
+        out.setdefault(a.get("VPCId"), []).append({
+            "rule_id": str(rule.get("Id")), "domain": str(rule.get("DomainName") or "").rstrip(".").lower(),
+            "type": str(rule.get("RuleType") or ""),
+            "target_ips": [str(t.get("Ip") or t.get("Ipv6")) for t in rule.get("TargetIps") or []
+                           if isinstance(t, dict) and (t.get("Ip") or t.get("Ipv6"))],
+            "association_status": a.get("Status")})
+    return {vpc: sorted(found, key=lambda r: (r["domain"], r["rule_id"])) for vpc, found in out.items()}
+
+
+def endpoint_service(service_name: str, region: str) -> str:
+    """The short name of a VPC endpoint's service: ``com.amazonaws.eu-west-1.ecr.api`` -> ``ecr.api`` (spec 10.3).
+
+    The China form (``cn.com.amazonaws.<region>.``) too; any other service keeps its full name.
+    Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    for prefix in (f"com.amazonaws.{region}.", f"cn.com.amazonaws.{region}."):
+        if service_name.startswith(prefix):
+            return service_name[len(prefix):]
+    return service_name
+
+
+def _usefulness(endpoint: dict) -> tuple:
+    """Which of two endpoints of one service says more: available first, then a gateway or private DNS on."""
+    return (str(endpoint["state"]).lower() == "available",
+            endpoint["type"] == "Gateway" or endpoint["private_dns"] is True)
+
+
+def _vpc_endpoints(items, region):
+    """vpc id -> {short service name: {"type", "private_dns", "state"}} (spec 10.3); None when unread."""
+    if items is None:
+        return None
+    out = {}
+    for e in items:
+        entry = {"type": str(e.get("VpcEndpointType") or ""), "state": str(e.get("State") or ""),
+                 "private_dns": e.get("PrivateDnsEnabled") if isinstance(e.get("PrivateDnsEnabled"), bool) else None}
+        found = out.setdefault(e.get("VpcId"), {})
+        service = endpoint_service(str(e.get("ServiceName") or ""), region)
+        if service not in found or _usefulness(entry) > _usefulness(found[service]):
+            found[service] = entry
     return out
 
 
@@ -1024,27 +1185,28 @@ def dns_servers_kind(servers, vpc_cidr: str | None = None) -> str | None:
 
 
 def _attr(pages, key):
-    if not pages:
-        return None
-    value = pages[0].get(key, {}).get("Value")
+    answer = pages[0] if pages and isinstance(pages[0], dict) else {}
+    value = answer.get(key).get("Value") if isinstance(answer.get(key), dict) else None
     return value if isinstance(value, bool) else None
 
 
-def _dhcp_servers(state, task, ids):
-    """DHCP options id -> its domain-name-servers values (None when the read failed)."""
+def _dhcp_sets(state, task, ids):
+    """DHCP options id -> (its domain-name-servers values, its domain-name or ""); None when the read failed."""
     if not ids:
         return {}
     out = {}
     for chunk in _chunks(ids):
-        got = _ec2(state, task, "DescribeDhcpOptions", "describe_dhcp_options",
-                   Filters=[{"Name": "dhcp-options-id", "Values": chunk}])
+        got = _read(state, task, "DescribeDhcpOptions", "describe_dhcp_options", "DhcpOptions",
+                    Filters=[{"Name": "dhcp-options-id", "Values": chunk}])
         if got is None:
             return None
-        for page in got:
-            for opt in page["DhcpOptions"]:
-                vals = [v["Value"] for c in opt.get("DhcpConfigurations", []) if c["Key"] == "domain-name-servers"
-                        for v in c.get("Values", [])]
-                out[opt["DhcpOptionsId"]] = vals
+        for opt in got:
+            values = {}
+            for conf in opt.get("DhcpConfigurations") or []:
+                values.setdefault(conf.get("Key"), []).extend(
+                    v.get("Value") for v in conf.get("Values") or [] if isinstance(v, dict))
+            out[opt.get("DhcpOptionsId")] = (values.get("domain-name-servers", []),
+                                             " ".join(str(v) for v in values.get("domain-name", [])))
     return out
 
 
@@ -1059,46 +1221,92 @@ _KIND_OF_PREFIX = {"igw-": "internet-gateway", "tgw-": "transit-gateway", "vpce-
 EGRESS_KINDS = ("public-nat", "private-nat", "nat-unread", "internet-gateway", "transit-gateway",
                 "firewall-endpoint", "peering", "virtual-private-gateway", "network-interface", "local-gateway",
                 "carrier-gateway", "core-network", "egress-only-gateway", "none", "unknown", "no-route-table")
+NAT_MODES = ("zonal", "regional-auto", "regional-manual")
+
+
+def nat_mode(nat: dict) -> str:
+    """A NAT gateway's availability mode (spec 10.1): "zonal", "regional-auto" or "regional-manual".
+
+    DescribeNatGateways' ``AvailabilityMode`` (absent on answers from before regional NAT
+    gateways, which were all zonal); a regional one is automatic when AWS manages its zones
+    (``AutoProvisionZones``) or adds addresses itself (``AutoScalingIps``): an allow-list of its
+    addresses can go stale. Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    if str(nat.get("AvailabilityMode") or "zonal").lower() != "regional":
+        return "zonal"
+    auto = "enabled" in (str(nat.get("AutoProvisionZones")).lower(), str(nat.get("AutoScalingIps")).lower())
+    return "regional-auto" if auto else "regional-manual"
 
 
 def _default_route(table, destination_key, destination, nat_of):
-    route = next((r for r in table.get("Routes", []) if r.get(destination_key) == destination), None)
+    route = next((r for r in table.get("Routes") or [] if r.get(destination_key) == destination), None)
     if route is None or route.get("State") == "blackhole":
         return None, "none", []
     target = next((route[k] for k in _TARGET_FIELDS if route.get(k)), None)
     if target is None:
         return None, "unknown", []
     if target.startswith("nat-"):
-        if nat_of is None:
-            return target, "nat-unread", []
-        nat = nat_of.get(target)
+        nat = (nat_of or {}).get(target)
         if nat is None:
             return target, "nat-unread", []
         if nat.get("ConnectivityType") == "private":
             return target, "private-nat", []
-        return target, "public-nat", sorted(a["PublicIp"] for a in nat.get("NatGatewayAddresses", [])
+        return target, "public-nat", sorted(a["PublicIp"] for a in nat.get("NatGatewayAddresses") or []
                                             if a.get("PublicIp"))
     kind = next((k for prefix, k in _KIND_OF_PREFIX.items() if target.startswith(prefix)), "unknown")
     return target, kind, []
 
 
-def node_egress(subnet, vpc, tables, nat_of) -> dict:
-    """How a node subnet leaves for the internet (spec 9.1): its route table (own association, else the VPC's
+def _table_of(subnet, vpc, tables):
+    """A subnet's route table: its own association, else its VPC's main table (None when neither exists)."""
+    explicit = next((t for t in tables for a in t.get("Associations") or [] if a.get("SubnetId") == subnet), None)
+    return explicit or next((t for t in tables if t.get("VpcId") == vpc
+                             and any(a.get("Main") for a in t.get("Associations") or [])), None)
+
+
+def _onward(nat: dict, vpc, tables, nat_of) -> tuple:
+    """Where a private NAT gateway forwards to: its own subnet's default route (spec 10.1) (kind, target, ips)."""
+    own = nat.get("RouteTableId")  # a regional NAT gateway names its own route table
+    table = next((t for t in tables if t.get("RouteTableId") == own), None) if own else None
+    table = table or _table_of(nat.get("SubnetId"), nat.get("VpcId") or vpc, tables)
+    if table is None:
+        return "no-route-table", None, []
+    target, kind, ips = _default_route(table, "DestinationCidrBlock", "0.0.0.0/0", nat_of)
+    return kind, target, ips
+
+
+def node_egress(subnet, vpc, tables, nat_of, subnet_facts=None) -> dict:
+    """How a subnet leaves for the internet (spec 9.1, 10.1): its route table (own association, else the VPC's
     main table), the default route's target and kind, IPv4 (0.0.0.0/0) and IPv6 (::/0), and the public NAT's
-    addresses. ``nat_of`` maps NAT gateway id -> DescribeNatGateways item (None: unread).
+    addresses. ``nat_of`` maps NAT gateway id -> DescribeNatGateways item (None: unread); ``subnet_facts``
+    is the subnet's DescribeSubnets item (None: unread), which says whether instances get public addresses.
+    A NAT route also gives the NAT's mode, and a private NAT where its own subnet sends the traffic on
+    (``onward_kind``/``onward_target``: "none" when nowhere, None when unread).
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    explicit = next((t for t in tables for a in t.get("Associations", []) if a.get("SubnetId") == subnet), None)
-    table = explicit or next((t for t in tables if t.get("VpcId") == vpc
-                              and any(a.get("Main") for a in t.get("Associations", []))), None)
+    known = subnet_facts is not None
+
+    def flag(key):
+        value = (subnet_facts or {}).get(key)
+        return value if known and isinstance(value, bool) else None
+
+    out = {"route_table_id": None, "default_route": None, "egress_kind": "no-route-table", "egress_ips": [],
+           "default_route_v6": None, "egress_kind_v6": "no-route-table",
+           "map_public_ip": flag("MapPublicIpOnLaunch"), "assign_ipv6": flag("AssignIpv6AddressOnCreation"),
+           "nat_mode": None, "onward_kind": None, "onward_target": None, "onward_ips": []}
+    table = _table_of(subnet, vpc, tables)
     if table is None:
-        return {"route_table_id": None, "default_route": None, "egress_kind": "no-route-table", "egress_ips": [],
-                "default_route_v6": None, "egress_kind_v6": "no-route-table"}
+        return out
     target, kind, ips = _default_route(table, "DestinationCidrBlock", "0.0.0.0/0", nat_of)
     target6, kind6, _ = _default_route(table, "DestinationIpv6CidrBlock", "::/0", nat_of)
-    return {"route_table_id": table["RouteTableId"], "default_route": target, "egress_kind": kind,
-            "egress_ips": ips, "default_route_v6": target6, "egress_kind_v6": kind6}
+    out.update(route_table_id=table.get("RouteTableId"), default_route=target, egress_kind=kind, egress_ips=ips,
+               default_route_v6=target6, egress_kind_v6=kind6)
+    if kind in ("public-nat", "private-nat"):
+        out["nat_mode"] = nat_mode(nat_of[target])
+    if kind == "private-nat":
+        out["onward_kind"], out["onward_target"], out["onward_ips"] = _onward(nat_of[target], vpc, tables, nat_of)
+    return out
 
 
 def _positive(message: str):

@@ -8,14 +8,19 @@ A snapshot is a dict (never a pickle)::
                    optional "nodegroup_subnets" (scan(nodegroups=True)) and "unread"}],
      "vpcs":     [{"account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "dhcp_options_id",
                    "domain_name_servers", "amazon_provided_dns", "dns_servers", "resolver_inbound", "unread",
+                   "dhcp_domain_name", "vpc_endpoints": {service: {"type", "private_dns", "state"}},
+                   "resolver_rules": [{"rule_id", "domain", "type", "target_ips", ...}],
                    "subnets": {subnet_id: {"route_table_id", "default_route", "egress_kind", "egress_ips",
-                                           "default_route_v6", "egress_kind_v6"}}}],
+                                           "default_route_v6", "egress_kind_v6", "map_public_ip",
+                                           "assign_ipv6", "nat_mode", "onward_kind", "onward_target",
+                                           "onward_ips"}}}],
      "errors":   [{"account_id", "region", "cluster", "operation", "code", "message"}]}
 
 ``vpc_id`` beside the raw record is the scanner's finding (from ``resourcesVpcConfig.vpcId``,
 else derived from the subnets); the raw record is kept exactly as the API returned it. The
-spec-9 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``, ...) are optional:
-a snapshot from before them is read as it was.
+spec-9 and spec-10 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``,
+``vpc_endpoints``, ``resolver_rules``, ``map_public_ip``, ...) are optional: a snapshot from before
+them is read as it was, their facts unknown (None).
 Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
@@ -53,9 +58,10 @@ def _as_snapshot(snapshot) -> dict:
 
 
 def _node_subnets(record: dict) -> list[str]:
-    """The subnets a cluster record's nodes use: its own subnetIds, then its node groups' others, in order.
+    """Every subnet whose egress a cluster record needs: its own subnetIds, then its node groups' others.
 
-    One definition for the scanner (whose egress facts it reads) and the frame (which looks them up)."""
+    The scanner reads the facts of all of them; the frame splits them into the cluster subnets and
+    the node subnets (the node groups' when they were read, spec 10.1)."""
     subnets = list((record["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
     return subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
 
@@ -148,6 +154,21 @@ def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
             except fastjsonschema.JsonSchemaValueException as e:
                 broken[(section, i)] = _problem(e, f"$.{section}[{i}]")
     return _set_aside(snapshot, broken)
+
+
+def record_problem(section: str, record, where: str = "$") -> str | None:
+    """What is wrong with one record of ``section`` ("clusters", "vpcs", "errors") by the schema, or None.
+
+    The scanner checks each DescribeCluster answer with it, so that a body that is not a cluster
+    costs that cluster only. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import fastjsonschema
+
+    try:
+        _validators()[2][section](record)
+    except fastjsonschema.JsonSchemaValueException as e:
+        return _problem(e, where)
+    return None
 
 
 def _short(value) -> str:
@@ -377,7 +398,8 @@ class _Anonymizer:
                 if name in s:
                     s = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, s)
         s = _ARN.sub(self.arn, s)
-        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1]).hex()[:32].upper()}."
+        # the id's case does not matter (DNS): a Resolver rule's lowercase domain keeps matching its endpoint
+        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1].upper()).hex()[:32].upper()}."
                           + (f"{self.digest('endpoint2', m[2]).hex()[:3]}." if m[2] else "") + f"{m[3]}.{m[4]}", s)
         s = _OIDC.sub(lambda m: m[1] + self.digest("oidc", m[2]).hex()[:32].upper(), s)
         s = _RESOURCE_ID.sub(lambda m: f"{m[1]}-{self.digest(m[1], m[2]).hex()[:len(m[2])]}", s)
