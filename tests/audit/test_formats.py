@@ -25,6 +25,14 @@ OCSF = json.loads((DATA / "ocsf-1.3.0-detection-finding.json").read_text())
 FINDINGS_SCHEMA = json.loads(formats.schema_path().read_text())
 
 
+def sample_counts() -> tuple[int, int]:
+    """(clusters, findings) of the bundled sample, as ekslab.findings counts them."""
+    import ekslab
+
+    frame = ekslab.load_fleet("sample")
+    return len(frame), len(ekslab.findings(frame))
+
+
 def run(capsys, *args) -> tuple[int, str, str]:
     code = main(["findings", "sample", "--allow-partial", *args])
     out = capsys.readouterr()
@@ -51,7 +59,8 @@ def test_the_json_document_holds_findings_notes_and_scan_errors_in_its_schema(ca
     assert doc["findings"] and doc["notes"] and doc["errors"]  # the sample holds all three
     [error] = doc["errors"]
     assert error["operation"] == "ListClusters" and error["code"] == "AccessDeniedException"
-    assert doc["summary"]["findings"] == len(doc["findings"]) and doc["snapshot"]["clusters"] == 44
+    assert (doc["snapshot"]["clusters"], doc["summary"]["findings"]) == sample_counts()
+    assert doc["summary"]["findings"] == len(doc["findings"])
     first = doc["findings"][0]
     assert first["key"] == f"{first['account_id']}/{first['region']}/{first['cluster']}/{first['id']}"
     assert first["arn"].startswith("arn:aws:eks:")
@@ -78,7 +87,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_one_rule_per_id(capsys):
     for rule in rules:
         assert rule["help"]["text"] and "Fix" in rule["help"]["text"] and rule["shortDescription"]["text"]
     results = run_["results"]
-    assert code == 0 and len(results) == 33
+    assert code == 0 and len(results) == sample_counts()[1]
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["partialFingerprints"]["ekslabFindingKey/v1"].endswith(result["ruleId"])
@@ -132,7 +141,7 @@ def ocsf_problems(record: dict) -> list[str]:
 def test_ocsf_records_are_detection_findings_with_every_required_field(capsys):
     code, out, _err = run(capsys, "--format", "ocsf")
     records = json.loads(out)
-    assert code == 0 and len(records) == 33
+    assert code == 0 and len(records) == sample_counts()[1]
     for record in records:
         assert ocsf_problems(record) == []
     first = records[0]
@@ -158,7 +167,7 @@ def test_junit_has_a_suite_per_rule_and_one_for_scan_errors(capsys):
     suites = root.findall("testsuite")
     assert code == 0 and len(suites) == len(RULES) + 1
     failures = root.findall(".//failure")
-    assert len(failures) == int(root.get("failures")) == 33
+    assert len(failures) == int(root.get("failures")) == sample_counts()[1]
     assert int(root.get("errors")) == 1 and "ListClusters" in root.find(".//error").get("message")
     for suite in suites:
         assert int(suite.get("tests")) == len(suite.findall("testcase"))

@@ -34,7 +34,10 @@ def test_the_core_commands_work_without_any_extra(tmp_path):
     assert done.returncode == 0 and "findings" in done.stdout
     done = hidden(EVERY_EXTRA, "import ekslab\nprint(len(ekslab.findings(ekslab.load_fleet('sample'))))\n"
                   "print(ekslab.behavior_table(ekslab.EndpointConfig(public=False, private=True)).shape)", tmp_path)
-    assert done.returncode == 0 and done.stdout.split()[0] == "33", done.stderr
+    import ekslab
+
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[0]) == len(ekslab.findings(ekslab.load_fleet("sample")))
 
 
 def test_the_report_without_matplotlib_has_no_plots_and_says_why(tmp_path):
