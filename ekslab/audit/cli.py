@@ -215,6 +215,19 @@ def _baseline_args(args):
     return load_baseline(args.baseline) if args.baseline else []
 
 
+def nothing_judged(table, positions, rows: int) -> str | None:
+    """Why no cluster of a fleet with clusters could be judged (each has EKS-EP-000), or None.
+
+    Exit 3 even with ``--allow-partial``: a gate must not pass a fleet it could not judge at all.
+    Taught in README.md.
+    """
+    unjudged = {pos for pos, rule in zip(positions, table["id"], strict=True) if rule == "EKS-EP-000"}
+    if rows and len(unjudged) >= rows:
+        return _("nothing could be judged: none of the {n} cluster(s) has a readable, valid endpoint "
+                 "configuration (EKS-EP-000)").format(n=rows)
+    return None
+
+
 def _run(args) -> int:
     import sys
 
@@ -272,6 +285,10 @@ def _run(args) -> int:
         if worst <= severity_rank(args.fail_on):
             print(_("failing: a finding at or above {severity}").format(severity=args.fail_on), file=err)
             return EXIT_FINDINGS
+    nothing = nothing_judged(table, positions, len(frame))
+    if nothing:
+        print(_("ekslab findings: {why} (exit 3)").format(why=nothing), file=sys.stderr)
+        return EXIT_INCOMPLETE
     why = incomplete(frame, errors)
     if why and not args.allow_partial:
         print(_("ekslab findings: incomplete: {why} (exit 3; --allow-partial accepts it)").format(why=why), file=err)
@@ -320,7 +337,8 @@ def add_cli(subparsers) -> None:
     or above ``--fail-on`` still exits 1 first). Taught in notebooks/03_fleet_analysis.ipynb.
     """
     p = subparsers.add_parser("findings", help=_("endpoint findings over a fleet snapshot (the EKS-EP rules)"),
-                              description=_("Run the endpoint rules over a fleet snapshot."),
+                              description=_("Run the endpoint rules over a fleet snapshot; a cluster that could not "
+                                            "be judged is a finding too (EKS-EP-000, high)."),
                               epilog=exit_codes_help() + _(". 1 comes before 3: a partial snapshot with a finding "
                                                            "at or above --fail-on exits 1."))
     p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan` (.json or .json.gz), "-" to read it '

@@ -55,6 +55,45 @@ def _reset_boto3_default_session() -> None:
         boto3.DEFAULT_SESSION = None
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def loopback_bypass() -> dict:
+    """NO_PROXY and no_proxy as now, plus the loopback names: the sandbox's traffic never goes to a proxy.
+
+    With HTTP(S)_PROXY set, botocore would send even 127.0.0.1 through it (seeding, scans, the CLI).
+    Taught in notebooks/03_fleet_analysis.ipynb (``ekslab.sandbox`` sets it).
+    """
+    entries = [e.strip() for key in ("NO_PROXY", "no_proxy") for e in os.environ.get(key, "").split(",") if e.strip()]
+    merged = ",".join(dict.fromkeys([*entries, *_LOOPBACK]))
+    return {"NO_PROXY": merged, "no_proxy": merged}
+
+
+@contextmanager
+def _clients_reach(endpoint: str):
+    """While the block runs, every botocore client made (by any session, even one made before the sandbox
+    with a profile that ignores AWS_ENDPOINT_URL) must reach ``endpoint``, or its making raises SandboxLeak."""
+    from botocore.session import Session
+
+    original = Session.create_client
+
+    def create_client(self, *args, **kwargs):
+        client = original(self, *args, **kwargs)
+        url = client.meta.endpoint_url or ""
+        if not url.startswith(endpoint):
+            raise SandboxLeak(f"a {client.meta.service_model.service_name} client made inside the sandbox would "
+                              f"reach {url}, not the sandbox at {endpoint}: its session was made before the sandbox "
+                              "or names an endpoint of its own (a profile with ignore_configured_endpoint_urls or "
+                              "endpoint_url); make the session inside the `with` block")
+        return client
+
+    Session.create_client = create_client
+    try:
+        yield
+    finally:
+        Session.create_client = original
+
+
 def check_reaches(endpoint: str) -> None:
     """Make fresh clients as user code would and refuse (:class:`SandboxLeak`) unless they reach ``endpoint``.
 
@@ -278,7 +317,9 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
     ``fleet``: "sample" (ekslab.localaws.fleets.SAMPLE), "empty", or a ``ekslab.localaws.fleets.Fleet``. With
     ``set_env`` (the default) AWS_ENDPOINT_URL, sandbox credentials and the region are set in
-    this process while the block runs, so ``ekslab.scan()`` and boto3 talk to the sandbox.
+    this process while the block runs, so ``ekslab.scan()`` and boto3 talk to the sandbox; a client
+    that would not (its session made before the block, with a profile that ignores AWS_ENDPOINT_URL)
+    raises :class:`SandboxLeak` when it is made. Loopback bypasses any HTTP(S)_PROXY (NO_PROXY).
     ``latency`` (seconds per request), ``throttle`` and ``server_errors`` (shares of EKS/EC2
     requests) start after seeding. One sandbox per process: moto's state is global.
     Taught in notebooks/03_fleet_analysis.ipynb.
@@ -297,7 +338,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
         speed_up_moto()
         aws_like_updates()
-        moto_env = _environment(_MOTO_ENV, clear=())
+        moto_env = _environment({**_MOTO_ENV, **loopback_bypass()}, clear=())  # seeding bypasses proxies too
         moto_env.__enter__()
         server = _server_class()(port)
         server.start()
@@ -312,14 +353,16 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
                "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
                "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1",
                # no profile file can add an endpoint_url or real credentials inside the block
-               "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+               "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+               **loopback_bypass()}
         box = Sandbox(endpoint, env, spec, server.faults)
         if set_env:
             with _environment(env, clear=_ENV_KEYS + _leaky_keys()):
                 _reset_boto3_default_session()
                 try:
                     check_reaches(endpoint)  # every client inside reaches the sandbox, or nothing runs
-                    yield box
+                    with _clients_reach(endpoint):  # sessions made before the block too
+                        yield box
                 finally:
                     _reset_boto3_default_session()
         else:

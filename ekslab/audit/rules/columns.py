@@ -57,10 +57,20 @@ def _tuples(series, mask):
     if set(map(type, values)) <= {list, tuple}:
         tuples = list(map(tuple, values))  # C speed, for the contract's lists
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [as_blocks(v) for v in values]
+        tuples = [_blocks_or_wrong(v) for v in values]
     out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     out[~mask] = None
     return out
+
+
+def _blocks_or_wrong(value) -> tuple:
+    """as_blocks, except that a value of the wrong type (a number, a dict) is kept as one block naming it:
+    parsed, it fails and says so (EKS-EP-000), where as_blocks would read it as an empty list."""
+    from ekslab.fleet.rows import missing
+
+    if isinstance(value, (str, list, tuple)) or hasattr(value, "__array__") or missing(value):
+        return as_blocks(value)
+    return (f"<{type(value).__name__} {value!r}>",)
 
 
 def _dense(*codes):

@@ -11,7 +11,7 @@ import ipaddress
 from ekslab.audit.rules.access import hybrid_rule, private_only_rule
 from ekslab.audit.rules.catalog import Item, item
 from ekslab.audit.rules.dns import dns_rule
-from ekslab.audit.rules.exposure import cidr_facts, cidr_rules
+from ekslab.audit.rules.exposure import cidr_facts, cidr_rules, unjudged_rule
 from ekslab.audit.rules.node_egress import egress_rule
 from ekslab.audit.rules.values import endpoint_config, short_list
 from ekslab.fleet.rows import as_blocks, as_flag
@@ -52,7 +52,10 @@ def recipe(sig) -> tuple[list[Item], list[str]]:
     items, notes = [], []
     if mode is None or public is None or private is None:
         # "{error}" stays in the note: evaluate_fleet puts each row's own error there
-        return items, [_("not evaluated: {error}") if has_error else _("not evaluated: the endpoint mode is unknown")]
+        why = (_("the record could not be read or is not a valid configuration (see its error)") if has_error
+               else _("the endpoint mode is unknown"))
+        return [unjudged_rule(why)], [_("not evaluated: {error}") if has_error else
+                                      _("not evaluated: the endpoint mode is unknown")]
     if has_error:
         notes.append(_("partial record: {error}"))
     family = family if family in ("ipv4", "ipv6") else "ipv4"
@@ -78,6 +81,7 @@ def recipe(sig) -> tuple[list[Item], list[str]]:
         config = endpoint_config(private, blocks, family)
         if isinstance(config, str):
             notes.append(_("CIDR rules not evaluated: {why}").format(why=config))
+            items.append(unjudged_rule(config))
         else:
             items += cidr_rules(config, cidr_facts(blocks), fixable, provable)
             if not private:
