@@ -44,7 +44,7 @@ def rewrite(text: str) -> str:
 def files() -> list[Path]:
     ko = ROOT / "notebooks" / "ko"
     return [ROOT / "ekslab/i18n/locale/ko/LC_MESSAGES/ekslab.po", ROOT / "README.ko.md", *sorted(ko.glob("*.ipynb")),
-            *[p for p in (ko / "TRAINER.md",) if p.exists()]]
+            *[p for p in (ko / "TRAINER.md",) if p.exists()], *sorted((ROOT / "docs" / "pages" / "ko").glob("*.md"))]
 
 
 def apply(path: Path) -> bool:
