@@ -29,8 +29,9 @@ kubectl kubelet kubeconfig exec logs aws eks ec2 sso login configure ekslab Pyth
 Book Sans Noto CJK HK KR JP SC TC JupyterLab Voila moto HTML PNG SVG CSV JSON Parquet GiB MiB KiB README pandas
 PC NodeCreationFailure Unauthorized InProgress Successful CLI Alice Bob Carol
 findings report scan diagram doctor notebooks sandbox merge probe app make voila
-critical high medium low warning info snapshot gzip fleet errors notes r1 r2 tcp True False None true false stdin auto stdout
-sarif ocsf junit JUnit Detection Finding DescribeCluster curl cluster internet vpc connected hybrid
+critical high medium low warning info snapshot gzip fleet errors notes r1 r2 tcp
+True False None true false stdin auto stdout
+sarif ocsf junit JUnit Detection Finding DescribeCluster ListClusters curl cluster internet vpc connected hybrid
 RoleBinding config eksctl utils local gr7 etcd mode
 en ko public private public_and_private sample empty table csv json all
 ok optional MISSING
