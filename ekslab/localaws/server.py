@@ -20,6 +20,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ekslab.fleet.extras import MissingExtra, need
 from ekslab.i18n import _
 from ekslab.localaws import fleets
 from ekslab.localaws.fidelity import aws_like_updates
@@ -270,23 +271,13 @@ def _server_class():
     return Server
 
 
-class MissingExtra(ImportError):
-    """moto (with its server) is not installed: ``pip install "ekslab[sandbox]"`` brings it."""
-
-
 def require_moto() -> None:
     """Fail with the install command when moto's server is missing (it is the ``sandbox`` extra).
 
     Taught in README.md (the extras).
     """
-    from importlib import import_module
-
-    try:
-        for name in ("moto", "moto.moto_server.threaded_moto_server", "flask"):
-            import_module(name)
-    except ImportError as e:
-        raise MissingExtra(f"the sandbox needs moto with its server, and {e.name or 'moto'} is not installed: "
-                           "pip install \"ekslab[sandbox]\"") from None
+    for name in ("moto", "moto.moto_server.threaded_moto_server", "flask"):
+        need(name, _("the sandbox (moto with its server)"), "sandbox")
 
 
 class Sandbox(str):
@@ -415,9 +406,16 @@ def banner(box) -> str:
 
     Taught in README.md and notebooks/03_fleet_analysis.ipynb.
     """
-    what = (_("the {name} fleet: {clusters} clusters, {accounts} accounts, {regions} regions").format(
-        name=box.fleet.name, clusters=len(box.fleet.clusters), accounts=len(box.accounts), regions=len(box.regions))
-            if box.fleet else _("no resources"))
+    what = _("no resources")
+    if box.fleet:
+        denied = set(box.fleet.denied)
+        hidden = sum((c.account, c.region) in denied for c in box.fleet.clusters)
+        # the count a scan will report: clusters in a region denied on purpose cannot be listed
+        what = _("the {name} fleet: {clusters} clusters, {accounts} accounts, {regions} regions").format(
+            name=box.fleet.name, clusters=len(box.fleet.clusters) - hidden, accounts=len(box.accounts),
+            regions=len(box.regions))
+        if hidden:
+            what += _(" (and {n} more in a region denied on purpose, which a scan cannot list)").format(n=hidden)
     lines = [_("ekslab sandbox running at {endpoint} with {what}.").format(endpoint=box.endpoint, what=what), "",
              _("In another shell:")]
     lines += [f"  export {k}={v}" for k, v in box.env.items()]
@@ -443,7 +441,7 @@ def _standin(args):
 
 
 def _cli(args, stop: threading.Event | None = None):
-    from ekslab.fleet.outputs import EXIT_OK, EXIT_USAGE
+    from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
     try:
         require_moto()
@@ -456,12 +454,13 @@ def _cli(args, stop: threading.Event | None = None):
             print(banner(box), flush=True)
             if lab is not None:
                 print("\n" + lab.banner(), flush=True)
+            interrupted = False
             try:
                 (stop or threading.Event()).wait()
             except KeyboardInterrupt:
-                pass
+                interrupted = True
     except (OSError, ValueError, RuntimeError) as e:  # a taken port, a refused setting
         print(f"ekslab sandbox: {e}", file=sys.stderr)
         return EXIT_USAGE
     print(_("ekslab sandbox stopped."))
-    return EXIT_OK
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK  # README's exit codes: Ctrl-C is 130

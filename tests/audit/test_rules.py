@@ -303,7 +303,7 @@ def test_cli_formats_and_min_severity(monkeypatch, capsys):
     frame = fleet_of(cluster_row(cluster="open", public_cidrs=["0.0.0.0/0"]), cluster_row(cluster="p", **PRIVATE_ONLY))
     monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "x", "--format", "json", "--min-severity", "HIGH"]) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["findings"]
     assert [r["id"] for r in records] == ["EKS-EP-001"]
     assert main(["findings", "x", "--format", "csv"]) == 0
     out = capsys.readouterr().out

@@ -99,7 +99,7 @@ def _judged(snapshot):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert main(["findings", str(snapshot), "--format", "json", "--allow-partial"]) == 0
-    return {(f["cluster"], f["id"], f["fix"]) for f in json.loads(out.getvalue())}, err.getvalue()
+    return {(f["cluster"], f["id"], f["fix"]) for f in json.loads(out.getvalue())["findings"]}, err.getvalue()
 
 
 @pytest.fixture(scope="module")
