@@ -13,17 +13,34 @@ from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
 from ekslab.audit.rules.exposure import cidr_facts
 from ekslab.audit.rules.recipe import recipe
-from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, node_gets_through
+from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, endpoint_host, node_gets_through
 from ekslab.i18n import _
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
 from ekslab.model.commands import REGION_RE as _REGION_RE
 from ekslab.model.commands import SG_ID_RE as _SG_RE
-from ekslab.model.commands import dns_fix_commands, sg_rule_command, update_command
-from ekslab.model.config import EndpointConfig
+from ekslab.model.commands import (
+    default_route_commands,
+    dns_fix_commands,
+    sg_rule_command,
+    system_rule_commands,
+    update_command,
+    vpc_endpoint_commands,
+)
+from ekslab.model.config import EndpointConfig, VpcDns
 
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _vpc_commands(cl, i, build) -> str:
+    """The lines ``build(vpc_id, region)`` gives for row ``i``; an unknown VPC id becomes ``<vpc-id>``."""
+    vpc = _text(cl.vpc[i])
+    try:
+        commands = "\n".join(build(vpc or "vpc-0", cl.region[i]))
+    except ValueError as e:
+        return _("(no command: {why})").format(why=e)
+    return commands if vpc else commands.replace("vpc-0", "<vpc-id>")
 
 
 def _no_command(name, region) -> str:
@@ -34,6 +51,9 @@ def _no_command(name, region) -> str:
     return _("(no command)")
 
 
+_YOUR_NETWORK = "<your-network-cidr>"
+
+
 def _sg_template(region: str):
     """(text before the group id, text after it) of sg_rule_command in ``region``; None when it refuses the region."""
     try:
@@ -41,7 +61,7 @@ def _sg_template(region: str):
     except ValueError:
         return None
     head, tail = text.split("sg-0", 1)
-    return head, tail.replace(SENTINEL, "<your-network-cidr>")
+    return head, tail.replace(SENTINEL, _YOUR_NETWORK)
 
 
 def _valid(series, pattern: re.Pattern):
@@ -66,6 +86,8 @@ class _Cluster:
         self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
         self.vpc = frame["vpc_id"].to_numpy(dtype=object)
         self.sg = frame["cluster_sg"].to_numpy(dtype=object)
+        self.endpoint = (frame["endpoint"].to_numpy(dtype=object) if "endpoint" in frame.columns else
+                         np.full(len(frame), None, dtype=object))
         # the fix is built only where update_command's checks pass; prefixes are shared per region
         region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
         self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
@@ -95,12 +117,7 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
     for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
         i = rows[k]
-        vpc = _text(cl.vpc[i])
-        try:
-            commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
-            fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
-        except ValueError as e:
-            fix[k] = _("(no command: {why})").format(why=e)
+        fix[k] = _vpc_commands(cl, i, lambda vpc, region, d=data[k]: dns_fix_commands(vpc, region, d[0], d[1]))
     sg = np.flatnonzero(kind == "sg")
     if len(sg):
         r = rows[sg]
@@ -109,8 +126,25 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         fix[sg] = heads + groups + tails
+        for k in np.flatnonzero([bool(d[0]) for d in data[sg]]):  # hybrid nodes: one rule per CIDR (spec 10.5)
+            fix[sg[k]] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c) for c in data[sg[k]][0])
         bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
         fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
+    for k in np.flatnonzero(kind == "resolver"):
+        i = rows[k]
+        host = endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
+        fix[k] = _vpc_commands(cl, i, lambda vpc, region, h=host, n=cl.name[i]: system_rule_commands(vpc, region, h, n))
+    for k in np.flatnonzero(kind == "vpce"):
+        i = rows[k]
+        fix[k] = _vpc_commands(cl, i, lambda vpc, region, d=data[k]: vpc_endpoint_commands(vpc, region, d[0], d[1]))
+    for k in np.flatnonzero(kind == "route"):
+        i = rows[k]
+        stuck, stuck6, dhcp = data[k]
+
+        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp):
+            return (default_route_commands(region, stuck) + default_route_commands(region, stuck6, ipv6=True)
+                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else []))
+        fix[k] = _vpc_commands(cl, i, route)
     for k in np.flatnonzero(kind == "describe"):
         i = rows[k]
         fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
@@ -169,8 +203,8 @@ def evaluate_fleet(frame):
             shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
     kind = per_item(it.fix[0] for it in items)
-    data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else
-                    it.fix[1] if len(it.fix) > 1 else None for it in items)
+    data = np.fromiter([*((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else it.fix[1:]
+                          for it in items), None], dtype=object, count=len(items) + 1)[item_idx]
     table = pd.DataFrame({
         "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
         "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
@@ -190,7 +224,7 @@ def evaluate_fleet(frame):
 def findings(frame):
     """One row per finding: ``account_id, region, cluster, id, severity, message, fix``.
 
-    The eight rules of spec section 8 (``RULES``), sorted worst first (critical, high,
+    The rules of spec sections 8-10 (``RULES``), sorted worst first (critical, high,
     medium, low, warning, info), then by account, region, cluster and id. ``message``
     names the offending value; ``fix`` is the exact command (several lines when a fix
     takes several; ``<your-cidr>`` marks where only the user knows the right block).

@@ -7,13 +7,15 @@ Taught in notebooks/03_fleet_analysis.ipynb.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
-from ekslab.audit.rules.access import hybrid_rule, private_only_rule
+from ekslab.audit.rules.access import hybrid_public_note, hybrid_rule, private_only_rule
 from ekslab.audit.rules.catalog import Item, item
 from ekslab.audit.rules.dns import dns_rule
+from ekslab.audit.rules.endpoints import egress_mode_rule, endpoints_rule
 from ekslab.audit.rules.exposure import cidr_facts, cidr_rules
-from ekslab.audit.rules.node_egress import egress_rule
-from ekslab.audit.rules.values import endpoint_config, short_list
+from ekslab.audit.rules.node_egress import egress_rule, ipv6_out
+from ekslab.audit.rules.values import NO_EGRESS, endpoint_config, short_list
 from ekslab.fleet.rows import as_blocks, as_flag
 from ekslab.i18n import _
 from ekslab.model.config import is_non_public
@@ -31,33 +33,32 @@ _GONE = ("FAILED", "DELETING")
 
 
 def recipe(sig) -> tuple[list[Item], list[str]]:
-    """The findings and notes of one distinct configuration (everything but the cluster's identity).
-
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    """The findings and notes of one distinct configuration (a ``columns.Sig``: everything but the cluster's
+    identity). Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    (mode, has_error, public, private, blocks, family, egress_text, ds, dh, apd, hybrid, remote, assumed,
-     status, servers, kinds, kinds6, targets, unknown, dual_stack, outpost, auth, health, unread) = sig
-    mode = mode if isinstance(mode, str) and mode else None
-    status = status if isinstance(status, str) and status else None
+    mode = sig.mode if isinstance(sig.mode, str) and sig.mode else None
+    status = sig.status if isinstance(sig.status, str) and sig.status else None
     if status in _GONE:  # spec 9.5: no exposure findings for a cluster that failed or is going away
-        issues = _("; health: {issues}").format(issues=short_list(_text_items(health), 3)) if health else ""
+        issues = _("; health: {issues}").format(issues=short_list(_text_items(sig.health), 3)) if sig.health else ""
         return [], [_("cluster is {status}: endpoint exposure not judged, since AWS may still be making or "
                       "removing it{issues}").format(status=status, issues=issues)]
-    public, private = as_flag(public), as_flag(private)
+    public, private = as_flag(sig.public), as_flag(sig.private)
+    servers = sig.servers
     if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
-        flag = as_flag(apd)
+        flag = as_flag(sig.amazon_dns)
         servers = None if flag is None else "amazon" if flag else "custom"
-    dns = (as_flag(ds), as_flag(dh), servers)
-    remote = remote if public and private and as_flag(hybrid) else None
+    dns = (as_flag(sig.dns_support), as_flag(sig.dns_hostnames), servers)
+    hybrid = as_flag(sig.hybrid) is True
     items, notes = [], []
     if mode is None or public is None or private is None:
         # "{error}" stays in the note: evaluate_fleet puts each row's own error there
-        return items, [_("not evaluated: {error}") if has_error else _("not evaluated: the endpoint mode is unknown")]
-    if has_error:
+        return items, [_("not evaluated: {error}") if sig.has_error else
+                       _("not evaluated: the endpoint mode is unknown")]
+    if sig.has_error:
         notes.append(_("partial record: {error}"))
-    family = family if family in ("ipv4", "ipv6") else "ipv4"
+    family = sig.family if sig.family in ("ipv4", "ipv6") else "ipv4"
     egress = []
-    for text in as_blocks(egress_text):
+    for text in as_blocks(sig.egress):
         try:
             ip = ipaddress.ip_address(str(text).strip())
         except ValueError:
@@ -69,32 +70,64 @@ def recipe(sig) -> tuple[list[Item], list[str]]:
         else:
             egress.append(ip)
     # the addresses a fix may keep in the list: private or reserved ones are skipped (noted by egress_rule)
-    fixable = [ip for ip in egress if not is_non_public(ipaddress.ip_network(ip))]
-    kinds = None if kinds is None else tuple(kinds)
-    unknown = unknown if isinstance(unknown, str) and unknown else None
-    provable = private or (bool(fixable) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown)
+    fixable = [ip for ip in egress if not _non_public(ip)]
+    kinds = None if sig.kinds is None else tuple(sig.kinds)
+    unknown = sig.unknown if isinstance(sig.unknown, str) and sig.unknown else None
+    dual_stack = as_flag(sig.dual_stack) is True
+    # spec 10.8: on a dual-stack endpoint nodes with ::/0 out may come over IPv6 from blocks that are not read
+    six = dual_stack and family == "ipv6" and ipv6_out(sig.kinds6)
+    provable = private or (bool(fixable) and (kinds is None or set(kinds) == {"public-nat"}) and not unknown
+                           and not sig.nat_auto and not six)
     if public:
-        blocks = as_blocks(blocks)
+        blocks = as_blocks(sig.blocks)
         config = endpoint_config(private, blocks, family)
         if isinstance(config, str):
             notes.append(_("CIDR rules not evaluated: {why}").format(why=config))
         else:
             items += cidr_rules(config, cidr_facts(blocks), fixable, provable)
             if not private:
-                items += egress_rule(config, egress, notes, kinds, targets or (), unknown, as_flag(dual_stack)
-                                      is True, kinds6 or (), as_flag(outpost) is True)
-    items += dns_rule(dns, public, private, notes, unread or ())
-    if remote is not None:
-        items += hybrid_rule(remote, family)
+                items += egress_rule(config, egress, notes, kinds, sig.targets, unknown, dual_stack, sig.kinds6,
+                                     as_flag(sig.outpost) is True, sig.source, sig.nat_auto)
+            if hybrid:
+                hybrid_public_note(config, notes)
+    items += dns_rule(dns, public, private, notes, sig.unread, sig.domain, sig.resolver)
+    items += endpoints_rule(kinds, sig.source, sig.endpoints, sig.endpoints_no_dns, notes)
+    items += egress_mode_rule(sig.cp_egress, sig.cp_subnets, servers, family, notes)
+    if public and private and hybrid:
+        items += hybrid_rule(sig.remote, family)
     if not public:
-        items += private_only_rule(auth, as_flag(outpost) is True)
-    if assumed:
-        items += _assumed_rule(assumed, family)
+        items += private_only_rule(sig.auth, as_flag(sig.outpost) is True, sig.remote if hybrid else (),
+                                   sig.remote_pods if hybrid else ())
+    if sig.assumed:
+        items += _assumed_rule(sig.assumed, family)
+    if as_flag(sig.auto_mode) is True:
+        notes.append(_("EKS Auto Mode: node placement follows the NodeClass, which ekslab does not read; node "
+                       "egress was judged on the subnets read"))
+    unread = _unread(sig, private, kinds)
+    if unread:
+        notes.append(_("not read: {what}; those checks were not evaluated").format(what="; ".join(unread)))
     if status in _PENDING:  # spec 9.5: shown, marked as pending
         pending = _("[pending: cluster {status}] {message}")
         items = [it._replace(message=pending.format(status=status, message=it.message)) for it in items]
     items.sort(key=lambda item: item.rule)
     return items, notes
+
+
+def _unread(sig, private: bool, kinds) -> list[str]:
+    """The spec-10 reads this configuration needed and did not get (CONTRACT-18: None is unread)."""
+    out = []
+    if sig.domain == "unread":
+        out.append(_("the DHCP domain-name (EKS-EP-004)"))
+    if private and sig.resolver == "unread":
+        out.append(_("the Route 53 Resolver rules (EKS-EP-004)"))
+    if kinds and set(kinds) & set(NO_EGRESS) and sig.endpoints is None:
+        out.append(_("the VPC endpoints (EKS-EP-009)"))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _non_public(ip) -> bool:
+    return is_non_public(ipaddress.ip_network(ip))
 
 
 def _assumed_rule(assumed, family: str) -> list[Item]:
