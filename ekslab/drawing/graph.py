@@ -105,7 +105,8 @@ _OUTCOME_WORDS = {"not-routable": N_("not routable"), "no-egress": N_("no intern
                   "no-resolution": N_("name does not resolve"), "not-in-sg": N_("not in the cluster SG"),
                   "address-unknown": N_("address unknown"), "any-address": N_("any address allowed"),
                   "no-sg-rule": N_("no SG rule for 443"), "sg-admits": N_("SG admits 443"),
-                  "cannot-register": N_("nodes cannot register"), "reached": N_("reached")}
+                  "reached": N_("reached"),
+                  "no-ipv6-endpoint": N_("no IPv6 address on the endpoint")}
 
 
 def _outcome(verdict: Verdict) -> str:
@@ -115,6 +116,8 @@ def _outcome(verdict: Verdict) -> str:
         return _("{address} allowed by {block}").format(address=facts["address"], block=facts["block"])
     if verdict.outcome == "outside":
         return _("{address} not in CIDRs").format(address=facts["address"])
+    if verdict.outcome == "reached" and any(k == "missing" and "enableDns" in v for k, v in verdict.marks):
+        return _("reached; nodes cannot register")  # spec 10.7: a bastion reaches, nodes still cannot register
     if verdict.outcome in _OUTCOME_WORDS:
         return i18n.gettext(_OUTCOME_WORDS[verdict.outcome])
     return _("gets through") if verdict.reachable else _("does not get through")

@@ -113,7 +113,8 @@ PRESETS: tuple[Preset, ...] = (
            "the internet. AWS recommends public or private, not both."),
            dict(public=True, private=True, hybrid=True), "[CE][HP]"),
     Preset("pitfall_vpc_dns", N_("VPC DNS broken (private)"),
-           N_("enableDnsHostnames is off: with private access only, nodes cannot register."),
+           N_("enableDnsHostnames is off: with private access only, nodes cannot register (a bastion still "
+              "reaches the endpoint: public DNS answers with the private addresses, inferred)."),
            dict(public=False, private=True, dns_hostnames=False), "[NR]"),
 )
 

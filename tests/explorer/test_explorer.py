@@ -123,7 +123,7 @@ def test_every_control_refreshes_the_outputs(draws):
 def test_dns_prerequisites_drive_the_node_and_the_warnings(draws):
     ex = EndpointExplorer(Settings(public=False, private=True))
     ex.controls["dns_hostnames"].value = False
-    assert rows(ex)["vpc"] is False
+    assert rows(ex)["vpc"] is True  # spec 10.7: reached through the public DNS answer; nodes cannot register
     assert "enableDnsHostnames" in ex.findings_html.value
 
 
