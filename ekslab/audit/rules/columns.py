@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ekslab.audit.rules.values import CENTRAL, NO_EGRESS, UNJUDGED, endpoint_host, subnet_egress
+from ekslab.audit.rules.values import CENTRAL, GONE, NO_EGRESS, PENDING, UNJUDGED, endpoint_host, subnet_egress
 from ekslab.fleet.rows import as_blocks, as_flag, missing
 
 NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "private", "public_cidrs", "vpc_id",
@@ -65,13 +65,16 @@ def _tuples(series, mask, keep_missing: bool = False):
 
     out = np.full(len(series), None, dtype=object)
     at = np.flatnonzero(mask)
-    values = series.to_numpy(dtype=object)[at].tolist() if len(at) < len(series) else series.tolist()
-    if set(map(type, values)) <= {list, tuple}:
-        tuples = list(map(tuple, values))  # C speed, for the contract's lists
+    if not len(at):
+        return out
+    values = series.to_numpy(dtype=object)
+    cells = (values[at] if len(at) < len(series) else values).tolist()
+    if set(map(type, cells)) <= {list, tuple}:
+        tuples = list(map(tuple, cells))  # C speed, for the contract's lists
     elif keep_missing:
-        tuples = [None if missing(v) else as_blocks(v) for v in values]
+        tuples = [None if missing(v) else as_blocks(v) for v in cells]
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [as_blocks(v) for v in values]
+        tuples = [as_blocks(v) for v in cells]
     out[at] = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     return out
 
@@ -92,7 +95,8 @@ _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostna
             "node_subnets_source", "control_plane_egress", "auto_mode")
 _LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "remote_pod_cidrs", "assumed_defaults",
           "egress_kinds_v6", "egress_targets", "health_issues", "unread", "vpc_endpoints", "vpc_endpoints_no_dns")
-_DERIVED = ("kinds", "nat_auto", "domain", "resolver", "cp_subnets")
+_PER_ROW = ("auto_mode",)  # a note the engine adds per row
+
 
 
 class Sig(NamedTuple):
@@ -134,50 +138,89 @@ class Sig(NamedTuple):
     cp_subnets: tuple | None  # CUSTOMER_ROUTED: (subnet, kind, kind_v6, target) of each cluster subnet
 
 
-def _resolver(rules, endpoint, region) -> tuple | None:
-    """The Resolver rule that decides how the VPC resolves the endpoint name (spec 10.2, most specific wins).
+HOST = "\x00host\x00"  # stands for the cluster's own endpoint name in a message: filled in per row
 
-    ``("forward", rule_id, domain, targets)`` when a FORWARD rule for the host, or a suffix of it longer than
-    ``<region>.eks.amazonaws.com`` (or the api.aws / China forms), takes precedence over the private hosted zone;
-    ``("host-unknown", rule_id, domain, targets)`` when such a rule exists but the endpoint name is unknown;
-    None when no rule overrides the zone (broader rules, SYSTEM rules, no rules).
-    """
-    host = endpoint_host(endpoint)
-    region = region if isinstance(region, str) else ""
-    best = None
-    for rule in rules:
+
+def _candidates(rules, region) -> tuple:
+    """The FORWARD/SYSTEM rules that may decide the endpoint name: more specific than ``<region>.<suffix>``."""
+    out = []
+    for rule in rules if isinstance(rules, list | tuple) else ():
         if not isinstance(rule, dict):
             continue
         domain = str(rule.get("domain") or "").rstrip(".").lower()
         labels = domain.split(".")
-        if region not in labels or labels.index(region) == 0:  # <region>.eks.amazonaws.com or broader
-            continue
+        if region in labels and labels.index(region) > 0:  # <region>.eks.amazonaws.com and broader never decide
+            out.append((domain, str(rule.get("type") or "").upper(), str(rule.get("rule_id") or "?"),
+                        tuple(str(ip) for ip in rule.get("target_ips") or ())))
+    return tuple(out)
+
+
+def _resolver(candidates, endpoint) -> tuple | None:
+    """The Resolver rule that decides how the VPC resolves the endpoint name (spec 10.2, most specific wins).
+
+    ``("forward", rule_id, domain, targets)`` when a FORWARD rule for the host, or a suffix of it longer than
+    ``<region>.eks.amazonaws.com`` (or the api.aws / China forms), takes precedence over the private hosted zone
+    (a domain equal to the host is ``HOST``, filled in per row); ``("host-unknown", ...)`` when such a rule
+    exists but the endpoint name is unknown; None when no rule overrides the zone (broader rules, SYSTEM).
+    """
+    host = endpoint_host(endpoint)
+    best = None
+    for domain, kind, rule_id, targets in candidates:
         if host is not None and host != domain and not host.endswith("." + domain):
             continue
-        if best is None or len(domain) > len(best[2]):
-            best = (str(rule.get("type") or "").upper(), str(rule.get("rule_id") or "?"), domain,
-                    tuple(str(ip) for ip in rule.get("target_ips") or ()))
-    if best is None or best[0] != "FORWARD":  # SYSTEM (or RECURSIVE) for the name keeps the private answer
+        if best is None or len(domain) > len(best[0]):
+            best = (domain, kind, rule_id, targets)
+    if best is None or best[1] != "FORWARD":  # SYSTEM (or RECURSIVE) for the name keeps the private answer
         return None
-    return ("forward" if host else "host-unknown", *best[1:])
+    domain, _kind, rule_id, targets = best
+    return ("forward" if host else "host-unknown", rule_id, HOST if domain == host else domain, targets)
 
 
-def _node_detail(entries) -> tuple[tuple, tuple]:
-    """(kinds, targets) of a cluster's node subnets in the spec-10.1 vocabulary (``subnet_egress``)."""
+def _per_object(values, rows, ask) -> list:
+    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct object: the clusters of one network
+    often share their cells, and equal cells give equal answers anyway."""
+    seen, out = {}, []
+    for i in rows:
+        value = values[i]
+        hit = seen.get(id(value))
+        if hit is None:
+            hit = seen[id(value)] = (value, ask(value))  # the value is kept, so its id is not reused meanwhile
+        out.append(hit[1])
+    return out
+
+
+def _node_detail(entries) -> tuple[tuple, tuple] | None:
+    """(kinds, targets) of a cluster's node subnets in the spec-10.1 vocabulary (``subnet_egress``); None when
+    the cell lists none (the summary columns stand)."""
+    if not isinstance(entries, list | tuple) or not entries:
+        return None
     judged = [subnet_egress(e) for e in entries]
     kinds = tuple(sorted({k for k, _t in judged}))
     targets = tuple(sorted({str(t) for k, t in judged if t and (k in CENTRAL or k in UNJUDGED)}))
     return kinds, targets
 
 
+SUBNET = "\x00subnet{n}\x00"  # stands for the n-th cluster subnet's id in a message: filled in per row
+
+
 def _cp_detail(entries) -> tuple:
-    """(subnet, kind, kind_v6, target) of each cluster subnet, for EKS-EP-010."""
+    """(subnet, kind, kind_v6, central target) of each cluster subnet, for EKS-EP-010; the subnet id is ``SUBNET``
+    (filled in per row), so that VPCs of the same shape share their findings."""
     out = []
-    for e in entries:
-        kind, target = subnet_egress(e)
-        out.append((str(e.get("subnet") or "?") if isinstance(e, dict) else "?", kind,
-                    e.get("kind_v6") if isinstance(e, dict) else None, target))
-    return tuple(sorted(out))
+    for n, e in enumerate(entries):
+        kind, target = subnet_egress(e)  # a central target (a shared transit gateway) is named; NATs are per VPC
+        out.append((SUBNET.format(n=n), kind, e.get("kind_v6") if isinstance(e, dict) else None,
+                    target if kind in CENTRAL else None))
+    return tuple(out)
+
+
+def _known(series):
+    """Per row, whether a flag column holds a bool (what the rules need to judge the endpoint mode)."""
+    import numpy as np
+
+    if series.dtype == bool:
+        return np.ones(len(series), dtype=bool)
+    return np.array([v is True or v is False or isinstance(v, np.bool_) for v in series.tolist()], dtype=bool)
 
 
 def _regional_auto(entries) -> bool:
@@ -185,6 +228,20 @@ def _regional_auto(entries) -> bool:
         return False
     return any(isinstance(e, dict) and e.get("kind") == "public-nat" and e.get("nat_mode") == "regional-auto"
                for e in entries)
+
+
+def _codes(values, mask):
+    """Integer codes of an object array, factorized where ``mask`` holds (elsewhere one shared code)."""
+    import numpy as np
+    import pandas as pd
+
+    at = np.flatnonzero(mask)
+    if len(at) == len(values):
+        return pd.factorize(values, use_na_sentinel=False)[0]
+    out = np.zeros(len(values), dtype=np.int64)
+    if len(at):
+        out[at] = pd.factorize(values[at], use_na_sentinel=False)[0] + 1
+    return out
 
 
 def _per_unique(uniques, codes, ask):
@@ -217,12 +274,20 @@ def signatures(frame):
     everywhere = np.ones(n, dtype=bool)
     # a column only counts where a rule reads it: egress with public only, hybrid with both on
     relevant = {"egress_unknown": nat, "dual_stack": nat}
+    status = _column(frame, "status")
+    gone = status.isin(GONE).to_numpy(dtype=bool)
     codes = []
     for c in _SCALARS:
-        code, uniques = pd.factorize(_column(frame, c), use_na_sentinel=False)
+        if c in _PER_ROW:  # the engine adds these per row: they never split a signature
+            continue
+        values = status.where(gone, "") if c == "status" else _column(frame, c)
+        if c == "status":
+            status_at = len(codes)
+        code, uniques = pd.factorize(values, use_na_sentinel=False)
         codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
+    keep = [status_at, len(codes)]  # status and has_error still count where nothing else does (below)
     codes.append(has_error.astype(np.int64))
 
     # the node subnets' egress kinds, everywhere (EKS-EP-009 asks in every mode), refined per subnet (spec 10.1)
@@ -233,11 +298,12 @@ def signatures(frame):
     refine = _per_unique(kind_uniques, kind_codes, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
     if "node_egress" in frame.columns and refine.any():
         entries = frame["node_egress"].to_numpy(dtype=object)
-        for i in np.flatnonzero(refine):
-            if isinstance(entries[i], list | tuple) and len(entries[i]):
-                kinds[i], detail_targets = _node_detail(entries[i])
+        at = np.flatnonzero(refine).tolist()
+        for i, detail in zip(at, _per_object(entries, at, _node_detail), strict=True):
+            if detail is not None:
+                kinds[i] = detail[0]
                 if nat[i]:
-                    targets[i] = detail_targets
+                    targets[i] = detail[1]
         kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
     no_egress = _per_unique(kind_uniques, kind_codes, lambda u: bool(set(u) & set(NO_EGRESS)))
     # outside public-only, only whether (and how) some node subnet has no internet egress counts
@@ -247,54 +313,79 @@ def signatures(frame):
                                  use_na_sentinel=False)[0][kind_codes]
     codes.append(np.where(nat, kind_codes, len(kind_uniques) + reduced_codes))
 
+    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
+                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
+                   ).to_numpy(dtype=bool)
     where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
+             "health_issues": gone, "unread": dns_unknown,
              "remote_pod_cidrs": hybrid_on & ~pub_on, "egress_kinds_v6": nat, "vpc_endpoints": no_egress,
              "vpc_endpoints_no_dns": no_egress}
     lists = {c: targets if c == "egress_targets" else _tuples(_column(frame, c), where.get(c, everywhere),
                                                               c in ("vpc_endpoints", "vpc_endpoints_no_dns"))
              if c in frame.columns or c in NEEDED else np.full(n, None, dtype=object) for c in _LISTS}
-    codes += [pd.factorize(v, use_na_sentinel=False)[0] for v in lists.values()]
+    keep.append(len(codes) + _LISTS.index("health_issues"))
+    codes += [_codes(lists[c], where.get(c, everywhere)) for c in _LISTS]
 
-    # a public NAT in regional automatic mode (spec 10.1): its addresses identify it, so one row per address set asks
+    # a public NAT in regional automatic mode (spec 10.1): its addresses identify it (an Elastic IP belongs to one
+    # NAT gateway), so one row per distinct address set asks; without addresses the mode changes nothing
     nat_auto = np.zeros(n, dtype=bool)
     if "node_egress" in frame.columns:
-        ip_codes = pd.factorize(lists["node_egress_ips"], use_na_sentinel=False)[0]
-        entries = frame["node_egress"].to_numpy(dtype=object)
-        asked = np.flatnonzero(nat)
+        ip_codes, ip_sets = pd.factorize(lists["node_egress_ips"], use_na_sentinel=False)
+        with_ips = np.array([isinstance(s, tuple) and bool(s) for s in ip_sets] + [False], dtype=bool)[ip_codes]
+        asked = np.flatnonzero(nat & with_ips)
         if len(asked):
+            entries = frame["node_egress"].to_numpy(dtype=object)
             first_codes, firsts = np.unique(ip_codes[asked], return_index=True)
-            auto = {c: _regional_auto(entries[asked[f]]) for c, f in zip(first_codes.tolist(), firsts.tolist(),
-                                                                          strict=True)}
-            nat_auto[asked] = [auto.get(c, False) for c in ip_codes[asked].tolist()]
+            auto = np.zeros(len(ip_sets) + 1, dtype=bool)
+            auto[first_codes] = [_regional_auto(entries[asked[f]]) for f in firsts.tolist()]
+            nat_auto[asked] = auto[ip_codes[asked]]
     codes.append(nat_auto.astype(np.int64))
 
     # the DHCP domain-name: present, missing ("" in the set) or unread (spec 10.2)
     domain_col = _column(frame, "dhcp_domain_name")
-    domain = np.where(domain_col.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool),
-                      np.where(domain_col.eq("").to_numpy(dtype=bool), "missing", "ok"), "unread").astype(object)
-    codes.append(pd.factorize(domain)[0])
+    domain_code = np.where(domain_col.isna().to_numpy(dtype=bool), 2,
+                           (domain_col == "").to_numpy(dtype=bool, na_value=False).astype(np.int64))
+    domain = np.array(["ok", "missing", "unread"], dtype=object)[domain_code]
+    codes.append(domain_code)
 
     # the Resolver rule for the endpoint name, only where private access makes it matter (spec 10.2)
     resolver = np.full(n, None, dtype=object)
     if "resolver_rules" in frame.columns:
-        rules = _listed(frame["resolver_rules"].tolist())
-        hosts, regions = _column(frame, "endpoint").tolist(), frame["region"].tolist()
-        for i in np.flatnonzero(priv_on):
-            if rules[i] is None:
-                resolver[i] = "unread"
-            elif rules[i]:
-                resolver[i] = _resolver(rules[i], hosts[i], regions[i])
+        asked = np.flatnonzero(priv_on).tolist()
+        rules = frame["resolver_rules"].to_numpy(dtype=object)
+        listed = [i for i, v in zip(asked, rules[asked].tolist(), strict=True) if v.__class__ is not list or v]
+        regions = dict(zip(listed, frame["region"].take(listed).tolist(), strict=True))
+        seen, deciding = {}, []
+        for i in listed:
+            value = rules[i]
+            if not isinstance(value, list | tuple):
+                resolver[i] = "unread"  # missing, or not a list: what it says cannot be judged
+                continue
+            if not value:
+                continue
+            key = (id(value), regions[i])
+            hit = seen.get(key)
+            if hit is None:  # the candidates of one rule list, once (the value is kept: its id is not reused)
+                hit = seen[key] = (value, _candidates(value, regions[i]))
+            if hit[1]:
+                deciding.append((i, hit[1]))
+        if deciding:
+            hosts = _column(frame, "endpoint").take([i for i, _c in deciding]).tolist()
+            for (i, candidates), host in zip(deciding, hosts, strict=True):
+                resolver[i] = _resolver(candidates, host)
     else:
         resolver[priv_on] = "unread"
     codes.append(pd.factorize(resolver, use_na_sentinel=False)[0])
 
     # the cluster subnets' egress, for CUSTOMER_ROUTED control-plane egress only (spec 10.4)
     cp_subnets = np.full(n, None, dtype=object)
-    routed = (_column(frame, "control_plane_egress") == "CUSTOMER_ROUTED").to_numpy(dtype=bool)
+    routed = (_column(frame, "control_plane_egress") == "CUSTOMER_ROUTED").fillna(False).to_numpy(dtype=bool)
     if routed.any() and "cluster_subnet_egress" in frame.columns:
         entries = frame["cluster_subnet_egress"].to_numpy(dtype=object)
-        for i in np.flatnonzero(routed):
-            cp_subnets[i] = _cp_detail(entries[i]) if isinstance(entries[i], list | tuple) else None
+        at = np.flatnonzero(routed)
+        for i, detail in zip(at.tolist(), _per_object(entries, at.tolist(), lambda e: _cp_detail(e) if isinstance(
+                e, list | tuple) else None), strict=True):
+            cp_subnets[i] = detail
     codes.append(pd.factorize(cp_subnets, use_na_sentinel=False)[0])
 
     def raws(rows) -> list[Sig]:
@@ -311,4 +402,12 @@ def signatures(frame):
                            resolver[i], cp_subnets[i]))
         return out
 
-    return _dense(*codes) if n else np.zeros(0, dtype=np.int64), raws
+    # a cluster that is going away, or whose endpoint mode is unknown, is judged on its status or error alone
+    mode_ok = _column(frame, "mode").map(lambda v: isinstance(v, str) and bool(v)).to_numpy(dtype=bool) if \
+        _column(frame, "mode").dtype == object else _column(frame, "mode").fillna("").ne("").to_numpy(dtype=bool)
+    collapsed = gone | ~mode_ok | ~_known(frame["public"]) | ~_known(frame["private"])
+    if collapsed.any():
+        codes = [c if k in keep else np.where(collapsed, int(c.max(initial=0)) + 1, c) for k, c in enumerate(codes)]
+    facts = {"pending": status.where(status.isin(PENDING), None).to_numpy(dtype=object) if n else np.zeros(0, object),
+             "auto_mode": _true(_column(frame, "auto_mode")) & ~collapsed}
+    return (_dense(*codes) if n else np.zeros(0, dtype=np.int64)), raws, facts

@@ -24,6 +24,7 @@ CENTRAL = ("transit-gateway", "firewall-endpoint", "virtual-private-gateway", "n
            "carrier-gateway", "core-network", "nat-chain")
 NO_EGRESS = ("none", "private-nat", "peering", "no-public-ip")
 UNJUDGED = ("unknown", "nat-unread", "no-route-table", "onward-unread")
+GONE, PENDING = ("FAILED", "DELETING"), ("CREATING", "PENDING")  # spec 9.5: not judged; judged, marked pending
 _ONWARD_UNREAD = ("unknown", "nat-unread", "no-route-table")
 
 
