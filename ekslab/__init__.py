@@ -47,6 +47,9 @@ _EXPORTS = {
     "readable": "course.tables", "copy_course": "course.workbook",
     # the local AWS
     "sandbox": "localaws.server",
+    "standin": "localaws.standin",
+    # observing from where you stand
+    "probe": "probe.run", "ProbeResult": "probe.result", "explain_error": "probe.explain",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

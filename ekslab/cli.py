@@ -17,7 +17,7 @@ from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_langu
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
 _COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
-                    "course.workbook", "course.doctor")
+                    "course.workbook", "course.doctor", "probe.cli")
 
 
 class _Formatter(argparse.HelpFormatter):

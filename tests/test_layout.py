@@ -20,8 +20,9 @@ ALLOWED = {
     "drawing": {"", "i18n", "model", "fleet"},
     "explorer": {"", "i18n", "model", "fleet", "audit", "drawing"},
     "localaws": {"", "i18n", "model", "fleet"},
-    "course": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws"},
-    "cli": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "course"},
+    "probe": {"", "i18n", "model", "fleet"},
+    "course": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "probe"},
+    "cli": {"", "i18n", "model", "fleet", "audit", "drawing", "explorer", "localaws", "course", "probe"},
 }
 TOP = {"__init__", "_version", "__main__"}
 

@@ -58,7 +58,10 @@ def fresh(wheel, tmp_path_factory) -> dict:
     where = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], home)
     purelib = Path(where.stdout.strip())
     # the dependencies, from the project's environment (appended after the venv's own site-packages)
-    (purelib / "zz_project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # (and every site folder it reaches through its own .pth lines, as a git worktree's venv does: a path
+    # line's folder is not searched for further .pth files)
+    sites = [sysconfig.get_paths()["purelib"]] + [p for p in sys.path if p.endswith("site-packages")]
+    (purelib / "zz_project_dependencies.pth").write_text("".join(f"{p}\n" for p in dict.fromkeys(sites)))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
     env.update(HOME=str(home), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", PYTHONNOUSERSITE="1",
                JUPYTER_CONFIG_DIR=str(home / "jupyter-config"), JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),

@@ -22,6 +22,7 @@ SEVERITY_COLORS = {"critical": "#67000d", "high": "#d62728", "medium": "#ff7f0e"
                    "warning": "#9467bd", "info": "#1f77b4"}
 EXPOSURE_COLORS = {"whole internet": "#67000d", "wide": "#ff7f0e", "restricted": "#4e79a7"}
 MAX_ROWS = 25  # bars per axis before the rest is folded into one "other" bar
+MAX_LABEL = 60  # characters of a name drawn beside a bar; a longer one ends in "..." (the tables hold it whole)
 _FONT = 9
 
 
@@ -42,6 +43,17 @@ def _in_language_fonts(plot):
         with plot_fonts():
             return plot(*args, **kwargs)
     return drawn
+
+
+def _data_ticks(ax, labels) -> None:
+    """Names from the data as the y tick labels, drawn as written: never parsed as TeX (``$x^{x^{...}}$``).
+
+    Matplotlib reads text between two ``$`` as mathtext unless told not to: a cluster or region
+    named like a formula would draw as one, or end the report in a parse error. Every tick is made
+    here, so none is added at draw time with the global setting. A name longer than MAX_LABEL is cut.
+    """
+    cut = [label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "\u2026" for label in labels]
+    ax.set_yticks(range(len(labels)), cut, parse_math=False, usetex=False)
 
 
 def _figure(width: float, height: float, ncols: int = 1, **kwargs):
@@ -82,8 +94,9 @@ def _stacked(ax, counts, title: str):
         values = counts[mode].to_numpy()[::-1] if mode in counts else None
         if values is None or not values.any():
             continue
-        ax.barh(labels, values, left=left, color=MODE_COLORS[mode], label=mode_label(mode), height=0.7)
+        ax.barh(range(len(labels)), values, left=left, color=MODE_COLORS[mode], label=mode_label(mode), height=0.7)
         left = values if left is None else left + values
+    _data_ticks(ax, labels)
     if left is not None:
         for y, total in enumerate(left):
             ax.text(total, y, f" {int(total)}", va="center", fontsize=_FONT - 1)
@@ -236,7 +249,8 @@ def plot_exposure(frame):
         # its bar runs the full length and says so (a short dark bar would read as restricted)
         v6 = ((table["exposure"] == "whole internet") & (table["ipv4_share"] < 1)).to_numpy()[::-1]
         lengths = np.where(v6, 1.0, shares[::-1])
-        bars = ax.barh(labels, lengths, color=colors[::-1], left=_FLOOR, height=0.7)
+        bars = ax.barh(range(len(labels)), lengths, color=colors[::-1], left=_FLOOR, height=0.7)
+        _data_ticks(ax, labels)
         for bar, whole_v6, share in zip(bars, v6, shares[::-1], strict=True):
             if whole_v6:
                 ax.text(2.0 ** -33, bar.get_y() + bar.get_height() / 2,

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ekslab import i18n
+from ekslab.course import answers
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import evaluate
-from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
+from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns, is_non_public
 from ekslab.model.vantage import Vantage
 
 # the example addresses the notebooks use (documentation ranges, RFC 5737)
@@ -64,94 +65,199 @@ class Exercise:
     explain: str = ""  # said after "right:", the point of the exercise
 
 
-def _norm(text) -> str:
-    return re.sub(r"[\s_\-]+", " ", str(text)).strip().lower()
+_THROUGH_OR_GATE = N_("'through', or what blocks it: 'allow-list', 'security group', 'not routable', 'no egress', "
+                      "'cannot register', 'DNS', 'authentication' or 'authorization'")
+_OUTCOME_GATE = {"outside": "allow-list", "not-routable": "not routable", "no-sg-rule": "security group",
+                 "not-in-sg": "security group", "no-egress": "no egress", "address-unknown": "no egress",
+                 "cannot-register": "cannot register", "no-resolution": "dns"}
 
 
-def _choice(correct: str, wrong: dict[str, str]):
-    """A one-word answer; ``wrong`` maps a tempting wrong answer to why it is wrong."""
-    options = [correct, *wrong]
+def _model_gate(verdict) -> str:
+    """The gate word of a model verdict: "through", or the gate its decisive outcome names."""
+    return "through" if verdict.reachable else _OUTCOME_GATE.get(verdict.outcome, verdict.outcome or "blocked")
 
+
+def per_asker_judge(expected: Callable[[], dict[str, tuple[set[str], str]]], reader=answers.gate,
+                    choices: str = _THROUGH_OR_GATE, words: dict[str, str] | None = None):
+    """A judge of "for each asker: ..." answers; ``expected()`` gives {asker: (accepted concepts, why)}.
+
+    The expected concepts come from the model (``evaluate``) where it decides; ``why`` is what the
+    feedback says when the answer for that asker is wrong. Taught in notebooks/02_explorer.ipynb.
+    """
     def judge(answer):
-        given = _norm(answer)
-        if given == _norm(correct):
-            return True, ""
-        for option, why in wrong.items():
-            if given == _norm(option):
-                return False, _("{answer!r} is not it: {why}").format(answer=answer, why=i18n.gettext(why))
-        return False, _("{answer!r} is not one of the choices: {choices}").format(
-            answer=answer, choices=", ".join(repr(o) for o in options))
+        table = expected()
+        read, problem = answers.per_asker(answer, list(table), reader, i18n.gettext(choices))
+        if problem:
+            return False, problem
+        label = (lambda k: i18n.gettext(words.get(k, k))) if words else answers.gate_label
+        wrong = [_("{asker}: not {given}: {why}").format(asker=key, given=label(read[key]), why=why)
+                 for key, (accepted, why) in table.items() if read[key] not in accepted]
+        return (not wrong), "; ".join(wrong)
     return judge
 
 
-def _yes_no(correct: bool, why_wrong: str):
-    """A True/False answer; ``why_wrong`` is marked with N_ where it is written, translated here."""
-    def judge(answer):
-        if not isinstance(answer, bool):
-            return False, _("answer True or False, not {answer!r}").format(answer=answer)
-        if answer is correct:
-            return True, ""
-        return False, _("{answer} is not it: {why}").format(answer=answer, why=i18n.gettext(why_wrong))
-    return judge
+def _from_model(askers: dict[str, tuple], also: dict[str, set[str]] | None = None):
+    """{asker: (config, vantage, vpc)} -> the expected gates and the model's decisive reason."""
+    def expected():
+        out = {}
+        for key, (config, vantage, vpc) in askers.items():
+            verdict = evaluate(config, vantage, vpc)
+            out[key] = ({_model_gate(verdict)} | (also or {}).get(key, set()), verdict.reason)
+        return out
+    return expected
 
 
 # ---------------------------------------------------------------- 00 primer
 
+_OWNERS = {"aws": ("aws", "amazon", "aws's", "aws account", "aws managed", "aws-managed account", "an aws account",
+                   "AWS 계정", "AWS 관리 계정", "AWS가 관리하는 계정"),
+           "yours": ("yours", "mine", "ours", "my account", "your account", "customer", "customer account",
+                     "고객", "고객 계정", "내 계정", "우리 계정", "사용자 계정")}
+_PIECES = {
+    "api server": ("aws", N_("the control plane (the API server and etcd) runs in an account that AWS manages; "
+                             "your account never shows its instances")),
+    "etcd": ("aws", N_("the control plane (the API server and etcd) runs in an account that AWS manages; "
+                       "your account never shows its instances")),
+    "nodes": ("yours", N_("nodes are EC2 instances in your account and your subnets, managed node groups "
+                          "included: EKS only manages their lifecycle")),
+    "private hosted zone": ("aws", N_("[CE] EKS manages the private hosted zone: it is associated with your VPC "
+                                      "but does not appear in your account's Route 53")),
+    "cluster security group": ("yours", N_("[SG] EKS creates the cluster security group in your VPC, in your "
+                                           "account; you add the TCP 443 rules to it")),
+}
+
+
+def _owner_expected():
+    return {piece: ({owner}, i18n.gettext(why)) for piece, (owner, why) in _PIECES.items()}
+
+
+_ENDPOINT_NAME = "0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com"
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+_ZONE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]$")
+
+
 def _region(answer):
-    name = "0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com"
-    given = str(answer).strip()
-    if given == "eu-west-1":
+    tokens = re.split(r"[^a-z0-9\-]+", str(answer).strip().lower())
+    regions = [t for t in tokens if _REGION.match(t)]
+    if regions == ["eu-west-1"]:
         return True, ""
-    if given and given in name:
-        return False, _("{given!r} is part of the name, but not the region: "
-                        "the region sits just before .eks.amazonaws.com").format(given=given)
-    return False, _("{given!r} is not in the name {name}: read the part just before .eks.amazonaws.com").format(
-        given=given, name=name)
+    zones = [t for t in tokens if _ZONE.match(t)]
+    if zones:
+        return False, _("{zone} is an Availability Zone; the endpoint name carries the region, without the zone "
+                        "letter").format(zone=zones[0])
+    if regions:
+        return False, _("{given} is a region, but not this cluster's: the region is the part just before "
+                        ".eks.amazonaws.com in {name}").format(given=", ".join(regions), name=_ENDPOINT_NAME)
+    given = str(answer).strip()
+    if given and given.lower() in _ENDPOINT_NAME.lower():
+        return False, _("{given!r} is part of the name, but not the region: the first part is the cluster's "
+                        "own id, gr7 a cell of the EKS service; the region sits just before .eks.amazonaws.com"
+                        ).format(given=given)
+    return False, _("{given!r} is not a region in the name {name}: read the part just before "
+                    ".eks.amazonaws.com").format(given=given, name=_ENDPOINT_NAME)
+
+
+_VALUED = {"--region", "--profile", "--name", "--output", "--endpoint-url", "--role-arn", "--alias",
+           "--kubeconfig", "--user-alias", "--cluster-name", "--cluster"}
 
 
 def _kubeconfig(answer):
-    text = str(answer)
-    if "update-kubeconfig" in text and "eks" in text:
-        if "--name" not in text:
-            return False, _("update-kubeconfig is the right command, but it needs --name <cluster> (and --region)")
-        return True, ""
-    if "get-token" in text:
-        return False, _("get-token is what kubectl runs on every call to authenticate; the command that writes the "
-                        "kubeconfig entry (which then calls get-token) is another one")
-    return False, _("{text!r} does not write a kubeconfig: look for an `aws eks` subcommand about the "
-                    "kubeconfig").format(text=text)
+    import shlex
+
+    try:
+        argv = shlex.split(str(answer))
+    except ValueError:
+        argv = str(answer).split()
+    options, commands, skip = set(), [], False
+    for arg in argv:  # option values (--region eu-west-1) are neither options nor commands
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            options.add(arg.split("=", 1)[0])
+            skip = "=" not in arg and arg in _VALUED
+        else:
+            commands.append(arg)
+    if "get-token" in commands:
+        return False, _("get-token is what kubectl runs on every call to authenticate; the command that writes "
+                        "the kubeconfig entry (which then calls get-token) is another one")
+    if commands[:1] == ["eksctl"]:
+        return False, _("eksctl can write one too (eksctl utils write-kubeconfig), but the question asks for the "
+                        "aws CLI")
+    if commands[:1] == ["kubectl"]:
+        return False, _("kubectl config edits a kubeconfig by hand, but it knows neither the EKS endpoint, nor its "
+                        "CA, nor how to get an IAM token; the aws CLI writes all three")
+    if commands[:2] != ["aws", "eks"]:
+        return False, _("{text!r} is not an aws CLI command: it starts with aws eks").format(text=str(answer))
+    sub = next((c for c in commands[2:] if c in ("update-kubeconfig", "describe-cluster", "create-kubeconfig",
+                                                 "list-clusters") or c.endswith("kubeconfig")), None)
+    if sub == "describe-cluster":
+        return False, _("describe-cluster prints the endpoint and CA, but writes nothing into ~/.kube/config")
+    if sub != "update-kubeconfig":
+        return False, _("aws eks has no {sub!r} for this; the subcommand that writes ~/.kube/config updates it"
+                        ).format(sub=sub or " ".join(commands[2:3]))
+    near = sorted(o for o in options if o != "--name" and o.startswith("--name"))
+    if near:
+        return False, _("{option} is not an option of update-kubeconfig: the cluster is given with --name <cluster> "
+                        "(one cluster per command)").format(option=near[0])
+    if "--name" not in options:
+        return False, _("update-kubeconfig is the right command, but it needs --name <cluster> (and the region, "
+                        "from --region or your profile)")
+    return True, ""
 
 
 ROUTES = {"10.0.0.0/16": "local", "0.0.0.0/0": "nat-0a1b2c3d"}
+_TARGETS = {"nat-0a1b2c3d": ("nat", "nat gateway", "nat 0a1b2c3d", "nat gateway nat 0a1b2c3d", "NAT 게이트웨이",
+                             "the nat gateway nat-0a1b2c3d"),
+            "local": ("local route", "vpc", "the vpc", "로컬"),
+            "igw": ("internet gateway", "igw", "an internet gateway", "인터넷 게이트웨이"),
+            "dropped": ("none", "nothing", "dropped", "blackhole", "no route", "없음", "버려짐"),
+            "10.0.0.0/16": (), "0.0.0.0/0": ()}
 
 
 def _route(answer):
     destination = ipaddress.ip_address("52.95.110.1")
-    best = max((ipaddress.ip_network(d) for d in ROUTES if destination in ipaddress.ip_network(d)),
-               key=lambda n: n.prefixlen)
     given = str(answer).strip()
-    if given == ROUTES[str(best)]:
+    target = answers.classify(given, _TARGETS) or (given.lower() if given.lower() in ROUTES.values() else None)
+    if target is None and given in ROUTES:
+        target = given
+    if target == "nat-0a1b2c3d":
         return True, ""
-    if given in ROUTES.values():
-        dest = next(d for d, t in ROUTES.items() if t == given)
-        return False, _("{given} carries {dest}, and {destination} is outside {dest}: "
-                        "the most specific route that contains it wins").format(
-            given=given, dest=dest, destination=destination)
+    if target == "local":
+        return False, _("local carries 10.0.0.0/16, and {destination} is outside 10.0.0.0/16: the most specific "
+                        "route that contains it wins").format(destination=destination)
+    if target == "igw":
+        return False, _("this route table has no internet gateway route: its 0.0.0.0/0 goes to a NAT gateway, so "
+                        "the subnet is private")
+    if target == "dropped":
+        return False, _("0.0.0.0/0 contains every address, so some route always carries {destination}").format(
+            destination=destination)
+    if target in ROUTES:
+        return False, _("{given} is a destination of the table, not a target; {destination} matches 0.0.0.0/0 "
+                        "only; which target does that route name?").format(given=target, destination=destination)
     return False, _("{given!r} is not a target in this route table: choose one of {targets}").format(
         given=given, targets=", ".join(ROUTES.values()))
 
 
+_RESOLVERS = {"10.0.0.1": N_("10.0.0.1 is the VPC router; the DNS server is one address further (base + 2)"),
+              "10.0.0.0": N_("10.0.0.0 is the network address of the VPC; the DNS server is the base plus two"),
+              "10.0.0.3": N_("10.0.0.3 is reserved by AWS for future use; the DNS server is the base plus two"),
+              "169.254.169.254": N_("169.254.169.254 is the instance metadata service; the Amazon DNS server's "
+                                    "link-local address is 169.254.169.253"),
+              "8.8.8.8": N_("8.8.8.8 is a public resolver on the internet: it cannot answer from the EKS private "
+                            "hosted zone; the Amazon DNS server sits inside the VPC")}
+
+
 def _resolver(answer):
+    found = re.search(r"\d{1,3}(\.\d{1,3}){3}", str(answer))
     try:
-        given = ipaddress.ip_address(str(answer).strip())
+        given = ipaddress.ip_address(found.group(0) if found else str(answer).strip())
     except ValueError:
         return False, _("{answer!r} is not an IP address").format(answer=answer)
     vpc = ipaddress.ip_network("10.0.0.0/16")
     if given in (vpc.network_address + 2, ipaddress.ip_address("169.254.169.253")):
         return True, ""
-    if given == vpc.network_address + 1:
-        return False, _("{given} is the VPC router; the DNS server is one address further (base + 2)").format(
-            given=given)
+    if str(given) in _RESOLVERS:
+        return False, i18n.gettext(_RESOLVERS[str(given)])
     if given not in vpc:
         return False, _("{given} is outside {vpc}: the Amazon DNS server sits inside the VPC "
                         "(or at 169.254.169.253)").format(given=given, vpc=vpc)
@@ -159,20 +265,79 @@ def _resolver(answer):
                     "plus two").format(given=given, vpc=vpc)
 
 
+def _gates_expected():
+    config = EndpointConfig(public=True, private=False, public_cidrs=[OFFICE])
+    bob = evaluate(config, Vantage.internet("198.51.100.7"))
+    no_entry = _("IAM authenticates Alice's role and the network lets her in, but Kubernetes authorization finds "
+                 "no access entry or aws-auth mapping for it: 'You must be logged in to the server "
+                 "(Unauthorized)'")
+    return {"alice": ({"authorization"}, no_entry),
+            "bob": ({_model_gate(bob)}, _("the network gate comes first, and his access entry is never consulted: "
+                                           "{reason}").format(reason=bob.reason)),
+            "carol": ({"through"}, evaluate(config, Vantage.internet("203.0.113.11")).reason)}
+
+
+# ---------------------------------------------------------------- 01 access modes: what the name resolves to
+
+_ADDRESSES = {"public": ("public addresses", "public ips", "public ip", "the public endpoint", "퍼블릭",
+                         "퍼블릭 주소", "퍼블릭 IP 주소", "퍼블릭 엔드포인트"),
+              "private": ("private addresses", "private ips", "private ip", "the private endpoint", "프라이빗",
+                          "프라이빗 주소", "프라이빗 IP 주소", "프라이빗 엔드포인트"),
+              "nothing": ("nxdomain", "does not resolve", "no answer", "none", "no addresses", "없음",
+                          "확인되지 않음")}
+_ADDRESS_CHOICES = N_("'public', 'private' or 'nothing'")
+_RESOLVE_WHY = {
+    ("vpc", "private"): N_("[CE] inside the cluster VPC the EKS-managed private hosted zone answers first, with the "
+                           "private endpoint's addresses"),
+    ("internet", "public"): N_("[CE] the private hosted zone answers only inside the VPC: everyone else gets the "
+                               "public addresses"),
+    ("connected", "public"): N_("[CE][R53R] the private hosted zone is associated with the cluster VPC alone: "
+                                "without forwarding to a Route 53 Resolver inbound endpoint a connected network "
+                                "asks public DNS, which gives the public answer"),
+    ("public", "public"): N_("[CE] with private access off there is no private answer anywhere: every asker gets "
+                             "the public addresses"),
+    ("private", "private"): N_("[CE] since December 2019 public DNS answers a private-only cluster's name with the "
+                               "private addresses, so a connected network gets them without forwarding"),
+}
+
+
+def _resolve_judge(askers: dict[str, tuple]):
+    def expected():
+        out = {}
+        for key, (config, vantage) in askers.items():
+            where = evaluate(config, vantage).resolves_to
+            why = _RESOLVE_WHY.get((config.mode.value, where)) or _RESOLVE_WHY.get((vantage.kind, where), "")
+            out[key] = ({where}, i18n.gettext(why) if why else where)
+        return out
+    return per_asker_judge(expected, lambda v: answers.classify(v, _ADDRESSES), _ADDRESS_CHOICES,
+                           {"public": N_("public"), "private": N_("private"), "nothing": N_("nothing")})
+
+
+_BOTH = EndpointConfig(public=True, private=True)
+_PUBLIC = EndpointConfig(public=True, private=False)
+_PRIVATE = EndpointConfig(public=False, private=True)
+_VPN = Vantage.connected("10.20.0.0/16", sg_allows_443=True)
+
+
 # ---------------------------------------------------------------- allow-lists
 
 def allowlist_judge(must_admit: dict[str, str], private: bool = False, keep: tuple[str, ...] = ()):
     """A judge of a ``publicAccessCidrs`` answer: it must admit every address and not the whole internet.
 
-    Taught in notebooks/01_access_modes.ipynb.
+    The list may come as a Python list or in the CLI's comma form. A private or reserved block (the VPC
+    CIDR, a node's private address) is refused as AWS refuses it. Taught in notebooks/01_access_modes.ipynb.
     """
     def judge(answer):
-        if isinstance(answer, str):
-            answer = [answer]
         try:
-            config = EndpointConfig(public=True, private=private, public_cidrs=list(answer))
-        except (InvalidEndpointConfig, TypeError, ValueError) as error:
+            blocks = answers.cidr_list(answer)
+            config = EndpointConfig(public=True, private=private, public_cidrs=blocks)
+        except (InvalidEndpointConfig, answers.NotAList) as error:
             return False, _("AWS would refuse this list: {error}").format(error=error)
+        reserved = [b for b, n in zip(config.public_cidrs, config.networks, strict=True) if is_non_public(n)]
+        if reserved:
+            return False, _("{blocks} is private or reserved space: AWS says publicAccessCidrs cannot include "
+                            "reserved addresses, and nodes reach the public endpoint from their NAT gateway's "
+                            "public address, never from the VPC range").format(blocks=", ".join(reserved))
         if config.open_to_internet:
             return False, _("{cidrs} admits the whole internet; narrow it").format(cidrs=", ".join(config.public_cidrs))
         for block in keep:
@@ -193,6 +358,47 @@ def allowlist_judge(must_admit: dict[str, str], private: bool = False, keep: tup
     return judge
 
 
+# ---------------------------------------------------------------- 02 explorer
+
+_PAIRS = {"both off": ("both false", "neither", "both disabled", "둘 다 끔", "둘 다 비활성화"),
+          "none": ("nothing", "no pair", "none of them", "없음")}
+
+
+def _refused_pair(answer):
+    if isinstance(answer, str):
+        said = answers.classify(answer, _PAIRS)
+        if said == "both off":
+            return True, ""
+        if said == "none":
+            return False, _("AWS refuses one pair: with both flags off nobody would have any way in, and the API "
+                            "answers 'Both private and public endpoint access cannot be false'")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(isinstance(a, bool) for a in answer):
+        return False, _("answer a pair like (True, False), not {answer!r}").format(answer=answer)
+    pair = tuple(answer)
+    if pair == (False, False):
+        return True, ""
+    meaning = {(True, False): N_("public only, the default for a new cluster"),
+               (True, True): N_("public and private, the mode AWS's best practices suggest with a restricted list"),
+               (False, True): N_("private only: public off is allowed as long as private access is on")}[pair]
+    return False, _("{pair} is a valid mode ({meaning}); the refused one leaves nobody any way in").format(
+        pair=pair, meaning=i18n.gettext(meaning))
+
+
+def _dns_expected():
+    off = VpcDns(dns_hostnames=False)
+    node = Vantage.vpc(egress_ip=NAT)
+    register = _("[NR] nodes cannot register without DNS hostnames and DNS resolution, in every mode: a node "
+                 "that cannot register is not the same as an asker that cannot reach")
+    vpn = evaluate(_PRIVATE, _VPN, off)
+    return {"new node": ({"cannot register", "dns"} if not off.can_register else {_model_gate(evaluate(
+                _PRIVATE, node, off))}, register),
+            "laptop": ({_model_gate(evaluate(_PRIVATE, Vantage.internet(LAPTOP), off))},
+                       evaluate(_PRIVATE, Vantage.internet(LAPTOP), off).reason),
+            "vpn site": ({_model_gate(vpn)}, _("enableDnsHostnames names the VPC's instances; it does not change "
+                                               "what a connected network resolves: {reason}").format(
+                                                   reason=vpn.reason))}
+
+
 # ---------------------------------------------------------------- fleet questions
 
 @lru_cache(maxsize=1)
@@ -203,57 +409,97 @@ def _sample():
     return fleet, findings(fleet)
 
 
-def _private_count(answer):
-    fleet, _ = _sample()
-    count = int((fleet["mode"] == "private").sum())
+def _number(answer) -> int | None:
+    if isinstance(answer, bool):
+        return None
     try:
-        given = int(answer)
+        number = float(str(answer).strip()) if isinstance(answer, str) else float(answer)
     except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _private_count(answer):
+    fleet, _found = _sample()
+    given = _number(answer)
+    if given is None:
         return False, _("answer a number, not {answer!r}").format(answer=answer)
+    modes = fleet["mode"].value_counts()
+    count = int(modes.get("private", 0))
     if given == count:
         return True, ""
     if given == len(fleet):
         return False, _("{given} is every cluster in the fleet; keep only the rows whose mode is 'private'").format(
             given=given)
+    if given == count + int(modes.get("public_and_private", 0)):
+        return False, _("{given} counts every cluster with private access on, public-and-private included; "
+                        "private only means public access is off too").format(given=given)
+    if given == int(modes.get("public_and_private", 0)):
+        return False, _("{given} is the public-and-private clusters; private only means public access is off"
+                        ).format(given=given)
+    if given == int(modes.get("public", 0)):
+        return False, _("{given} is the public-only clusters, the opposite end").format(given=given)
+    empty = int(fleet.public_cidrs.map(len).eq(0).sum())
+    if given == empty:
+        return False, _("{given} counts the clusters with an empty publicAccessCidrs; a private cluster may still "
+                        "show a list (it has no effect), so read the mode, not the list").format(given=given)
     return False, _("{given} is not the count of rows whose mode is 'private'; "
                     "try (fleet['mode'] == 'private').sum()").format(given=given)
 
 
 def _string_gap(answer):
     from ekslab.audit.crossref import compare_tools
-    fleet, _ = _sample()
+    fleet, found = _sample()
     tools = compare_tools(fleet)
-    missed = tools.prowler_not_public.eq("PASS") & tools.ekslab_findings.str.contains("EKS-EP-00[123]")
-    names = set(tools.loc[missed, "cluster"])
-    given = str(answer).strip()
-    if given in names:
-        return True, ""
-    if given not in set(fleet["cluster"]):
-        return False, _("{given!r} is not a cluster of the sample fleet").format(given=given)
+    names = {n.lower(): n for n in fleet["cluster"]}
+    given = names.get(str(answer).strip().lower())
+    if given is None:
+        return False, _("{given!r} is not a cluster of the sample fleet").format(given=str(answer).strip())
     row = tools[tools.cluster == given].iloc[0]
+    ids = set(found.loc[found.cluster == given, "id"])
+    cidrs = ", ".join(row.public_cidrs) or "-"
     if row.prowler_not_public != "PASS":
         return False, _("Prowler already fails {given} (its list has the literal 0.0.0.0/0 string); "
                         "find one it passes").format(given=given)
-    return False, _("Prowler passes {given}, and so does ekslab's network check (no EKS-EP-001/002/003)").format(
-        given=given)
+    if "EKS-EP-001" in ids:
+        return True, ""
+    if "EKS-EP-003" in ids:
+        return False, _("Prowler is right to pass {given} on exposure: its list ({cidrs}) is restricted; ekslab "
+                        "flags it because its nodes cannot be shown to reach the endpoint (EKS-EP-003), a "
+                        "different question. Find a list that admits the whole internet without the literal "
+                        "0.0.0.0/0").format(given=given, cidrs=cidrs)
+    if "EKS-EP-002" in ids:
+        return False, _("{given}'s list ({cidrs}) is very wide (EKS-EP-002) but not the whole internet: that is a "
+                        "judgement of width, not a gap of string comparison. Find a list that admits the whole "
+                        "internet without the literal 0.0.0.0/0").format(given=given, cidrs=cidrs)
+    return False, _("Prowler passes {given}, and so does ekslab's exposure check: its list ({cidrs}) does not "
+                    "admit the whole internet").format(given=given, cidrs=cidrs)
+
+
+def _facts(row) -> str:
+    return (f"mode={row['mode']}, public_cidrs={list(row.public_cidrs)}, "
+            f"node_egress_ips={list(row.node_egress_ips)}, DNS support/hostnames/AmazonProvidedDNS="
+            f"{row.dns_support}/{row.dns_hostnames}/{row.amazon_provided_dns}, hybrid={row.hybrid}")
 
 
 def diagnose_judge(cluster: str):
     """A judge of "diagnose this cluster": the answer is the id of its most severe finding.
 
+    A wrong id is answered with what that rule means and the cluster's facts that contradict it.
     Taught in notebooks/04_troubleshooting.ipynb.
     """
     def judge(answer):
-        from ekslab.audit.rules import severity_rank
+        from ekslab.audit.rules import RULES, severity_rank
 
         fleet, found = _sample()
         if cluster not in set(fleet["cluster"]):
             return False, _("the sample fleet has no cluster {cluster!r} any more (tell the trainer)").format(
                 cluster=cluster)
         mine = found[found.cluster == cluster]
-        given = str(answer).strip().upper()
-        if not re.fullmatch(r"EKS-EP-\d{3}", given):
+        match = re.search(r"EKS-EP-\d{3}", str(answer).strip().upper())
+        if not match:
             return False, _("answer a finding id such as 'EKS-EP-001', not {answer!r}").format(answer=answer)
+        given = match.group(0)
         if mine.empty:
             return False, _("{cluster} has no finding at all in this fleet (tell the trainer)").format(cluster=cluster)
         worst = min(mine.severity, key=severity_rank)
@@ -265,12 +511,38 @@ def diagnose_judge(cluster: str):
             return False, _("{given} is raised for {cluster}, but it is {severity}; find the {worst} one").format(
                 given=given, cluster=cluster, severity=severity, worst=worst)
         row = fleet[fleet.cluster == cluster].iloc[0]
-        return False, _("{given} is not raised for {cluster}; look again at {facts}").format(
-            given=given, cluster=cluster,
-            facts=(f"mode={row['mode']}, public_cidrs={list(row.public_cidrs)}, "
-                   f"node_egress_ips={list(row.node_egress_ips)}, DNS support/hostnames/AmazonProvidedDNS="
-                   f"{row.dns_support}/{row.dns_hostnames}/{row.amazon_provided_dns}, hybrid={row.hybrid}"))
+        meaning = i18n.gettext(RULES[given][1]) if given in RULES else _("no such rule")
+        return False, _("{given} ({meaning}) is not raised for {cluster}; look again at {facts}").format(
+            given=given, meaning=meaning, cluster=cluster, facts=_facts(row))
     return judge
+
+
+# the probe's layers as trainees may name them, English and Korean (the words ekslab prints, and their parts)
+PROBE_LAYERS = {
+    "name": ("dns", "1", "step 1", "이름"),
+    "path": ("tcp", "tcp 443", "2", "step 2", "경로"),
+    "server": ("tls", "3", "step 3", "certificate", "서버", "인증서"),
+    "identity": ("identity gate", "authentication", "iam", "4", "401", "403", "인증", "인증 관문"),
+}
+_PROBE_WRONG = {
+    "name": N_("the bastion asks the VPC resolver, which answers with the private endpoint's addresses: the name "
+               "resolves"),
+    "path": N_("TCP 443 connects: the proxy accepts every connection; what fails is the certificate it shows"),
+    "identity": N_("the identity gate comes after TLS: a client never sends its token to a server it does not "
+                   "trust"),
+}
+
+
+def _probe_layer(answer):
+    if not isinstance(answer, str):
+        return False, _("answer a layer's name (name, path, server or identity), not {answer!r}").format(answer=answer)
+    layer = answers.classify(answer, PROBE_LAYERS)
+    if layer == "server":
+        return True, ""
+    if layer is None:
+        return False, _("{answer!r} is not a layer of the probe: name, path, server or identity").format(
+            answer=answer)
+    return False, _("{answer!r} is not it: {why}").format(answer=answer, why=i18n.gettext(_PROBE_WRONG[layer]))
 
 
 # ---------------------------------------------------------------- 05 changing access
@@ -283,44 +555,75 @@ def _first_step(answer):
     admin = Vantage.internet("198.51.100.7", name=_("admin laptop in the office ({ip})").format(ip="198.51.100.7"))
     if not isinstance(answer, EndpointConfig):
         return False, _("answer an ekslab.EndpointConfig(...), not {kind}").format(kind=type(answer).__name__)
+    if answer == before:
+        return False, _("this is the configuration the cluster already has: AWS answers 'Cluster is already at "
+                        "the desired configuration'; a first step changes one thing")
     for asker in (admin, nodes, ci):
         if evaluate(before, asker).reachable and not evaluate(answer, asker).reachable:
             return False, _("the {asker} loses access in this step; a first step only adds").format(asker=asker.label)
+    if answer.public and not answer.open_to_internet:
+        return False, _("this step already narrows the list to {cidrs}: everyone else on the internet who uses the "
+                        "endpoint today (a developer at home, a hosted tool) loses access; a first step only adds"
+                        ).format(cidrs=", ".join(answer.public_cidrs))
     if not answer.private:
         return False, _("nobody loses access, but private access is still off: the nodes still need the allow-list")
     return True, ""
 
 
+_STEP_ONE = EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "198.51.100.0/24"])
+
+_PRINCIPAL_NEEDS = {
+    "access entry": ("access entries", "an access entry", "eks access entry", "access entry with access policy",
+                     "access entry and access policy", "aws auth", "aws auth mapping", "aws auth configmap",
+                     "aws auth configmap mapping", "aws auth configmap entry", "iam identity mapping",
+                     "액세스 항목", "액세스 항목과 액세스 정책", "aws auth 매핑", "aws auth ConfigMap 매핑"),
+    "security group": ("security group rule", "443 rule", "a 443 rule", "inbound 443", "sg rule",
+                       "보안 그룹 규칙", "443 규칙"),
+    "iam policy": ("iam policy", "iam permissions", "amazoneksclusterpolicy", "eks describecluster permission",
+                   "eks:describecluster", "iam role policy", "IAM 정책", "IAM 권한"),
+    "kubeconfig": ("a kubeconfig", "kubeconfig entry", "update kubeconfig", "kubeconfig 항목"),
+    "vpc endpoint": ("privatelink", "interface endpoint", "eks vpc endpoint", "VPC 엔드포인트"),
+    "rbac": ("rolebinding", "role binding", "clusterrolebinding", "rbac role", "RBAC 역할"),
+}
+_NEEDS_WHY = {
+    "security group": N_("the 443 rule is the network gate; after it IAM and Kubernetes authorization still decide"),
+    "iam policy": N_("an IAM policy lets the role call the EKS API (describe-cluster); it grants nothing inside "
+                     "Kubernetes: the cluster maps the role through an access entry or aws-auth"),
+    "kubeconfig": N_("the kubeconfig tells kubectl where to go and how to get a token; it does not make the cluster "
+                     "accept the role"),
+    "vpc endpoint": N_("the com.amazonaws.REGION.eks interface endpoint carries the EKS API, not kubectl traffic; "
+                       "and it grants no access in the cluster"),
+    "rbac": N_("a RoleBinding names a Kubernetes user or group; an IAM role becomes one only through an access "
+               "entry or an aws-auth mapping"),
+}
+
+
 def _access_entry(answer):
-    text = _norm(answer)
-    if "access entry" in text or "aws auth" in text:
+    if not isinstance(answer, str):
+        return False, _("answer in words, not {answer!r}").format(answer=answer)
+    concept = answers.classify(answer, _PRINCIPAL_NEEDS)
+    if answers.negated(answer) and concept in (None, "access entry"):
+        return False, _("'nothing' is the belief that locks teams out: the network path alone does not let the role "
+                        "in; without an access entry or aws-auth mapping the API server answers Unauthorized")
+    if concept == "access entry":
         return True, ""
-    if "security group" in text or "443" in text:
-        return False, _("the 443 rule is the network gate; after it IAM and Kubernetes authorization still decide")
+    if concept in _NEEDS_WHY:
+        return False, i18n.gettext(_NEEDS_WHY[concept])
     return False, _("{answer!r} is not what the API server checks after the network lets the runner in").format(
         answer=answer)
 
 
-def _refused_pair(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return False, _("answer a pair like (True, False), not {answer!r}").format(answer=answer)
-    if tuple(answer) == (False, False):
-        return True, ""
-    return False, _("{pair} is a valid mode; the refused one leaves nobody any way in").format(pair=tuple(answer))
-
-
-def _step_one_block(answer):
-    return _yes_no(False, N_("198.51.100.0/24 lies inside 0.0.0.0/0, so in step 1 it admits nobody new; "
-                                "it is there so that step 2 only takes 0.0.0.0/0 away"))(answer)
-
-
 _EXERCISES = [
     # 00 primer: the pieces
-    Exercise("00-owner", "00_primer", N_("Whose AWS account runs the Kubernetes API server: 'aws' or 'yours'?"),
-             "aws", '"aws"',
-             _choice("aws", {"yours": N_("the control plane runs in an account that AWS manages; yours holds "
-                                         "the VPC, the nodes and the network interfaces EKS places in your subnets")}),
-             N_("the control plane runs in an AWS-managed account; the nodes run in yours.")),
+    Exercise("00-owner", "00_primer",
+             N_("Whose AWS account holds each piece, 'aws' or 'yours'? Answer a dict for 'api server', 'etcd', "
+                "'nodes', 'private hosted zone' and 'cluster security group'."),
+             {p: o for p, (o, _w) in _PIECES.items()},
+             '{"api server": "aws", "etcd": "aws", "nodes": "yours", "private hosted zone": "aws", '
+             '"cluster security group": "yours"}',
+             per_asker_judge(_owner_expected, lambda v: answers.classify(v, _OWNERS), N_("'aws' or 'yours'"),
+                             {"aws": "AWS", "yours": N_("yours")}),
+             N_("the control plane and its DNS zone live in AWS's account; nodes and the security groups in yours.")),
     Exercise("00-endpoint", "00_primer",
              N_("Which region is the cluster https://0A1B2C3D4E5F.gr7.eu-west-1.eks.amazonaws.com in?"),
              "eu-west-1", '"eu-west-1"', _region, N_("the region is part of the endpoint name.")),
@@ -329,13 +632,14 @@ _EXERCISES = [
              '"aws eks update-kubeconfig --region eu-west-1 --name demo"', _kubeconfig,
              N_("update-kubeconfig writes the endpoint, its CA and an exec entry that runs aws eks get-token.")),
     Exercise("00-gates", "00_primer",
-             N_("Alice's laptop is inside publicAccessCidrs and her IAM role authenticates, but the role has no "
-                "access entry and no aws-auth mapping. Does `kubectl get pods` succeed? (True or False)"),
-             False, "False",
-             _yes_no(False, N_("the network and IAM let her in, but Kubernetes authorization finds no access entry "
-                               "or aws-auth mapping for the role: kubectl says 'You must be logged in to the server "
-                               "(Unauthorized)'")),
-             N_("three gates: the network path, IAM authentication, then access entries or RBAC.")),
+             N_("A public cluster admits 203.0.113.0/24. Alice (203.0.113.10) authenticates with an IAM role that "
+                "has no access entry or aws-auth mapping; Bob (198.51.100.7) has an access entry; Carol "
+                "(203.0.113.11) has one too. For each of 'alice', 'bob', 'carol': 'through', or the gate that stops "
+                "them ('allow-list', 'authentication', 'authorization')."),
+             {"alice": "authorization", "bob": "allow-list", "carol": "through"},
+             '{"alice": "authorization", "bob": "allow-list", "carol": "through"}',
+             per_asker_judge(_gates_expected),
+             N_("three gates in order: the network path, IAM authentication, then access entries or RBAC.")),
     Exercise("00-route", "00_primer",
              N_("A node at 10.0.12.7 sends a packet to 52.95.110.1. Which target of the route table carries it?"),
              "nat-0a1b2c3d", '"nat-0a1b2c3d"', _route,
@@ -345,11 +649,14 @@ _EXERCISES = [
              N_("the Amazon DNS server is the VPC base address plus two (also 169.254.169.253).")),
     # 01 access modes
     Exercise("01-resolve", "01_access_modes",
-             N_("Public and private mode: which addresses does a node inside the cluster VPC get for the endpoint "
-                "name, 'public' or 'private'?"), "private", '"private"',
-             _choice("private", {"public": N_("inside the cluster VPC the EKS-managed private hosted zone answers "
-                                              "first, with the private endpoint's addresses")}),
-             N_("inside the VPC the private hosted zone answers.")),
+             N_("Public and private mode: which addresses does the endpoint name resolve to for each asker, "
+                "'public' or 'private'? Answer a dict for 'node' (in the cluster VPC), 'laptop' (on the internet) "
+                "and 'peered host' (in a peered VPC, using its own VPC's DNS)."),
+             {"node": "private", "laptop": "public", "peered host": "public"},
+             '{"node": "private", "laptop": "public", "peered host": "public"}',
+             _resolve_judge({"node": (_BOTH, Vantage.vpc(egress_ip=NAT)), "laptop": (_BOTH, Vantage.internet(LAPTOP)),
+                             "peered host": (_BOTH, Vantage.connected("10.30.0.0/16", sg_allows_443=True))}),
+             N_("inside the VPC the private hosted zone answers; everywhere else the public one.")),
     Exercise("01-allowlist", "01_access_modes",
              N_("Public only: write a publicAccessCidrs list that lets the laptop 203.0.113.10 and the nodes "
                 "(NAT 198.51.100.20) in, without opening the endpoint to the whole internet."),
@@ -357,12 +664,15 @@ _EXERCISES = [
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}),
              N_("with private access off, the list must hold the NAT gateways' addresses.")),
     Exercise("01-connected", "01_access_modes",
-             N_("Public and private mode: a host on premises, over VPN, whose DNS is not forwarded to the VPC. "
-                "Which answer does it get for the endpoint name, 'public' or 'private'?"), "public", '"public"',
-             _choice("public", {"private": N_("the private hosted zone is associated with the cluster VPC alone; "
-                                              "without forwarding to a Route 53 Resolver inbound endpoint a "
-                                              "connected network asks public DNS, which gives the public answer")}),
-             N_("connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint.")),
+             N_("A host on premises, over VPN, whose DNS is not forwarded to the VPC: which answer does it get for "
+                "the endpoint name in each mode, 'public' or 'private'? Answer a dict for 'public', "
+                "'public_and_private' and 'private'."),
+             {"public": "public", "public_and_private": "public", "private": "private"},
+             '{"public": "public", "public_and_private": "public", "private": "private"}',
+             _resolve_judge({"public": (_PUBLIC, _VPN), "public_and_private": (_BOTH, _VPN),
+                             "private": (_PRIVATE, _VPN)}),
+             N_("connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint; "
+                "with private only, public DNS answers with the private addresses.")),
     # 02 explorer
     Exercise("02-refusal", "02_explorer",
              N_("Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple."),
@@ -370,23 +680,35 @@ _EXERCISES = [
              _refused_pair,
              N_("both off is refused: 'Both private and public endpoint access cannot be false'.")),
     Exercise("02-dns", "02_explorer",
-             N_("Private mode, enableDnsHostnames off in the VPC: does a node in the VPC reach the API server? "
-                "(True or False)"), False, "False",
-             _yes_no(False, N_("AWS says nodes cannot register without DNS hostnames and DNS resolution")),
-             N_("VPC DNS support, DNS hostnames and AmazonProvidedDNS are prerequisites.")),
+             N_("Private mode, enableDnsHostnames off in the VPC. For each of 'new node' (joining the cluster), "
+                "'laptop' (on the internet) and 'vpn site' (10.20.0.0/16, with a 443 rule): 'through', or what "
+                "blocks it."),
+             {"new node": "cannot register", "laptop": "not routable", "vpn site": "through"},
+             '{"new node": "cannot register", "laptop": "not routable", "vpn site": "through"}',
+             per_asker_judge(_dns_expected),
+             N_("DNS hostnames and resolution are prerequisites for nodes to register, in every mode; other askers "
+                "are judged by their own path.")),
     Exercise("02-sg", "02_explorer",
-             N_("Private mode: the cluster security group has no TCP 443 rule for the VPN site 10.20.0.0/16. "
-                "Does the VPN site get through? (True or False)"), False, "False",
-             _yes_no(False, N_("the cluster security group admits traffic from itself only; any other source needs "
-                               "an inbound TCP 443 rule")),
-             N_("connected networks need a 443 rule on the cluster security group.")),
+             N_("Private mode. For each of 'office vpn' (10.20.0.0/16, no 443 rule), 'data centre' (10.30.0.0/16, "
+                "with a 443 rule), 'bastion' (in the VPC, not in the cluster security group, no rule) and 'node' "
+                "(a managed node): 'through', or what blocks it."),
+             {"office vpn": "security group", "data centre": "through", "bastion": "security group",
+              "node": "through"},
+             '{"office vpn": "security group", "data centre": "through", "bastion": "security group", '
+             '"node": "through"}',
+             per_asker_judge(_from_model({
+                 "office vpn": (_PRIVATE, Vantage.connected("10.20.0.0/16", sg_allows_443=False), VpcDns()),
+                 "data centre": (_PRIVATE, Vantage.connected("10.30.0.0/16", sg_allows_443=True), VpcDns()),
+                 "bastion": (_PRIVATE, Vantage.vpc(in_cluster_sg=False), VpcDns()),
+                 "node": (_PRIVATE, Vantage.vpc(), VpcDns())})),
+             N_("the cluster security group admits itself; every other source needs an inbound TCP 443 rule.")),
     # 03 fleet
     Exercise("03-private-count", "03_fleet_analysis",
              N_("How many clusters of the sample fleet are private only? Compute it from `fleet`."),
              None, "(fleet['mode'] == 'private').sum()", _private_count, N_("one line of pandas answers it.")),
     Exercise("03-string-gap", "03_fleet_analysis",
-             N_("Name one cluster that Prowler's string check passes although ekslab flags it "
-                "(EKS-EP-001, 002 or 003)."), "payments-eu-split", '"payments-eu-split"', _string_gap,
+             N_("Name one cluster that Prowler's string check passes although its list admits the whole internet "
+                "(ekslab's EKS-EP-001)."), "payments-eu-split", '"payments-eu-split"', _string_gap,
              N_("0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0.")),
     # 04 troubleshooting
     Exercise("04-fix-list", "04_troubleshooting",
@@ -403,8 +725,15 @@ _EXERCISES = [
              diagnose_judge("payments-au-hybrid"), N_("hybrid nodes with both endpoints on.")),
     Exercise("04-diagnose-payments-eu-corp", "04_troubleshooting",
              N_("Diagnose payments-eu-corp: the id of its most severe finding."), "EKS-EP-004", '"EKS-EP-004"',
-             diagnose_judge("payments-eu-corp"), N_("its DHCP options name custom DNS servers, which must "
-                                                    "forward the cluster name to the VPC resolver.")),
+             diagnose_judge("payments-eu-corp"),
+             N_("private only with custom DNS servers: public DNS already answers with the private addresses, so "
+                "servers that forward to the internet work; EKS-EP-004 (medium) asks you to verify that they do.")),
+    Exercise("04-probe-layer", "04_troubleshooting",
+             N_("The bastion in the VPC reaches the private cluster through the security team's TLS-inspecting proxy. "
+                "Which layer will the probe report as failed: name, path, server or identity?"),
+             "server", '"server"', _probe_layer,
+             N_("TCP connects to the proxy, but its certificate is not signed by the cluster CA: the server layer "
+                "fails before any identity check.")),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
              N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
@@ -413,9 +742,17 @@ _EXERCISES = [
              'ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"])', _first_step,
              N_("add before you take away: private access on first, the list narrowed after.")),
     Exercise("05-block-in-step-one", "05_changing_access",
-             N_("Step 1 of the plan lists 198.51.100.0/24 beside 0.0.0.0/0. Does that /24 let anyone new in "
-                "during step 1? (True or False)"), False, "False", _step_one_block,
-             N_("it is already inside 0.0.0.0/0: step 1 adds it so that step 2 only removes.")),
+             N_("Step 1 of the plan: private access on, publicAccessCidrs 0.0.0.0/0 and 198.51.100.0/24. For each of "
+                "'admin' (198.51.100.7), 'ci' (hosted runner, 192.0.2.50) and 'nodes' (NAT 203.0.113.10): "
+                "'through', or what blocks it."),
+             {"admin": "through", "ci": "through", "nodes": "through"},
+             '{"admin": "through", "ci": "through", "nodes": "through"}',
+             per_asker_judge(_from_model({
+                 "admin": (_STEP_ONE, Vantage.internet("198.51.100.7"), VpcDns()),
+                 "ci": (_STEP_ONE, Vantage.internet("192.0.2.50"), VpcDns()),
+                 "nodes": (_STEP_ONE, Vantage.vpc(egress_ip="203.0.113.10"), VpcDns())})),
+             N_("the /24 is already inside 0.0.0.0/0: step 1 admits nobody new and shuts nobody out, so that step 2 "
+                "only removes.")),
     Exercise("05-access-entry", "05_changing_access",
              N_("The CI runner moves into the VPC and public access goes off next. Besides the network path and "
                 "the 443 rule, what must its IAM role have in the cluster before the change?"),

@@ -88,9 +88,12 @@ def dot_text(text: str) -> str:
     """Text for a DOT string: backslashes and quotes escaped, so ``\\G``, ``\\N`` or a trailing ``\\``
     in a cluster name draw as written instead of being expanded by Graphviz or ending the string.
 
-    Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
+    Control characters and invisible ones (bidi, zero-width: a name that would display as another)
+    are shown as escapes first. Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
-    return str(text).replace("\\", "\\\\").replace('"', '\\"')
+    from ekslab.fleet.outputs import terminal_safe
+
+    return terminal_safe(text, newlines=True).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _cidr_lines(blocks) -> str:

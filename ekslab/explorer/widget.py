@@ -91,7 +91,10 @@ _SEVERITY_COLOURS = dict(critical="#82071e", high="#cf222e", medium="#bc4c00", l
 
 
 def _e(text) -> str:
-    return html.escape(str(text))
+    """HTML text with control, bidi and zero-width characters shown as escapes (a name shows as itself)."""
+    from ekslab.fleet.outputs import terminal_safe
+
+    return html.escape(terminal_safe(text, newlines=True))
 
 
 def _findings_rows(sc: Scene, account_id: str, region: str, cluster: str, facts: dict) -> tuple[list[dict], str]:

@@ -95,7 +95,7 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is meant to be shared like any file
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -120,21 +120,41 @@ def atomic_write(path, data) -> Path:
     return path
 
 
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions (a 0600 snapshot stays 0600), else the umask's, like any new file.
+
+    mkstemp makes 0600; a new report is meant to be shared like any file.
+    """
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV Injection list: = + - @, tab, CR, LF and NUL, and the full-width forms a spreadsheet
+# folds to them (＝ ＋ － ＠); leading blanks are skipped as spreadsheets skip them
+_FORMULA = "=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20"
+_FORMULA_START = re.compile(f"^[ \u3000]*[{re.escape(_FORMULA)}]")
+# a separator (a comma, or the semicolon or tab a spreadsheet's locale may split on) followed by a formula
+# character: "x;=1+1" is two cells where ";" separates and the cell's quotes are not honoured
+_FORMULA_INSIDE = re.compile(f"[,;\t][ \u3000]*[{re.escape(_FORMULA)}]")
 
 
 def csv_safe(value):
-    """A CSV cell that a spreadsheet will not run: text starting with ``= + - @``, tab or CR gets a leading ``'``.
+    """A CSV cell that a spreadsheet will not run: a leading ``'`` on text that could start a formula.
 
-    The OWASP rule for CSV injection; other values pass unchanged. Taught in notebooks/03_fleet_analysis.ipynb.
+    The current OWASP rule for CSV injection: text starting with ``= + - @``, tab, CR, LF or NUL
+    (after blanks), their full-width forms (``＝``), or holding a separator (``, ; tab``) followed by
+    one of them (``x;=1+1`` is two cells where ``;`` separates). :func:`write_csv` also quotes every
+    cell, so no reader splits one. Other values pass unchanged. Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (_FORMULA_START.match(value) or _FORMULA_INSIDE.search(value)):
         return "'" + value
     return value
 
@@ -158,24 +178,61 @@ def csv_safe_frame(frame):
 def write_csv(frame, target=None):
     """A DataFrame as CSV through :func:`csv_safe_frame`: to ``target`` (a path or file), or returned as text.
 
-    Lines end in CRLF (RFC 4180), so a carriage return inside a cell is quoted like a newline is.
+    Lines end in CRLF (RFC 4180), so a carriage return inside a cell is quoted like a newline is; every
+    data cell is quoted (OWASP), so a reader splitting on ``;`` or tab keeps each cell whole.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    return csv_safe_frame(frame).to_csv(target, index=False, lineterminator="\r\n")
+    import csv
+    import io
+
+    safe = csv_safe_frame(frame)
+    head = io.StringIO()  # the header as before (ekslab's own column names); every data cell quoted
+    csv.writer(head, lineterminator="\r\n").writerow([str(c) for c in safe.columns])
+    options = dict(index=False, header=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    if target is None:
+        return head.getvalue() + safe.to_csv(None, **options)
+    if hasattr(target, "write"):
+        target.write(head.getvalue())
+        return safe.to_csv(target, **options)
+    with open(target, "w", encoding="utf-8", newline="") as f:  # atomic_path's temporary file
+        f.write(head.getvalue())
+        return safe.to_csv(f, **options)
 
 
 # C0 and C1 controls and DEL, but not newline and tab (layout); ESC starts every ANSI sequence.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Lone surrogates, and what can make one name display as another: every invisible format character
+# (Unicode category Cf: bidi controls U+202A-202E and U+2066-2069, zero-width U+200B-200F and U+2060,
+# the BOM, soft hyphen, tag characters), the line and paragraph separators, and the Hangul fillers.
+# tests/fleet/test_outputs.py checks the Cf ranges against unicodedata.
+_INVISIBLE = re.compile("[\ud800-\udfff\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+                        "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0"
+                        "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+                        "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+
+def _mark(m) -> str:
+    code = ord(m[0])
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def visible(text) -> str:
+    """Text with every invisible or direction-changing character shown as its escape (``\\u202e``).
+
+    A cluster named ``"prod\\u202e1bus"`` would display as another name; marked, it cannot. Used by
+    :func:`terminal_safe`, the report, the SVG pictures and the explorer. Taught in README.md.
+    """
+    return _INVISIBLE.sub(_mark, str(text))
 
 
 def terminal_safe(text, newlines: bool = False) -> str:
     """Text from data made safe to print: control characters become ``\\xNN``, lone surrogates ``\\udNNN``.
 
     Newlines and tabs are escaped too unless ``newlines`` (for ekslab's own multi-line text):
-    a cluster name must not forge a line of output. Taught in README.md.
+    a cluster name must not forge a line of output. Bidi and zero-width characters are marked
+    (:func:`visible`). Taught in README.md.
     """
     text = str(text)
     text = (_CONTROL if newlines else _CONTROL_ALL).sub(lambda m: f"\\x{ord(m[0]):02x}", text)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return visible(text)

@@ -88,10 +88,13 @@ class ScanResult:
             regions=ngettext("{n} region", "{n} regions", regions).format(n=regions),
             errors=errors, calls=self.api_calls, per=f"{per:.2f}", retries=meta.get("retries", 0),
             seconds=f"{self.duration:.1f}")]
-        for e in self.errors:
-            where = "/".join(x for x in (e["account_id"], e["region"], e["cluster"]) if x)
+        from ekslab.fleet.outputs import terminal_safe
+
+        for e in self.errors:  # an endpoint's text, escaped here: a newline in it must not forge a summary line
+            where = "/".join(terminal_safe(x) for x in (e["account_id"], e["region"], e["cluster"]) if x)
             lines.append("  " + _("error {where}: {operation} {code}: {message}").format(
-                where=where, operation=e["operation"], code=e["code"], message=e["message"]))
+                where=where, operation=terminal_safe(e["operation"]), code=terminal_safe(e["code"]),
+                message=terminal_safe(e["message"])))
         return "\n".join(lines)
 
     def __repr__(self):

@@ -353,6 +353,9 @@ def add_cli(subparsers):
                               epilog=exit_codes_help())
     p.add_argument("--fleet", default="sample", choices=("sample", "empty"), help=_("what to seed (default: sample)"))
     p.add_argument("--port", type=_port, default=0, help=_("port on 127.0.0.1 (default: any free port)"))
+    p.add_argument("--standin", choices=("public", "public_and_private", "private"), metavar="MODE",
+                   help=_("also run the probe's loopback stand-in of a cluster in this mode (public, "
+                          "public_and_private, private) and print an `ekslab probe` command per asker"))
     p.set_defaults(func=_cli)
 
 
@@ -384,6 +387,18 @@ def banner(box) -> str:
     return "\n".join(lines + ["", _("Ctrl-C stops the sandbox.")])
 
 
+@contextmanager
+def _standin(args):
+    """The probe's stand-in beside moto when ``--standin MODE`` asks for it (stopped with the sandbox)."""
+    if not getattr(args, "standin", None):
+        yield None
+        return
+    from ekslab.localaws.standin import standin
+
+    with standin(args.standin, lifetime=24 * 3600) as lab:
+        yield lab
+
+
 def _cli(args, stop: threading.Event | None = None):
     from ekslab.fleet.outputs import EXIT_OK, EXIT_USAGE
 
@@ -394,8 +409,10 @@ def _cli(args, stop: threading.Event | None = None):
         return EXIT_USAGE
     print(_("ekslab sandbox: starting moto and seeding the fleet..."), flush=True)
     try:
-        with sandbox(args.fleet, port=args.port, set_env=False) as box:
+        with sandbox(args.fleet, port=args.port, set_env=False) as box, _standin(args) as lab:
             print(banner(box), flush=True)
+            if lab is not None:
+                print("\n" + lab.banner(), flush=True)
             try:
                 (stop or threading.Event()).wait()
             except KeyboardInterrupt:

@@ -60,12 +60,14 @@ def test_diagnosis_tells_a_lesser_finding_from_a_wrong_one():
     assert check("04-diagnose-payments-eu-corp", "EKS-EP-007").message == \
         "not yet: EKS-EP-007 is raised for payments-eu-corp, but it is info; find the medium one"
     wrong = check("04-diagnose-payments-prod", "EKS-EP-001").message
-    assert wrong.startswith("not yet: EKS-EP-001 is not raised for payments-prod; look again at mode=public")
+    assert wrong.startswith("not yet: EKS-EP-001 (public endpoint open to the whole internet) is not raised for "
+                            "payments-prod; look again at mode=public")
     assert check("04-diagnose-payments-prod", "eks-ep-003").ok  # case does not matter
 
 
 def test_predictions_explain_the_tempting_wrong_answer():
-    assert "private hosted zone is associated with the cluster VPC alone" in check("01-connected", "private").message
+    assert "private hosted zone is associated with the cluster VPC alone" in check(
+        "01-connected", {"public": "public", "public_and_private": "private", "private": "private"}).message
     assert check("00-dns", "10.0.0.1").message == \
         "not yet: 10.0.0.1 is the VPC router; the DNS server is one address further (base + 2)"
     assert "local only covers" not in check("00-route", "local").message  # says which route carries what
@@ -117,3 +119,16 @@ def test_the_exercise_table_lists_them_by_notebook():
     table = exercises_table("04_troubleshooting")
     assert set(table.id) == {e for e, x in EXERCISES.items() if x.notebook == "04_troubleshooting"}
     assert len(exercises_table()) == len(EXERCISES)
+
+
+def test_the_notebooks_show_each_exercise_as_the_catalog_words_it():
+    # the question, solution and explanation in both languages come from one place:
+    # python -m tests.course.exercise_cells
+    from tests.course import exercise_cells
+
+    seen = 0
+    for path, lang in exercise_cells.notebooks():
+        for _index, cell, source in exercise_cells.rendered(path, lang):
+            assert "".join(cell["source"]) == source, (path.name, lang, source.splitlines()[0])
+            seen += 1
+    assert seen == 2 * 2 * len(EXERCISES)

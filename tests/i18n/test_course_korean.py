@@ -30,13 +30,15 @@ def test_wrong_and_right_answers_are_explained_in_korean_with_the_values_kept():
     with using_language("ko"):
         wrong = check("04-fix-list", ["203.0.113.10/32", "198.51.100.20/32"]).message
         diagnosed = check("04-diagnose-payments-prod", "EKS-EP-001").message
-        right = check("00-owner", "aws")
+        right = check("00-owner", EXERCISES["00-owner"].solution)
         odd = check("00-dns", "not an address").message
     assert wrong == "아직: 사무실 범위 203.0.113.0/24이(가) 더는 허용되지 않습니다. 목록에 남겨 두세요"
-    assert diagnosed.startswith("아직: EKS-EP-001은(는) payments-prod에 나오지 않습니다") and "mode=public" in diagnosed
+    assert diagnosed.startswith("아직: EKS-EP-001(인터넷 전체에 열린 퍼블릭 엔드포인트): payments-prod 클러스터에는 "
+                                "나오지 않습니다") and "mode=public" in diagnosed
     assert right.ok and right.message.startswith("정답: ") and HANGUL.search(right.message)
     assert odd == "아직: 'not an address'은(는) IP 주소가 아닙니다"
-    assert check("00-owner", "aws").message.startswith("right: the control plane")  # English again outside
+    # English again outside
+    assert check("00-owner", EXERCISES["00-owner"].solution).message.startswith("right: the control plane")
 
 
 def test_the_doctor_reports_in_korean():
