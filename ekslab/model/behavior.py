@@ -52,7 +52,7 @@ class Verdict:
 
 
 _EGRESS_REASON = {
-    "public-nat": N_("[NAT] it leaves through a public NAT gateway whose public address is not known here"),
+    "public-nat": N_("[NATGW] it leaves through a public NAT gateway whose public address is not known here"),
     "internet-gateway": N_("[CE][BPG2] it leaves through an internet gateway with its own public IP, which changes "
                         "when the node is replaced"),
     "transit-gateway": N_("[BPG2] it leaves through a transit gateway or firewall to a central egress elsewhere; "

@@ -137,15 +137,15 @@ def principal_access_commands(cluster_name: str, region: str, authentication_mod
                "--group system:masters --username admin  # " + _("or: kubectl edit -n kube-system configmap/aws-auth"))
     mapped = "kubectl get -n kube-system configmap/aws-auth -o yaml  # " + _("the principal is mapped")
     if mode == "CONFIG_MAP":
-        switch = (f"# {_('or switch to access entries first (one-way):')} aws eks update-cluster-config --region "
-                  f"{region} --name {cluster_name} --access-config authenticationMode=API_AND_CONFIG_MAP")
+        switch = ("# " + _("or switch to access entries first (one-way):") + f" aws eks update-cluster-config "
+                  f"--region {region} --name {cluster_name} --access-config authenticationMode=API_AND_CONFIG_MAP")
         return f"{mapping}\n{switch}", mapped
     if mode in ("API", "API_AND_CONFIG_MAP"):
         return entry, listed
     read = (f"aws eks describe-cluster --region {region} --name {cluster_name} "
             "--query cluster.accessConfig.authenticationMode  # " + _("read the mode first: CONFIG_MAP needs the "
                                                                       "mapping, API and API_AND_CONFIG_MAP the entry"))
-    return f"{read}\n{entry}\n# {_('with CONFIG_MAP instead:')} {mapping}", f"{listed}\n{mapped}"
+    return f"{read}\n{entry}\n# " + _("with CONFIG_MAP instead:") + f" {mapping}", f"{listed}\n{mapped}"
 
 
 def egress_mode_command(cluster_name: str, region: str, now: str | None, target: str) -> str:

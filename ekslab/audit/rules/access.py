@@ -28,7 +28,8 @@ def hybrid_rule(remote, family: str) -> list[Item]:
 _ACCESS = {
     "CONFIG_MAP": N_(", and a mapping in the aws-auth ConfigMap for the IAM principal it uses (authenticationMode "
                      "CONFIG_MAP: access entries do not work until the mode changes to API_AND_CONFIG_MAP, which is "
-                     "one-way; kubectl edit -n kube-system configmap/aws-auth, or eksctl create iamidentitymapping)"),
+                     "one-way; kubectl edit -n kube-system configmap/aws-auth, or eksctl create "
+                     "iamidentitymapping) [GKA]"),
     "API_AND_CONFIG_MAP": N_(", and an access entry (preferred) or an aws-auth mapping for the IAM principal it uses "
                              "(authenticationMode API_AND_CONFIG_MAP; aws eks create-access-entry, then "
                              "associate-access-policy)"),
@@ -74,7 +75,7 @@ def hybrid_public_note(config, notes: list) -> None:
     if config.public and not config.private and not config.open_to_internet:
         notes.append(_("hybrid nodes reach the public endpoint from your on-premises internet egress, an address "
                        "ekslab cannot see: it must be inside publicAccessCidrs (or enable private access and reach "
-                       "the endpoint over the VPN or Direct Connect)"))
+                       "the endpoint over the VPN or Direct Connect) [HN]"))
 
 
 def _is_cidr(text) -> bool:

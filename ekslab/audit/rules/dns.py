@@ -86,8 +86,8 @@ def _resolver_rule(resolver, notes: list) -> list[Item]:
         return []
     return [item("EKS-EP-004", _("the VPC "), ("resolver",), field="vpc_id",
                  tail=_(": Route 53 Resolver rule {rule} forwards {domain} to {servers}, which takes precedence over "
-                        "the EKS private hosted zone (inferred): in-VPC lookups of the endpoint get what those servers "
-                        "answer, the public addresses unless they forward the name back to the VPC resolver; verify "
-                        "that they do, or add a SYSTEM rule for the endpoint name (the fix)").format(
+                        "the EKS private hosted zone (inferred) [R53P]: in-VPC lookups of the endpoint get what those "
+                        "servers answer, the public addresses unless they forward the name back to the VPC resolver; "
+                        "verify that they do, or add a SYSTEM rule for the endpoint name (the fix)").format(
                      rule=rule_id, domain=domain, servers=servers))]
 

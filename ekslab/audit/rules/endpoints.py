@@ -47,7 +47,8 @@ def endpoints_rule(kinds, source, endpoints, no_dns, notes: list) -> list[Item]:
     optional = [s for s in OPTIONAL_ENDPOINTS if s not in usable]
     extra = _("; if you use them, also {services}").format(services=", ".join(optional)) if optional else ""
     return [item("EKS-EP-009", _("node subnets have no internet egress ({why}) and the VPC lacks the endpoints nodes "
-                                 "need to pull images and call AWS APIs: {missing}{extra}; nodes fail to join").format(
+                                 "need to pull images and call AWS APIs: {missing}{extra}; nodes fail to join "
+                                 "[PC][NR]").format(
                      why=", ".join(i18n.gettext(_WHY[k]) for k in stranded), missing=named, extra=extra),
                  ("vpce", tuple(s for s in missing if s not in off), tuple(s for s in missing if s in off)))]
 
@@ -97,7 +98,7 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
     return [item("EKS-EP-010", _("controlPlaneEgressMode CUSTOMER_ROUTED sends the API server's calls to admission "
                                  "webhooks, OIDC issuers (IRSA, identity providers) and aggregated API servers out "
                                  "through its network interfaces in the cluster subnets, and {causes}: those calls "
-                                 "fail. The mode is one-way: the fix is a route, never a mode change").format(
+                                 "fail. The mode is one-way: the fix is a route, never a mode change [CPE]").format(
                      causes="; ".join(causes)),
                  ("route", tuple(stuck), tuple(stuck6), servers in ("custom", "none")))]
 

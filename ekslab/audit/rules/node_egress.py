@@ -20,9 +20,9 @@ CENTRAL_EGRESS = {"transit-gateway": N_("transit gateway"), "firewall-endpoint":
 NO_EGRESS_WORDS = {
     "private-nat": N_("a private NAT gateway (no internet egress)"), "none": N_("no default route"),
     "peering": N_("a VPC peering connection, which carries no traffic to the peer's internet or NAT gateway "
-                  "(unless the nodes use an HTTP proxy reachable over the peering, inferred)"),
+                  "(unless the nodes use an HTTP proxy reachable over the peering, inferred) [PEER]"),
     "no-public-ip": N_("an internet gateway, but the subnet assigns no public IPv4 address (MapPublicIpOnLaunch "
-                       "false), so nodes there have no internet egress"),
+                       "false), so nodes there have no internet egress [NR][TS]"),
 }
 _OWN_IPS = ("internet-gateway", "no-public-ip")  # the public subnets of a cluster
 
@@ -83,7 +83,7 @@ def egress_rule(config: EndpointConfig, egress, notes: list, kinds=None, targets
     if nat_auto and not config.open_to_internet:
         notes.append(_("a regional NAT gateway in automatic mode adds Availability Zones and addresses by itself: "
                        "a restricted publicAccessCidrs can go stale; enable private access or manage the NAT "
-                       "gateway's addresses yourself"))
+                       "gateway's addresses yourself [NATGW]"))
     kinds = _mixed_public_subnets(kinds, source, notes)
     causes, fix_private = [], False
     outside = []
