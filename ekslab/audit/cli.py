@@ -165,7 +165,8 @@ def add_cli(subparsers) -> None:
                               description=_("Run the eight endpoint rules over a fleet snapshot."),
                               epilog=exit_codes_help() + _(". 1 comes before 3: a partial snapshot with a finding "
                                                            "at or above --fail-on exits 1."))
-    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan`, or "sample"'))
+    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan` (.json or .json.gz), "-" to read it '
+                                      'from stdin, or "sample"'))
     p.add_argument("--min-severity", type=_severity, default="info", metavar="S",
                    help=_("show findings at or above S ({severities}; default info)").format(
                        severities=", ".join(SEVERITIES)))

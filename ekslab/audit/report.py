@@ -473,7 +473,8 @@ def add_cli(subparsers) -> None:
                                             "tools would say, and the clusters. Long lists show their first rows "
                                             "and link the CSV/Parquet exports for the rest."),
                               epilog=exit_codes_help() + _(". A partial snapshot still gets its report, then exits 3."))
-    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan`, or "sample"'))
+    p.add_argument("snapshot", help=_('a snapshot file written by `ekslab scan` (.json or .json.gz), "-" to read it '
+                                      'from stdin, or "sample"'))
     p.add_argument("-o", "--output", required=True, metavar="FILE.html", help=_("the HTML file to write"))
     p.add_argument("--csv", metavar="DIR", help=_("also write fleet, findings, errors and notes as CSV files in DIR"))
     p.add_argument("--parquet", metavar="DIR", help=_("also write them as Parquet files in DIR"))

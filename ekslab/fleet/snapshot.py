@@ -27,9 +27,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import os
 import re
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -223,30 +221,6 @@ def save_snapshot(snapshot, path) -> Path:
     return atomic_write(path, data)
 
 
-def _read(path: Path, max_bytes: int) -> bytes | bytearray:
-    """The JSON bytes of a file, gunzipped as a stream (whatever the name says) and never more than ``max_bytes``."""
-    try:
-        with open(path, "rb") as f:
-            magic = f.read(2)
-            f.seek(0)
-            if magic != b"\x1f\x8b":
-                if os.fstat(f.fileno()).st_size > max_bytes:
-                    raise SnapshotError(f"{path}: larger than the {max_bytes:,}-byte limit (max_bytes)")
-                return f.read()
-            buf = bytearray()
-            with gzip.GzipFile(fileobj=f) as z:
-                while chunk := z.read(1 << 20):
-                    buf += chunk
-                    if len(buf) > max_bytes:
-                        raise SnapshotError(f"{path}: the gzip data expands past the {max_bytes:,}-byte limit "
-                                            "(max_bytes); a gzip bomb, or raise the limit")
-            return buf  # no copy: decode and the depth check read a bytearray as they read bytes
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise SnapshotError(f"{path}: the gzip data is damaged or truncated ({e})") from None
-    except OSError as e:
-        raise SnapshotError(f"{path}: cannot read the snapshot: {e.strerror or e}") from None
-
-
 _KEEP = b'[]{}"'
 _DROP = bytes(b for b in range(256) if b not in _KEEP)
 
@@ -275,71 +249,39 @@ def json_depth(raw: bytes) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _lone_surrogates(value, path="$"):
-    """(JSON path, the code point) of every string (key or value) holding a lone surrogate; iterative."""
-    found, stack = [], [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, dict):
-            for k, v in item.items():
-                bad = _bad_text(k)
-                if bad:
-                    found.append((f"{where} (a key)", bad))
-                stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
-        elif isinstance(item, str) and _bad_text(item):
-            found.append((where, _bad_text(item)))
-    return sorted(found)
-
-
-def _bad_text(text: str):
-    try:
-        text.encode("utf-8")
-        return None
-    except UnicodeEncodeError as e:
-        return f"\\u{ord(text[e.start]):04x}"
-
-
 def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
-    """Read and validate a snapshot file (``.json`` or ``.json.gz``).
+    """Read and validate a snapshot: a ``.json`` or ``.json.gz`` file, ``"-"`` (stdin) or a binary file object.
 
-    Raises :class:`SnapshotError` naming the file and what is wrong (missing file,
-    truncated JSON or gzip, more than ``max_bytes`` of JSON (1 GiB; gzip is expanded as a
-    stream, so a gzip bomb stops at the limit), nesting deeper than ``MAX_DEPTH``, a broken
-    top level against the schema) rather than returning half a fleet. A lone surrogate
-    (``"\\ud800"``, no text) is named with its JSON path: in a record, that record is
-    broken; elsewhere the file is. Broken records are set aside as :func:`validate`
-    says. Taught in notebooks/03_fleet_analysis.ipynb.
+    Raises :class:`SnapshotError` naming the file, the JSON path and what is wrong (a missing file,
+    truncated JSON or gzip, more than ``max_bytes`` of JSON from any source (1 GiB; gzip, pipes and
+    /dev/zero counted as they are read), nesting deeper than ``MAX_DEPTH``, a shape that would cost
+    far more memory than its bytes, a broken top level against the schema) rather than returning
+    half a fleet. The JSON is read as a stream (ekslab/fleet/jsonstream.py), so memory stays a few
+    times the bytes read whatever their shape. A broken record (against the schema, a lone surrogate
+    ``"\\ud800"``, a number of thousands of digits, too costly to parse) costs that record only: an
+    error record naming it and its JSON path takes its place, as :func:`validate` says.
+    Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    path = Path(path)
-    raw = _read(path, max_bytes)
-    depth = json_depth(raw)
-    if depth > MAX_DEPTH:
-        raise SnapshotError(f"{path}: nested {depth} levels deep; a snapshot has about 8 and ekslab reads "
-                            f"at most {MAX_DEPTH}")
+    snapshot, broken, where = _read_json(path, max_bytes)
+    return validate(snapshot, where, _broken=broken)
+
+
+def _read_json(path, max_bytes: int, keep=None):
+    """(top-level dict, {(section, index): problem}, the source's name) of a snapshot read as a stream."""
+    from ekslab.fleet.jsonstream import StreamError, read_json_object
+
+    if hasattr(path, "read"):
+        source, where = path, str(getattr(path, "name", "<stream>"))
+    elif str(path) == "-":
+        source, where = "-", "<stdin>"
+    else:
+        source = where = Path(path)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise SnapshotError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    del raw  # the bytes go before the parse: the peak is the text plus the parsed objects
-    maybe_surrogates = _SURROGATE_ESCAPE.search(text) is not None
-    try:
-        snapshot = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SnapshotError(f"{path}: invalid or truncated JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    del text
-    surrogates = _lone_surrogates(snapshot) if maybe_surrogates else []
-    broken = {}
-    for where, char in surrogates:
-        m = re.match(r"\$\.(clusters|vpcs|errors)\[(\d+)\]", where)
-        if not m:
-            raise SnapshotError(f"{path}: at {where}: a lone surrogate {char} (an escape that is no character)")
-        broken.setdefault((m[1], int(m[2])), f"at {where}: a lone surrogate {char} (an escape that is no character)")
-    return validate(snapshot, str(path), _broken=broken)
+        snapshot, broken = read_json_object(source, max_bytes=max_bytes, max_depth=MAX_DEPTH, lists=_SECTIONS,
+                                            where=str(where), keep=keep)
+    except StreamError as e:
+        raise SnapshotError(str(e)) from None
+    return snapshot, broken, str(where)
 
 
 # ---- anonymization ---------------------------------------------------------------------------------------------
