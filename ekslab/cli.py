@@ -16,7 +16,7 @@ from ekslab._version import __version__
 from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_language
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
-_COMMAND_MODULES = ("fleet.scanner", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
+_COMMAND_MODULES = ("fleet.scanner", "fleet.merge", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
                     "course.workbook", "course.doctor", "probe.cli")
 
 

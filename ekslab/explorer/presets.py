@@ -329,7 +329,7 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     nats = [str(ipaddress.ip_address(n)) for n in split_entries(s.nat_ips)] if "nat_ips" not in sc.errors else []
     egress = [{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
                "target": "nat-explorer" if nats else None, "ips": nats, "map_public_ip": False, "onward_kind": None,
-               "onward_target": None, "nat_mode": "zonal" if nats else None}]
+               "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if nats else None}]
     row = dict(
         account_id=account_id, region=region, cluster=cluster,
         arn=f"arn:aws:eks:{region}:{account_id}:cluster/{cluster}", status="ACTIVE", version="1.31",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ekslab.fleet.bundled import bundled_path
-from ekslab.fleet.snapshot import _node_subnets
 from ekslab.i18n import _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
@@ -23,6 +22,9 @@ FRAME_COLUMNS = [
     # spec section 9 (real networks)
     "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
     "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
+    # spec section 10 (real networks, revision 3)
+    "node_egress", "node_subnets_source", "cluster_subnet_egress", "dhcp_domain_name", "vpc_endpoints",
+    "vpc_endpoints_no_dns", "resolver_rules", "control_plane_egress", "auto_mode",
 ]
 # What each spec-9 column means (notebooks/03_fleet_analysis.ipynb shows them):
 COLUMN_DOCS = {
@@ -42,7 +44,27 @@ COLUMN_DOCS = {
     "outpost": "an EKS local cluster on AWS Outposts (outpostConfig present): private only by design",
     "authentication_mode": "accessConfig.authenticationMode: CONFIG_MAP, API_AND_CONFIG_MAP or API (spec 9.6)",
     "health_issues": "health.issues as 'code: message' (FAILED clusters say why)",
-    "unread": "reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7)",
+    "unread": "reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7), each as "
+              "'Operation (code)', e.g. 'DescribeVpcEndpoints (AccessDenied)' or 'ListResolverRules (missing key "
+              "ResolverRules)' (spec 10.9)",
+    "node_egress": "one dict per node subnet: subnet, kind, kind_v6, target, ips, map_public_ip (MapPublicIpOnLaunch), "
+                   "assign_ipv6, nat_mode, onward_kind, onward_target, onward_ips (a private NAT's own onward route), "
+                   "spec 10.1",
+    "node_subnets_source": "where node_egress's subnets come from: nodegroups (the managed node groups' subnets, "
+                           "read with --nodegroups) or cluster-subnets (spec 10.1)",
+    "cluster_subnet_egress": "the same dicts for the cluster subnets, where the control plane's network interfaces "
+                             "live (spec 10.4)",
+    "dhcp_domain_name": "the DHCP options' domain-name ('' when the set has none, or for DhcpOptionsId default); "
+                        "None when unread (spec 10.2)",
+    "vpc_endpoints": "the VPC's usable endpoints by short service name (ec2, ecr.api, ecr.dkr, sts, s3, ...): "
+                     "gateway endpoints and interface endpoints with private DNS on, available; None when unread "
+                     "(spec 10.3)",
+    "vpc_endpoints_no_dns": "interface endpoints whose private DNS is off (nodes do not use them); None when unread",
+    "resolver_rules": "the Route 53 Resolver rules associated with the VPC: rule_id, domain, type (FORWARD, SYSTEM, "
+                      "RECURSIVE), target_ips; None when unread (spec 10.2)",
+    "control_plane_egress": "resourcesVpcConfig.controlPlaneEgressMode: AWS_MANAGED, CUSTOMER_ROUTED or "
+                            "CUSTOMER_ISOLATED; None when the answer has none (older answers: AWS_MANAGED) (spec 10.4)",
+    "auto_mode": "EKS Auto Mode (computeConfig.enabled): the NodeClass, not read, decides the node subnets",
 }
 
 
@@ -59,7 +81,7 @@ def column_docs() -> dict[str, str]:
 
 
 _BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack",
-                 "outpost")
+                 "outpost", "auto_mode")
 _DUAL_STACK_SUFFIXES = (".api.aws", ".api.amazonwebservices.com.cn")
 _CENTRAL = ("transit-gateway", "firewall-endpoint", "peering", "virtual-private-gateway", "network-interface",
             "local-gateway", "carrier-gateway", "core-network")
@@ -89,15 +111,57 @@ def _endpoint_columns(cluster: dict) -> dict:
             "public_cidrs": list(cfg.public_cidrs), "assumed_defaults": list(cfg.assumed_defaults), "error": None}
 
 
+def node_subnets(record: dict) -> tuple[list[str], str]:
+    """The subnets a cluster's nodes use and where that comes from (spec 10.1): the managed node groups'
+    subnets when they were read (``scan(nodegroups=True)``) and there are any, "nodegroups"; else the
+    cluster subnets, "cluster-subnets". Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    groups = [s for s in record.get("nodegroup_subnets") or [] if isinstance(s, str)]
+    if groups:
+        return list(dict.fromkeys(groups)), "nodegroups"
+    return list((record["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or []), "cluster-subnets"
+
+
+def _egress_dicts(subnets: list, facts: dict) -> list[dict]:
+    """One dict per subnet, as the contract of node_egress / cluster_subnet_egress names them (None: unread)."""
+    known = facts.get("subnets") or {}
+    out = []
+    for subnet in subnets:
+        e = known.get(subnet) or {}
+        out.append({"subnet": subnet, "kind": e.get("egress_kind"), "kind_v6": e.get("egress_kind_v6"),
+                    "target": e.get("default_route"), "ips": list(e.get("egress_ips") or []),
+                    "map_public_ip": e.get("map_public_ip"), "onward_kind": e.get("onward_kind"),
+                    "onward_target": e.get("onward_target"), "onward_ips": list(e.get("onward_ips") or []),
+                    "nat_mode": e.get("nat_mode")})
+    return out
+
+
+def _endpoint_lists(facts: dict) -> tuple:
+    """(usable endpoints, interface endpoints with private DNS off), short names; (None, None) when unread."""
+    endpoints = facts.get("vpc_endpoints")
+    if endpoints is None:
+        return None, None
+    usable, no_dns = [], []
+    for service, e in sorted(endpoints.items()):
+        available = str(e.get("state") or "").lower() == "available"
+        if e.get("type") == "Interface" and e.get("private_dns") is False:
+            no_dns.append(service)
+        elif available and (e.get("type") == "Gateway" or e.get("private_dns") is True):
+            usable.append(service)
+    return usable, no_dns
+
+
 def _row(record: dict, vpcs: dict) -> dict:
     cluster = record["cluster"]
     vpc_cfg = cluster.get("resourcesVpcConfig") or {}
     subnets = list(vpc_cfg.get("subnetIds") or [])
     vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
     facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
-    node_subnets = _node_subnets(record)
-    egress = sorted({ip for s in node_subnets
+    nodes_in, source = node_subnets(record)
+    egress = sorted({ip for s in nodes_in
                      for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
+    usable, no_dns = _endpoint_lists(facts)
+    rules = facts.get("resolver_rules")
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")
     host = (cluster.get("endpoint") or "").split("://")[-1].rstrip("/")
     health = [f"{i.get('code')}: {i.get('message')}" for i in (cluster.get("health") or {}).get("issues") or []]
@@ -118,8 +182,16 @@ def _row(record: dict, vpcs: dict) -> dict:
         "authentication_mode": (cluster.get("accessConfig") or {}).get("authenticationMode"),
         "health_issues": health,
         "unread": sorted(set(facts.get("unread") or []) | set(record.get("unread") or [])),
+        "node_egress": _egress_dicts(nodes_in, facts) if facts else [],
+        "node_subnets_source": source,
+        "cluster_subnet_egress": _egress_dicts(subnets, facts) if facts else [],
+        "dhcp_domain_name": facts.get("dhcp_domain_name"),
+        "vpc_endpoints": usable, "vpc_endpoints_no_dns": no_dns,
+        "resolver_rules": None if rules is None else [dict(r) for r in rules],
+        "control_plane_egress": vpc_cfg.get("controlPlaneEgressMode"),
+        "auto_mode": (cluster.get("computeConfig") or {}).get("enabled") is True,
     }
-    row.update(_egress_columns(node_subnets, facts, vpc_id, row["unread"]))
+    row.update(_egress_columns(nodes_in, facts, vpc_id, row["unread"]))
     row.update(_endpoint_columns(cluster))
     return row
 
@@ -165,8 +237,8 @@ def _egress_columns(subnets: list, facts: dict, vpc_id, unread: list) -> dict:
             elif kind == "nat-unread":
                 why.append(_("NAT gateway {nat} of {subnet} could not be read").format(
                     nat=egress.get("default_route"), subnet=subnet))
-    egress_reads = [u for u in unread if u.startswith(("DescribeRouteTables", "DescribeNatGateways", "DescribeSubnets",
-                                                        "node group"))]
+    egress_reads = [u for u in unread if u.startswith(("DescribeRouteTables", "DescribeNatGateways",
+                                                        "ListNodegroups", "DescribeNodegroup", "node group"))]
     if egress_reads:
         why.append(_("refused or failed reads: {reads}").format(reads=", ".join(egress_reads)))
     return {"egress_kinds": sorted(kinds), "egress_kinds_v6": sorted(kinds6), "egress_targets": sorted(targets),
@@ -179,7 +251,7 @@ def _failed_row(error: dict) -> dict:
     row.update(account_id=error["account_id"], region=error["region"], cluster=error["cluster"],
                public_cidrs=[], subnet_ids=[], node_egress_ips=[], remote_node_cidrs=[], remote_pod_cidrs=[],
                assumed_defaults=[], tags={}, hybrid=False, egress_kinds=[], egress_kinds_v6=[], egress_targets=[],
-               health_issues=[], unread=[], dual_stack=False, outpost=False,
+               health_issues=[], unread=[], dual_stack=False, outpost=False, node_egress=[], cluster_subnet_egress=[],
                error=_("{operation} failed: {code}: {message}").format(
                    operation=error["operation"], code=error["code"], message=error["message"]))
     return row

@@ -22,13 +22,18 @@ ALLOWED_ACTIONS = frozenset({
     "ec2:DescribeRouteTables",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcAttribute",
+    "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "eks:DescribeCluster",
     "eks:DescribeNodegroup",
     "eks:ListClusters",
     "eks:ListNodegroups",
     "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent",
     "route53resolver:ListResolverEndpoints",
+    "route53resolver:ListResolverRuleAssociations",
+    "route53resolver:ListResolverRules",
     "sts:AssumeRole",
     "sts:GetCallerIdentity",
 })
@@ -36,7 +41,8 @@ ALLOWED_ACTIONS = frozenset({
 # the same list as a least-privilege IAM policy, shipped with the package (a test keeps the two equal)
 POLICY_PATH = bundled_path("iam/ekslab-readonly-policy.json")
 # where each call runs: the organization calls only in the management account, the reads everywhere
-MANAGEMENT_ACTIONS = frozenset({"organizations:ListAccounts", "sts:AssumeRole"})
+MANAGEMENT_ACTIONS = frozenset({"organizations:ListAccounts", "organizations:ListAccountsForParent",
+                                "organizations:ListOrganizationalUnitsForParent", "sts:AssumeRole"})
 MEMBER_ACTIONS = ALLOWED_ACTIONS - MANAGEMENT_ACTIONS
 ORG_ROLE_NAME = "ekslab-readonly"  # the read-only role README.md tells production users to create for --org-role
 
@@ -133,14 +139,16 @@ def policy_document() -> dict:
 def management_policy_document(role_name: str = ORG_ROLE_NAME, partition: str = "aws") -> dict:
     """The IAM policy of the identity that runs ``scan(org_role=role_name)`` in the management account.
 
-    ``organizations:ListAccounts`` (it takes no resource), and ``sts:AssumeRole`` on that one role
+    ``organizations:ListAccounts`` (and, for ``--ou``, ListAccountsForParent and
+    ListOrganizationalUnitsForParent; they take no resource here), and ``sts:AssumeRole`` on that one role
     name in any account, never on ``*``. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "EkslabListAccounts", "Effect": "Allow", "Action": ["organizations:ListAccounts"],
-             "Resource": "*"},
+            {"Sid": "EkslabListAccounts", "Effect": "Allow",
+             "Action": ["organizations:ListAccounts", "organizations:ListAccountsForParent",
+                        "organizations:ListOrganizationalUnitsForParent"], "Resource": "*"},
             {"Sid": "EkslabAssumeTheScanRole", "Effect": "Allow", "Action": ["sts:AssumeRole"],
              "Resource": f"arn:{partition}:iam::*:role/{role_name}"},
         ],

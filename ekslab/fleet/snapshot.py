@@ -8,14 +8,19 @@ A snapshot is a dict (never a pickle)::
                    optional "nodegroup_subnets" (scan(nodegroups=True)) and "unread"}],
      "vpcs":     [{"account_id", "region", "vpc_id", "dns_support", "dns_hostnames", "dhcp_options_id",
                    "domain_name_servers", "amazon_provided_dns", "dns_servers", "resolver_inbound", "unread",
+                   "dhcp_domain_name", "vpc_endpoints": {service: {"type", "private_dns", "state"}},
+                   "resolver_rules": [{"rule_id", "domain", "type", "target_ips", ...}],
                    "subnets": {subnet_id: {"route_table_id", "default_route", "egress_kind", "egress_ips",
-                                           "default_route_v6", "egress_kind_v6"}}}],
+                                           "default_route_v6", "egress_kind_v6", "map_public_ip",
+                                           "assign_ipv6", "nat_mode", "onward_kind", "onward_target",
+                                           "onward_ips"}}}],
      "errors":   [{"account_id", "region", "cluster", "operation", "code", "message"}]}
 
 ``vpc_id`` beside the raw record is the scanner's finding (from ``resourcesVpcConfig.vpcId``,
 else derived from the subnets); the raw record is kept exactly as the API returned it. The
-spec-9 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``, ...) are optional:
-a snapshot from before them is read as it was.
+spec-9 and spec-10 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``,
+``vpc_endpoints``, ``resolver_rules``, ``map_public_ip``, ...) are optional: a snapshot from before
+them is read as it was, their facts unknown (None).
 Taught in notebooks/03_fleet_analysis.ipynb.
 """
 
@@ -53,9 +58,10 @@ def _as_snapshot(snapshot) -> dict:
 
 
 def _node_subnets(record: dict) -> list[str]:
-    """The subnets a cluster record's nodes use: its own subnetIds, then its node groups' others, in order.
+    """Every subnet whose egress a cluster record needs: its own subnetIds, then its node groups' others.
 
-    One definition for the scanner (whose egress facts it reads) and the frame (which looks them up)."""
+    The scanner reads the facts of all of them; the frame splits them into the cluster subnets and
+    the node subnets (the node groups' when they were read, spec 10.1)."""
     subnets = list((record["cluster"].get("resourcesVpcConfig") or {}).get("subnetIds") or [])
     return subnets + [s for s in record.get("nodegroup_subnets") or [] if s not in subnets]
 
@@ -150,6 +156,21 @@ def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
     return _set_aside(snapshot, broken)
 
 
+def record_problem(section: str, record, where: str = "$") -> str | None:
+    """What is wrong with one record of ``section`` ("clusters", "vpcs", "errors") by the schema, or None.
+
+    The scanner checks each DescribeCluster answer with it, so that a body that is not a cluster
+    costs that cluster only. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import fastjsonschema
+
+    try:
+        _validators()[2][section](record)
+    except fastjsonschema.JsonSchemaValueException as e:
+        return _problem(e, where)
+    return None
+
+
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -191,28 +212,31 @@ def _set_aside(snapshot: dict, broken: dict) -> dict:
     return out
 
 
-def dumps(snapshot) -> str:
+def dumps(snapshot, compact: bool = False) -> str:
     """The canonical JSON text of a snapshot: sorted keys, one-space indent, trailing newline.
 
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    ``compact=True``: the same JSON without indentation or spaces, through the C encoder (``indent``
+    forces Python's own, ~5x slower at 10,000 clusters). Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    if compact:
+        return json.dumps(_as_snapshot(snapshot), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(_as_snapshot(snapshot), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_snapshot(snapshot, path) -> Path:
+def save_snapshot(snapshot, path, compact: bool = False) -> Path:
     """Write a snapshot (dict or ScanResult) as JSON, gzip-compressed when ``path`` ends in ``.gz``.
 
     The output is canonical (sorted keys, fixed gzip header), so equal snapshots give equal bytes.
     The write is atomic: a temporary file beside ``path``, then a rename, so a full disk or an
     interruption never leaves half a snapshot nor destroys the file that was there.
-    Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
+    ``compact`` drops the indentation (``dumps``). Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     from ekslab.fleet.outputs import atomic_write, check_output
 
     path = check_output(path)
     snap = validate(_as_snapshot(snapshot), str(path))
     try:
-        data = dumps(snap).encode("utf-8")
+        data = dumps(snap, compact).encode("utf-8")
     except UnicodeEncodeError as e:
         raise SnapshotError(f"{path}: the snapshot holds a lone surrogate ({e.object[e.start:e.end]!r}), "
                             "which is no UTF-8 text") from None
@@ -374,7 +398,8 @@ class _Anonymizer:
                 if name in s:
                     s = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, s)
         s = _ARN.sub(self.arn, s)
-        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1]).hex()[:32].upper()}."
+        # the id's case does not matter (DNS): a Resolver rule's lowercase domain keeps matching its endpoint
+        s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1].upper()).hex()[:32].upper()}."
                           + (f"{self.digest('endpoint2', m[2]).hex()[:3]}." if m[2] else "") + f"{m[3]}.{m[4]}", s)
         s = _OIDC.sub(lambda m: m[1] + self.digest("oidc", m[2]).hex()[:32].upper(), s)
         s = _RESOURCE_ID.sub(lambda m: f"{m[1]}-{self.digest(m[1], m[2]).hex()[:len(m[2])]}", s)

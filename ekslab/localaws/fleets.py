@@ -44,9 +44,16 @@ SAMPLE_SOURCE = (
 class Vpc:
     """One VPC of a fleet. ``egress``: "nat" (cluster subnets are private, default route to NAT gateways,
     one per address in ``nat_ips``), "igw" (cluster subnets are public), "tgw" (default route to a transit
-    gateway: central egress), "private-nat" (a private NAT gateway) or "none" (no default route).
-    ``dns_servers`` empty means DhcpOptionsId ``default``; ``resolver_inbound`` adds a Route 53 Resolver
-    inbound endpoint (spec 9.3); ``ipv6`` also routes ::/0 to an egress-only internet gateway."""
+    gateway: central egress), "private-nat" (a private NAT gateway whose own subnet has no default route),
+    "private-nat-tgw" (a private NAT gateway whose own subnet routes on to a transit gateway), "peering"
+    (default route to a VPC peering connection) or "none" (no default route).
+    ``dns_servers`` empty means DhcpOptionsId ``default``; ``dhcp_domain`` False leaves domain-name out of the
+    set; ``resolver_inbound`` adds a Route 53 Resolver inbound endpoint (spec 9.3); ``ipv6`` also routes
+    ::/0 to an egress-only internet gateway. Spec section 10: ``public_ips`` is MapPublicIpOnLaunch of the
+    internet-gateway subnets; ``endpoints`` are VPC endpoints as (short service name, "Interface" or
+    "Gateway", private DNS); ``forward`` are Resolver FORWARD rules associated with the VPC, a domain or
+    "cluster:NAME" for that cluster's endpoint host name; ``isolated`` adds two subnets without a default
+    route (for clusters whose control-plane subnets are not their nodes')."""
 
     key: str
     account: str
@@ -60,11 +67,21 @@ class Vpc:
     main_table: bool = False  # the private default route lives in the main table (no explicit association)
     ipv6: bool = False
     resolver_inbound: bool = False
+    public_ips: bool = True
+    dhcp_domain: bool = True
+    endpoints: tuple = ()
+    forward: tuple = ()
+    isolated: bool = False
 
 
 @dataclass
 class Cluster:
-    """One cluster. ``None`` for ``public``/``private``/``cidrs`` leaves the field out of the request."""
+    """One cluster. ``None`` for ``public``/``private``/``cidrs`` leaves the field out of the request.
+
+    ``subnets``: the cluster subnets, "vpc" (the VPC's default: private, public for "igw"), "mixed"
+    (public and private) or "isolated"; ``nodegroup``: the subnets of a managed node group ("private")
+    or None; ``egress_mode``: controlPlaneEgressMode (None: absent, as on older answers);
+    ``auto_mode``: computeConfig enabled (EKS Auto Mode)."""
 
     name: str
     account: str
@@ -83,6 +100,10 @@ class Cluster:
     health: tuple = ()  # (code, message) issues, as a FAILED cluster reports them
     auth_mode: str = "API_AND_CONFIG_MAP"
     outpost: bool = False  # an EKS local cluster on Outposts (private only by design)
+    subnets: str = "vpc"
+    nodegroup: str | None = None
+    egress_mode: str | None = None
+    auto_mode: bool = False
 
 
 @dataclass
@@ -105,6 +126,11 @@ class Fleet:
                 raise ValueError(f"cluster {c.name!r} names VPC {c.vpc!r}, which the fleet does not define")
         if next(iter(self.accounts), None) != MANAGEMENT_ACCOUNT:
             raise ValueError(f"the first account must be the management account {MANAGEMENT_ACCOUNT}")
+
+
+# the VPC endpoints a cluster without internet egress needs (spec 10.3): (service, type, private DNS)
+_ENDPOINTS = (("ec2", "Interface", True), ("ecr.api", "Interface", True), ("ecr.dkr", "Interface", True),
+              ("sts", "Interface", True), ("s3", "Gateway", False))
 
 
 def _sample() -> Fleet:
@@ -131,6 +157,22 @@ def _sample() -> Fleet:
         Vpc("analytics-euw1-privnat", A, W1, "10.34.0.0/16", egress="private-nat"),  # no internet egress
         Vpc("platform-use1-corp", P, E1, "10.14.0.0/16", nat_ips=("203.0.113.12",), resolver_inbound=True),
         Vpc("platform-euw1-nodhcp", P, W1, "10.15.0.0/16", dns_servers=(), nat_ips=("203.0.113.22",)),
+        # spec section 10: what decides reachability beyond the route table (private where the shape allows:
+    # notebook 03's exposure chart draws one bar per public cluster up to 40)
+        Vpc("analytics-use1-peered", A, E1, "10.35.0.0/16", egress="peering"),  # no internet through a peer
+        Vpc("payments-euw1-privnat-tgw", Y, W1, "10.26.0.0/16", egress="private-nat-tgw"),  # central egress
+        Vpc("platform-use1-mixed", P, E1, "10.16.0.0/16", nat_ips=("203.0.113.13",)),  # public + private subnets
+        Vpc("platform-apse2-nopip", P, S2, "10.17.0.0/16", egress="igw", public_ips=False),  # IGW, no public IPs
+        Vpc("payments-use1-endpoints", Y, E1, "10.27.0.0/16", egress="none",
+            endpoints=_ENDPOINTS),  # fully private, every endpoint nodes need
+        Vpc("analytics-euw1-endpoints-nodns", A, W1, "10.36.0.0/16", egress="none",
+            endpoints=tuple((svc, kind, svc != "ecr.dkr") for svc, kind, _ in _ENDPOINTS)),  # ecr.dkr: DNS off
+        Vpc("platform-use1-fwd", P, E1, "10.18.0.0/16", nat_ips=("203.0.113.14",),
+            forward=("cluster:platform-fwd",)),  # a forwarding rule takes the cluster's name away
+        Vpc("analytics-use1-broad", A, E1, "10.37.0.0/16", nat_ips=("203.0.113.61",),
+            forward=("amazonaws.com",)),  # a broader rule: the private zone still answers
+        Vpc("platform-euw1-nodomain", P, W1, "10.19.0.0/16", dhcp_domain=False, nat_ips=("203.0.113.23",)),
+        Vpc("payments-use1-routed", Y, E1, "10.28.0.0/16", nat_ips=("203.0.113.31",), isolated=True),
     ]
 
     def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
@@ -200,6 +242,22 @@ def _sample() -> Fleet:
           health=(("Ec2SubnetNotFound", "One or more subnets were deleted"),)),  # no findings: a note
         c("payments-new", Y, E1, "payments-use1", "public", ("0.0.0.0/0",), status="CREATING"),  # EP-001 pending
         c("platform-factory", P, E1, "platform-use1", "private", (), outpost=True, auth_mode="CONFIG_MAP"),
+        # spec section 10
+        c("analytics-peered", A, E1, "analytics-use1-peered", "public", (office,)),  # EP-003 critical: peering
+        c("payments-eu-egress", Y, W1, "payments-euw1-privnat-tgw", "public", (office,)),  # a note: via a TGW
+        c("platform-web", P, E1, "platform-use1-mixed", "public", (office,) + nat["platform-use1-mixed"],
+          subnets="mixed", nodegroup="private"),  # node groups only in the private subnets: fine
+        c("platform-au-nopip", P, S2, "platform-apse2-nopip", "public", (office,)),  # EP-003: no public IPs
+        c("payments-isolated-ok", Y, E1, "payments-use1-endpoints", "private", ()),  # endpoints: works
+        c("analytics-eu-isolated", A, W1, "analytics-euw1-endpoints-nodns", "private", ()),  # EP-009: ecr.dkr
+        c("platform-fwd", P, E1, "platform-use1-fwd", "private", ()),  # EP-004: a rule for its name
+        c("analytics-broad-dns", A, E1, "analytics-use1-broad", "private", ()),  # amazonaws.com: nothing
+        c("platform-eu-nodomain", P, W1, "platform-euw1-nodomain", "private", ()),  # EP-004: no domain-name
+        c("payments-routed", Y, E1, "payments-use1-routed", "private", (), subnets="isolated",
+          nodegroup="private", egress_mode="CUSTOMER_ROUTED"),  # EP-010: cluster subnets without a route
+        c("platform-eu-configmap", P, W1, "platform-euw1", "private", (), auth_mode="CONFIG_MAP"),  # EP-007
+        c("analytics-eu-auto", A, W1, "analytics-euw1", "private", (), auto_mode=True,
+          egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
                  vpcs, clusters, denied=((A, S2),))
@@ -295,8 +353,10 @@ def _build_vpc(ec2, v: Vpc) -> dict:
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": v.dns_hostnames})
     domain = "ec2.internal" if v.region == "us-east-1" else f"{v.region}.compute.internal"
     if v.dns_servers:
-        dhcp = ec2.create_dhcp_options(DhcpConfigurations=[
-            {"Key": "domain-name-servers", "Values": list(v.dns_servers)}, {"Key": "domain-name", "Values": [domain]}])
+        configs = [{"Key": "domain-name-servers", "Values": list(v.dns_servers)}]
+        if v.dhcp_domain:  # without it nodes fail to join (spec 10.2)
+            configs.append({"Key": "domain-name", "Values": [domain]})
+        dhcp = ec2.create_dhcp_options(DhcpConfigurations=configs)
         ec2.associate_dhcp_options(DhcpOptionsId=dhcp["DhcpOptions"]["DhcpOptionsId"], VpcId=vpc_id)
     else:  # no DHCP options: no DNS server is handed out [DHCP]
         ec2.associate_dhcp_options(DhcpOptionsId="default", VpcId=vpc_id)
@@ -314,6 +374,7 @@ def _build_vpc(ec2, v: Vpc) -> dict:
         ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
         for s in public:
             ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
+            ec2.modify_subnet_attribute(SubnetId=s, MapPublicIpOnLaunch={"Value": v.public_ips})
     if v.egress == "nat":
         main = next(t["RouteTableId"] for t in ec2.describe_route_tables(
             Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}])
@@ -328,17 +389,29 @@ def _build_vpc(ec2, v: Vpc) -> dict:
         if not v.main_table:
             for n, s in enumerate(private):
                 ec2.associate_route_table(RouteTableId=tables[min(n, len(tables) - 1)], SubnetId=s)
-    elif v.egress in ("none", "tgw", "private-nat"):
+    elif v.egress in ("none", "tgw", "private-nat", "private-nat-tgw", "peering"):
         rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-        if v.egress == "tgw":
+        if v.egress in ("tgw", "private-nat-tgw"):
             tgw = ec2.create_transit_gateway(Description=f"central egress for {v.key}")["TransitGateway"]
             ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc_id,
                                                       SubnetIds=private)
+        if v.egress == "tgw":
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0",
                              TransitGatewayId=tgw["TransitGatewayId"])
-        elif v.egress == "private-nat":
-            nat = ec2.create_nat_gateway(SubnetId=private[0], ConnectivityType="private")["NatGateway"]
+        elif v.egress in ("private-nat", "private-nat-tgw"):
+            # the NAT lives in a subnet of its own: its table says where it forwards to (spec 10.1)
+            nat = ec2.create_nat_gateway(SubnetId=public[0], ConnectivityType="private")["NatGateway"]
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])
+            if v.egress == "private-nat-tgw":
+                onward = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+                ec2.create_route(RouteTableId=onward, DestinationCidrBlock="0.0.0.0/0",
+                                 TransitGatewayId=tgw["TransitGatewayId"])
+                ec2.associate_route_table(RouteTableId=onward, SubnetId=public[0])
+        elif v.egress == "peering":  # a peer VPC (no cluster of its own) that the default route points at
+            peer = ec2.create_vpc(CidrBlock=str(ipaddress.ip_network("10.250.0.0/16")))["Vpc"]["VpcId"]
+            pcx = ec2.create_vpc_peering_connection(VpcId=vpc_id, PeerVpcId=peer)["VpcPeeringConnection"]
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0",
+                             VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])
         for s in private:
             ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
     if v.ipv6 and v.egress == "nat":
@@ -347,7 +420,41 @@ def _build_vpc(ec2, v: Vpc) -> dict:
                 Filters=[{"Name": "association.subnet-id", "Values": private}])["RouteTables"]}:
             ec2.create_route(RouteTableId=rt, DestinationIpv6CidrBlock="::/0",
                              EgressOnlyInternetGatewayId=eigw["EgressOnlyInternetGatewayId"])
-    return {"vpc_id": vpc_id, "subnets": public if v.egress == "igw" else private}
+    isolated = []
+    if v.isolated:  # two subnets whose own table has no default route
+        rt = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        for n, az in enumerate("ab"):
+            isolated.append(ec2.create_subnet(VpcId=vpc_id, CidrBlock=str(blocks[12 + n]),
+                                              AvailabilityZone=f"{v.region}{az}")["Subnet"]["SubnetId"])
+            ec2.associate_route_table(RouteTableId=rt, SubnetId=isolated[-1])
+    _build_endpoints(ec2, v, vpc_id, private)
+    return {"vpc_id": vpc_id, "subnets": public if v.egress == "igw" else private, "public": public,
+            "private": private, "isolated": isolated}
+
+
+def _build_endpoints(ec2, v: Vpc, vpc_id: str, private: list) -> None:
+    """The VPC endpoints a fully private cluster needs (spec 10.3): interface ones in the private subnets,
+    gateway ones on the private subnets' route tables."""
+    if not v.endpoints:
+        return
+    tables = sorted({t["RouteTableId"] for t in ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": private}])["RouteTables"]})
+    for service, kind, private_dns in v.endpoints:
+        name = f"com.amazonaws.{v.region}.{service}"
+        if kind == "Gateway":
+            ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=name, VpcEndpointType="Gateway", RouteTableIds=tables)
+        else:
+            ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=name, VpcEndpointType="Interface", SubnetIds=private,
+                                    PrivateDnsEnabled=private_dns)
+
+
+def endpoint_host(c: Cluster) -> str:
+    """The endpoint host name the sandbox gives a cluster (the dual-stack ``api.aws`` form for IPv6 clusters
+    made after October 2024, spec 9.5). Taught in notebooks/03_fleet_analysis.ipynb."""
+    h = _digest(c.account, c.region, c.name)
+    if c.ip_family == "ipv6" and c.created >= "2024-10":
+        return f"{h[:32].upper()}.{c.region}.api.aws"
+    return f"{h[:32].upper()}.{h[32:35]}.{c.region}.eks.amazonaws.com"
 
 
 def _build_resolver(resolver, ec2, v: Vpc, built: dict):
@@ -357,6 +464,23 @@ def _build_resolver(resolver, ec2, v: Vpc, built: dict):
     resolver.create_resolver_endpoint(CreatorRequestId=f"ekslab-{v.key}", Name=f"{v.key}-inbound",
                                       SecurityGroupIds=[sg], Direction="INBOUND",
                                       IpAddresses=[{"SubnetId": s} for s in built["subnets"]])
+
+
+def _build_forwarding(resolver, ec2, v: Vpc, built: dict, clusters: dict):
+    """Route 53 Resolver FORWARD rules associated with the VPC, through an outbound endpoint (spec 10.2)."""
+    sg = ec2.create_security_group(GroupName=f"resolver-outbound-{v.key}", VpcId=built["vpc_id"],
+                                   Description="DNS to the corporate servers")["GroupId"]
+    outbound = resolver.create_resolver_endpoint(
+        CreatorRequestId=f"ekslab-{v.key}-out", Name=f"{v.key}-outbound", SecurityGroupIds=[sg],
+        Direction="OUTBOUND", IpAddresses=[{"SubnetId": s} for s in built["private"]])["ResolverEndpoint"]["Id"]
+    for n, domain in enumerate(v.forward):
+        if domain.startswith("cluster:"):
+            domain = endpoint_host(clusters[domain.split(":", 1)[1]])
+        rule = resolver.create_resolver_rule(
+            CreatorRequestId=f"ekslab-{v.key}-{n}", Name=f"{v.key}-forward-{n}", RuleType="FORWARD",
+            DomainName=domain, TargetIps=[{"Ip": "10.99.0.53", "Port": 53}],
+            ResolverEndpointId=outbound)["ResolverRule"]["Id"]
+        resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=built["vpc_id"], Name=f"{v.key}-{n}")
 
 
 def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
@@ -369,7 +493,8 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
         GroupName=f"eks-cluster-sg-{c.name}-{int(h[:8], 16) % 10**10:010d}", VpcId=vpc["vpc_id"],
         Description="EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
                     "as well as any managed workloads.")["GroupId"]
-    cfg = {"subnetIds": vpc["subnets"], "securityGroupIds": []}
+    subnets = {"vpc": vpc["subnets"], "mixed": vpc["public"] + vpc["private"], "isolated": vpc["isolated"]}[c.subnets]
+    cfg = {"subnetIds": subnets, "securityGroupIds": []}
     for key, value in (("endpointPublicAccess", c.public), ("endpointPrivateAccess", c.private),
                        ("publicAccessCidrs", list(c.cidrs) if c.cidrs is not None else None)):
         if value is not None:
@@ -385,9 +510,15 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
     # What AWS would return but moto leaves out or randomizes (see the module docstring).
     stored = eks_backends[c.account][c.region].clusters[c.name]
     stored.resources_vpc_config = dict(stored.resources_vpc_config, vpcId=vpc["vpc_id"], clusterSecurityGroupId=sg)
-    dual_stack = c.ip_family == "ipv6" and c.created >= "2024-10"  # spec 9.5: the api.aws form
-    stored.endpoint = (f"https://{h[:32].upper()}.{c.region}.api.aws" if dual_stack else
-                       f"https://{h[:32].upper()}.{h[32:35]}.{c.region}.eks.amazonaws.com")
+    if c.egress_mode:  # moto has no controlPlaneEgressMode (spec 10.4)
+        stored.resources_vpc_config["controlPlaneEgressMode"] = c.egress_mode
+    if c.auto_mode:  # nor EKS Auto Mode's computeConfig
+        stored.compute_config = {"enabled": True, "nodePools": ["general-purpose", "system"],
+                                 "nodeRoleArn": f"arn:aws:iam::{c.account}:role/eks-auto-node-role"}
+    if c.nodegroup:
+        eks.create_nodegroup(clusterName=c.name, nodegroupName=f"{c.name}-workers", subnets=vpc[c.nodegroup],
+                             nodeRole=f"arn:aws:iam::{c.account}:role/eks-node-role")
+    stored.endpoint = f"https://{endpoint_host(c)}"
     stored.access_config = {"authenticationMode": c.auth_mode}
     stored.status = c.status
     if c.health:
@@ -451,4 +582,8 @@ def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secr
         if v.resolver_inbound:
             reseed("resolver", v.account, v.region, v.key)
             _build_resolver(clients[v.account][v.region][2], clients[v.account][v.region][0], v, built[v.key])
+        if v.forward:
+            reseed("forward", v.account, v.region, v.key)
+            _build_forwarding(clients[v.account][v.region][2], clients[v.account][v.region][0], v, built[v.key],
+                              {c.name: c for c in fleet.clusters})
     return {(v.account, v.region, v.key): built[v.key]["vpc_id"] for v in fleet.vpcs}

@@ -23,7 +23,8 @@ def sample_snapshot(box=None) -> dict:
     """
 
     def run():
-        return scan(org_role=SAMPLE.org_role, regions=list(SAMPLE.regions), progress=False, source=SAMPLE_SOURCE)
+        return scan(org_role=SAMPLE.org_role, regions=list(SAMPLE.regions), progress=False, source=SAMPLE_SOURCE,
+                    nodegroups=True)  # the node groups' subnets are the node subnets (spec 10.1)
 
     if box is None:
         with sandbox("sample"):  # sets AWS_ENDPOINT_URL and sandbox credentials while it runs

@@ -26,6 +26,8 @@ _EGRESS = ((), ("203.0.113.9",), ("198.51.100.7",), ("198.51.100.7", "203.0.113.
 # how nodes leave when no NAT address is listed (spec 9.1): a mix of what real fleets run
 _NO_NAT_KINDS = (("internet-gateway",), ("transit-gateway",), ("private-nat",), ("none",))
 _STATUSES = ("ACTIVE",) * 96 + ("UPDATING", "CREATING", "FAILED", "DELETING")
+# VPC endpoints of VPCs without internet egress (spec 10.3): none, all nodes need, one without private DNS
+_ENDPOINTS = ((), ("ec2", "ecr.api", "ecr.dkr", "s3", "sts"), ("ec2", "ecr.api", "s3"))
 _ASSUMED = (("endpointPrivateAccess",), ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs"))
 
 
@@ -63,6 +65,12 @@ def synthetic_fleet(n: int, seed: int = 0):
     no_nat = rng.integers(0, len(_NO_NAT_KINDS), n).tolist()
     status = rng.integers(0, len(_STATUSES), n).tolist()
     custom = (rng.random(n) < 0.03).tolist()
+    # spec section 10, drawn after the rest so that the older columns stay what they were
+    endpoints = rng.integers(0, len(_ENDPOINTS), n).tolist()
+    routed = (rng.random(n) < 0.02).tolist()
+    auto = (rng.random(n) < 0.05).tolist()
+    forwarded = (rng.random(n) < 0.02).tolist()
+    networks = {}  # one set of spec-10 cells per distinct network: real fleets repeat them, and so may the rules
 
     rows = []
     for i in range(n):
@@ -95,11 +103,46 @@ def synthetic_fleet(n: int, seed: int = 0):
             list(_NO_NAT_KINDS[no_nat[i]] if not _EGRESS[egress[i]] else ("public-nat",)), [],
             ["tgw-0123456789abcdef0"] if not _EGRESS[egress[i]] and no_nat[i] == 1 else [], None,
             vpcs[i] % 5 == 0, family == "ipv6", False, "API_AND_CONFIG_MAP", [], [],
+            *_network(networks, vpcs[i], region, _EGRESS[egress[i]], _NO_NAT_KINDS[no_nat[i]][0], endpoints[i],
+                      forwarded[i] and private, f"{i:032X}.gr7.{region}.eks.amazonaws.com"),
+            "CUSTOMER_ROUTED" if routed[i] else None, auto[i],
         ))
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     for col in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
         frame[col] = frame[col].astype(object)  # bool or None, as the contract says
     return frame
+
+
+def egress_dict(subnet: str, kind: str | None, target=None, ips=(), **more) -> dict:
+    """One entry of the ``node_egress`` / ``cluster_subnet_egress`` columns (CONTRACT-18), unknowns None.
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    entry = {"subnet": subnet, "kind": kind, "kind_v6": None, "target": target, "ips": list(ips),
+             "map_public_ip": kind == "internet-gateway" if kind else None, "onward_kind": None,
+             "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if kind in ("public-nat", "private-nat")
+             else None}
+    entry.update(more)
+    return entry
+
+
+def _network(cache, vpc, region, nat_ips, no_nat_kind, endpoints, forwarded, host):
+    """The spec-10 cells of one cluster: node_egress, its source, cluster_subnet_egress, DHCP domain name,
+    VPC endpoints (usable, without private DNS) and Resolver rules; shared by the clusters of one network."""
+    key = (vpc, region, nat_ips, no_nat_kind, endpoints, forwarded and host)
+    if key not in cache:
+        kind = "public-nat" if nat_ips else no_nat_kind
+        target = {"public-nat": "nat-0aaa", "private-nat": "nat-0bbb", "transit-gateway": "tgw-0123456789abcdef0",
+                  "internet-gateway": "igw-0ccc"}.get(kind)
+        more = {"onward_kind": "none"} if kind == "private-nat" else {}
+        egress = [egress_dict(f"subnet-{vpc}{j}", kind, target, nat_ips, **more) for j in range(2)]
+        usable = list(_ENDPOINTS[endpoints]) if kind in ("none", "private-nat") else []
+        no_dns = ["ecr.dkr"] if endpoints == 2 and usable else []
+        rules = [{"rule_id": "rslvr-rr-0123456789abcdef0", "domain": host.lower(), "type": "FORWARD",
+                  "target_ips": ["10.99.0.10"]}] if forwarded else []
+        cache[key] = (egress, "cluster-subnets", egress,
+                      "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal", usable, no_dns, rules)
+    return cache[key]
 
 
 def cluster_row(**changes) -> dict:
@@ -124,8 +167,17 @@ def cluster_row(**changes) -> dict:
         node_egress_ips=["198.51.100.7"], hybrid=False, remote_node_cidrs=[], remote_pod_cidrs=[],
         assumed_defaults=[], tags={}, error=None, dns_servers="amazon", egress_kinds=["public-nat"],
         egress_kinds_v6=[], egress_targets=[], egress_unknown=None, resolver_inbound=False, dual_stack=False,
-        outpost=False, authentication_mode="API_AND_CONFIG_MAP", health_issues=[], unread=[])
+        outpost=False, authentication_mode="API_AND_CONFIG_MAP", health_issues=[], unread=[],
+        node_subnets_source="cluster-subnets", dhcp_domain_name="ec2.internal", vpc_endpoints=[],
+        vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False)
     row.update(changes)
+    if "node_egress" not in changes:  # the per-subnet view follows the summary columns a case sets
+        kinds = list(row["egress_kinds"] or []) or [None]
+        subnets = list(row["subnet_ids"] or [])
+        row["node_egress"] = [egress_dict(s, kinds[n % len(kinds)], ips=row["node_egress_ips"] or ())
+                              for n, s in enumerate(subnets)]
+    if "cluster_subnet_egress" not in changes:
+        row["cluster_subnet_egress"] = row["node_egress"]
     if "mode" not in changes:
         flags = (row["public"], row["private"])
         row["mode"] = {(True, False): "public", (True, True): "public_and_private", (False, True): "private"}.get(flags)

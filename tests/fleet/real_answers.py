@@ -76,10 +76,60 @@ def nat(nat_id="nat-0123456789abcdef0", connectivity="public", ips=("203.0.113.2
             "SubnetId": "subnet-0ff00ff00ff00ff00", "VpcId": VPC, "Tags": [], "ConnectivityType": connectivity}
 
 
-def dhcp(servers) -> dict:
-    return {"DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": s} for s in servers]},
-                                   {"Key": "domain-name", "Values": [{"Value": f"{REGION}.compute.internal"}]}],
+def dhcp(servers, domain=f"{REGION}.compute.internal") -> dict:
+    """A DHCP options set; ``domain`` None leaves domain-name out (nodes then fail to join, spec 10.2)."""
+    configs = [{"Key": "domain-name-servers", "Values": [{"Value": s} for s in servers]}]
+    if domain is not None:
+        configs.append({"Key": "domain-name", "Values": [{"Value": domain}]})
+    return {"DhcpConfigurations": configs,
             "DhcpOptionsId": "dopt-0123456789abcdef0", "OwnerId": ACCOUNT, "Tags": []}
+
+
+def subnet(subnet_id, public_ip=False, ipv6=False, vpc_id=VPC, n=0) -> dict:
+    """A DescribeSubnets item: MapPublicIpOnLaunch and AssignIpv6AddressOnCreation as asked (spec 10.1)."""
+    return {"AvailabilityZone": f"{REGION}{'abc'[n % 3]}", "AvailabilityZoneId": f"euw1-az{n % 3 + 1}",
+            "AvailableIpAddressCount": 4091, "CidrBlock": f"10.40.{16 * n}.0/20", "DefaultForAz": False,
+            "MapPublicIpOnLaunch": public_ip, "MapCustomerOwnedIpOnLaunch": False, "State": "available",
+            "SubnetId": subnet_id, "VpcId": vpc_id, "OwnerId": ACCOUNT, "AssignIpv6AddressOnCreation": ipv6,
+            "Ipv6CidrBlockAssociationSet": [], "Tags": [], "EnableDns64": False, "Ipv6Native": False,
+            "SubnetArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{subnet_id}",
+            "PrivateDnsNameOptionsOnLaunch": {"HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
+                                              "EnableResourceNameDnsAAAARecord": False}}
+
+
+def vpc_endpoint(service, kind="Interface", private_dns=True, state="available", n=0, vpc_id=VPC) -> dict:
+    """A DescribeVpcEndpoints item for com.amazonaws.<region>.<service> (spec 10.3)."""
+    out = {"VpcEndpointId": f"vpce-0{n:016x}", "VpcEndpointType": kind, "VpcId": vpc_id,
+           "ServiceName": f"com.amazonaws.{REGION}.{service}", "State": state,
+           "PolicyDocument": '{"Version":"2008-10-17","Statement":[]}', "RouteTableIds": [], "SubnetIds": [],
+           "Groups": [], "PrivateDnsEnabled": private_dns, "RequesterManaged": False, "NetworkInterfaceIds": [],
+           "DnsEntries": [], "CreationTimestamp": WHEN, "Tags": [], "OwnerId": ACCOUNT}
+    if kind == "Interface":
+        out.update(SubnetIds=list(SUBNETS), IpAddressType="ipv4", DnsOptions={"DnsRecordIpType": "ipv4"},
+                   Groups=[{"GroupId": SG, "GroupName": "endpoints"}],
+                   NetworkInterfaceIds=[f"eni-0{n:016x}"])
+    else:
+        out.update(RouteTableIds=["rtb-0123456789abcdef0"], PrivateDnsEnabled=False)
+    return out
+
+
+def resolver_rule(domain, rule_type="FORWARD", n=0, targets=("10.99.0.10",)) -> dict:
+    """A ListResolverRules item (spec 10.2); the domain as AWS answers it, with a trailing dot."""
+    rule_id = f"rslvr-rr-0{n:016x}"
+    out = {"Id": rule_id, "CreatorRequestId": f"rule-{n}", "Arn": f"arn:aws:route53resolver:{REGION}:{ACCOUNT}:"
+           f"resolver-rule/{rule_id}", "DomainName": domain if domain.endswith(".") else domain + ".",
+           "Status": "COMPLETE", "StatusMessage": "[Trace id: 1-0000]", "RuleType": rule_type, "Name": f"rule-{n}",
+           "OwnerId": ACCOUNT, "ShareStatus": "NOT_SHARED", "CreationTime": "2025-03-04T05:06:07.000Z",
+           "ModificationTime": "2025-03-04T05:06:07.000Z"}
+    if rule_type == "FORWARD":
+        out.update(TargetIps=[{"Ip": ip, "Port": 53, "Protocol": "Do53"} for ip in targets],
+                   ResolverEndpointId="rslvr-out-0123456789abcdef0")
+    return out
+
+
+def rule_association(rule, vpc_id=VPC, status="COMPLETE") -> dict:
+    return {"Id": f"rslvr-rrassoc-{rule['Id'][-12:]}", "ResolverRuleId": rule["Id"], "Name": rule["Name"],
+            "VPCId": vpc_id, "Status": status, "StatusMessage": ""}
 
 
 def inbound_endpoint(vpc_id=VPC) -> dict:
@@ -89,6 +139,26 @@ def inbound_endpoint(vpc_id=VPC) -> dict:
             "HostVPCId": vpc_id, "Status": "OPERATIONAL", "StatusMessage": "This Resolver Endpoint is operational.",
             "CreationTime": "2025-03-04T05:06:07.000Z", "ModificationTime": "2025-03-04T05:06:07.000Z",
             "ResolverEndpointType": "IPV4"}
+
+
+def _serve_raw(client, bodies):
+    """Answer DescribeCluster for the names in ``bodies`` with those raw bytes, as botocore parses them."""
+    import botocore.awsrequest
+    import botocore.parsers
+
+    describe = client.meta.service_model.operation_model("DescribeCluster")
+    parser = botocore.parsers.create_parser(client.meta.service_model.protocol)
+
+    def raw(params=None, model=None, **_):
+        name = (params or {}).get("url_path", "").rsplit("/", 1)[-1]  # rest-json: the name is in the path
+        body = bodies.get(name) if model.name == "DescribeCluster" else None
+        if body is None:
+            return None
+        headers = {"content-type": "text/html"}
+        parsed = parser.parse({"body": body, "headers": headers, "status_code": 200}, describe.output_shape)
+        return botocore.awsrequest.AWSResponse("https://eks.example", 200, headers, None), parsed
+
+    client.meta.events.register_first("before-call.*.*", raw)  # the Stubber's own node: called before it
 
 
 class _Session:
@@ -104,12 +174,19 @@ class _Session:
 
 
 def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, hostnames=True,
-                 servers=("AmazonProvidedDNS",),
-                 endpoints=(), refuse=(), nodegroups=None):
+                 servers=("AmazonProvidedDNS",), domain=f"{REGION}.compute.internal",
+                 endpoints=(), refuse=(), nodegroups=None, subnets=None, vpc_endpoints=(), rules=(),
+                 associations=None, listed=None, bodies=None, without=()):
     """Scan one region of realistic answers through Stubber (one worker: calls come in a fixed order).
 
     ``refuse``: operation names answered with UnauthorizedOperation / AccessDeniedException, as a
-    shared VPC's owner account makes them. Returns the ScanResult.
+    shared VPC's owner account makes them. ``subnets``: the DescribeSubnets items (default: the
+    cluster and node-group subnets, private). ``rules``/``associations``: Resolver rules and their
+    VPC associations (default: each rule associated with the VPC). ``listed``: the names
+    ListClusters answers (default: each cluster once). ``bodies``: cluster name -> the raw bytes of a
+    200 answer to its DescribeCluster (a proxy's page, a cut body), parsed by botocore's own parser
+    (no Stubber: no valid answer looks like that). ``without``: operations whose answer
+    comes back without its list key (as a proxy or a new API version might). Returns the ScanResult.
     """
     from botocore.stub import Stubber
 
@@ -121,6 +198,8 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
     stubs = {s: Stubber(c) for s, c in made.items()}
 
     def answer(service, op, response, params=None):
+        if op in without:
+            response = {k: v for k, v in response.items() if not isinstance(v, list)}
         if op in refuse:
             code = "UnauthorizedOperation" if service == "ec2" else "AccessDeniedException"
             stubs[service].add_client_error(op[0].lower() + "".join(
@@ -132,28 +211,48 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
 
     answer("sts", "GetCallerIdentity", {"UserId": "AIDAEXAMPLE", "Account": ACCOUNT,
                                         "Arn": f"arn:aws:iam::{ACCOUNT}:user/auditor"})
-    answer("eks", "ListClusters", {"clusters": [c["name"] for c in clusters]})
+    names = list(listed) if listed is not None else [c["name"] for c in clusters]
+    answer("eks", "ListClusters", {"clusters": names})
     for c in clusters:
-        answer("eks", "DescribeCluster", {"cluster": c})
+        if c["name"] not in (bodies or {}):
+            answer("eks", "DescribeCluster", {"cluster": c})
+    if bodies:
+        _serve_raw(made["eks"], bodies)
     if nodegroups is not None:
         for c in clusters:
             answer("eks", "ListNodegroups", {"nodegroups": ["workers"]})
+            if "ListNodegroups" in without:
+                continue  # no list, no group to describe
             answer("eks", "DescribeNodegroup", {"nodegroup": {
                 "nodegroupName": "workers", "clusterName": c["name"], "subnets": list(nodegroups),
                 "status": "ACTIVE", "nodegroupArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/{c['name']}/workers/x"}})
-    answer("ec2", "DescribeVpcs", {"Vpcs": [vpc_answer or vpc()]})
-    answer("ec2", "DescribeRouteTables", {"RouteTables": list(tables)})
-    answer("ec2", "DescribeNatGateways", {"NatGateways": list(nats)})
-    answer("route53resolver", "ListResolverEndpoints", {"ResolverEndpoints": list(endpoints),
-                                                         "MaxResults": 100})
-    answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsSupport": {"Value": support}})
-    answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsHostnames": {"Value": hostnames}})
-    if servers is not None and (vpc_answer or vpc())["DhcpOptionsId"] != "default" and "DescribeVpcs" not in refuse:
-        answer("ec2", "DescribeDhcpOptions", {"DhcpOptions": [dhcp(servers)]})
+    if clusters and "ListClusters" not in without:  # a region without clusters reads nothing else
+        if subnets is None:
+            wanted = dict.fromkeys(s for c in clusters if isinstance(c, dict)
+                                   for s in c["resourcesVpcConfig"]["subnetIds"])
+            wanted.update(dict.fromkeys(nodegroups or ()))
+            subnets = [subnet(s, n=i) for i, s in enumerate(wanted)]
+        answer("ec2", "DescribeSubnets", {"Subnets": list(subnets)})
+        answer("ec2", "DescribeVpcs", {"Vpcs": [vpc_answer or vpc()]})
+        answer("ec2", "DescribeRouteTables", {"RouteTables": list(tables)})
+        answer("ec2", "DescribeNatGateways", {"NatGateways": list(nats)})
+        answer("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": list(vpc_endpoints)})
+        answer("route53resolver", "ListResolverEndpoints", {"ResolverEndpoints": list(endpoints),
+                                                             "MaxResults": 100})
+        if associations is None:
+            associations = [rule_association(r) for r in rules]
+        answer("route53resolver", "ListResolverRules", {"ResolverRules": list(rules), "MaxResults": 100})
+        answer("route53resolver", "ListResolverRuleAssociations", {"ResolverRuleAssociations": list(associations),
+                                                                    "MaxResults": 100})
+        answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsSupport": {"Value": support}})
+        answer("ec2", "DescribeVpcAttribute", {"VpcId": VPC, "EnableDnsHostnames": {"Value": hostnames}})
+        if (servers is not None and (vpc_answer or vpc())["DhcpOptionsId"] != "default"
+                and "DescribeVpcs" not in {*refuse, *without}):
+            answer("ec2", "DescribeDhcpOptions", {"DhcpOptions": [dhcp(servers, domain)]})
     for s in stubs.values():
         s.activate()
     result = scan(session=_Session(made), regions=[REGION], progress=False, workers=1,
                   nodegroups=nodegroups is not None)
-    for s in stubs.values():
-        s.assert_no_pending_responses()
+    for name, s in stubs.items():
+        assert not s._queue, f"{name}: {[q['operation_name'] for q in s._queue]} unanswered; errors {result.errors}"
     return result

@@ -16,6 +16,9 @@ CONTRACT = [
     "assumed_defaults", "tags", "error",
     "dns_servers", "egress_kinds", "egress_kinds_v6", "egress_targets", "egress_unknown", "resolver_inbound",
     "dual_stack", "outpost", "authentication_mode", "health_issues", "unread",
+    # CONTRACT-18 (spec section 10)
+    "node_egress", "node_subnets_source", "cluster_subnet_egress", "dhcp_domain_name", "vpc_endpoints",
+    "vpc_endpoints_no_dns", "resolver_rules", "control_plane_egress", "auto_mode",
 ]
 
 
@@ -30,7 +33,7 @@ def test_columns_are_the_contract(fleet):
 
 
 def test_sample_fleet_shape(fleet):
-    assert 40 <= len(fleet) <= 50
+    assert 50 <= len(fleet) <= 60
     # spec section 9: the networks the notebooks show
     kinds = {k for ks in fleet["egress_kinds"] for k in ks}
     assert {"public-nat", "private-nat", "internet-gateway", "transit-gateway", "none"} <= kinds
@@ -42,6 +45,16 @@ def test_sample_fleet_shape(fleet):
     assert fleet["hybrid"].any() and (fleet["ip_family"] == "ipv6").any()
     assert any(fleet["assumed_defaults"].map(len))
     assert fleet["cluster"].is_unique and fleet["error"].isna().all()
+    # spec section 10 (issue 18 item 8): each new shape is in the sample
+    node = {(e["kind"], e["onward_kind"], e["map_public_ip"]) for es in fleet["node_egress"] for e in es}
+    assert {("peering", None, False), ("private-nat", "transit-gateway", False), ("private-nat", "none", False),
+            ("internet-gateway", None, False), ("internet-gateway", None, True)} <= node
+    assert set(fleet["node_subnets_source"]) == {"nodegroups", "cluster-subnets"}
+    assert "" in set(fleet["dhcp_domain_name"]) and fleet["vpc_endpoints_no_dns"].map(len).any()
+    domains = {r["domain"] for rules in fleet["resolver_rules"] for r in rules}
+    assert "amazonaws.com" in domains and any(d.endswith(".eks.amazonaws.com") for d in domains)
+    assert set(fleet["control_plane_egress"].dropna()) == {"CUSTOMER_ROUTED", "AWS_MANAGED"}
+    assert fleet["auto_mode"].any() and "CONFIG_MAP" in set(fleet["authentication_mode"])
     errors = errors_frame("sample")
     assert list(errors["code"]) == ["AccessDeniedException"] and list(errors["operation"]) == ["ListClusters"]
 

@@ -41,7 +41,9 @@ def test_member_accounts_get_reads_only_and_assume_role_is_scoped_to_one_role():
     assert not [a for a in statement["Action"] if a.startswith("organizations:") or a == "sts:AssumeRole"]
     assert all(a.split(":")[1].startswith(("Describe", "List", "Get")) for a in statement["Action"])
     by_action = {a: st["Resource"] for st in json.loads(MANAGEMENT.read_text())["Statement"] for a in st["Action"]}
-    assert by_action == {"organizations:ListAccounts": "*", "sts:AssumeRole": f"arn:aws:iam::*:role/{ORG_ROLE_NAME}"}
+    assert by_action == {"organizations:ListAccounts": "*", "organizations:ListAccountsForParent": "*",
+                         "organizations:ListOrganizationalUnitsForParent": "*",  # --ou
+                         "sts:AssumeRole": f"arn:aws:iam::*:role/{ORG_ROLE_NAME}"}
     scoped = management_policy_document("my-audit-role", "aws-us-gov")["Statement"][1]["Resource"]
     assert scoped == "arn:aws-us-gov:iam::*:role/my-audit-role"
 

@@ -121,7 +121,10 @@ def test_node_group_subnets_are_read_when_asked():
               table([route("NatGatewayId", "nat-0123456789abcdef0")])]
     result, row, found, _ = judged(clusters=[cluster(cidrs=("203.0.113.0/24",))], tables=tables, nats=[nat()],
                                    nodegroups=[NODEGROUP_SUBNET])
-    assert row["egress_kinds"] == ["internet-gateway", "public-nat"]
+    # spec 10.1: the node groups' subnets are the node subnets; the cluster subnets are reported apart
+    assert row["egress_kinds"] == ["internet-gateway"] and row["node_subnets_source"] == "nodegroups"
+    assert [e["subnet"] for e in row["node_egress"]] == [NODEGROUP_SUBNET]
+    assert [e["kind"] for e in row["cluster_subnet_egress"]] == ["public-nat", "public-nat"]
     assert "EKS-EP-003" in set(found["id"])  # only the node group's subnet strands its nodes
     assert result.clusters[0]["nodegroup_subnets"] == [NODEGROUP_SUBNET]  # (Stubber: every answer was asked for)
 

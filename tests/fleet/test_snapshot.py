@@ -250,3 +250,48 @@ def test_anonymize_hides_every_endpoint_form_and_identifying_field(sample, endpo
     assert [s for s in secrets if s in text] == []
     suffix = endpoint.split(".", 2)[-1] if ".gr7." in endpoint or ".yl4." in endpoint else endpoint.split(".", 1)[1]
     assert anon["endpoint"].endswith(suffix)  # the region and the endpoint form survive
+
+
+def test_the_nat_modes_are_the_scanners():
+    from ekslab.fleet.scanner import NAT_MODES
+    from ekslab.fleet.snapshot import schema
+
+    assert schema()["definitions"]["natMode"]["enum"] == [*NAT_MODES, None]
+
+
+def _vpc_with(sample, where, value):
+    """A copy of the sample whose first VPC (or its first subnet) has one spec-10 field set to ``value``."""
+    snap = copy.deepcopy(sample)
+    vpc = snap["vpcs"][0]
+    target = next(iter(vpc["subnets"].values())) if where in ("map_public_ip", "nat_mode", "onward_kind") else vpc
+    target[where] = value
+    return snap, vpc["vpc_id"]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("vpc_endpoints", "ec2,ecr.api"), ("vpc_endpoints", {"ec2": {"type": "Interface", "state": "available"}}),
+    ("vpc_endpoints", {"ec2": {"type": "Interface", "private_dns": "yes", "state": "available"}}),
+    ("resolver_rules", [{"rule_id": "rslvr-rr-1", "domain": "x.com", "type": "FORWARD", "target_ips": "10.0.0.1"}]),
+    ("resolver_rules", {"domain": "x.com"}), ("dhcp_domain_name", 5),
+    ("map_public_ip", "true"), ("nat_mode", "regional"), ("onward_kind", "the internet"),
+])
+def test_a_vpc_record_with_a_wrong_spec10_field_costs_that_vpc_only(sample, field, value):
+    from ekslab.fleet.snapshot import validate
+
+    snap, vpc_id = _vpc_with(sample, field, value)
+    checked = validate(snap)
+    assert vpc_id not in {v["vpc_id"] for v in checked["vpcs"]} and len(checked["clusters"]) == len(sample["clusters"])
+    [added] = [e for e in checked["errors"] if e["code"] == "InvalidRecord"]
+    assert "$.vpcs[0]" in added["message"] and field in added["message"]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("vpc_endpoints", None), ("vpc_endpoints", {}), ("resolver_rules", None), ("resolver_rules", []),
+    ("dhcp_domain_name", None), ("dhcp_domain_name", ""), ("map_public_ip", None), ("nat_mode", None),
+    ("nat_mode", "regional-auto"), ("onward_kind", "transit-gateway"),
+])
+def test_the_spec10_fields_take_their_unknown_and_empty_values(sample, field, value):
+    from ekslab.fleet.snapshot import validate
+
+    snap, _ = _vpc_with(sample, field, value)
+    assert validate(snap) is snap  # nothing set aside

@@ -34,7 +34,7 @@ def test_banner_of_the_sample_says_what_to_try():
     box = Sandbox("http://127.0.0.1:5000", {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, SAMPLE, None)
     text = banner(box)
     assert "ekslab scan --org-role OrganizationAccountAccessRole --regions us-east-1,eu-west-1,ap-southeast-2" in text
-    assert "46 clusters, 3 accounts, 3 regions" in text and "444455556666/ap-southeast-2" in text
+    assert "58 clusters, 3 accounts, 3 regions" in text and "444455556666/ap-southeast-2" in text
 
 
 def test_a_taken_port_is_a_clear_error():
