@@ -185,7 +185,8 @@ def test_a_regional_auto_nat_outside_the_list_gets_private_access_as_its_fix():
 
 def test_a_dual_stack_fix_turns_private_access_on_rather_than_listing_ipv4_alone():
     kwargs = dict(**PUBLIC_ONLY, ip_family="ipv6", dual_stack=True, public_cidrs=OFFICE,
-                  node_egress_ips=["198.51.100.7"], egress_kinds=["public-nat"], egress_kinds_v6=["egress-only-gateway"])
+                  node_egress_ips=["198.51.100.7"], egress_kinds=["public-nat"],
+                  egress_kinds_v6=["egress-only-gateway"])
     f, _ = one("EKS-EP-003", **kwargs)
     assert "endpointPrivateAccess=true" in f["fix"] and "198.51.100.7/32" not in f["fix"]
     wide, _ = one("EKS-EP-001", **dict(kwargs, public_cidrs=["0.0.0.0/0", "::/0"], node_egress_ips=NAT_IN))

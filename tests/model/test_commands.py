@@ -76,8 +76,8 @@ def test_every_proposed_dhcp_set_carries_servers_and_domain_name():
     assert dhcp_domain_name("ap-northeast-2") == "ap-northeast-2.compute.internal"
     for dns, domain in ((VpcDns(dns_servers="none"), True), (VpcDns(), False)):
         [create, associate] = dns_fix_commands("vpc-0abc", "eu-west-1", dns, domain_name=domain)
-        assert '"Key=domain-name-servers,Values=AmazonProvidedDNS" "Key=domain-name,Values=eu-west-1.compute.internal"' \
-            in create and associate.endswith("--vpc-id vpc-0abc --dhcp-options-id <DhcpOptionsId>")
+        both = '"Key=domain-name-servers,Values=AmazonProvidedDNS" "Key=domain-name,Values=eu-west-1.compute.internal"'
+        assert both in create and associate.endswith("--vpc-id vpc-0abc --dhcp-options-id <DhcpOptionsId>")
     assert dns_fix_commands("vpc-0abc", "eu-west-1", VpcDns()) == []  # nothing missing, nothing proposed
     with pytest.raises(ValueError, match="'eu-west'"):
         dhcp_domain_name("eu-west")
