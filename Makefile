@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ALLOW_ROOT := $(if $(ROOT),--allow-root)
 PYTEST_ARGS ?=
-# notebooks/__init__.py only makes the course package data; trainees need not see it
-HIDE := --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "__init__.py"]'
+# notebooks/__init__.py only makes the course package data, sanitize.cfg is nbval's: trainees need not see them
+HIDE := --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "__init__.py", "sanitize.cfg"]'
 
 .PHONY: lab lab-ko test lint app diagrams notebooks docs sample bench messages setup system-deps clean
 

@@ -409,8 +409,9 @@ def scan_child(port, accounts_csv, out):
 
     regions = json.loads(os.environ["ORG_SCALE_REGIONS"])
     t0, c0 = time.perf_counter(), time.process_time()
+    workers = int(os.environ.get("ORG_SCALE_WORKERS") or 0) or None  # default: ekslab's own sizing
     result = scan(org_role=ORG_ROLE, regions=regions, progress=False, accounts=accounts_csv or None,
-                  timeout=600)
+                  timeout=600, workers=workers)
     wall_scan = time.perf_counter() - t0
     if out:
         result.save(out, compact=True)

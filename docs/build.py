@@ -1,11 +1,13 @@
-"""Build the course site: ``python docs/build.py [OUT]`` (``make docs`` writes site/).
+"""Build the site: ``python docs/build.py [OUT]`` (``make docs`` writes site/).
 
 Stages what the site shows into build/docs-src/ with the repository's layout (so the README's
-links to notebooks/ and diagrams/ resolve): the README as the home page with the navigation,
-each translated README (README.ko.md) heading its language's section,
-the notebooks of every language with their committed outputs, the trainer's guide and the
-pictures. Widget views, which need a live kernel, become static pictures. Then Sphinx with
-MyST-NB (docs/conf.py) renders it; no notebook is executed, nothing is fetched.
+links to notebooks/, diagrams/ and docs/pages/ resolve): the users' home page (docs/pages/home.md)
+with the navigation, the install and facts pages, the reference pages generated from ekslab
+itself (docs/reference.py: the command line, the Python API, one page per rule), the README,
+each translated README (README.ko.md) heading its language's section, the notebooks of every
+language with their committed outputs, the trainer's guide and the pictures. Widget views, which
+need a live kernel, become static pictures. Then Sphinx with MyST-NB (docs/conf.py) renders it;
+no notebook is executed, nothing is fetched.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import base64
 import html
 import json
 import re
+import runpy
 import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "docs" / "pages"  # the hand-written pages (home, install, facts)
+REFERENCE = runpy.run_path(str(Path(__file__).resolve().with_name("reference.py")))
 WIDGET = "application/vnd.jupyter.widget-view+json"
 # the notebook languages besides English: folder -> the navigation's caption
 LANGUAGES = {"ko": "한국어 (Korean)"}
@@ -63,14 +68,13 @@ def stage_notebook(source: Path, target: Path) -> int:
 
 
 def translated_readme(text: str, lang: str, root: Path = ROOT) -> str:
-    """README.<lang>.md as a site page: its link to README.md leads to the home page (index.md), and a
-    link to a notebook not yet translated leads to the English one, so the page never links nowhere."""
+    """README.<lang>.md as a site page: a link to a notebook not yet translated leads to the English one,
+    so the page never links nowhere (its link to README.md leads to the README's page)."""
     def link(match: re.Match) -> str:
         name = match[1]
         exists = (root / "notebooks" / lang / name).is_file() or not (root / "notebooks" / name).is_file()
         return match[0] if exists else f"](notebooks/{name})"
 
-    text = text.replace("](README.md)", "](index.md)")
     return re.sub(rf"\]\(notebooks/{re.escape(lang)}/([^/)]+\.ipynb)\)", link, text)
 
 
@@ -79,13 +83,34 @@ def toctree(caption: str, entries: list[str]) -> str:
     return "\n".join(lines + entries + ["```", ""])
 
 
+def reference(dest: Path, lang: str = "en") -> list[str]:
+    """Write the generated reference pages of ``lang`` under docs/pages/ (ko: docs/pages/ko/); their names."""
+    folder = dest / "docs" / "pages" / ("" if lang == "en" else lang)
+    (folder / "rules").mkdir(parents=True, exist_ok=True)
+    prefix = folder.relative_to(dest).as_posix()
+    (folder / "cli.md").write_text(REFERENCE["cli_page"](lang), encoding="utf-8")
+    for name, text in REFERENCE["rule_pages"](lang).items():
+        (folder / "rules" / name).write_text(text, encoding="utf-8")
+    names = [f"{prefix}/rules/index", f"{prefix}/cli"]
+    if lang == "en":  # the docstrings are English: one API page
+        (folder / "api.md").write_text(REFERENCE["api_page"](lang), encoding="utf-8")
+        names.append(f"{prefix}/api")
+    return names
+
+
 def stage(dest: Path) -> Path:
     """Write the site's sources into ``dest`` (emptied first); returns it."""
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "notebooks").mkdir(parents=True)
+    (dest / "docs" / "pages").mkdir(parents=True)
     nbs = ROOT / "notebooks"
-    index = (ROOT / "README.md").read_text(encoding="utf-8")
+    index = (PAGES / "home.md").read_text(encoding="utf-8")
+    for page in ("install", "facts"):
+        shutil.copy2(PAGES / f"{page}.md", dest / "docs" / "pages" / f"{page}.md")
+    shutil.copy2(ROOT / "README.md", dest / "README.md")
+    generated = reference(dest)
+    index += toctree("Using ekslab", ["docs/pages/install", "docs/pages/facts", *generated, "README"])
     entries = []
     for path in notebooks(nbs):
         stage_notebook(path, dest / "notebooks" / path.name)
@@ -104,15 +129,21 @@ def stage(dest: Path) -> Path:
         for path in pages:
             (dest / "notebooks" / lang).mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / "notebooks" / lang / path.name)
+        written = sorted((PAGES / lang).glob("*.md"))  # the hand-written pages in that language
+        for path in written:
+            (dest / "docs" / "pages" / lang).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest / "docs" / "pages" / lang / path.name)
         if front or translated or pages:
-            index += toctree(caption, front + [f"notebooks/{lang}/{p.stem}" for p in translated + pages])
+            index += toctree(caption, front + [f"docs/pages/{lang}/{p.stem}" for p in written]
+                             + [f"notebooks/{lang}/{p.stem}" for p in translated + pages] + reference(dest, lang))
     guides = sorted(nbs.glob("*.md"))
     for path in guides:
         shutil.copy2(path, dest / "notebooks" / path.name)
     if guides:
         index += toctree("For trainers", [f"notebooks/{p.stem}" for p in guides])
     (dest / "index.md").write_text(index, encoding="utf-8")
-    shutil.copytree(ROOT / "diagrams", dest / "diagrams", ignore=shutil.ignore_patterns("*.py", "*.pyc"))
+    shutil.copytree(ROOT / "diagrams", dest / "diagrams",
+                    ignore=shutil.ignore_patterns("*.py", "*.pyc", ".ipynb_checkpoints"))
     return dest
 
 

@@ -13,6 +13,7 @@ import threading
 from importlib import import_module
 
 from ekslab._version import __version__
+from ekslab.fleet.extras import MissingExtra
 from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_language
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
@@ -42,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ekslab {__version__}",
                         help=_("show program's version number and exit"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_(
-        "the language of ekslab's words: en (English, the default) or ko (Korean); "
-        "before the command, e.g. ekslab --lang ko diagram --help. Default: $EKSLAB_LANG, else en"))
+        "the language of ekslab's words: en (English, the default) or ko (Korean); anywhere on the line, "
+        "e.g. ekslab diagram --help --lang ko. Default: $EKSLAB_LANG, else en"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in _COMMAND_MODULES:
         import_module(f"ekslab.{name}").add_cli(sub)
@@ -69,27 +70,36 @@ def _headings(parser: argparse.ArgumentParser) -> None:
 def main(argv=None) -> int:
     """Run the command line; returns the exit status (README.md, "Exit codes").
 
-    Ctrl-C prints one line and returns 130; every writer is atomic, so no partial file is left.
-    Taught in README.md.
+    ``--lang`` may stand anywhere on the line; an ``EKSLAB_LANG`` ekslab does not speak (``C.UTF-8``,
+    ``de``) gives one warning line and English. A mistyped command gets "did you mean". A feature
+    whose extra is not installed says which one (exit 2). Ctrl-C prints one line and returns 130;
+    every writer is atomic, so no partial file is left. Taught in README.md.
     """
     from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_USAGE
 
     from_command_line = argv is None
-    argv = sys.argv[1:] if argv is None else list(argv)
-    language = _language_option(argv)
-    try:  # a bad --lang is the parser's to report (it names the choices); a bad $EKSLAB_LANG is reported here
+    argv, language = _lift_language(sys.argv[1:] if argv is None else list(argv))
+    try:  # a bad --lang is the parser's to report (it names the choices); a bad $EKSLAB_LANG falls back
         language = language if language in LANGUAGES else get_language()
     except UnknownLanguage as e:
-        print(f"ekslab: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"ekslab: warning: {e}; speaking English", file=sys.stderr)
+        language = LANGUAGES[0]
     try:
         with using_language(language):  # chosen before the parser is built: its help is in this language
             parser = build_parser()
+            typo = _did_you_mean(parser, argv)
+            if typo:
+                print(typo, file=sys.stderr)
+                return EXIT_USAGE
             args = parser.parse_args(argv)
             if not getattr(args, "func", None):
                 parser.print_help()
                 return EXIT_USAGE
-            return int(args.func(args) or 0)
+            try:
+                return int(args.func(args) or 0)
+            except MissingExtra as e:
+                print(f"ekslab {args.command}: {e}", file=sys.stderr)
+                return EXIT_USAGE
     except KeyboardInterrupt:
         print("ekslab: interrupted (Ctrl-C); no partial file was left", file=sys.stderr, flush=True)
         if from_command_line and threading.active_count() > 1:
@@ -99,16 +109,42 @@ def main(argv=None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _language_option(argv) -> str | None:
-    """The value of ``--lang`` among the global options, i.e. before the command's name."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang":
-            return argv[i + 1] if i + 1 < len(argv) else None
+def _lift_language(argv: list[str]) -> tuple[list[str], str | None]:
+    """``argv`` with ``--lang X`` (anywhere before ``--``) moved in front of the command, and X.
+
+    argparse knows ``--lang`` as a global option only; users type it where they think of it.
+    """
+    rest, language, i = [], None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            language, i = argv[i + 1], i + 2
+            continue
         if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-        if not arg.startswith("-"):
-            return None  # the command: what follows is its own
-    return None
+            language, i = arg.split("=", 1)[1], i + 1
+            continue
+        rest.append(arg)
+        i += 1
+    return (["--lang", language] + rest if language is not None else rest), language
+
+
+def _did_you_mean(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """For a command ekslab does not have but one it has is close to: the line that says which."""
+    import difflib
+
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    words = argv[2:] if argv[:1] == ["--lang"] else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command is None or command in sub.choices:
+        return None
+    close = difflib.get_close_matches(command, list(sub.choices), n=3, cutoff=0.6)
+    if not close:
+        return None  # argparse names the choices
+    return _("ekslab: unknown command {command!r}; did you mean {close}? (ekslab --help lists the commands)").format(
+        command=command, close=_(" or ").join(close))
 
 
 if __name__ == "__main__":

@@ -52,12 +52,18 @@ def test_package_data_globs_cover_every_course_and_data_file():
             assert any(fnmatch(rel, g) or fnmatch(rel, g.replace("**/", "")) for g in globs[package]), rel
 
 
-def test_the_extras_sandbox_and_docs_are_in_dev_and_in_the_readme():
+def names(requirements) -> set[str]:
+    return {re.split(r"[<>=\[]", r)[0] for r in requirements}
+
+
+def test_the_core_is_slim_and_every_extra_is_in_dev_and_in_the_readme():
     extras = PYPROJECT["project"]["optional-dependencies"]
+    assert names(PYPROJECT["project"]["dependencies"]) == {"boto3", "pandas", "fastjsonschema", "pyyaml", "tqdm"}
     assert any(r.startswith("moto[server]") for r in extras["sandbox"])
-    assert {"sphinx", "myst-nb"} <= {re.split(r"[<>=\[]", r)[0] for r in extras["docs"]}
-    assert "ekslab[sandbox,docs]" in extras["dev"]
-    assert not any(r.startswith("moto") for r in PYPROJECT["project"]["dependencies"])
+    assert names(extras["lab"]) == {"jupyterlab", "ipywidgets", "voila", "matplotlib", "diagrams"}
+    assert names(extras["parquet"]) == {"pyarrow"}
+    assert {"sphinx", "myst-nb"} <= names(extras["docs"])
+    assert "ekslab[lab,sandbox,parquet,docs]" in extras["dev"] and {"nbval", "pytest"} <= names(extras["dev"])
     readme = (ROOT / "README.md").read_text()
     for extra in extras:
         assert f"ekslab[{extra}]" in readme, f"the README does not list the {extra} extra"
@@ -92,3 +98,18 @@ def test_postbuild_is_an_executable_script_that_parses():
     subprocess.run([shutil.which("bash") or "bash", "-n", post], check=True)
     for command in ("dot", "ekslab", "python"):
         assert re.search(rf"^{command}\b", post.read_text(), re.M), f"postBuild does not check {command}"
+
+
+def test_make_lab_shows_trainees_the_course_only():
+    from fnmatch import fnmatch
+
+    makefile = (ROOT / "Makefile").read_text()
+    [hide] = re.findall(r"^HIDE := --ContentsManager.hide_globs='(\[.*\])'$", makefile, re.M)
+    globs = __import__("json").loads(hide)
+    not_course = [p.name for p in (ROOT / "notebooks").iterdir()
+                  if p.is_file() and p.suffix not in (".ipynb", ".md")]
+    assert {"sanitize.cfg", "__init__.py"} <= set(not_course)
+    assert [n for n in not_course if not any(fnmatch(n, g) for g in globs)] == []
+    for target in ("lab", "lab-ko"):
+        [recipe] = re.findall(rf"^{target}: .*\n\t(.*)$", makefile, re.M)
+        assert recipe.endswith("$(HIDE)"), recipe

@@ -38,7 +38,10 @@ def _in_language_fonts(plot):
     """Draw ``plot`` inside ``plot_fonts()``: Korean text in a Hangul font, English exactly as before."""
     @wraps(plot)
     def drawn(*args, **kwargs):
+        from ekslab.fleet.extras import need
         from ekslab.i18n.fonts import plot_fonts
+
+        need("matplotlib", _("plotting"))
 
         with plot_fonts():
             return plot(*args, **kwargs)

@@ -249,6 +249,7 @@ def _by_rule(table, severities, max_rows: int, links: dict) -> str:
 def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
     from ekslab.audit import plots
     from ekslab.audit.crossref import _compare
+    from ekslab.fleet.extras import MissingExtra
 
     links = links or {}
     frame, errors, metadata = data["frame"], data["errors"], data["metadata"]
@@ -259,7 +260,7 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
              "<h1>" + _("EKS API-server endpoint access: fleet report") + "</h1>",
              '<p class="muted">' + _(
                  "Made by ekslab from a fleet snapshot: the endpoint access mode of each cluster, "
-                 "what exposes or breaks it (the rules EKS-EP-001 to 008 of ekslab.findings), and the exact command "
+                 "what exposes or breaks it (the rules EKS-EP-000 to 008 of ekslab.findings), and the exact command "
                  "that fixes it. Long lists show their first {max_rows} rows; the exports hold every row.").format(
                  max_rows=f"{max_rows:,}") + "</p>"]
     urgent = table[table["severity"].isin(("critical", "high"))]
@@ -281,12 +282,15 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
         if frame["mode"].isna().all():
             parts.append("<p>" + _("<b>No readable cluster in this fleet</b>: every record failed or was refused; "
                                    "the clusters table and the errors below say why.") + "</p>")
-        parts += ["<h2>" + _("Access modes") + "</h2>", _image(plots.plot_modes(frame),
-                                                                 _("clusters per access mode")),
-                  "<h2>" + _("Findings") + "</h2>", _image(plots.plot_findings(table),
-                                                             _("findings by severity and id")),
-                  "<h2>" + _("Public exposure") + "</h2>", _image(plots.plot_exposure(frame),
-                                                                    _("public exposure per cluster"))]
+        try:
+            parts += ["<h2>" + _("Access modes") + "</h2>", _image(plots.plot_modes(frame),
+                                                                     _("clusters per access mode")),
+                      "<h2>" + _("Findings") + "</h2>", _image(plots.plot_findings(table),
+                                                                 _("findings by severity and id")),
+                      "<h2>" + _("Public exposure") + "</h2>", _image(plots.plot_exposure(frame),
+                                                                        _("public exposure per cluster"))]
+        except MissingExtra as e:  # the slim install: the report without its pictures, saying why
+            parts.append('<p class="muted">' + escape(_("No plots: {why}").format(why=e)) + "</p>")
         parts.append("<h2>" + _("Other findings, worst first") + "</h2>")
         rest = table[~table["severity"].isin(("critical", "high"))]
         parts.append(_by_rule(table, ("medium", "low", "warning", "info"), max_rows, links)
@@ -360,7 +364,7 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
     file is written atomically (a temporary file, then a rename). Returns the path.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    from ekslab.fleet.outputs import atomic_write, check_output
+    from ekslab.fleet.outputs import check_output
 
     _check_max_rows(max_rows)
     path = check_output(path, (".html", ".htm"))
@@ -368,7 +372,17 @@ def write_report(frame_or_snapshot, path, *, csv_dir=None, parquet_dir=None, max
     for directory in dirs.values():
         if directory is not None:
             check_output(directory, directory=True)
-    data = _gather(frame_or_snapshot)
+    if parquet_dir is not None:  # before any work: no half-written exports
+        from ekslab.fleet.extras import need
+
+        need("pyarrow", _("Parquet exports"))
+    return _write(_gather(frame_or_snapshot), path, dirs, max_rows)
+
+
+def _write(data: dict, path: Path, dirs: dict, max_rows: int) -> Path:
+    """write_report's writing, from what _gather computed (the command line reads its findings too)."""
+    from ekslab.fleet.outputs import atomic_write
+
     html = _render(data, max_rows=max_rows, links=_links(path, dirs))
     frames = {"fleet": data["frame"], "findings": data["table"], "errors": data["errors"], "notes": data["notes"]}
     for fmt, directory in dirs.items():
@@ -400,6 +414,10 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
     if fmt not in ("csv", "parquet"):
         raise ValueError(_("export format must be 'csv' or 'parquet', got {value!r}").format(value=fmt))
     directory = check_output(directory, directory=True)
+    if fmt == "parquet":
+        from ekslab.fleet.extras import need
+
+        need("pyarrow", _("Parquet exports"))
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():
@@ -427,7 +445,8 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
 def _run(args) -> int:
     import sys
 
-    from ekslab.audit.cli import incomplete, read_snapshot
+    from ekslab.audit.cli import incomplete, nothing_judged, read_snapshot, scan_error_lines
+    from ekslab.fleet.extras import MissingExtra, need
     from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
 
     try:
@@ -435,15 +454,30 @@ def _run(args) -> int:
         for directory in (args.csv, args.parquet):
             if directory is not None:
                 check_output(directory, directory=True)
+        _check_max_rows(args.max_rows)
         snapshot = read_snapshot(args.snapshot, args.max_bytes)
-        path = write_report(snapshot, args.output, csv_dir=args.csv, parquet_dir=args.parquet,
-                            max_rows=args.max_rows)
+        try:
+            need("matplotlib", _("the report's plots"))
+        except MissingExtra as e:
+            print(terminal_safe(_("ekslab report: warning: {why}: the report has no plots").format(why=e)),
+                  file=sys.stderr)
+        if args.parquet is not None:  # before any work: no half-written exports
+            need("pyarrow", _("Parquet exports"))
+        data = _gather(snapshot)
+        path = _write(data, check_output(args.output, (".html", ".htm")), {"csv": args.csv, "parquet": args.parquet},
+                      args.max_rows)
     except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file
         print(f"ekslab report: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE
     extra = [_("{format} exports in {folder}").format(format=fmt, folder=d)
              for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
     print(terminal_safe(_("wrote {path}").format(path=path) + (f" ({', '.join(extra)})" if extra else "")))
+    for line in scan_error_lines(snapshot["errors"]):
+        print(line, file=sys.stderr)
+    nothing = nothing_judged(data["table"], data["positions"], len(data["frame"]))
+    if nothing:
+        print(_("ekslab report: {why} (the report says so; exit 3)").format(why=nothing), file=sys.stderr)
+        return EXIT_INCOMPLETE
     why = incomplete(snapshot["clusters"] + [e for e in snapshot["errors"] if e.get("cluster")], snapshot["errors"])
     if why and not args.allow_partial:
         print(_("ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)").format(

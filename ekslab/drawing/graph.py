@@ -187,6 +187,9 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     ``answers`` is a sequence of ``(Vantage, Verdict)`` pairs from ``evaluate``.
     Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
+    from ekslab.fleet.extras import need
+
+    need("diagrams", _("drawing an access mode"))
     from diagrams.aws.compute import EC2Instance, ElasticKubernetesService
     from diagrams.aws.general import Client, GenericOfficeBuilding, TraditionalServer
     from diagrams.aws.network import (

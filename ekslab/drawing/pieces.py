@@ -62,6 +62,9 @@ class Sketch:
 
 
 def _build(name: str) -> str:
+    from ekslab.fleet.extras import need
+
+    need("diagrams", _("drawing a piece"))
     from diagrams.aws.compute import EC2Instance, ElasticKubernetesService
     from diagrams.aws.general import Client, Disk, InternetAlt1, User
     from diagrams.aws.network import (

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as w
-
 from ekslab import i18n
 from ekslab.drawing.draw import draw
 from ekslab.explorer.presets import (
@@ -32,12 +30,18 @@ from ekslab.explorer.presets import (
     scene,
     settings_from_row,
 )
+from ekslab.fleet.extras import need
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import _rows as behavior_rows
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
 from ekslab.model.planning import AUTHENTICATION_MODES, EGRESS_MODES, egress_mode_command, principal_access_commands
 from ekslab.model.sources import cited_keys, legend_html, link_keys_html
+
+try:
+    import ipywidgets as w
+except ImportError:  # the lab extra: one clear line naming it
+    need("ipywidgets", _("the endpoint explorer"))
 
 _t = i18n.gettext  # a constant's words in the current language (the constant is marked with N_)
 _LABELS = dict(

@@ -345,6 +345,9 @@ class _Scan:
         per account-region; its connections are reused by all of them."""
         from botocore.config import Config
 
+        made = self._shared.get((id(session), service, region))  # without the lock: every call asks
+        if made is not None:
+            return made
         with self._session_lock:
             made = self._shared.get((id(session), service, region))
             if made is None:

@@ -310,26 +310,41 @@ def _read_json(path, max_bytes: int, keep=None):
 
 # ---- anonymization ---------------------------------------------------------------------------------------------
 
+# Every pattern is linear in the text: quantifiers are bounded (or cannot overlap what follows them), so no
+# start position is tried against more than a few dozen characters (a 220 KB message takes milliseconds).
 _ACCOUNT = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_ARN = re.compile(r"arn:(aws[\w-]*):([\w-]+):([\w-]*):(\d{12})?:([^\s\"',;]+)")
+_ARN = re.compile(r"arn:(aws[\w-]{0,16}):([\w-]{1,64}):([\w-]{0,32}):(\d{12})?:([^\s\"',;]+)")
 # Every form of an endpoint name (spec 9.5): <id>.<x>.<region>.eks.amazonaws.com, the China partition's
 # .amazonaws.com.cn / amazonwebservices.com.cn, and the dual-stack <id>.<region>.api.aws (China:
 # api.amazonwebservices.com.cn). The id (and the short label beside it) are replaced; region and suffix stay.
-_ENDPOINT = re.compile(r"\b([A-Za-z0-9]{16,})\.(?:([a-z0-9]{1,8})\.)?([a-z]{2}(?:-[a-z]+)+-\d)\."
+_ENDPOINT = re.compile(r"\b([A-Za-z0-9]{16,64})\.(?:([a-z0-9]{1,8})\.)?([a-z]{2}(?:-[a-z]{1,16}){1,3}-\d{1,2})\."
                        r"(eks\.amazonaws\.com(?:\.cn)?|eks\.amazonwebservices\.com\.cn|amazonwebservices\.com\.cn"
                        r"|api\.aws|api\.amazonwebservices\.com\.cn)\b")
-_OIDC = re.compile(r"(oidc[.-]eks\.[a-z0-9-]+\.[a-z0-9.]+/id/)([A-Za-z0-9]+)")
+_OIDC = re.compile(r"(oidc[.-]eks\.[a-z0-9-]{1,32}\.[a-z0-9.]{1,64}/id/)([A-Za-z0-9]{1,64})")
 _RESOURCE_ID = re.compile(r"\b(vpc|subnet|sg|rtb|nat|dopt|igw|eipalloc|eni|rtbassoc|tgw-attach|tgw|eigw|vpce|pcx|vgw|"
                           r"lgw|cagw|op|rslvr-in|rslvr-out|i)-([0-9a-f]{8,17})\b")
+# an Outposts local cluster's id (and any other UUID): the cluster's identity as much as its name is
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+# EC2 host names carry the address: ip-10-0-1-5.ec2.internal, ip-10-0-1-5.eu-west-1.compute.internal,
+# ec2-203-0-113-5.compute-1.amazonaws.com; the address is mapped like any other, the suffix stays
+_EC2_HOST = re.compile(r"\b(ip|ec2)-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})(?=\.)")
 _IPV4_TEXT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(/\d{1,2})?(?![\w.])")
+_IPV6_TEXT = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7})(/\d{1,3})?(?![\w:.])")
 _IP_LIKE = re.compile(r"^[0-9A-Fa-f:.]+(/\d{1,3})?$")
+# a URL's host in free text (an error naming a custom endpoint); AWS's own service hosts name no one
+_URL_HOST = re.compile(r"(\b[a-z][a-z0-9+.-]{0,15}://)([^\s/:\"'<>?#\[\]@]{1,253})")
+_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".amazonwebservices.com.cn")
+_WORD = re.compile(r"[\w-]+")  # what a cluster name is made of: a name is replaced where it is a whole word
 
 
 class _Anonymizer:
     def __init__(self, key: bytes, names):
         self.key = key
         self.names = {n: self.token("name", n, "cluster") for n in sorted(names)}
+        # names that are not one word (no EKS name, but a snapshot may hold anything): replaced one by one
+        self.odd_names = {n: new for n, new in self.names.items() if not _WORD.fullmatch(n)}
         self._flip_cache: dict = {}
+        self._ip_cache: dict = {}  # fleets repeat their addresses: each is mapped once
         from ekslab.model.config import NON_PUBLIC_BLOCKS
         self.protected = {4: [b for b in NON_PUBLIC_BLOCKS if b.version == 4],
                           6: [b for b in NON_PUBLIC_BLOCKS if b.version == 6]}
@@ -366,6 +381,12 @@ class _Anonymizer:
         return type(addr)(out)
 
     def ip_text(self, text: str) -> str:
+        known = self._ip_cache.get(text)
+        if known is None:
+            known = self._ip_cache[text] = self._map_ip_text(text)
+        return known
+
+    def _map_ip_text(self, text: str) -> str:
         addr, _, plen = text.partition("/")
         mapped = self.address(ipaddress.ip_address(addr))
         if not plen:
@@ -393,24 +414,46 @@ class _Anonymizer:
                 return self.ip_text(s)
             except ValueError:
                 pass
-        if key == "message":  # free text: names may appear anywhere
-            for name, new in self.names.items():
+        if key == "message":  # free text: names may appear anywhere (one pass over the words, not one per name)
+            s = _WORD.sub(lambda m: self.names.get(m[0], m[0]), s)
+            for name, new in self.odd_names.items():
                 if name in s:
                     s = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, s)
+            s = _URL_HOST.sub(self._url_host, s)
         s = _ARN.sub(self.arn, s)
         # the id's case does not matter (DNS): a Resolver rule's lowercase domain keeps matching its endpoint
         s = _ENDPOINT.sub(lambda m: f"{self.digest('endpoint', m[1].upper()).hex()[:32].upper()}."
                           + (f"{self.digest('endpoint2', m[2]).hex()[:3]}." if m[2] else "") + f"{m[3]}.{m[4]}", s)
         s = _OIDC.sub(lambda m: m[1] + self.digest("oidc", m[2]).hex()[:32].upper(), s)
         s = _RESOURCE_ID.sub(lambda m: f"{m[1]}-{self.digest(m[1], m[2]).hex()[:len(m[2])]}", s)
+        s = _UUID.sub(lambda m: self._uuid(m[0]), s)
+        s = _EC2_HOST.sub(self._ec2_host, s)
         s = _ACCOUNT.sub(lambda m: self.account(m[0]), s)
-        return _IPV4_TEXT.sub(self._ipv4_in_text, s)
+        s = _IPV4_TEXT.sub(self._ip_in_text, s)
+        return _IPV6_TEXT.sub(self._ip_in_text, s) if ":" in s else s
 
-    def _ipv4_in_text(self, m: re.Match) -> str:
+    def _ip_in_text(self, m: re.Match) -> str:
         try:
             return self.ip_text(m[0])
+        except ValueError:  # a time of day, a MAC address: no IP address after all
+            return m[0]
+
+    def _uuid(self, text: str) -> str:
+        h = self.digest("uuid", text.lower()).hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+    def _ec2_host(self, m: re.Match) -> str:
+        try:
+            mapped = self.ip_text(".".join(m.group(2, 3, 4, 5)))
         except ValueError:
             return m[0]
+        return f"{m[1]}-{mapped.replace('.', '-')}"
+
+    def _url_host(self, m: re.Match) -> str:
+        host = m[2]
+        if host.lower().endswith(_AWS_HOSTS) or _IP_LIKE.match(host):
+            return m[0]  # AWS's hosts are left to the patterns below; an address is mapped like the rest
+        return f"{m[1]}host-{self.digest('host', host.lower()).hex()[:8]}.example"
 
     def tags(self, tags: dict) -> dict:
         out = {}
@@ -437,9 +480,10 @@ def anonymize(snapshot, key) -> dict:
 
     Account ids, ARNs (KMS keys, Outposts and the rest), cluster names, endpoint hosts in every
     form (``eks.amazonaws.com``, ``api.aws``, the China partition's), OIDC ids, resource ids
-    (health issues' too) and tags are
+    (health issues' too), UUIDs (an Outposts local cluster's id), EC2 host names
+    (``ip-10-0-1-5.ec2.internal``), custom endpoint hosts in error messages and tags are
     replaced consistently (an HMAC of ``key``, so the same key gives the same copy); IP
-    addresses and CIDR blocks are replaced prefix-preservingly, so containment, prefix
+    addresses and CIDR blocks (IPv4 and IPv6, in free text too) are replaced prefix-preservingly, so containment, prefix
     lengths and private-versus-public space all hold. The CA certificate is dropped.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """

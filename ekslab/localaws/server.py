@@ -20,6 +20,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ekslab.fleet.extras import MissingExtra, need
 from ekslab.i18n import _
 from ekslab.localaws import fleets
 from ekslab.localaws.fidelity import aws_like_updates
@@ -52,6 +53,45 @@ def _reset_boto3_default_session() -> None:
     boto3 = sys.modules.get("boto3")
     if boto3 is not None:
         boto3.DEFAULT_SESSION = None
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def loopback_bypass() -> dict:
+    """NO_PROXY and no_proxy as now, plus the loopback names: the sandbox's traffic never goes to a proxy.
+
+    With HTTP(S)_PROXY set, botocore would send even 127.0.0.1 through it (seeding, scans, the CLI).
+    Taught in notebooks/03_fleet_analysis.ipynb (``ekslab.sandbox`` sets it).
+    """
+    entries = [e.strip() for key in ("NO_PROXY", "no_proxy") for e in os.environ.get(key, "").split(",") if e.strip()]
+    merged = ",".join(dict.fromkeys([*entries, *_LOOPBACK]))
+    return {"NO_PROXY": merged, "no_proxy": merged}
+
+
+@contextmanager
+def _clients_reach(endpoint: str):
+    """While the block runs, every botocore client made (by any session, even one made before the sandbox
+    with a profile that ignores AWS_ENDPOINT_URL) must reach ``endpoint``, or its making raises SandboxLeak."""
+    from botocore.session import Session
+
+    original = Session.create_client
+
+    def create_client(self, *args, **kwargs):
+        client = original(self, *args, **kwargs)
+        url = client.meta.endpoint_url or ""
+        if not url.startswith(endpoint):
+            raise SandboxLeak(f"a {client.meta.service_model.service_name} client made inside the sandbox would "
+                              f"reach {url}, not the sandbox at {endpoint}: its session was made before the sandbox "
+                              "or names an endpoint of its own (a profile with ignore_configured_endpoint_urls or "
+                              "endpoint_url); make the session inside the `with` block")
+        return client
+
+    Session.create_client = create_client
+    try:
+        yield
+    finally:
+        Session.create_client = original
 
 
 def check_reaches(endpoint: str) -> None:
@@ -231,23 +271,13 @@ def _server_class():
     return Server
 
 
-class MissingExtra(ImportError):
-    """moto (with its server) is not installed: ``pip install "ekslab[sandbox]"`` brings it."""
-
-
 def require_moto() -> None:
     """Fail with the install command when moto's server is missing (it is the ``sandbox`` extra).
 
     Taught in README.md (the extras).
     """
-    from importlib import import_module
-
-    try:
-        for name in ("moto", "moto.moto_server.threaded_moto_server", "flask"):
-            import_module(name)
-    except ImportError as e:
-        raise MissingExtra(f"the sandbox needs moto with its server, and {e.name or 'moto'} is not installed: "
-                           "pip install \"ekslab[sandbox]\"") from None
+    for name in ("moto", "moto.moto_server.threaded_moto_server", "flask"):
+        need(name, _("the sandbox (moto with its server)"), "sandbox")
 
 
 class Sandbox(str):
@@ -287,7 +317,9 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
     ``fleet``: "sample" (ekslab.localaws.fleets.SAMPLE), "empty", or a ``ekslab.localaws.fleets.Fleet``. With
     ``set_env`` (the default) AWS_ENDPOINT_URL, sandbox credentials and the region are set in
-    this process while the block runs, so ``ekslab.scan()`` and boto3 talk to the sandbox.
+    this process while the block runs, so ``ekslab.scan()`` and boto3 talk to the sandbox; a client
+    that would not (its session made before the block, with a profile that ignores AWS_ENDPOINT_URL)
+    raises :class:`SandboxLeak` when it is made. Loopback bypasses any HTTP(S)_PROXY (NO_PROXY).
     ``latency`` (seconds per request), ``throttle`` and ``server_errors`` (shares of EKS/EC2
     requests) start after seeding. One sandbox per process: moto's state is global.
     Taught in notebooks/03_fleet_analysis.ipynb.
@@ -306,7 +338,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
 
         speed_up_moto()
         aws_like_updates()
-        moto_env = _environment(_MOTO_ENV, clear=())
+        moto_env = _environment({**_MOTO_ENV, **loopback_bypass()}, clear=())  # seeding bypasses proxies too
         moto_env.__enter__()
         server = _server_class()(port)
         server.start()
@@ -321,14 +353,16 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
                "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
                "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1",
                # no profile file can add an endpoint_url or real credentials inside the block
-               "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+               "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+               **loopback_bypass()}
         box = Sandbox(endpoint, env, spec, server.faults)
         if set_env:
             with _environment(env, clear=_ENV_KEYS + _leaky_keys()):
                 _reset_boto3_default_session()
                 try:
                     check_reaches(endpoint)  # every client inside reaches the sandbox, or nothing runs
-                    yield box
+                    with _clients_reach(endpoint):  # sessions made before the block too
+                        yield box
                 finally:
                     _reset_boto3_default_session()
         else:
@@ -372,9 +406,16 @@ def banner(box) -> str:
 
     Taught in README.md and notebooks/03_fleet_analysis.ipynb.
     """
-    what = (_("the {name} fleet: {clusters} clusters, {accounts} accounts, {regions} regions").format(
-        name=box.fleet.name, clusters=len(box.fleet.clusters), accounts=len(box.accounts), regions=len(box.regions))
-            if box.fleet else _("no resources"))
+    what = _("no resources")
+    if box.fleet:
+        denied = set(box.fleet.denied)
+        hidden = sum((c.account, c.region) in denied for c in box.fleet.clusters)
+        # the count a scan will report: clusters in a region denied on purpose cannot be listed
+        what = _("the {name} fleet: {clusters} clusters, {accounts} accounts, {regions} regions").format(
+            name=box.fleet.name, clusters=len(box.fleet.clusters) - hidden, accounts=len(box.accounts),
+            regions=len(box.regions))
+        if hidden:
+            what += _(" (and {n} more in a region denied on purpose, which a scan cannot list)").format(n=hidden)
     lines = [_("ekslab sandbox running at {endpoint} with {what}.").format(endpoint=box.endpoint, what=what), "",
              _("In another shell:")]
     lines += [f"  export {k}={v}" for k, v in box.env.items()]
@@ -400,7 +441,7 @@ def _standin(args):
 
 
 def _cli(args, stop: threading.Event | None = None):
-    from ekslab.fleet.outputs import EXIT_OK, EXIT_USAGE
+    from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
     try:
         require_moto()
@@ -413,12 +454,13 @@ def _cli(args, stop: threading.Event | None = None):
             print(banner(box), flush=True)
             if lab is not None:
                 print("\n" + lab.banner(), flush=True)
+            interrupted = False
             try:
                 (stop or threading.Event()).wait()
             except KeyboardInterrupt:
-                pass
+                interrupted = True
     except (OSError, ValueError, RuntimeError) as e:  # a taken port, a refused setting
         print(f"ekslab sandbox: {e}", file=sys.stderr)
         return EXIT_USAGE
     print(_("ekslab sandbox stopped."))
-    return EXIT_OK
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK  # README's exit codes: Ctrl-C is 130

@@ -85,7 +85,9 @@ def test_an_unreadable_record_is_not_judged_by_ekslab_but_the_tools_would_pass_i
     row = compare(public=False, private=False, mode=None, public_cidrs=[],
                   error="invalid endpoint configuration: both flags false")
     assert verdicts(row) == ["COMPLIANT", "PASS", "FAIL", "PASSED", "PASSED"]
-    assert row["ekslab_worst"] == "not evaluated" and row["ekslab_exposure"] == "unknown"
+    # EKS-EP-000 (high): not judged is a finding of its own, so no gate passes it (issue 20)
+    assert row["ekslab_worst"] == "high" and row["ekslab_findings"] == "EKS-EP-000"
+    assert row["ekslab_exposure"] == "unknown"
     assert "does not judge" in row["differences"] and "both flags false" in row["differences"]
 
 

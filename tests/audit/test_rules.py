@@ -206,11 +206,13 @@ def test_008_near_miss_complete_record():
 
 
 # the fleet
-def test_unreadable_rows_give_no_findings_but_a_note():
+def test_unreadable_rows_give_eks_ep_000_and_a_note():
     frame = fleet_of(cluster_row(cluster="bad", public=False, private=False, mode=None,
                                  error="both endpoint flags false"), cluster_row(cluster="ok", **PRIVATE_ONLY))
     table, notes_table, _ = evaluate_fleet(frame)
-    assert set(table["cluster"]) == {"ok"}
+    bad = table[table["cluster"] == "bad"]  # not judged is a finding of its own: no gate passes it (issue 20)
+    assert bad[["id", "severity"]].values.tolist() == [["EKS-EP-000", "high"]]
+    assert "describe-cluster" in bad["fix"].iloc[0] and set(table["cluster"]) == {"ok", "bad"}
     assert notes_table.to_dict("records") == [dict(account_id="111122223333", region="us-east-1", cluster="bad",
                                                    note="not evaluated: both endpoint flags false")]
 
@@ -263,15 +265,17 @@ def test_bad_input_names_the_problem():
         ekslab.findings(fleet_of(cluster_row()).drop(columns=["public_cidrs"]))
 
 
-def test_invalid_cidr_is_noted_not_fatal():
+def test_invalid_cidr_is_a_finding_not_a_silent_pass():
     frame = fleet_of(cluster_row(public_cidrs=["not-a-cidr"]))
-    assert ekslab.findings(frame).empty
+    [finding] = ekslab.findings(frame).to_dict("records")
+    assert finding["id"] == "EKS-EP-000" and finding["severity"] == "high" and "not-a-cidr" in finding["message"]
     assert notes(frame)["note"].str.contains("not-a-cidr").any()
 
 
 # the sample fleet (ekslab.fleet.frame and data/sample-fleet.json, from the fleet-data side)
 def test_the_sample_fleet_yields_every_finding_id_at_least_once():
-    assert set(ekslab.findings(ekslab.load_fleet("sample"))["id"]) == set(RULES)
+    # but EKS-EP-000: every sample cluster can be judged
+    assert set(ekslab.findings(ekslab.load_fleet("sample"))["id"]) == set(RULES) - {"EKS-EP-000"}
 
 
 # the command line
@@ -299,7 +303,7 @@ def test_cli_formats_and_min_severity(monkeypatch, capsys):
     frame = fleet_of(cluster_row(cluster="open", public_cidrs=["0.0.0.0/0"]), cluster_row(cluster="p", **PRIVATE_ONLY))
     monkeypatch.setattr(rules_cli, "load_for_cli", lambda source, max_bytes=None: (frame, []))
     assert main(["findings", "x", "--format", "json", "--min-severity", "HIGH"]) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["findings"]
     assert [r["id"] for r in records] == ["EKS-EP-001"]
     assert main(["findings", "x", "--format", "csv"]) == 0
     out = capsys.readouterr().out

@@ -27,7 +27,9 @@ CSS_REMOTE = re.compile(r"""(@import\s+|url\(\s*)['"]?(https?:)?//""", re.I)
 def course_notebooks() -> list[Path]:
     """Every notebook the site must show: English first, then each translation."""
     nbs = ROOT / "notebooks"
-    return sorted(nbs.glob("[0-9]*.ipynb")) + sorted(nbs.glob("*/[0-9]*.ipynb"))
+    # JupyterLab's .ipynb_checkpoints/ (after `make lab`) is no course folder
+    return sorted(nbs.glob("[0-9]*.ipynb")) + sorted(p for p in nbs.glob("*/[0-9]*.ipynb")
+                                                     if not p.parent.name.startswith("."))
 
 
 def page_of(notebook: Path) -> str:
@@ -98,7 +100,7 @@ def test_every_notebook_and_the_trainers_guide_is_a_page(site):
     assert translated
     for readme in translated:
         assert (site / f"{readme.stem}.html").is_file() and f'href="{readme.stem}.html"' in index
-        assert 'href="index.html"' in (site / f"{readme.stem}.html").read_text()  # its link to README.md
+        assert 'href="README.html"' in (site / f"{readme.stem}.html").read_text()  # its link to README.md
 
 
 def test_a_translated_readme_links_the_english_notebook_until_its_own_exists(tmp_path):
@@ -109,7 +111,7 @@ def test_a_translated_readme_links_the_english_notebook_until_its_own_exists(tmp
     (tmp_path / "notebooks" / "ko" / "00_a.ipynb").write_text("{}")
     text = "[a](notebooks/ko/00_a.ipynb) [b](notebooks/ko/01_b.ipynb) [c](notebooks/ko/02_c.ipynb) [en](README.md)"
     assert build(text, "ko", tmp_path) == \
-        "[a](notebooks/ko/00_a.ipynb) [b](notebooks/01_b.ipynb) [c](notebooks/ko/02_c.ipynb) [en](index.md)"
+        "[a](notebooks/ko/00_a.ipynb) [b](notebooks/01_b.ipynb) [c](notebooks/ko/02_c.ipynb) [en](README.md)"
 
 
 def test_the_site_fetches_nothing_from_a_network(site):
@@ -121,6 +123,102 @@ def test_the_offline_check_can_fail(tmp_path):
                                      '<link rel="stylesheet" href="//fonts.example/x.css"><a href="https://a.b">ok</a>')
     (tmp_path / "b.css").write_text("@import url('https://fonts.example/css'); a{background:url(data:x)}")
     assert len(remote_references(tmp_path)) == 4  # the script (and its CDN name), the stylesheet, the import
+
+
+def pages(site: Path) -> list[Path]:
+    """Every page a reader can open (Sphinx's own index and search pages aside)."""
+    return [p for p in sorted(site.rglob("*.html")) if p.name not in ("genindex.html", "search.html")
+            and "_static" not in p.parts]
+
+
+def test_the_home_page_is_for_users_and_leads_to_every_reference(site):
+    home = (site / "index.html").read_text()
+    assert "<h1>ekslab: who can reach your EKS API server, and why" in home
+    for target in ("docs/pages/install.html", "docs/pages/facts.html", "docs/pages/cli.html", "docs/pages/api.html",
+                   "docs/pages/rules/index.html", "README.html", "docs/pages/ko/cli.html",
+                   "docs/pages/ko/rules/index.html", "docs/pages/ko/install.html", "docs/pages/ko/facts.html"):
+        assert (site / target).is_file(), target
+        assert f'href="{target}"' in home, f"the navigation does not lead to {target}"
+    article = re.search(r"<article.*?</article>", home, re.S)[0]
+    assert "make test" not in article and "CONTRIBUTING" not in article  # the contributors' words are elsewhere
+    readme = (ROOT / "README.md").read_text()
+    assert "spec section" not in readme and "docs/pages/facts.md" in readme  # users cannot see the spec
+
+
+def test_the_rule_catalogue_has_a_page_per_rule_with_why_fix_and_the_model(site):
+    from ekslab.audit.rulebook import rule_help
+    from ekslab.audit.rules import RULES
+
+    catalogue = (site / "docs" / "pages" / "rules" / "index.html").read_text()
+    for rule_id in RULES:
+        assert f'href="{rule_id}.html"' in catalogue, rule_id
+        page = (site / "docs" / "pages" / "rules" / f"{rule_id}.html").read_text()
+        info = rule_help(rule_id)
+        for section in ("Why it matters", "How to fix it", "What the behavior model shows"):
+            assert section in page, (rule_id, section)
+        assert html_text(info.why[:60]) in page and html_text(info.fix[:40]) in page, rule_id
+        if info.example is not None:
+            assert page.count("<tr") >= 5, f"{rule_id}: no behavior table"  # a heading and one row per asker
+    korean = (site / "docs" / "pages" / "ko" / "rules" / "EKS-EP-004.html").read_text()
+    assert "왜 중요한가" in korean and "고치는 법" in korean
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False).replace("'", "’") if "'" in text else html.escape(text, quote=False)
+
+
+def test_a_rule_added_to_ekslab_gets_its_page_by_itself(monkeypatch):
+    from ekslab.audit import rules
+
+    monkeypatch.setitem(rules.RULES, "EKS-EP-099", ("low", "a rule added later"))
+    reference = runpy.run_path(str(ROOT / "docs" / "reference.py"))
+    generated = reference["rule_pages"]("en")
+    assert "EKS-EP-099.md" in generated and "not yet explained" in generated["EKS-EP-099.md"]
+    assert "[EKS-EP-099](EKS-EP-099.md)" in generated["index.md"]
+
+
+def test_the_cli_reference_has_every_command_and_option(site):
+    import argparse
+
+    from ekslab.cli import build_parser
+
+    page = (site / "docs" / "pages" / "cli.html").read_text()
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    sections = dict(re.findall(r'<section id="ekslab-([\w-]+)">(.*?)</section>', page, re.S))
+    for name, command in sub.choices.items():
+        assert name in sections, f"no section for ekslab {name}"
+        for action in command._actions:
+            for option in [] if isinstance(action, argparse._HelpAction) else action.option_strings:
+                assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{option}</span>" in \
+                    sections[name], f"ekslab {name} {option}"
+    timeout = re.search(r"--timeout</span>.*?</td>\s*<td><p>(.*?)</p>", sections["scan"], re.S)
+    assert timeout and "deadline for the whole scan" in timeout[1]
+
+
+def test_the_api_reference_has_every_public_name_with_its_notebook(site):
+    import ekslab
+
+    page = (site / "docs" / "pages" / "api.html").read_text()
+    missing = [n for n in ekslab.__all__ if n != "__version__" and f'id="ekslab.{n}"' not in page]
+    assert missing == [], f"the API reference lacks {missing}"
+    assert page.count('href="../../notebooks/') >= 20  # "Taught in" links to the notebooks' pages
+    entry = re.search(r'id="ekslab.findings".*?</dl>', page, re.S)[0]
+    assert "One row per finding" in entry
+
+
+def test_korean_pages_say_so_and_keep_words_whole(site):
+    korean = [p for p in pages(site) if p.relative_to(site).as_posix().startswith(
+        ("notebooks/ko/", "docs/pages/ko/", "README.ko"))]
+    assert len(korean) >= 8
+    for page in pages(site):
+        lang = re.search(r'<html[^>]* lang="(\w+)"', page.read_text())[1]
+        assert lang == ("ko" if page in korean else "en"), page.relative_to(site)
+        assert 'ekslab.css' in page.read_text(), page.relative_to(site)
+    css = (site / "_static" / "ekslab.css").read_text()
+    assert re.search(r'html\[lang="ko"\][^{]*\{[^}]*word-break:\s*keep-all', css)
 
 
 def test_pictures_are_images_and_the_widget_has_a_static_fallback(site):
@@ -176,6 +274,17 @@ def test_a_reader_follows_the_navigation_to_every_notebook_offline(site):
                 assert title_of(nb) in heading, f"{page_of(nb)} shows {heading!r}"
                 broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).length")
                 assert broken == 0, f"{page_of(nb)} has {broken} broken images"
+            for other in pages(site):  # every page: it loads, its images show, nothing is fetched
+                page.goto(other.as_uri())
+                page.wait_for_load_state("load")
+                broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).length")
+                assert broken == 0, f"{other.relative_to(site)} has {broken} broken images"
+            page.goto((site / "docs" / "pages" / "api.html").as_uri())
+            import ekslab
+
+            absent = [n for n in ekslab.__all__ if n != "__version__"
+                      and page.locator(f'dt[id="ekslab.{n}"]').count() != 1]
+            assert absent == [], f"the API reference shows no entry for {absent}"
             page.goto((site / "search.html").as_uri() + "?q=private")
             page.wait_for_selector("#search-results li", timeout=30_000)
             assert page.locator("#search-results li").count() >= 1

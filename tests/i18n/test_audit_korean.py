@@ -120,7 +120,7 @@ def test_every_command_help_has_argparse_words_in_korean(capsys):
 
 
 @pytest.mark.parametrize(("command", "korean"), [
-    ("findings", "플릿 스냅샷에 엔드포인트 규칙 여덟 개를 실행합니다."),
+    ("findings", "플릿 스냅샷에 엔드포인트 규칙을 실행합니다."),
     ("report", "HTML 파일 하나를 씁니다"),
     ("sandbox", "다른 셸에서 AWS CLI나"),
     ("diagram", "액세스 모드에서 누가 API 서버에 닿는지"),
@@ -164,7 +164,8 @@ def test_the_sandbox_banner_in_korean_and_english():
     box = SimpleNamespace(endpoint="http://127.0.0.1:5000", env={"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"},
                           org_role="OrganizationAccountAccessRole", accounts=["111122223333"],
                           regions=["us-east-1", "eu-west-1"],
-                          fleet=SimpleNamespace(name="sample", clusters=[1, 2], denied=[("111122223333", "eu-west-1")]))
+                          fleet=SimpleNamespace(name="sample", denied=[("111122223333", "eu-west-1")], clusters=[
+                              SimpleNamespace(account="111122223333", region="us-east-1")] * 2))
     english = banner(box)
     assert english.startswith("ekslab sandbox running at http://127.0.0.1:5000 with the sample fleet: 2 clusters")
     assert "In another shell:" in english and english.endswith("Ctrl-C stops the sandbox.")

@@ -55,20 +55,43 @@ def test_an_unknown_lang_names_the_value_and_the_choices(capsys):
     assert "'fr'" in err and "'en', 'ko'" in err and "Traceback" not in err
 
 
-def test_a_bad_ekslab_lang_is_a_clear_error(capsys, monkeypatch):
+@pytest.mark.parametrize("value", ["xx", "C.UTF-8", "de"])
+def test_an_unknown_ekslab_lang_warns_once_and_speaks_english(capsys, monkeypatch, value):
     from ekslab import i18n
 
-    monkeypatch.setenv("EKSLAB_LANG", "xx")
+    monkeypatch.setenv("EKSLAB_LANG", value)
     monkeypatch.setattr(i18n, "_chosen", None)  # as in a fresh process: nothing chosen yet
-    assert main(["--help"]) == 2
-    assert capsys.readouterr().err == "ekslab: unknown EKSLAB_LANG value 'xx': choose one of en, ko\n"
+    assert main(["findings", "sample", "--allow-partial", "--min-severity", "critical"]) == 0
+    out = capsys.readouterr()
+    warnings = [line for line in out.err.splitlines() if "EKSLAB_LANG" in line]
+    assert warnings == [f"ekslab: warning: unknown EKSLAB_LANG value {value!r}: choose one of en, ko; "
+                        "speaking English"]
+    assert "fix:" in out.out and not re.search("[\uac00-\ud7a3]", out.out + out.err)
 
 
-def test_lang_after_the_command_is_not_global(capsys):
+def test_lang_is_accepted_anywhere_on_the_line(capsys):
+    assert main(["findings", "sample", "--lang", "ko", "--allow-partial", "--min-severity", "critical"]) == 0
+    korean = capsys.readouterr().out
+    assert main(["findings", "--lang=ko", "sample", "--allow-partial", "--min-severity", "critical"]) == 0
+    assert capsys.readouterr().out == korean and "수정" in korean
     with pytest.raises(SystemExit) as e:
-        main(["diagram", "--lang", "ko", "--all", "-o", "x"])
+        main(["diagram", "--help", "--lang", "ko"])
+    assert e.value.code == 0 and capsys.readouterr().out.startswith("사용법: ekslab diagram")
+    with pytest.raises(SystemExit) as e:  # after --, it is an argument, not the option
+        main(["findings", "--", "--lang", "ko"])
     assert e.value.code == 2
-    assert "unrecognized arguments: --lang ko" in capsys.readouterr().err
+
+
+def test_a_mistyped_command_gets_did_you_mean(capsys):
+    assert main(["fidnings", "sample"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("ekslab: unknown command 'fidnings'; did you mean 'findings'? (ekslab --help lists the "
+                   "commands)\n").replace("'findings'", "findings")
+    assert main(["--lang", "ko", "raport"]) == 2
+    assert "report" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:  # nothing close: argparse names every choice
+        main(["zzzzzz"])
+    assert e.value.code == 2 and "invalid choice: 'zzzzzz'" in capsys.readouterr().err
 
 
 def test_the_installed_command_speaks_korean():

@@ -76,3 +76,9 @@ def test_the_glossary_itself_avoids_them_outside_its_list():
                       for row in rows)
     assert offending([terms], avoided_words()) == []
     assert offending(["쿠버네티스 클러스터"], avoided_words()) == ["'쿠버네티스' in '쿠버네티스 클러스터'"]
+
+
+def test_the_korean_site_pages_avoid_the_words_not_to_use():
+    pages = sorted((ROOT / "docs" / "pages" / "ko").glob("*.md"))
+    assert pages
+    assert offending([p.read_text() for p in pages], avoided_words()) == []

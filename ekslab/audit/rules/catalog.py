@@ -11,6 +11,8 @@ from ekslab.i18n import N_
 
 SEVERITIES = ("critical", "high", "medium", "low", "warning", "info")  # worst first
 RULES = {  # id -> (severity, what it means in a few words), spec section 8
+    # 000: a cluster whose exposure could not be judged fails a gate like an exposed one (issue 20)
+    "EKS-EP-000": ("high", N_("endpoint exposure could not be judged")),
     "EKS-EP-001": ("high", N_("public endpoint open to the whole internet")),
     "EKS-EP-002": ("medium", N_("very wide public CIDR block")),
     "EKS-EP-003": ("critical", N_("nodes cannot be shown to reach the public endpoint")),

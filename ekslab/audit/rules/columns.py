@@ -72,11 +72,19 @@ def _tuples(series, mask, keep_missing: bool = False):
     if set(map(type, cells)) <= {list, tuple}:
         tuples = list(map(tuple, cells))  # C speed, for the contract's lists
     elif keep_missing:
-        tuples = [None if missing(v) else as_blocks(v) for v in cells]
+        tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [as_blocks(v) for v in cells]
+        tuples = [_blocks_or_wrong(v) for v in cells]
     out[at] = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     return out
+
+
+def _blocks_or_wrong(value) -> tuple:
+    """as_blocks, except that a value of the wrong type (a number, a dict) is kept as one block naming it:
+    parsed, it fails and says so (EKS-EP-000), where as_blocks would read it as an empty list."""
+    if isinstance(value, (str, list, tuple)) or hasattr(value, "__array__") or missing(value):
+        return as_blocks(value)
+    return (f"<{type(value).__name__} {value!r}>",)
 
 
 def _dense(*codes):

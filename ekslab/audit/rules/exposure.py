@@ -1,4 +1,5 @@
-"""Exposure: what the public CIDR list admits (EKS-EP-001 whole internet, 002 very wide, 006 reserved space).
+"""Exposure: what the public CIDR list admits (EKS-EP-001 whole internet, 002 very wide, 006 reserved space),
+and EKS-EP-000 when it cannot be told (an unreadable record, a list that is not one, a block no parser reads).
 
 The list is read as networks once per distinct list (``cidr_facts``). Taught in
 notebooks/03_fleet_analysis.ipynb.
@@ -134,3 +135,13 @@ def cidr_rules(config: EndpointConfig, facts: CidrFacts, egress, provable: bool 
                            eks_fix(True, fix_private, keep or [PLACEHOLDER], family)))
     return items
 
+
+
+def unjudged_rule(why: str) -> Item:
+    """EKS-EP-000: the cluster's exposure could not be judged, said as a finding (high) so that no gate passes it.
+
+    ``why`` names the value (a block like ``0/0``, which AWS's documentation does not define and
+    ekslab will not guess at; a list that is not a list; an unreadable record). The fix reads the
+    live configuration. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    return item("EKS-EP-000", _("endpoint exposure could not be judged: {why}").format(why=why), ("describe",))

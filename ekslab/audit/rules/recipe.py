@@ -13,7 +13,7 @@ from ekslab.audit.rules.access import hybrid_public_note, hybrid_rule, private_o
 from ekslab.audit.rules.catalog import Item, item
 from ekslab.audit.rules.dns import dns_rule
 from ekslab.audit.rules.endpoints import egress_mode_rule, endpoints_rule
-from ekslab.audit.rules.exposure import cidr_facts, cidr_rules
+from ekslab.audit.rules.exposure import cidr_facts, cidr_rules, unjudged_rule
 from ekslab.audit.rules.node_egress import egress_rule, ipv6_out
 from ekslab.audit.rules.values import GONE, NO_EGRESS, endpoint_config, short_list
 from ekslab.fleet.rows import as_blocks, as_flag
@@ -75,7 +75,7 @@ def _network(public, private, blocks, family, egress_text, kinds, targets, unkno
     config = endpoint_config(private, blocks, family)
     if isinstance(config, str):
         notes.append(_("CIDR rules not evaluated: {why}").format(why=config))
-        return items
+        return [unjudged_rule(config)]
     items += cidr_rules(config, cidr_facts(blocks), fixable, provable)
     if not private:
         items += egress_rule(config, egress, notes, kinds, targets, unknown, dual_stack, kinds6, outpost, source,
@@ -121,7 +121,10 @@ def recipe(sig) -> tuple[list[Item], list[str]]:
     public, private = as_flag(sig.public), as_flag(sig.private)
     if mode is None or public is None or private is None:
         # "{error}" stays in the note: evaluate_fleet puts each row's own error there
-        return [], [_("not evaluated: {error}") if sig.has_error else _("not evaluated: the endpoint mode is unknown")]
+        why = (_("the record could not be read or is not a valid configuration (see its error)") if sig.has_error
+               else _("the endpoint mode is unknown"))
+        return [unjudged_rule(why)], [_("not evaluated: {error}") if sig.has_error else
+                                      _("not evaluated: the endpoint mode is unknown")]
     servers = sig.servers
     if not (isinstance(servers, str) and servers in ("amazon", "custom", "none")):
         flag = as_flag(sig.amazon_dns)
