@@ -290,6 +290,37 @@ def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
     return validate(snapshot, where, _broken=broken)
 
 
+# What a cluster record holds that no frame column reads: the command line (findings, report) drops it as
+# each record is parsed, so a million clusters fit in memory (bench/million.py). tests/fleet check that the
+# frame of a slimmed snapshot equals the frame of the whole one.
+UNREAD_CLUSTER_KEYS = frozenset({"certificateAuthority", "identity", "logging", "clientRequestToken", "createdAt",
+                                 "encryptionConfig", "platformVersion", "roleArn", "connectorConfig"})
+_SHARED = ("account_id", "region", "vpc_id")  # repeated across records: one string object each
+
+
+def _slim(section: str, record):
+    """A cluster record without what the frame never reads, its repeated strings shared (sys.intern)."""
+    import sys
+
+    if section != "clusters" or not isinstance(record, dict):
+        return record
+    out = {k: sys.intern(v) if k in _SHARED and isinstance(v, str) else v for k, v in record.items()}
+    cluster = out.get("cluster")
+    if isinstance(cluster, dict):
+        out["cluster"] = {k: v for k, v in cluster.items() if k not in UNREAD_CLUSTER_KEYS}
+    return out
+
+
+def load_for_frame(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
+    """:func:`load_snapshot` for a fleet frame only (``ekslab findings``, ``ekslab report``): each cluster
+    record is slimmed as it is parsed (UNREAD_CLUSTER_KEYS dropped), so memory stays near the frame's own.
+
+    Taught in README.md ("For fleet work").
+    """
+    snapshot, broken, where = _read_json(path, max_bytes, keep=_slim)
+    return validate(snapshot, where, _broken=broken)
+
+
 def _read_json(path, max_bytes: int, keep=None):
     """(top-level dict, {(section, index): problem}, the source's name) of a snapshot read as a stream."""
     from ekslab.fleet.jsonstream import StreamError, read_json_object

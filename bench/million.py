@@ -1,0 +1,88 @@
+"""Benchmark: `ekslab findings` on a snapshot of 1,000,000 clusters (target: under 2.5 GB peak memory).
+
+The snapshot is generated synthetically (``ekslab.localaws.synthetic.synthetic_snapshot``'s records,
+written one by one into a .json.gz, so the generator never holds the whole text), then `ekslab
+findings` runs in a fresh process whose peak memory (/proc's VmHWM) is printed as a ratio to the JSON
+size and to the 2.5 GB target. Prints; asserts nothing.
+Run: .venv/bin/python bench/million.py [--clusters N] [--keep FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_BYTES = 2.5e9
+RUN = """
+import re, sys, time
+from ekslab.cli import main
+start = time.perf_counter()
+code = main(["findings", sys.argv[1], "--format", "json", "--min-severity", "critical", "--allow-partial",
+             "--max-bytes", str(1 << 40)])
+hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) * 1024
+print(f"EKSLAB-BENCH {code} {time.perf_counter() - start:.1f} {hwm}", file=sys.stderr)
+"""
+
+
+def write_snapshot(path: Path, n: int) -> int:
+    """A snapshot of ``n`` clusters written record by record; returns the JSON size in bytes."""
+    from ekslab.localaws.synthetic import synthetic_snapshot
+
+    step = 50_000
+    first = synthetic_snapshot(min(n, step))
+    size = 0
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        def put(text: str) -> None:
+            nonlocal size
+            data = text.encode("utf-8")
+            size += len(data)
+            out.write(data)
+
+        put('{"clusters": [')
+        for start in range(0, n, step):
+            part = synthetic_snapshot(min(step, n - start), seed=start)["clusters"] if start else first["clusters"]
+            for i, record in enumerate(part):
+                name = f"{record['cluster']['name']}-{start + i:07d}"
+                record = dict(record, cluster=dict(record["cluster"], name=name))
+                put(("," if start or i else "") + json.dumps(record, sort_keys=True, separators=(",", ":")))
+        meta = dict(first["metadata"], source=f"bench/million.py ({n:,} clusters)", api_calls=3 * n)
+        put('], "errors": [], "format": ' + json.dumps(first["format"]) + ', "metadata": ' + json.dumps(meta)
+            + ', "vpcs": ' + json.dumps(first["vpcs"]) + "}")
+    return size
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, default=None, help="write the snapshot here and keep it")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "million.json.gz"
+        start = time.perf_counter()
+        size = write_snapshot(path, args.clusters)
+        print(f"snapshot of {args.clusters:,} clusters: {size / 1e9:.2f} GB of JSON, "
+              f"{path.stat().st_size / 1e6:.0f} MB gzip, written in {time.perf_counter() - start:.0f} s")
+        done = subprocess.run([sys.executable, "-c", RUN, str(path)], capture_output=True, text=True)
+        line = [x for x in done.stderr.splitlines() if x.startswith("EKSLAB-BENCH ")]
+        if not line:
+            print(f"the findings run failed:\n{done.stderr[-2000:]}")
+            return 1
+        code, seconds, peak = line[-1].split()[1:]
+        peak = int(peak)
+        found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
+        print(f"ekslab findings: exit {code}, {found:,} critical findings shown, in {seconds} s; "
+              f"peak memory {peak / 1e9:.2f} GB = {peak / size:.2f}x the JSON; "
+              f"target 2.5 GB -> ratio {peak / TARGET_BYTES:.2f} "
+              f"({'within' if peak <= TARGET_BYTES else 'OVER'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
