@@ -25,6 +25,8 @@ _EXPORTS = {
     "source_legend": "model.sources",
     "access_change": "model.planning", "safe_steps": "model.planning", "change_plan": "model.planning",
     "access_entry_commands": "model.planning", "wait_command": "model.planning",
+    "principal_access_commands": "model.planning", "egress_mode_command": "model.planning",
+    "vpc_endpoint_commands": "model.commands", "system_rule_commands": "model.commands",
     # fleet data
     "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
     "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",

@@ -160,12 +160,15 @@ def _default_title(config: EndpointConfig) -> str:
     return title
 
 
-def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: str | None = None) -> Drawing:
+def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: str | None = None,
+         control_plane_egress: str | None = None) -> Drawing:
     """Draw one endpoint configuration with each asker's path, coloured by ``evaluate``.
 
     ``vantages`` defaults to ``default_vantages()``; ``title`` to the mode's name.
-    Repeated calls with the same inputs return the cached drawing. Never opens a viewer
-    and never writes a file (use ``.save``). Taught in notebooks/01_access_modes.ipynb.
+    ``control_plane_egress`` "CUSTOMER_ROUTED" adds the control plane's own way out through the
+    ENIs (webhooks, OIDC: spec 10.4). Repeated calls with the same inputs return the cached
+    drawing. Never opens a viewer and never writes a file (use ``.save``). Taught in
+    notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
         raise InvalidEndpointConfig(f"draw needs an EndpointConfig (e.g. EndpointConfig(public=False, private=True)),"
@@ -174,7 +177,10 @@ def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: s
         raise TypeError(f"vpc must be a VpcDns, got {vpc!r}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {title!r}")
-    return _drawing(config, _check_vantages(vantages), vpc, title or _default_title(config), Facts())
+    if control_plane_egress is not None and not isinstance(control_plane_egress, str):
+        raise TypeError(f"control_plane_egress must be a string or None, got {control_plane_egress!r}")
+    return _drawing(config, _check_vantages(vantages), vpc, title or _default_title(config),
+                    Facts(control_plane_egress=control_plane_egress))
 
 
 def mode_config(mode) -> EndpointConfig:
@@ -194,13 +200,14 @@ def mode_config(mode) -> EndpointConfig:
 # ---- one cluster of the fleet frame -------------------------------------------------------------
 
 # a fleet row's egress kinds (spec 9.1) as the model's: central egress of any kind is drawn as a transit gateway
-_ROW_EGRESS = {"firewall-endpoint": "transit-gateway", "peering": "transit-gateway", "core-network": "transit-gateway",
+_ROW_EGRESS = {"firewall-endpoint": "transit-gateway", "peering": "none", "core-network": "transit-gateway",
                "virtual-private-gateway": "transit-gateway", "network-interface": "transit-gateway",
                "local-gateway": "transit-gateway", "carrier-gateway": "transit-gateway"}
 _ROW_EGRESS_NAMES = {"internet-gateway": "nodes via internet gateway (own public IPs)",
                      "transit-gateway": "nodes via central egress (address unknown here)",
                      "private-nat": "nodes via private NAT (no internet egress)",
-                     "none": "nodes (no default route)"}
+                     "none": "nodes (no default route)",
+                     "peering": "nodes via peering (no internet egress)"}
 
 
 def _row_askers(row, where: str, nat_ips) -> tuple:
@@ -209,9 +216,9 @@ def _row_askers(row, where: str, nat_ips) -> tuple:
         askers += [Vantage.vpc(egress_ip=ip, name=f"nodes via NAT {ip}") for ip in nat_ips]
         # spec 9.1: the other ways the node subnets leave, by the kind of their default route
         kinds = [k for k in row_list(row, "egress_kinds") if k != "public-nat"]
-        for kind in dict.fromkeys(_ROW_EGRESS.get(k, k) for k in kinds):
-            if kind in _ROW_EGRESS_NAMES:
-                askers.append(Vantage.vpc(egress=kind, name=_ROW_EGRESS_NAMES[kind]))
+        for kind, name in dict.fromkeys((_ROW_EGRESS.get(k, k), _ROW_EGRESS_NAMES.get(k)) for k in kinds):
+            if kind in _ROW_EGRESS_NAMES:  # spec 10.1: peering carries no internet traffic, so it is "none"
+                askers.append(Vantage.vpc(egress=kind, name=name or _ROW_EGRESS_NAMES[kind]))
         if not nat_ips and not kinds:
             askers.append(Vantage.vpc(name="nodes (no NAT egress found)"))
         if row.get("hybrid"):
@@ -244,8 +251,10 @@ def draw_cluster(row, vantages=None) -> Drawing:
         title += f"\n(record lacked {', '.join(config.assumed_defaults)}: AWS defaults assumed)"
     if not missing(row.get("error")):
         title += f"\nrecord problem: {row.get('error')}"
+    mode = row.get("control_plane_egress")
     facts = Facts(cluster=row_name(row), dns_unknown=tuple(unknown), nat_ips=nat_ips,
-                  pod_cidrs=row_list(row, "remote_pod_cidrs") if row.get("hybrid") else ())
+                  pod_cidrs=row_list(row, "remote_pod_cidrs") if row.get("hybrid") else (),
+                  control_plane_egress=mode if isinstance(mode, str) else None)
     return _drawing(config, askers, vpc, title, facts)
 
 

@@ -18,7 +18,7 @@ from ekslab.model.behavior import Verdict
 from ekslab.model.config import EndpointConfig, VpcDns
 from ekslab.model.vantage import Vantage
 
-GREEN, RED, GREY = "#1E8E3E", "#D93025", "#7B8894"
+GREEN, RED, GREY, PURPLE = "#1E8E3E", "#D93025", "#7B8894", "#8250DF"
 MAX_CIDRS_SHOWN = 6  # a longer allow-list is cut, with the count of the rest, to stay readable
 WRAP = 20  # characters per line in a node label: diagrams' nodes are 1.4 inches wide
 
@@ -62,6 +62,7 @@ class Facts:
     dns_unknown: tuple[str, ...] = ()  # VpcDns fields that were unknown and taken as ok
     nat_ips: tuple[str, ...] = ()  # NAT gateway public IPs on the cluster subnets' default routes
     pod_cidrs: tuple[str, ...] = ()
+    control_plane_egress: str | None = None  # CUSTOMER_ROUTED: the API server's own calls leave through the ENIs
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ _OUTCOME_WORDS = {"not-routable": N_("not routable"), "no-egress": N_("no intern
                   "no-resolution": N_("name does not resolve"), "not-in-sg": N_("not in the cluster SG"),
                   "address-unknown": N_("address unknown"), "any-address": N_("any address allowed"),
                   "no-sg-rule": N_("no SG rule for 443"), "sg-admits": N_("SG admits 443"),
-                  "cannot-register": N_("nodes cannot register"), "reached": N_("reached")}
+                  "reached": N_("reached"),
+                  "no-ipv6-endpoint": N_("no IPv6 address on the endpoint")}
 
 
 def _outcome(verdict: Verdict) -> str:
@@ -118,6 +120,8 @@ def _outcome(verdict: Verdict) -> str:
         return _("{address} allowed by {block}").format(address=facts["address"], block=facts["block"])
     if verdict.outcome == "outside":
         return _("{address} not in CIDRs").format(address=facts["address"])
+    if verdict.outcome == "reached" and any(k == "missing" and "enableDns" in v for k, v in verdict.marks):
+        return _("reached; nodes cannot register")  # spec 10.7: a bastion reaches, nodes still cannot register
     if verdict.outcome in _OUTCOME_WORDS:
         return i18n.gettext(_OUTCOME_WORDS[verdict.outcome])
     return _("gets through") if verdict.reachable else _("does not get through")
@@ -289,6 +293,8 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
                              constraint="false", **grey) >> nodes["eni"]
         if kinds["vpc"]:
             nodes["eni"] >> Edge(style="dotted", constraint="false", **grey) >> nodes[f"ask{kinds['vpc'][0][0]}"]
+        if facts.control_plane_egress == "CUSTOMER_ROUTED":  # spec 10.4: the control plane's own calls go out here
+            _control_plane_egress(nodes, nat_ids, Edge, edge_font)
         for i in forwarded:
             nodes[f"ask{i}"] - Edge(label=dot_text(_("DNS forwarded")), style="dotted", **grey) - nodes["rslvr"]
             nodes["rslvr"] - Edge(style="dotted", **grey) - nodes["zone"]
@@ -314,6 +320,21 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
             edges.append(AskerEdge(v.label, verdict.reachable, color, label, hops, ids))
         _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _) in enumerate(answers)})
     return canvas.dot.source, tuple(edges)
+
+
+def _control_plane_egress(nodes, nat_ids, Edge, edge_font) -> None:  # noqa: N803 (diagrams' class)
+    """CUSTOMER_ROUTED (spec 10.4): the API server's calls to webhooks and OIDC issuers leave through the ENIs and
+    the cluster subnets' default route: through the first NAT gateway when there is one, else nowhere (red)."""
+    way_out = next(iter(nat_ids.values()), None)
+    colour = PURPLE if way_out else RED
+    style = dict(color=colour, fontcolor=colour, penwidth="2.5", constraint="false", **edge_font)
+    words = _("control-plane egress: webhooks, OIDC\n(CUSTOMER_ROUTED, one-way)")
+    if way_out is None:
+        words += "\n" + _("no way out: those calls fail")
+    nodes["api"] >> Edge(label=dot_text(words), style="solid" if way_out else "dashed", **style) >> nodes["eni"]
+    if way_out:
+        nodes["eni"] >> Edge(**style) >> nodes[way_out]
+        nodes[way_out] >> Edge(**style) >> nodes["igw"]
 
 
 def _pin_columns(dot, nodes, asker_kinds) -> None:

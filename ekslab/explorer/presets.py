@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from ekslab.fleet.rows import row_flag, row_list
 from ekslab.i18n import N_, _
+from ekslab.model.commands import REGION_RE, dhcp_domain_name
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig, VpcDns
+from ekslab.model.planning import AUTHENTICATION_MODES, EGRESS_MODES
 from ekslab.model.vantage import InvalidVantage, Vantage
 
 # The askers the explorer does not let you edit: a connected on-premises network and
@@ -46,6 +48,9 @@ class Settings:
     in_cluster_sg: bool = True  # the in-VPC asker carries the cluster security group (a bastion may not)
     laptop_ip: str = "203.0.113.10"
     nat_ips: str = "198.51.100.20"
+    # spec 10.4 and 10.6: choices, not switches (inert_settings flips only booleans)
+    control_plane_egress: str = "AWS_MANAGED"  # one-way: the explorer never switches it back (Reset does)
+    authentication_mode: str = "API_AND_CONFIG_MAP"  # decides what "let the principal in" means
     ip_family: str = "ipv4"  # not a control: it comes from the cluster
     hybrid_cidr: str = HYBRID_CIDR  # not a control: the cluster's remote node network, when it has one
 
@@ -73,7 +78,9 @@ class Preset:
         base = Settings()
         if settings is not None:
             base = base.changed(laptop_ip=settings.laptop_ip, nat_ips=settings.nat_ips,
-                                ip_family=settings.ip_family, hybrid_cidr=settings.hybrid_cidr)
+                                ip_family=settings.ip_family, hybrid_cidr=settings.hybrid_cidr,
+                                control_plane_egress=settings.control_plane_egress,  # one-way: a preset keeps it
+                                authentication_mode=settings.authentication_mode)
         values = dict(self.values)
         if values.get("public_cidrs") == LAPTOP_ONLY:
             values["public_cidrs"] = f"{base.laptop_ip.strip()}/32"
@@ -113,7 +120,8 @@ PRESETS: tuple[Preset, ...] = (
            "the internet. AWS recommends public or private, not both."),
            dict(public=True, private=True, hybrid=True), "[CE][HP]"),
     Preset("pitfall_vpc_dns", N_("VPC DNS broken (private)"),
-           N_("enableDnsHostnames is off: with private access only, nodes cannot register."),
+           N_("enableDnsHostnames is off: with private access only, nodes cannot register (a bastion still "
+              "reaches the endpoint: public DNS answers with the private addresses, inferred)."),
            dict(public=False, private=True, dns_hostnames=False), "[NR]"),
 )
 
@@ -218,6 +226,10 @@ def scene(settings: Settings) -> Scene:
     if not isinstance(settings, Settings):
         raise TypeError(_("scene needs explorer Settings, got {value}").format(value=repr(settings)))
     config, errors = _config(settings)
+    for name, allowed in (("control_plane_egress", EGRESS_MODES[:2]), ("authentication_mode", AUTHENTICATION_MODES)):
+        if getattr(settings, name) not in allowed:
+            errors[name] = _("{name} {value} is not one of {choices}").format(
+                name=name, value=repr(getattr(settings, name)), choices=", ".join(allowed))
     vantages, vantage_errors = _vantages(settings)
     errors.update(vantage_errors)
     vpc = VpcDns(settings.dns_support, settings.dns_hostnames, settings.amazon_provided_dns)
@@ -284,8 +296,16 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
                 cidrs=", ".join(remote)))
     if row.get("error"):
         notes.append(_("the scan reported: {error}").format(error=row["error"]))
+    choices = {}
+    for name, allowed in (("control_plane_egress", EGRESS_MODES[:2]), ("authentication_mode", AUTHENTICATION_MODES)):
+        value = row.get(name)
+        if value in allowed:
+            choices[name] = value
+        elif isinstance(value, str) and value:
+            notes.append(_("{name} {value} is not one the explorer shows: {default} assumed").format(
+                name=name, value=value, default=getattr(Settings(), name)))
     return Settings(public=public, private=private, public_cidrs=cidrs, hybrid=hybrid, nat_ips=egress,
-                    ip_family=family, hybrid_cidr=hybrid_cidr, **dns), notes
+                    ip_family=family, hybrid_cidr=hybrid_cidr, **dns, **choices), notes
 
 
 # Facts of a real cluster that the explorer cannot change but the findings name (fix commands).
@@ -303,9 +323,14 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     config = sc.config
     if config is None:
         raise ValueError(_("no valid configuration to turn into a frame row: {errors}").format(errors=sc.errors))
+    from ekslab.fleet.frame import FRAME_COLUMNS
+
     s = sc.settings
     nats = [str(ipaddress.ip_address(n)) for n in split_entries(s.nat_ips)] if "nat_ips" not in sc.errors else []
-    return dict(
+    egress = [{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
+               "target": "nat-explorer" if nats else None, "ips": nats, "map_public_ip": False, "onward_kind": None,
+               "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if nats else None}]
+    row = dict(
         account_id=account_id, region=region, cluster=cluster,
         arn=f"arn:aws:eks:{region}:{account_id}:cluster/{cluster}", status="ACTIVE", version="1.31",
         endpoint=None, ip_family=config.ip_family, mode=config.mode.value,
@@ -316,15 +341,14 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         remote_pod_cidrs=[], assumed_defaults=[], tags={}, error=None,
         dns_servers=sc.vpc.dns_servers, egress_kinds=["public-nat"] if nats else ["none"], egress_kinds_v6=[],
         egress_targets=[], egress_unknown=None, resolver_inbound=s.dns_forwarding or None, dual_stack=False,
-        outpost=False, authentication_mode=None, health_issues=[], unread=[],
-        # CONTRACT-18: the scene's nodes leave as the NAT addresses say; nothing else of spec 10 is in the scene
-        node_egress=[{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
-                      "target": None, "ips": nats, "map_public_ip": False, "onward_kind": None, "onward_target": None,
-                      "onward_ips": [], "nat_mode": "zonal" if nats else None}],
-        node_subnets_source="cluster-subnets", cluster_subnet_egress=[],
-        dhcp_domain_name="ec2.internal" if region == "us-east-1" else f"{region}.compute.internal",
-        vpc_endpoints=[], vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False,
+        outpost=False, authentication_mode=s.authentication_mode, health_issues=[], unread=[],
+        # spec 10: the explorer draws no VPC endpoints or Resolver rules (unread); nodes and ENIs share the subnets
+        node_egress=egress, node_subnets_source="cluster-subnets", cluster_subnet_egress=egress,
+        dhcp_domain_name=dhcp_domain_name(region) if REGION_RE.match(region) else "ec2.internal",
+        vpc_endpoints=None, vpc_endpoints_no_dns=None, resolver_rules=[], control_plane_egress=s.control_plane_egress,
+        auto_mode=False,
     ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
+    return {c: row[c] for c in FRAME_COLUMNS}  # the contract's columns, in its order
 
 
 # The switches whose effect the explorer checks: every boolean setting but the two modes and

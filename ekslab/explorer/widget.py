@@ -35,6 +35,7 @@ from ekslab.i18n import N_, _
 from ekslab.model.behavior import _rows as behavior_rows
 from ekslab.model.behavior import evaluate
 from ekslab.model.commands import update_command
+from ekslab.model.planning import AUTHENTICATION_MODES, EGRESS_MODES, egress_mode_command, principal_access_commands
 from ekslab.model.sources import cited_keys, legend_html, link_keys_html
 
 try:
@@ -51,6 +52,7 @@ _LABELS = dict(
     dns_forwarding=N_("DNS forwarded to the VPC (on-premises)"),
     in_cluster_sg=N_("In the cluster security group (VPC asker)"),
     laptop_ip=N_("Your laptop's public IP"), nat_ips=N_("NAT gateway public IP(s)"),
+    control_plane_egress=N_("Control-plane egress (one-way)"), authentication_mode=N_("Authentication mode"),
 )
 _THROUGH = '<span style="color:#1a7f37;font-weight:bold;white-space:nowrap">&#10004; {}</span>'
 _BLOCKED = '<span style="color:#cf222e;font-weight:bold;white-space:nowrap">&#10008; {}</span>'
@@ -73,6 +75,11 @@ _TIPS = dict(
                   "nodes need a rule for TCP 443"),
     laptop_ip=N_("The public address your laptop comes from (the internet asker)"),
     nat_ips=N_("The public address(es) the nodes leave through (NAT gateways); empty: no internet egress"),
+    control_plane_egress=N_("controlPlaneEgressMode: CUSTOMER_ROUTED sends the API server's calls to webhooks and "
+                            "OIDC issuers out through the cluster subnets. One-way: AWS cannot switch it back "
+                            "(Reset starts over)"),
+    authentication_mode=N_("accessConfig.authenticationMode: how a principal is let in (aws-auth ConfigMap, access "
+                           "entries or both); it changes the advice before public access goes off"),
 )
 _TABLE_HEADINGS = (N_("asker"), N_("result"), N_("DNS answer"), N_("endpoint"), N_("path"), N_("why"))
 _CSS = """<style>
@@ -185,6 +192,10 @@ class EndpointExplorer:
             # the label sits above these two fields (see _layout), so that the address is never cut
             laptop_ip=w.Text(value=s.laptop_ip, continuous_update=False, layout=full),
             nat_ips=w.Text(value=s.nat_ips, continuous_update=False, layout=full),
+            control_plane_egress=w.Dropdown(options=list(EGRESS_MODES[:2]), value=s.control_plane_egress,
+                                            description=_t(_LABELS["control_plane_egress"]), **wide),
+            authentication_mode=w.Dropdown(options=list(AUTHENTICATION_MODES), value=s.authentication_mode,
+                                           description=_t(_LABELS["authentication_mode"]), **wide),
         )
         self._fixed = dict(ip_family=s.ip_family, hybrid_cidr=s.hybrid_cidr)  # not controls: the cluster's own
         self.initial = s  # what Reset brings back
@@ -290,6 +301,8 @@ class EndpointExplorer:
         sc = self.scene = scene(self.settings)
         for name in ("public", "private"):  # a pressed toggle should look on at a glance
             self.controls[name].button_style = "success" if self.controls[name].value else ""
+        # spec 10.4: once CUSTOMER_ROUTED there is no way back (but Reset, which starts over)
+        self.controls["control_plane_egress"].disabled = self.controls["control_plane_egress"].value != "AWS_MANAGED"
         for name, box in self.field_errors.items():
             message = sc.errors.get(name)
             box.value = f'<span style="color:#cf222e">&#9888; {_e(message)}</span>' if message else ""
@@ -337,7 +350,8 @@ class EndpointExplorer:
             same = html.escape(_("No asker's answer changed with your last click."), quote=False)
             self.changes_html.value = f'<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">{same}</div>'
         try:
-            drawing = draw(config, vantages, vpc, title=_("{mode} endpoint access").format(mode=config.mode.title))
+            drawing = draw(config, vantages, vpc, title=_("{mode} endpoint access").format(mode=config.mode.title),
+                           control_plane_egress=sc.settings.control_plane_egress)
             self.diagram.value = drawing.png()
             self.drawing = drawing
             self.diagram_note.value = ""
@@ -408,8 +422,19 @@ class EndpointExplorer:
                 _("An EndpointAccessUpdate: the cluster is UPDATING until it ends; AWS gives no duration "
                   "(follow it with aws eks describe-update: InProgress, then Successful)."))
         apply = _e(_("Apply it"))
-        return (f'<div class="ekslab-command"><b>{apply}</b><pre style="white-space:pre-wrap">{_e(command)}</pre>'
-                f"<small>{_e(note)}</small></div>")
+        first = ""
+        if self.current is not None and self.current.public and not sc.config.public:  # spec 9.6, 10.6
+            steps, check = principal_access_commands(self.cluster, self.region, sc.settings.authentication_mode)
+            heading = _e(_("First, let in the principal you will use from the VPC"))
+            first = (f"<b>{heading}</b>"
+                     f'<pre style="white-space:pre-wrap" data-step="access">{_e(steps)}\n{_e(check)}</pre>')
+        egress = ""
+        if sc.settings.control_plane_egress != self.initial.control_plane_egress:  # spec 10.4: one-way
+            egress = ('<pre style="white-space:pre-wrap" data-step="egress">' + _e(egress_mode_command(
+                self.cluster, self.region, self.initial.control_plane_egress, sc.settings.control_plane_egress))
+                + "</pre>")
+        return (f'<div class="ekslab-command">{first}<b>{apply}</b>'
+                f'<pre style="white-space:pre-wrap">{_e(command)}</pre>{egress}<small>{_e(note)}</small></div>')
 
     # -- display ------------------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ class Verdict:
 
 
 _EGRESS_REASON = {
+    "public-nat": N_("[NATGW] it leaves through a public NAT gateway whose public address is not known here"),
     "internet-gateway": N_("[CE][BPG2] it leaves through an internet gateway with its own public IP, which changes "
                         "when the node is replaced"),
     "transit-gateway": N_("[BPG2] it leaves through a transit gateway or firewall to a central egress elsewhere; "
@@ -59,13 +60,21 @@ _EGRESS_REASON = {
 }
 
 
-def _via_public(config: EndpointConfig, address: str | None, who: str, leave: str, kind: str = "public-nat"
-                ) -> Verdict:
+def _via_public(config: EndpointConfig, address: str | None, who: str, leave: str, kind: str | None = None,
+                v6: bool = False) -> Verdict:
     """The request crosses to the public endpoint from ``address`` (None: no way to the internet, or unknown).
 
-    ``who`` and ``leave`` arrive translated."""
+    ``kind`` is how a VPC asker leaves (None for the others: no address means no egress); ``v6`` whether the
+    endpoint has IPv6 addresses (dual-stack). ``who`` and ``leave`` arrive translated."""
     reasons = [i18n.gettext(_PUBLIC_ANSWER)]
-    if kind in _EGRESS_REASON:
+    if address is not None and ":" in str(address) and not v6:
+        # spec 10.7: the address family decides, never the list (AWS refuses IPv6 blocks for such a cluster)
+        reasons.append(_("[DS] the endpoint has IPv4 addresses only (an IPv4 cluster, or an IPv6 cluster made "
+                         "before October 2024), so {who} at IPv6 address {address} cannot connect to it at all; "
+                         "publicAccessCidrs play no part").format(who=who, address=address))
+        return Verdict(False, "public", None, _("{who} {address} -> public endpoint: no IPv6 address").format(
+            who=who, address=address), reasons, outcome="no-ipv6-endpoint", facts=dict(address=address))
+    if kind in _EGRESS_REASON and (kind != "public-nat" or address is None):
         reasons.append(i18n.gettext(_EGRESS_REASON[kind]))
     if address is None and kind in _EGRESS_REASON and config.public and covers_whole_internet(
             [n for n in config.networks if n.version == 4]):
@@ -101,9 +110,9 @@ _WHO = {"internet": N_("internet client"), "vpc": N_("VPC node"), "connected": N
         "hybrid": N_("hybrid node")}
 
 
-def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+def _internet(config: EndpointConfig, v: Vantage, vpc: VpcDns, v6: bool) -> Verdict:
     if config.public:
-        return _via_public(config, v.ip, i18n.gettext(_WHO["internet"]), _("from"))
+        return _via_public(config, v.ip, i18n.gettext(_WHO["internet"]), _("from"), v6=v6)
     return Verdict(False, "private", None, _("internet client -> private IP: not routable"),
                    [i18n.gettext(_PRIVATE_ONLY_DNS),
                     _("[CE] private addresses are not routable from the internet: "
@@ -138,7 +147,7 @@ def _private_endpoint(v: Vantage, reasons: list[str]) -> Verdict:
                                 "it: the request times out")], outcome="not-in-sg")
 
 
-def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns, v6: bool) -> Verdict:
     mode = config.mode
     if not vpc.resolves:
         return _no_resolution(vpc)
@@ -152,7 +161,7 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
         [("missing", register)])
     custom = vpc.dns_servers == "custom"
     if mode is AccessMode.PUBLIC:
-        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
+        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind, v6)
         verdict.reasons.insert(1, _("[CE][BPG] with private access off, in-VPC traffic leaves the VPC "
                                     "but stays on the AWS network"))
         verdict.warnings += warnings
@@ -161,7 +170,7 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
     if vpc.private_zone:
         return _private_endpoint(v, [i18n.gettext(_PRIVATE_ZONE)])
     if mode is AccessMode.PUBLIC_AND_PRIVATE:
-        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind)
+        verdict = _via_public(config, v.egress_ip, who, leave, v.egress_kind, v6)
         missing = ", ".join(vpc.missing)
         why = (_("[DHCP][CE] custom DNS servers do not see the EKS private hosted zone (only the VPC resolver does): "
                  "they give the public answer unless they forward the cluster name to the VPC resolver")
@@ -178,26 +187,27 @@ def _vpc(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
                                       ).format(missing=missing))
             verdict.marks.append(("missing", missing))
         return verdict
-    if custom and vpc.can_register:
-        return _private_endpoint(v, [i18n.gettext(_PRIVATE_ONLY_DNS) + _(
-            "; custom DNS servers that forward to the internet get that answer too (inferred: verify that they "
-            "forward)")])
-    return Verdict(False, "private", None, _("VPC node -> private endpoint: DNS prerequisites missing"),
-                   [_("[NR] AWS says nodes cannot register without DNS hostnames and resolution (missing: "
-                      "{missing}); it does not document the exact failure, so ekslab treats the "
-                      "endpoint as unreachable (inferred)").format(missing=", ".join(vpc.missing))], warnings,
-                   outcome="cannot-register", marks=marks)
+    # private only (spec 10.7): public DNS answers with the private addresses too, so any resolver that reaches
+    # it gets them; "cannot register" (nodes, a warning) stays apart from "cannot reach" (every asker)
+    why = (_("; custom DNS servers that forward to the internet get that answer too (inferred: verify that they "
+             "forward)") if custom else
+           _("; without {missing} the private hosted zone is not used, so the node gets that public answer "
+             "(inferred)").format(missing=", ".join(vpc.missing)))
+    verdict = _private_endpoint(v, [i18n.gettext(_PRIVATE_ONLY_DNS) + why])
+    verdict.warnings += warnings
+    verdict.marks += marks
+    return verdict
 
 
 _FORWARDED = N_("[R53R] its DNS forwards the cluster's domain to a Route 53 Resolver inbound endpoint in the "
                 "cluster VPC, which answers from the private hosted zone")
 
 
-def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
+def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns, v6: bool) -> Verdict:
     who = i18n.gettext(_WHO[v.kind])
     forwarded = v.dns_forwarding and config.private and vpc.dns_support and vpc.dns_hostnames
     if config.public and not forwarded:
-        verdict = _via_public(config, v.egress_ip, who, _("via its internet egress"))
+        verdict = _via_public(config, v.egress_ip, who, _("via its internet egress"), v6=v6)
         if config.private:
             why = (_("[R53R][NR] its DNS forwards to a Resolver inbound endpoint, but without enableDnsSupport and "
                      "enableDnsHostnames the private hosted zone does not answer: it gets the public answer "
@@ -225,12 +235,15 @@ def _connected(config: EndpointConfig, v: Vantage, vpc: VpcDns) -> Verdict:
 _BY_KIND = {"internet": _internet, "vpc": _vpc, "connected": _connected, "hybrid": _connected}
 
 
-def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()) -> Verdict:
+def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns(), dual_stack: bool | None = None
+             ) -> Verdict:
     """Answer whether ``vantage`` reaches the API server of a cluster configured as ``config``.
 
     The verdict says where the endpoint name resolves, which endpoint is used, the
     path, whether the request gets through, and why; each reason cites its source
-    key (see ``ekslab.model.sources``). Taught in notebooks/01_access_modes.ipynb.
+    key (see ``ekslab.model.sources``). ``dual_stack``: whether the endpoint has IPv6
+    addresses; by default an IPv6 cluster's has (made after October 2024) and an IPv4
+    cluster's has not [DS]. Taught in notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
         raise InvalidEndpointConfig(_("evaluate needs an EndpointConfig, got {type}").format(
@@ -240,7 +253,10 @@ def evaluate(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()) -
             value=repr(vantage)))
     if not isinstance(vpc, VpcDns):
         raise TypeError(_("vpc must be a VpcDns, got {value}").format(value=repr(vpc)))
-    return _BY_KIND[vantage.kind](config, vantage, vpc)
+    if dual_stack is not None and not isinstance(dual_stack, bool):
+        raise TypeError(_("dual_stack must be True, False or None, got {value}").format(value=repr(dual_stack)))
+    v6 = config.ip_family == "ipv6" if dual_stack is None else dual_stack
+    return _BY_KIND[vantage.kind](config, vantage, vpc, v6)
 
 
 # the column keys of behavior_table (what code reads) and their headings (what a reader sees)

@@ -16,6 +16,8 @@ CLUSTER_NAME_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")  # CreateClust
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]+$")
 SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
+_SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+_HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}\.)+[a-z]{2,}$", re.IGNORECASE)
 
 
 def _check(pattern: re.Pattern, value, what: str) -> str:
@@ -60,10 +62,21 @@ def update_command(cluster_name: str, region: str, config: EndpointConfig) -> st
             f"--resources-vpc-config {','.join(parts)}")
 
 
-def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
-    """The ``aws ec2`` commands that restore the VPC DNS prerequisites ``dns`` lacks (spec section 3).
+def dhcp_domain_name(region: str) -> str:
+    """The DHCP ``domain-name`` AWS gives a VPC in ``region``: ``ec2.internal`` in us-east-1, else
+    ``<region>.compute.internal`` [DHCP][TS]. Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(REGION_RE, region, N_("region"))
+    return "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
 
-    Taught in notebooks/04_troubleshooting.ipynb.
+
+def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns, domain_name: bool = True) -> list[str]:
+    """The ``aws ec2`` commands that restore the VPC DNS prerequisites ``dns`` lacks (spec sections 3, 10.2).
+
+    ``domain_name`` False: the DHCP options have no ``domain-name``, so nodes fail to join [TS]. A new
+    DHCP options set always carries both ``domain-name-servers`` and ``domain-name`` (a set with the
+    servers alone is itself one AWS documents as making nodes fail to join). Taught in
+    notebooks/04_troubleshooting.ipynb.
     """
     _check(VPC_ID_RE, vpc_id, N_("VPC id"))
     _check(REGION_RE, region, N_("region"))
@@ -78,9 +91,11 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns) -> list[str]:
         commands.append("# " + _("verify that your DNS servers forward the cluster name (*.eks.amazonaws.com, or "
                                  "*.api.aws for a dual-stack endpoint) to the VPC "
                                  "resolver (VPC base + 2) or a Route 53 Resolver inbound endpoint [DHCP][R53R]"))
-    elif dns.dns_servers == "none":
+    if dns.dns_servers == "none" or not domain_name:
+        servers = "<your-dns-servers>" if dns.dns_servers == "custom" else "AmazonProvidedDNS"
         commands.append(f"{base} create-dhcp-options --dhcp-configurations "
-                        '"Key=domain-name-servers,Values=AmazonProvidedDNS"  # '
+                        f'"Key=domain-name-servers,Values={servers}" '
+                        f'"Key=domain-name,Values={dhcp_domain_name(region)}"  # '
                         + _("note the DhcpOptionsId it returns"))
         commands.append(f"{base} associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <DhcpOptionsId>")
     return commands
@@ -96,3 +111,61 @@ def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
     cidr = str(parse_network(source_cidr, N_("source network")))
     return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
             f"--protocol tcp --port 443 --cidr {cidr}")
+
+
+def vpc_endpoint_commands(vpc_id: str, region: str, services, private_dns_off=()) -> list[str]:
+    """The ``aws ec2`` commands that give a VPC without internet egress the endpoints nodes need (spec 10.3).
+
+    ``services`` are short names ("ec2", "ecr.api", "ecr.dkr", "sts", "s3", ...): interface endpoints with
+    private DNS on, a gateway endpoint for "s3"; ``private_dns_off`` names interface endpoints to switch
+    private DNS on. Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
+    _check(REGION_RE, region, N_("region"))
+    base = f"aws ec2 --region {region}"
+    commands = []
+    for service in services:
+        _check(_SERVICE_RE, service, N_("endpoint service"))
+        name = f"com.amazonaws.{region}.{service}"
+        if service == "s3":
+            commands.append(f"{base} create-vpc-endpoint --vpc-id {vpc_id} --vpc-endpoint-type Gateway "
+                            f"--service-name {name} --route-table-ids <node-route-table-ids>")
+        else:
+            commands.append(f"{base} create-vpc-endpoint --vpc-id {vpc_id} --vpc-endpoint-type Interface "
+                            f"--service-name {name} --subnet-ids <node-subnet-ids> "
+                            "--security-group-ids <group-admitting-443-from-the-nodes> --private-dns-enabled")
+    for service in private_dns_off:
+        _check(_SERVICE_RE, service, N_("endpoint service"))
+        commands.append(f"{base} modify-vpc-endpoint --vpc-endpoint-id <{service}-endpoint-id> --private-dns-enabled")
+    return commands
+
+
+def default_route_commands(region: str, subnets, ipv6: bool = False) -> list[str]:
+    """The ``aws ec2 create-route`` commands that give each subnet a default route out (spec 10.4).
+
+    The route table and the NAT (or egress-only) gateway are yours to name. Taught in
+    notebooks/04_troubleshooting.ipynb.
+    """
+    _check(REGION_RE, region, N_("region"))
+    base = f"aws ec2 --region {region} create-route"
+    if ipv6:
+        return [f"{base} --route-table-id <route-table-of-{shlex.quote(s)}> --destination-ipv6-cidr-block ::/0 "
+                "--egress-only-internet-gateway-id <egress-only-gateway-id>" for s in subnets]
+    return [f"{base} --route-table-id <route-table-of-{shlex.quote(s)}> --destination-cidr-block 0.0.0.0/0 "
+            "--nat-gateway-id <nat-gateway-id>" for s in subnets]
+
+
+def system_rule_commands(vpc_id: str, region: str, host: str, cluster_name: str) -> list[str]:
+    """The Route 53 Resolver commands that give ``host`` back its private answer in the VPC (spec 10.2).
+
+    A SYSTEM rule for the endpoint name is more specific than a FORWARD rule for its domain, so the
+    EKS private hosted zone answers again. Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
+    _check(REGION_RE, region, N_("region"))
+    _check(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
+    _check(_HOST_RE, host, N_("endpoint host"))
+    base = f"aws route53resolver --region {region}"
+    return [f"{base} create-resolver-rule --rule-type SYSTEM --domain-name {host} "
+            f"--creator-request-id ekslab-{cluster_name}-system  # " + _("note the Id it returns"),
+            f"{base} associate-resolver-rule --vpc-id {vpc_id} --resolver-rule-id <ResolverRuleId>"]

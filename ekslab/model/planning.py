@@ -104,32 +104,114 @@ def wait_command(cluster_name: str, region: str) -> str:
             "--query update.status  # " + _("repeat until Successful (the update id is in the previous step's answer)"))
 
 
+AUTHENTICATION_MODES = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")
+EGRESS_MODES = ("AWS_MANAGED", "CUSTOMER_ROUTED", "CUSTOMER_ISOLATED")
+_PRINCIPAL = "<principal-arn-you-will-use>"
+
+
+def _mode_from(value, row, key: str, choices: tuple, what: str) -> str | None:
+    """``value``, else ``row[key]``; None when neither says; anything outside ``choices`` is refused by name."""
+    if value is None and row is not None:
+        value = row.get(key)
+    if value is None or (isinstance(value, float) and value != value):  # pandas' NaN: not read
+        return None
+    if value not in choices:
+        raise ValueError(_("{what} {value} is not one of {choices}").format(
+            what=what, value=repr(value), choices=", ".join(choices)))
+    return value
+
+
+def principal_access_commands(cluster_name: str, region: str, authentication_mode: str | None,
+                              principal_arn: str = _PRINCIPAL) -> tuple[str, str]:
+    """``(commands, how to check)`` that let ``principal_arn`` in under ``authentication_mode`` (spec 10.6, [GKA]).
+
+    CONFIG_MAP: a mapping in the aws-auth ConfigMap (access entries do not work until the mode changes,
+    one-way, to API_AND_CONFIG_MAP); API_AND_CONFIG_MAP and API: an access entry; None (unknown): both,
+    and how to read the mode. Taught in notebooks/05_changing_access.ipynb.
+    """
+    mode = _mode_from(authentication_mode, None, "", AUTHENTICATION_MODES, "authenticationMode")
+    entry = access_entry_commands(cluster_name, region, principal_arn)
+    listed = f"aws eks list-access-entries --region {region} --cluster-name {cluster_name}  # " + _(
+        "the principal is listed")
+    mapping = (f"eksctl create iamidentitymapping --region {region} --cluster {cluster_name} --arn {principal_arn} "
+               "--group system:masters --username admin  # " + _("or: kubectl edit -n kube-system configmap/aws-auth"))
+    mapped = "kubectl get -n kube-system configmap/aws-auth -o yaml  # " + _("the principal is mapped")
+    if mode == "CONFIG_MAP":
+        switch = ("# " + _("or switch to access entries first (one-way):") + f" aws eks update-cluster-config "
+                  f"--region {region} --name {cluster_name} --access-config authenticationMode=API_AND_CONFIG_MAP")
+        return f"{mapping}\n{switch}", mapped
+    if mode in ("API", "API_AND_CONFIG_MAP"):
+        return entry, listed
+    read = (f"aws eks describe-cluster --region {region} --name {cluster_name} "
+            "--query cluster.accessConfig.authenticationMode  # " + _("read the mode first: CONFIG_MAP needs the "
+                                                                      "mapping, API and API_AND_CONFIG_MAP the entry"))
+    return f"{read}\n{entry}\n# " + _("with CONFIG_MAP instead:") + f" {mapping}", f"{listed}\n{mapped}"
+
+
+def egress_mode_command(cluster_name: str, region: str, now: str | None, target: str) -> str:
+    """The command that changes ``controlPlaneEgressMode`` from ``now`` to ``target``; refuses what AWS cannot do.
+
+    The mode is one-way (spec 10.4, [CPE]): once CUSTOMER_ROUTED (or CUSTOMER_ISOLATED) it never goes back to
+    AWS_MANAGED, so that change is refused, as is CUSTOMER_ISOLATED, whose behaviour AWS does not document.
+    Taught in notebooks/05_changing_access.ipynb.
+    """
+    now = _mode_from(now, None, "", EGRESS_MODES, "controlPlaneEgressMode") or "AWS_MANAGED"
+    target = _mode_from(target, None, "", EGRESS_MODES, "controlPlaneEgressMode")
+    if target is None:
+        raise ValueError(_("controlPlaneEgressMode target None is not one of {choices}").format(
+            choices=", ".join(EGRESS_MODES)))
+    if now != "AWS_MANAGED" and target == "AWS_MANAGED":
+        raise ValueError(_("controlPlaneEgressMode is one-way: {now} cannot go back to AWS_MANAGED [CPE]").format(
+            now=now))
+    if target == "CUSTOMER_ISOLATED":
+        raise ValueError(_("controlPlaneEgressMode CUSTOMER_ISOLATED is not documented in the user guide: ekslab "
+                           "does not plan it"))
+    update_command(cluster_name, region, EndpointConfig(False, True))  # the same name and region checks
+    return (f"aws eks update-cluster-config --region {region} --name {cluster_name} "
+            f"--resources-vpc-config controlPlaneEgressMode={target}  # " +
+            _("one-way: first give every cluster subnet a default route to an egress device (and ::/0 for IPv6), "
+              "the network interfaces' security groups outbound 443, and the DHCP options AmazonProvidedDNS"))
+
+
 def change_plan(cluster_name: str, region: str, before: EndpointConfig, after: EndpointConfig, vantages=None,
-                vpc: VpcDns = VpcDns()):
+                vpc: VpcDns = VpcDns(), authentication_mode: str | None = None, row=None,
+                egress_mode: str | None = None):
     """The steps of a change as a DataFrame: ``step, mode, command, wait, loses_access, gains_access``.
 
-    When the change turns public access off, the first step is an access entry for the
-    principal you will use from the VPC or a connected network (spec 9.6: without it the
-    move locks the team out though the network path works). Each update step is one
+    When the change turns public access off, the first step lets in the principal you will use
+    from the VPC or a connected network (spec 9.6, 10.6): an aws-auth mapping under
+    ``authenticationMode`` CONFIG_MAP, an access entry under API_AND_CONFIG_MAP or API, both
+    (and how to read the mode) when it is unknown. The mode comes from ``authentication_mode``,
+    else from ``row`` (a fleet-frame row: its ``authentication_mode``). Each update step is one
     ``aws eks update-cluster-config`` call; ``wait`` says how to wait for it to finish
-    (``aws eks describe-update`` until Successful) before the next. Taught in
-    notebooks/05_changing_access.ipynb.
+    (``aws eks describe-update`` until Successful) before the next. ``egress_mode`` adds a
+    ``controlPlaneEgressMode`` change from the row's ``control_plane_egress``; going back to
+    AWS_MANAGED is refused (one-way, spec 10.4). Taught in notebooks/05_changing_access.ipynb.
     """
     import pandas as pd
 
+    auth = _mode_from(authentication_mode, row, "authentication_mode", AUTHENTICATION_MODES, "authenticationMode")
+    egress = None
+    if egress_mode is not None:
+        now = _mode_from(None, row, "control_plane_egress", EGRESS_MODES, "controlPlaneEgressMode")
+        egress = None if egress_mode == (now or "AWS_MANAGED") else egress_mode_command(
+            cluster_name, region, now, egress_mode)
     vantages = default_vantages() if vantages is None else list(vantages)
     rows, current = [], before
     steps = safe_steps(before, after)
     if before.public and not after.public and steps:
-        rows.append(dict(step=1, mode=str(before.mode), command=access_entry_commands(cluster_name, region),
-                         wait=f"aws eks list-access-entries --region {region} --cluster-name {cluster_name}"
-                              "  # " + _("the principal is listed"),
+        command, check = principal_access_commands(cluster_name, region, auth)
+        rows.append(dict(step=1, mode=str(before.mode), command=command, wait=check,
                          loses_access=_("nobody"), gains_access=_("nobody")))
     for step in steps:
-        was, now = _reach(current, vantages, vpc), _reach(step, vantages, vpc)
+        was, now_reach = _reach(current, vantages, vpc), _reach(step, vantages, vpc)
         rows.append(dict(step=len(rows) + 1, mode=str(step.mode),
                          command=update_command(cluster_name, region, step),
                          wait=wait_command(cluster_name, region),
-                         loses_access=_who(vantages, was, now, True), gains_access=_who(vantages, was, now, False)))
+                         loses_access=_who(vantages, was, now_reach, True),
+                         gains_access=_who(vantages, was, now_reach, False)))
         current = step
+    if egress:
+        rows.append(dict(step=len(rows) + 1, mode=str(current.mode), command=egress,
+                         wait=wait_command(cluster_name, region), loses_access=_("nobody"), gains_access=_("nobody")))
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)

@@ -39,6 +39,14 @@ SOURCES = {
     "DNS": "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
     "C9": "https://docs.aws.amazon.com/cloud9/latest/user-guide/welcome.html",
     "SSM": "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html",
+    # spec section 10
+    "PEER": "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
+    "NATGW": "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+    "TS": _GUIDE + "troubleshooting.html",
+    "R53P": "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html",
+    "CPE": _GUIDE + "control-plane-egress.html",
+    "HN": _GUIDE + "hybrid-nodes-networking.html",
+    "GKA": _GUIDE + "grant-k8s-access.html",
 }
 
 # the titles are English (N_): every use translates them, _(SOURCE_TITLES[key])
@@ -67,6 +75,13 @@ SOURCE_TITLES = {
     "DNS": N_("Amazon VPC User Guide: Amazon DNS server"),
     "C9": N_("AWS Cloud9 User Guide: no longer available to new customers"),
     "SSM": N_("Systems Manager User Guide: Session Manager port forwarding"),
+    "PEER": N_("Amazon VPC Peering Guide: How VPC peering connections work"),
+    "NATGW": N_("Amazon VPC User Guide: NAT gateways"),
+    "TS": N_("EKS User Guide: Troubleshoot problems with Amazon EKS clusters and nodes"),
+    "R53P": N_("Route 53 Developer Guide: Considerations when working with a private hosted zone"),
+    "CPE": N_("EKS User Guide: Control plane egress"),
+    "HN": N_("EKS User Guide: Hybrid nodes networking"),
+    "GKA": N_("EKS User Guide: Grant IAM users and roles access to Kubernetes APIs"),
 }
 
 _KEY = re.compile(r"\[([A-Z][A-Z0-9]*)\]")

@@ -150,7 +150,8 @@ class Vantage:
         """A readable name, e.g. "internet 203.0.113.10" or "in-VPC node (egress 198.51.100.20)"."""
         if self.name:
             return self.name
-        egress = _("egress {ip}").format(ip=self.egress_ip) if self.egress_ip else _("no internet egress")
+        egress = _("egress {ip}").format(ip=self.egress_ip) if self.egress_ip else (
+            _("NAT, address unknown") if self.egress_kind == "public-nat" else _("no internet egress"))
         if self.kind == "internet":
             return _("internet {ip}").format(ip=self.ip)
         if self.kind == "vpc":

@@ -392,10 +392,18 @@ def test_003_own_public_ips_are_unproven_not_refused():
                **PUBLIC_ONLY)
     assert "nodes may fail to register" in igw["message"] and "cannot register" not in igw["message"]
     assert "endpointPrivateAccess=true" in igw["fix"]
-    for kinds, egress in ((["private-nat"], []), (["internet-gateway", "public-nat"], ["198.51.100.7"])):
-        f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=egress, egress_kinds=kinds,
-                 **PUBLIC_ONLY)
-        assert "nodes cannot register" in f["message"], f["message"]
+    from ekslab.localaws.synthetic import egress_dict
+
+    stranded = [egress_dict("subnet-0a", "private-nat", "nat-0p", onward_kind="none")]  # spec 10.1: nowhere onward
+    f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=[], egress_kinds=["private-nat"],
+             node_egress=stranded, **PUBLIC_ONLY)
+    assert "nodes cannot register" in f["message"], f["message"]
+    mixed = [egress_dict("subnet-0a", "internet-gateway", "igw-0a"),
+             egress_dict("subnet-0b", "public-nat", "nat-0a", ["198.51.100.7"])]
+    f = only("EKS-EP-003", public_cidrs=["192.0.2.0/24"], node_egress_ips=["198.51.100.7"],
+             egress_kinds=["internet-gateway", "public-nat"], node_egress=mixed, node_subnets_source="nodegroups",
+             **PUBLIC_ONLY)
+    assert "nodes cannot register" in f["message"], f["message"]
 
 
 def test_003_a_public_nat_without_a_known_address_is_noted_not_passed():

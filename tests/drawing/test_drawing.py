@@ -335,3 +335,35 @@ def test_a_cluster_row_draws_its_egress_kinds():
     names = [a.asker for a in draw_cluster(row).askers]
     assert "nodes via central egress (address unknown here)" in names
     assert "nodes via private NAT (no internet egress)" in names
+
+
+# ---- spec 10.4: CUSTOMER_ROUTED control-plane egress is drawn through the ENIs
+
+def test_customer_routed_egress_is_drawn_from_the_api_server_through_the_enis_and_a_nat():
+    from ekslab.drawing.graph import PURPLE
+
+    source = draw(mode_config("public"), control_plane_egress="CUSTOMER_ROUTED").source
+    found = [(a, b, attrs) for a, b, attrs in edges(source) if attrs.get("color") == PURPLE]
+    assert [(a, b) for a, b, _ in found] == [("api", "eni"), ("eni", "nat0"), ("nat0", "igw")]
+    assert "CUSTOMER_ROUTED, one-way" in found[0][2]["label"] and "webhooks, OIDC" in found[0][2]["label"]
+    plain = draw(mode_config("public")).source
+    assert not [e for e in edges(plain) if e[2].get("color") == PURPLE] and "CUSTOMER_ROUTED" not in plain
+
+
+def test_customer_routed_egress_without_a_nat_is_a_red_dead_end():
+    source = draw(EndpointConfig(False, True), [Vantage.vpc()], control_plane_egress="CUSTOMER_ROUTED").source
+    [(a, b, attrs)] = [e for e in edges(source) if "control-plane egress" in e[2].get("label", "")]
+    assert (a, b) == ("api", "eni") and attrs["color"] == RED and attrs["style"] == "dashed"
+    assert "no way out" in attrs["label"]
+    with pytest.raises(TypeError, match="True"):
+        draw(EndpointConfig(False, True), control_plane_egress=True)
+
+
+def test_a_fleet_row_draws_its_egress_mode_and_peering_as_no_egress():
+    row = dict(account_id="111122223333", region="us-east-1", cluster="routed", mode="private", public=False,
+               private=True, public_cidrs=[], dns_support=True, dns_hostnames=True, amazon_provided_dns=True,
+               node_egress_ips=[], egress_kinds=["peering"], hybrid=False, control_plane_egress="CUSTOMER_ROUTED")
+    drawing = draw_cluster(row)
+    assert "no way out" in drawing.source
+    [peered] = [a for a in drawing.askers if "peering" in a.asker]
+    assert not peered.reachable or peered.hops[-1] == "eni"  # private only: nodes use the ENIs, not the peering

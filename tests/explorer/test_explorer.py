@@ -28,8 +28,8 @@ def draws(monkeypatch):
     """Record the draw calls; most tests need the inputs of the picture, not Graphviz's pixels."""
     calls = []
 
-    def fake_draw(config, vantages=None, vpc=None, title=None):
-        calls.append((config, list(vantages), vpc, title))
+    def fake_draw(config, vantages=None, vpc=None, title=None, control_plane_egress=None):
+        calls.append((config, list(vantages), vpc, title, control_plane_egress))
         return FakeDrawing((config, list(vantages), vpc))
 
     monkeypatch.setattr(ekslab.explorer.widget, "draw", fake_draw)
@@ -83,7 +83,7 @@ def test_public_off_then_private_on_goes_private_through_the_refusal(draws):
     assert rows(ex) == {"internet": False, "vpc": True, "connected": True}
     assert after["diagram"] != before["diagram"]
     assert "endpointPublicAccess=false" in after["command"] and "publicAccessCidrs" not in after["command"]
-    config, vantages, vpc, _ = draws[-1]
+    config, vantages, vpc, _, _ = draws[-1]
     assert config == scene(Settings(public=False, private=True)).config and vpc.ok
 
 
@@ -123,7 +123,7 @@ def test_every_control_refreshes_the_outputs(draws):
 def test_dns_prerequisites_drive_the_node_and_the_warnings(draws):
     ex = EndpointExplorer(Settings(public=False, private=True))
     ex.controls["dns_hostnames"].value = False
-    assert rows(ex)["vpc"] is False
+    assert rows(ex)["vpc"] is True  # spec 10.7: reached through the public DNS answer; nodes cannot register
     assert "enableDnsHostnames" in ex.findings_html.value
 
 
@@ -336,3 +336,41 @@ def test_every_control_is_in_the_layout():
     shown = {id(x) for x in walk(ex.widget)}
     assert all(id(control) in shown for control in ex.controls.values())
     assert id(ex.diagram) in shown and id(ex.reset_button) in shown
+
+
+# ---- spec 10.4 / 10.6: the egress-mode switch (one-way) and the authentication-mode choice
+
+def test_the_egress_mode_switch_is_one_way_until_reset(draws):
+    ex = EndpointExplorer()
+    switch = ex.controls["control_plane_egress"]
+    assert switch.value == "AWS_MANAGED" and not switch.disabled and "One-way" in switch.tooltip
+    switch.value = "CUSTOMER_ROUTED"
+    assert switch.disabled and draws[-1][-1] == "CUSTOMER_ROUTED"
+    assert 'data-step="egress"' in ex.command_html.value and "one-way" in ex.command_html.value
+    assert "controlPlaneEgressMode=CUSTOMER_ROUTED" in ex.command_html.value
+    ex.apply_preset("private")  # another configuration keeps the mode: AWS cannot switch it back
+    assert switch.value == "CUSTOMER_ROUTED" and switch.disabled
+    ex.reset()
+    assert switch.value == "AWS_MANAGED" and not switch.disabled and 'data-step="egress"' not in ex.command_html.value
+
+
+def test_the_authentication_mode_changes_the_advice_before_going_private(draws):
+    ex = EndpointExplorer()
+    ex.set(public=False, private=True)
+    assert "create-access-entry" in ex.command_html.value and 'data-step="access"' in ex.command_html.value
+    ex.controls["authentication_mode"].value = "CONFIG_MAP"
+    assert "iamidentitymapping" in ex.command_html.value and "create-access-entry" not in ex.command_html.value
+    assert "aws-auth ConfigMap" in ex.findings_html.value  # EKS-EP-007 follows the mode too
+    ex.controls["authentication_mode"].value = "API"
+    assert "ConfigMap is ignored" in ex.findings_html.value
+    ex.set(public=True, private=True)  # public access stays on: no access step
+    assert 'data-step="access"' not in ex.command_html.value
+
+
+def test_a_choice_the_explorer_does_not_know_is_named_not_drawn():
+    from ekslab.explorer.presets import scene
+
+    sc = scene(Settings(authentication_mode="CONFIGMAP"))
+    assert not sc.ok and "'CONFIGMAP'" in sc.errors["authentication_mode"]
+    assert "'CUSTOMER_ISOLATED'" in scene(Settings(control_plane_egress="CUSTOMER_ISOLATED")).errors[
+        "control_plane_egress"]

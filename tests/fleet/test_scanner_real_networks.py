@@ -13,6 +13,7 @@ from tests.fleet.real_answers import (
     nat,
     route,
     stubbed_scan,
+    subnet,
     table,
     vpc,
 )
@@ -33,14 +34,16 @@ def judged(**kwargs):
      "203.0.113.25 (public NAT gateway) is outside", None),
     ("private NAT", [route("NatGatewayId", "nat-0123456789abcdef0")], [nat(connectivity="private")],
      "private-nat", "private NAT gateway (no internet egress)", None),
+    # spec 10.1: the stubbed subnets assign no public IPs (MapPublicIpOnLaunch false): no egress at all
     ("internet gateway", [route("GatewayId", "igw-0123456789abcdef0")], [], "internet-gateway",
-     "internet gateway with their own public IPs", None),
+     "assigns no public IPv4 address (MapPublicIpOnLaunch false)", None),
     ("transit gateway", [route("TransitGatewayId", "tgw-0123456789abcdef0")], [], "transit-gateway", None,
      "transit gateway (tgw-0123456789abcdef0)"),
     ("firewall endpoint", [route("GatewayId", "vpce-0123456789abcdef0")], [], "firewall-endpoint", None,
      "firewall/GWLB endpoint (vpce-0123456789abcdef0)"),
-    ("peering", [route("VpcPeeringConnectionId", "pcx-0123456789abcdef0")], [], "peering", None,
-     "peering connection (pcx-0123456789abcdef0)"),
+    # spec 10.1 corrects 9.1: a peering connection carries no traffic to the peer's internet: no egress
+    ("peering", [route("VpcPeeringConnectionId", "pcx-0123456789abcdef0")], [], "peering",
+     "VPC peering connection, which carries no traffic to the peer's internet", None),
     ("virtual private gateway", [route("GatewayId", "vgw-0123456789abcdef0")], [], "virtual-private-gateway", None,
      "virtual private gateway (vgw-0123456789abcdef0)"),
     ("network interface", [route("NetworkInterfaceId", "eni-0123456789abcdef0")], [], "network-interface", None,
@@ -52,7 +55,9 @@ def judged(**kwargs):
      "no default route", None),
 ])
 def test_each_node_egress_row_of_section_9_1(case, routes, nats, kind, finding, note):
-    _, row, found, noted = judged(clusters=[cluster(cidrs=OFFICE)], tables=[table(routes)], nats=nats)
+    # the VPC's main table (no default route) serves the subnets without their own: a private NAT's among them
+    main = table([], main=True, rtb="rtb-0aaaaaaaaaaaaaaa1")
+    _, row, found, noted = judged(clusters=[cluster(cidrs=OFFICE)], tables=[table(routes), main], nats=nats)
     assert row["egress_kinds"] == [kind]
     ep3 = found[found["id"] == "EKS-EP-003"]
     if finding:
@@ -62,6 +67,14 @@ def test_each_node_egress_row_of_section_9_1(case, routes, nats, kind, finding, 
     else:
         assert ep3.empty and noted["note"].str.contains(note, regex=False).any()
         assert noted["note"].str.contains("EKS-EP-003 not evaluated").any()
+
+
+def test_an_internet_gateway_subnet_with_public_ips_leaves_with_its_own_unproven_ips():
+    public = [subnet(s, public_ip=True, n=n) for n, s in enumerate(SUBNETS)]
+    _, row, found, _ = judged(clusters=[cluster(cidrs=OFFICE)], subnets=public,
+                              tables=[table([route("GatewayId", "igw-0123456789abcdef0")])])
+    [ep3] = found.loc[found["id"] == "EKS-EP-003", "message"]
+    assert "internet gateway with their own public IPs" in ep3 and "MapPublicIpOnLaunch" not in ep3
 
 
 def test_public_nat_inside_the_list_is_fine_and_its_ips_are_the_node_egress():
@@ -186,7 +199,7 @@ def test_an_outposts_local_cluster_is_private_by_design_and_its_local_gateway_no
     _, row, found, noted = judged(clusters=[local], tables=[table([route("LocalGatewayId", "lgw-0123456789abcdef0")])])
     assert row["outpost"] and row["authentication_mode"] == "CONFIG_MAP"
     assert list(found["id"]) == ["EKS-EP-007"] and noted.empty
-    assert "Outposts" in found["message"].iloc[0] and "access entry" in found["message"].iloc[0]
+    assert "Outposts" in found["message"].iloc[0] and "aws-auth ConfigMap" in found["message"].iloc[0]  # 10.6
     assert "authenticationMode CONFIG_MAP" in found["message"].iloc[0]
 
 

@@ -33,6 +33,9 @@ critical high medium low warning info snapshot gzip fleet errors notes r1 r2 tcp
 True False None true false stdin auto stdout
 sarif ocsf junit JUnit Detection Finding DescribeCluster ListClusters curl cluster internet vpc connected hybrid
 RoleBinding config eksctl utils local gr7 etcd mode
+Auto Mode ConfigMap Id Interface Karpenter MapPublicIpOnLaunch NodeClass ResolverRuleId controlPlaneEgressMode
+autoscaling elasticloadbalancing route53resolver s3 ssm sts iamidentitymapping create edit
+node not found
 en ko public private public_and_private sample empty table csv json all
 ok optional MISSING
 Prowler Checkov Config Security Hub PASS FAIL PASSED FAILED COMPLIANT NON_COMPLIANT

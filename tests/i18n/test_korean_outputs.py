@@ -57,7 +57,7 @@ def test_a_verdicts_reasons_are_korean_with_their_source_keys():
     assert decision(verdict)[:4] == decision(english)[:4]  # the same decision; only the words differ
     assert verdict.reasons != english.reasons and all(korean(r) for r in verdict.reasons + verdict.warnings)
     assert [cited_keys(r) for r in verdict.reasons] == [cited_keys(r) for r in english.reasons]
-    assert verdict.outcome == english.outcome == "cannot-register"
+    assert verdict.outcome == english.outcome == "not-in-sg"
     assert shown.startswith("통과: 아니요\n경로: ")
 
 

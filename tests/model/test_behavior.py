@@ -26,7 +26,8 @@ TABLE = [
     ("vpc no dns, public, egress outside", PUBLIC, Vantage.vpc(OUT), NO_DNS, False, "public", "public"),
     ("vpc no dns, both, egress in", BOTH, Vantage.vpc(IN), NO_DNS, True, "public", "public"),
     ("vpc no dns, both, egress outside", BOTH, Vantage.vpc(OUT), NO_DNS, False, "public", "public"),
-    ("vpc no dns, private", PRIVATE, Vantage.vpc(IN), NO_DNS, False, "private", None),
+    # spec 10.7: public DNS answers a private-only cluster's name with the private addresses (nodes cannot register)
+    ("vpc no dns, private", PRIVATE, Vantage.vpc(IN), NO_DNS, True, "private", "private"),
     ("connected, public, egress in", PUBLIC, Vantage.connected("10.20.0.0/16", IN), VpcDns(), True, "public", "public"),
     ("connected, public, egress out", PUBLIC, Vantage.connected("10.20.0.0/16", OUT, True), VpcDns(), False, "public",
      "public"),

@@ -19,7 +19,7 @@ DNS_CASES = [
     ("support off, private", PRIVATE, SUPPORT_OFF, False, "nothing", True),
     ("hostnames off, public", PUBLIC, HOSTNAMES_OFF, True, "public", True),
     ("hostnames off, both: public answer", BOTH, HOSTNAMES_OFF, True, "public", True),
-    ("hostnames off, private", PRIVATE, HOSTNAMES_OFF, False, "private", True),
+    ("hostnames off, private: reached, nodes cannot register", PRIVATE, HOSTNAMES_OFF, True, "private", True),
     ("custom servers, public", PUBLIC, CUSTOM, True, "public", False),
     ("custom servers, both: public answer", BOTH, CUSTOM, True, "public", False),
     ("custom servers, private: public DNS answers private", PRIVATE, CUSTOM, True, "private", False),

@@ -65,3 +65,40 @@ def test_vpc_config_request_is_the_boto3_form_of_the_command():
         "endpointPublicAccess": False, "endpointPrivateAccess": True}
     with pytest.raises(TypeError, match="EndpointConfig"):
         vpc_config_request({"endpointPublicAccess": True})
+
+
+# ---- spec 10: DHCP sets carry both keys; endpoints, routes and Resolver rules by exact command
+
+def test_every_proposed_dhcp_set_carries_servers_and_domain_name():
+    from ekslab.model.commands import dhcp_domain_name
+
+    assert dhcp_domain_name("us-east-1") == "ec2.internal"
+    assert dhcp_domain_name("ap-northeast-2") == "ap-northeast-2.compute.internal"
+    for dns, domain in ((VpcDns(dns_servers="none"), True), (VpcDns(), False)):
+        [create, associate] = dns_fix_commands("vpc-0abc", "eu-west-1", dns, domain_name=domain)
+        both = '"Key=domain-name-servers,Values=AmazonProvidedDNS" "Key=domain-name,Values=eu-west-1.compute.internal"'
+        assert both in create and associate.endswith("--vpc-id vpc-0abc --dhcp-options-id <DhcpOptionsId>")
+    assert dns_fix_commands("vpc-0abc", "eu-west-1", VpcDns()) == []  # nothing missing, nothing proposed
+    with pytest.raises(ValueError, match="'eu-west'"):
+        dhcp_domain_name("eu-west")
+
+
+def test_endpoint_route_and_resolver_commands_name_what_they_make_and_refuse_bad_values():
+    from ekslab import system_rule_commands, vpc_endpoint_commands
+    from ekslab.model.commands import default_route_commands
+
+    made = vpc_endpoint_commands("vpc-0abc", "us-west-2", ["sts", "s3"], ["ecr.dkr"])
+    assert "--vpc-endpoint-type Interface --service-name com.amazonaws.us-west-2.sts" in made[0]
+    assert "--vpc-endpoint-type Gateway --service-name com.amazonaws.us-west-2.s3" in made[1]
+    assert made[2].endswith("modify-vpc-endpoint --vpc-endpoint-id <ecr.dkr-endpoint-id> --private-dns-enabled")
+    assert default_route_commands("us-west-2", ["subnet-0a"], ipv6=True) == [
+        "aws ec2 --region us-west-2 create-route --route-table-id <route-table-of-subnet-0a> "
+        "--destination-ipv6-cidr-block ::/0 --egress-only-internet-gateway-id <egress-only-gateway-id>"]
+    rule = system_rule_commands("vpc-0abc", "us-west-2", "abc.gr7.us-west-2.eks.amazonaws.com", "demo")
+    assert "--rule-type SYSTEM --domain-name abc.gr7.us-west-2.eks.amazonaws.com" in rule[0]
+    for bad, call in (("'vpc 1'", lambda: vpc_endpoint_commands("vpc 1", "us-west-2", ["sts"])),
+                      ("'sts; rm'", lambda: vpc_endpoint_commands("vpc-0abc", "us-west-2", ["sts; rm"])),
+                      ("'bad host'", lambda: system_rule_commands("vpc-0abc", "us-west-2", "bad host", "demo")),
+                      ("'Oregon'", lambda: default_route_commands("Oregon", ["subnet-0a"]))):
+        with pytest.raises(ValueError, match=bad):
+            call()

@@ -70,3 +70,52 @@ def test_a_reachable_verdict_always_names_an_endpoint(flags, cidrs, asker, vpc):
     assert verdict.resolves_to in ("public", "private", "nothing")
     if verdict.reachable:
         assert verdict.endpoint in ("public", "private")
+
+
+# ---- spec 10.7: the three "why" answers, corrected
+
+public_ipv6 = st.ip_addresses(v=6).filter(lambda ip: not is_non_public(ipaddress.ip_network(ip))).map(str)
+
+
+@given(flags=valid_flags, cidrs=cidr_lists, ip=public_ipv6, family=st.sampled_from(["ipv4", "ipv6"]))
+def test_an_ipv6_only_client_of_an_ipv4_only_endpoint_is_never_told_to_change_the_cidr_list(flags, cidrs, ip, family):
+    # IPv4 clusters, and IPv6 clusters made before October 2024 (dual_stack False): the endpoint has no IPv6 address
+    verdict = evaluate(EndpointConfig(*flags, cidrs, family), Vantage.internet(ip),
+                       dual_stack=None if family == "ipv4" else False)
+    assert not verdict.reachable
+    if flags[0]:  # public on: the address family decides, never the list
+        assert verdict.outcome == "no-ipv6-endpoint" and "IPv4 addresses only" in verdict.reason
+        assert "outside publicAccessCidrs" not in verdict.reason and ", ".join(cidrs) not in verdict.reason
+
+
+@given(ip=public_ipv6, prefix=st.integers(0, 128))
+def test_a_dual_stack_endpoint_judges_an_ipv6_client_by_the_list(ip, prefix):
+    block = str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    verdict = evaluate(EndpointConfig(True, False, ["203.0.113.0/24", block], "ipv6"), Vantage.internet(ip))
+    assert verdict.reachable and verdict.outcome == "inside"
+
+
+resolving = st.builds(VpcDns, st.booleans(), st.booleans(), st.sampled_from(["amazon", "custom"])).filter(
+    lambda d: d.resolves)
+
+
+@given(vpc=resolving, egress=st.none() | public_ips)
+def test_private_only_a_vpc_host_whose_dns_resolves_reaches_and_only_registration_is_warned(vpc, egress):
+    verdict = evaluate(EndpointConfig(False, True), Vantage.vpc(egress), vpc)
+    assert verdict.reachable and verdict.endpoint == "private"  # cannot reach is for every asker; it reaches
+    registers = not any("cannot register" in w for w in verdict.warnings)
+    assert registers == vpc.can_register  # cannot register is for nodes: a warning, kept apart
+
+
+@given(flags=valid_flags, cidrs=cidr_lists, vpc=dns)
+def test_a_public_nat_with_an_unknown_address_is_never_no_internet_egress(flags, cidrs, vpc):
+    verdict = evaluate(EndpointConfig(*flags, cidrs), Vantage.vpc(egress="public-nat"), vpc)
+    assert verdict.outcome != "no-egress"
+    assert not any("no internet egress" in r for r in verdict.reasons)
+    if verdict.endpoint == "public" or verdict.outcome == "address-unknown":
+        assert verdict.reachable == EndpointConfig(*flags, cidrs).open_to_internet
+
+
+def test_dual_stack_must_be_a_flag():
+    with pytest.raises(TypeError, match="'yes'"):
+        evaluate(EndpointConfig(True, False), Vantage.internet("203.0.113.10"), dual_stack="yes")

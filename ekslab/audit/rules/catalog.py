@@ -21,6 +21,8 @@ RULES = {  # id -> (severity, what it means in a few words), spec section 8
     "EKS-EP-006": ("low", N_("private or reserved block in public CIDRs")),
     "EKS-EP-007": ("info", N_("private only: kubectl needs a path to the VPC")),
     "EKS-EP-008": ("warning", N_("endpoint fields missing: defaults assumed")),
+    "EKS-EP-009": ("high", N_("no internet egress and VPC endpoints missing")),
+    "EKS-EP-010": ("high", N_("customer-routed control-plane egress without a path")),
 }
 FINDING_COLUMNS = ["account_id", "region", "cluster", "id", "severity", "message", "fix"]
 NOTE_COLUMNS = ["account_id", "region", "cluster", "note"]
@@ -48,7 +50,9 @@ class Item(NamedTuple):
     message: str  # with field set: the text before the cluster's own value; tail follows it
     field: str | None  # "vpc_id" | "cluster_sg" | None
     tail: str
-    fix: tuple  # ("eks", --resources-vpc-config value) | ("dns", VpcDns) | ("sg",) | ("describe",)
+    # ("eks", --resources-vpc-config value) | ("dns", VpcDns, has domain-name) | ("sg", hybrid CIDRs) | ("describe",)
+    # | ("resolver",) | ("vpce", missing services, services with private DNS off) | ("route", subnets, v6, dhcp)
+    fix: tuple
 
 
 def item(rule, message, fix, field=None, tail="", severity=None) -> Item:

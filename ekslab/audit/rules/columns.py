@@ -6,7 +6,10 @@ Taught in notebooks/03_fleet_analysis.ipynb.
 
 from __future__ import annotations
 
-from ekslab.fleet.rows import as_blocks, as_flag
+from typing import NamedTuple
+
+from ekslab.audit.rules.values import CENTRAL, GONE, NO_EGRESS, PENDING, UNJUDGED, endpoint_host, subnet_egress
+from ekslab.fleet.rows import as_blocks, as_flag, missing
 
 NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "private", "public_cidrs", "vpc_id",
            "cluster_sg", "dns_support", "dns_hostnames", "amazon_provided_dns", "node_egress_ips", "hybrid",
@@ -14,7 +17,11 @@ NEEDED = ("account_id", "region", "cluster", "ip_family", "mode", "public", "pri
 # spec section 9 columns: read when present; a frame from before them is judged as before (IPs only)
 OPTIONAL = {"status": None, "dns_servers": None, "egress_kinds": None, "egress_kinds_v6": None,
              "egress_targets": None, "egress_unknown": None, "dual_stack": False, "outpost": False,
-             "authentication_mode": None, "health_issues": None, "unread": None}
+             "authentication_mode": None, "health_issues": None, "unread": None,
+             # spec section 10 (CONTRACT-18): absent means unread, and the rules say what they could not judge
+             "node_egress": None, "node_subnets_source": None, "cluster_subnet_egress": None,
+             "dhcp_domain_name": None, "vpc_endpoints": None, "vpc_endpoints_no_dns": None, "resolver_rules": None,
+             "control_plane_egress": None, "auto_mode": False, "remote_pod_cidrs": None, "endpoint": None}
 
 
 def check_frame(frame):
@@ -49,25 +56,32 @@ def _true(series):
     return np.array([as_flag(v) is True for v in series.tolist()], dtype=bool)
 
 
-def _tuples(series, mask):
-    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False."""
+def _tuples(series, mask, keep_missing: bool = False):
+    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False.
+
+    Only the masked rows are read. ``keep_missing``: a missing cell (unread) stays None instead of ().
+    """
     import numpy as np
 
-    values = series.tolist()
-    if set(map(type, values)) <= {list, tuple}:
-        tuples = list(map(tuple, values))  # C speed, for the contract's lists
+    out = np.full(len(series), None, dtype=object)
+    at = np.flatnonzero(mask)
+    if not len(at):
+        return out
+    values = series.to_numpy(dtype=object)
+    cells = (values[at] if len(at) < len(series) else values).tolist()
+    if set(map(type, cells)) <= {list, tuple}:
+        tuples = list(map(tuple, cells))  # C speed, for the contract's lists
+    elif keep_missing:
+        tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [_blocks_or_wrong(v) for v in values]
-    out = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
-    out[~mask] = None
+        tuples = [_blocks_or_wrong(v) for v in cells]
+    out[at] = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
     return out
 
 
 def _blocks_or_wrong(value) -> tuple:
     """as_blocks, except that a value of the wrong type (a number, a dict) is kept as one block naming it:
     parsed, it fails and says so (EKS-EP-000), where as_blocks would read it as an empty list."""
-    from ekslab.fleet.rows import missing
-
     if isinstance(value, (str, list, tuple)) or hasattr(value, "__array__") or missing(value):
         return as_blocks(value)
     return (f"<{type(value).__name__} {value!r}>",)
@@ -85,52 +99,323 @@ def _dense(*codes):
 
 
 _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
-            "status", "dns_servers", "egress_unknown", "dual_stack", "outpost", "authentication_mode")
-_LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "assumed_defaults", "egress_kinds",
-          "egress_kinds_v6", "egress_targets", "health_issues", "unread")
+            "status", "dns_servers", "egress_unknown", "dual_stack", "outpost", "authentication_mode",
+            "node_subnets_source", "control_plane_egress", "auto_mode")
+_LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "remote_pod_cidrs", "assumed_defaults",
+          "egress_kinds_v6", "egress_targets", "health_issues", "unread", "vpc_endpoints", "vpc_endpoints_no_dns")
+_PER_ROW = ("auto_mode",)  # a note the engine adds per row
+
+
+
+class Sig(NamedTuple):
+    """Everything the rules read of one distinct configuration (one row standing for all that share it)."""
+
+    mode: object
+    has_error: bool
+    public: object
+    private: object
+    family: object
+    dns_support: object
+    dns_hostnames: object
+    amazon_dns: object
+    hybrid: object
+    status: object
+    servers: object
+    unknown: object
+    dual_stack: object
+    outpost: object
+    auth: object
+    source: object  # node_subnets_source
+    cp_egress: object  # control_plane_egress
+    auto_mode: object
+    blocks: tuple
+    egress: tuple  # node_egress_ips
+    remote: tuple | None
+    remote_pods: tuple | None
+    assumed: tuple
+    kinds6: tuple
+    targets: tuple
+    health: tuple
+    unread: tuple
+    endpoints: tuple | None  # usable VPC endpoints, where some node subnet has no internet egress
+    endpoints_no_dns: tuple | None
+    kinds: tuple | None  # the node subnets' egress kinds, spec 10.1 vocabulary; None: a frame from before spec 9
+    nat_auto: bool  # a public NAT of the node subnets is regional, in automatic address mode
+    domain: str  # the DHCP domain-name: "ok", "missing" or "unread"
+    resolver: tuple | None  # the Resolver rule that decides the endpoint name (see _resolver)
+    cp_subnets: tuple | None  # CUSTOMER_ROUTED: (subnet, kind, kind_v6, target) of each cluster subnet
+
+
+HOST = "\x00host\x00"  # stands for the cluster's own endpoint name in a message: filled in per row
+
+
+def _candidates(rules, region) -> tuple:
+    """The FORWARD/SYSTEM rules that may decide the endpoint name: more specific than ``<region>.<suffix>``."""
+    out = []
+    for rule in rules if isinstance(rules, list | tuple) else ():
+        if not isinstance(rule, dict):
+            continue
+        domain = str(rule.get("domain") or "").rstrip(".").lower()
+        labels = domain.split(".")
+        if region in labels and labels.index(region) > 0:  # <region>.eks.amazonaws.com and broader never decide
+            out.append((domain, str(rule.get("type") or "").upper(), str(rule.get("rule_id") or "?"),
+                        tuple(str(ip) for ip in rule.get("target_ips") or ())))
+    return tuple(out)
+
+
+def _resolver(candidates, endpoint) -> tuple | None:
+    """The Resolver rule that decides how the VPC resolves the endpoint name (spec 10.2, most specific wins).
+
+    ``("forward", rule_id, domain, targets)`` when a FORWARD rule for the host, or a suffix of it longer than
+    ``<region>.eks.amazonaws.com`` (or the api.aws / China forms), takes precedence over the private hosted zone
+    (a domain equal to the host is ``HOST``, filled in per row); ``("host-unknown", ...)`` when such a rule
+    exists but the endpoint name is unknown; None when no rule overrides the zone (broader rules, SYSTEM).
+    """
+    host = endpoint_host(endpoint)
+    best = None
+    for domain, kind, rule_id, targets in candidates:
+        if host is not None and host != domain and not host.endswith("." + domain):
+            continue
+        if best is None or len(domain) > len(best[0]):
+            best = (domain, kind, rule_id, targets)
+    if best is None or best[1] != "FORWARD":  # SYSTEM (or RECURSIVE) for the name keeps the private answer
+        return None
+    domain, _kind, rule_id, targets = best
+    return ("forward" if host else "host-unknown", rule_id, HOST if domain == host else domain, targets)
+
+
+def _per_object(values, rows, ask) -> list:
+    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct object: the clusters of one network
+    often share their cells, and equal cells give equal answers anyway."""
+    seen, out = {}, []
+    for i in rows:
+        value = values[i]
+        hit = seen.get(id(value))
+        if hit is None:
+            hit = seen[id(value)] = (value, ask(value))  # the value is kept, so its id is not reused meanwhile
+        out.append(hit[1])
+    return out
+
+
+def _node_detail(entries) -> tuple[tuple, tuple] | None:
+    """(kinds, targets) of a cluster's node subnets in the spec-10.1 vocabulary (``subnet_egress``); None when
+    the cell lists none (the summary columns stand)."""
+    if not isinstance(entries, list | tuple) or not entries:
+        return None
+    judged = [subnet_egress(e) for e in entries]
+    kinds = tuple(sorted({k for k, _t in judged}))
+    targets = tuple(sorted({str(t) for k, t in judged if t and (k in CENTRAL or k in UNJUDGED)}))
+    return kinds, targets
+
+
+SUBNET = "\x00subnet{n}\x00"  # stands for the n-th cluster subnet's id in a message: filled in per row
+
+
+def _cp_detail(entries) -> tuple:
+    """(subnet, kind, kind_v6, central target) of each cluster subnet, for EKS-EP-010; the subnet id is ``SUBNET``
+    (filled in per row), so that VPCs of the same shape share their findings."""
+    out = []
+    for n, e in enumerate(entries):
+        kind, target = subnet_egress(e)  # a central target (a shared transit gateway) is named; NATs are per VPC
+        out.append((SUBNET.format(n=n), kind, e.get("kind_v6") if isinstance(e, dict) else None,
+                    target if kind in CENTRAL else None))
+    return tuple(out)
+
+
+def _known(series):
+    """Per row, whether a flag column holds a bool (what the rules need to judge the endpoint mode)."""
+    import numpy as np
+
+    if series.dtype == bool:
+        return np.ones(len(series), dtype=bool)
+    return np.array([v is True or v is False or isinstance(v, np.bool_) for v in series.tolist()], dtype=bool)
+
+
+def _regional_auto(entries) -> bool:
+    if not isinstance(entries, list | tuple):
+        return False
+    return any(isinstance(e, dict) and e.get("kind") == "public-nat" and e.get("nat_mode") == "regional-auto"
+               for e in entries)
+
+
+def _codes(values, mask):
+    """Integer codes of an object array, factorized where ``mask`` holds (elsewhere one shared code)."""
+    import numpy as np
+    import pandas as pd
+
+    at = np.flatnonzero(mask)
+    if len(at) == len(values):
+        return pd.factorize(values, use_na_sentinel=False)[0]
+    out = np.zeros(len(values), dtype=np.int64)
+    if len(at):
+        out[at] = pd.factorize(values[at], use_na_sentinel=False)[0] + 1
+    return out
+
+
+def _per_unique(uniques, codes, ask):
+    """Per row, ``ask(value)`` asked once per distinct tuple value (False where the value is not a tuple)."""
+    import numpy as np
+
+    return np.array([isinstance(u, tuple) and ask(u) for u in uniques] + [False], dtype=bool)[codes]
+
+
+def _listed(values):
+    return [v if isinstance(v, list | tuple) else None for v in values]
 
 
 def signatures(frame):
-    """Per row, an integer standing for everything the rules read, and a function giving its raw values.
+    """Per row, an integer standing for everything the rules read, and a function giving its ``Sig``.
 
     Clusters that share the integer share their findings, so ``recipe`` runs once per
     distinct one. pandas factorizes each column in C (list columns as tuples, counted only
-    where a rule reads them), and the codes are combined pairwise, so no per-row Python runs.
+    where a rule reads them), and the codes are combined pairwise; the per-subnet and
+    Resolver detail is read in Python only on the rows where a rule needs it.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import numpy as np
     import pandas as pd
 
+    n = len(frame)
     pub_on, priv_on = _true(frame["public"]), _true(frame["private"])
-    nat, both = pub_on & ~priv_on, pub_on & priv_on
-    everywhere = np.ones(len(frame), dtype=bool)
+    nat = pub_on & ~priv_on
+    hybrid_on = _true(_column(frame, "hybrid"))
+    everywhere = np.ones(n, dtype=bool)
     # a column only counts where a rule reads it: egress with public only, hybrid with both on
-    relevant = {"hybrid": both, "egress_unknown": nat, "dual_stack": nat}
+    relevant = {"egress_unknown": nat, "dual_stack": nat}
+    status = _column(frame, "status")
+    gone = status.isin(GONE).to_numpy(dtype=bool)
     codes = []
     for c in _SCALARS:
-        code, uniques = pd.factorize(_column(frame, c), use_na_sentinel=False)
+        if c in _PER_ROW:  # the engine adds these per row: they never split a signature
+            continue
+        values = status.where(gone, "") if c == "status" else _column(frame, c)
+        if c == "status":
+            status_at = len(codes)
+        code, uniques = pd.factorize(values, use_na_sentinel=False)
         codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
+    keep = [status_at, len(codes)]  # status and has_error still count where nothing else does (below)
     codes.append(has_error.astype(np.int64))
-    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": both, "egress_kinds": nat,
-             "egress_kinds_v6": nat, "egress_targets": nat}
-    lists = {c: _tuples(_column(frame, c), where.get(c, everywhere)) if c in frame.columns or c in NEEDED else
-             np.full(len(frame), None, dtype=object) for c in _LISTS}
-    codes += [pd.factorize(v, use_na_sentinel=False)[0] for v in lists.values()]
-    has_kinds = "egress_kinds" in frame.columns
 
-    def raws(rows) -> list[tuple]:
-        """The raw values of the given rows, in the order recipe takes them (one pass over few rows)."""
+    # the node subnets' egress kinds, everywhere (EKS-EP-009 asks in every mode), refined per subnet (spec 10.1)
+    has_kinds = "egress_kinds" in frame.columns
+    kinds = _tuples(_column(frame, "egress_kinds"), everywhere) if has_kinds else np.full(n, None, dtype=object)
+    targets = _tuples(_column(frame, "egress_targets"), nat)
+    kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
+    refine = _per_unique(kind_uniques, kind_codes, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
+    if "node_egress" in frame.columns and refine.any():
+        entries = frame["node_egress"].to_numpy(dtype=object)
+        at = np.flatnonzero(refine).tolist()
+        for i, detail in zip(at, _per_object(entries, at, _node_detail), strict=True):
+            if detail is not None:
+                kinds[i] = detail[0]
+                if nat[i]:
+                    targets[i] = detail[1]
+        kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
+    no_egress = _per_unique(kind_uniques, kind_codes, lambda u: bool(set(u) & set(NO_EGRESS)))
+    # outside public-only, only whether (and how) some node subnet has no internet egress counts
+    reduced = [tuple(x for x in u if x in NO_EGRESS) + (("egress",) if set(u) - set(NO_EGRESS) else ())
+               if isinstance(u, tuple) else None for u in kind_uniques]
+    reduced_codes = pd.factorize(np.fromiter([*reduced, None], dtype=object, count=len(reduced) + 1),
+                                 use_na_sentinel=False)[0][kind_codes]
+    codes.append(np.where(nat, kind_codes, len(kind_uniques) + reduced_codes))
+
+    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
+                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
+                   ).to_numpy(dtype=bool)
+    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
+             "health_issues": gone, "unread": dns_unknown,
+             "remote_pod_cidrs": hybrid_on & ~pub_on, "egress_kinds_v6": nat, "vpc_endpoints": no_egress,
+             "vpc_endpoints_no_dns": no_egress}
+    lists = {c: targets if c == "egress_targets" else _tuples(_column(frame, c), where.get(c, everywhere),
+                                                              c in ("vpc_endpoints", "vpc_endpoints_no_dns"))
+             if c in frame.columns or c in NEEDED else np.full(n, None, dtype=object) for c in _LISTS}
+    keep.append(len(codes) + _LISTS.index("health_issues"))
+    codes += [_codes(lists[c], where.get(c, everywhere)) for c in _LISTS]
+
+    # a public NAT in regional automatic mode (spec 10.1): its addresses identify it (an Elastic IP belongs to one
+    # NAT gateway), so one row per distinct address set asks; without addresses the mode changes nothing
+    nat_auto = np.zeros(n, dtype=bool)
+    if "node_egress" in frame.columns:
+        ip_codes, ip_sets = pd.factorize(lists["node_egress_ips"], use_na_sentinel=False)
+        with_ips = np.array([isinstance(s, tuple) and bool(s) for s in ip_sets] + [False], dtype=bool)[ip_codes]
+        asked = np.flatnonzero(nat & with_ips)
+        if len(asked):
+            entries = frame["node_egress"].to_numpy(dtype=object)
+            first_codes, firsts = np.unique(ip_codes[asked], return_index=True)
+            auto = np.zeros(len(ip_sets) + 1, dtype=bool)
+            auto[first_codes] = [_regional_auto(entries[asked[f]]) for f in firsts.tolist()]
+            nat_auto[asked] = auto[ip_codes[asked]]
+    codes.append(nat_auto.astype(np.int64))
+
+    # the DHCP domain-name: present, missing ("" in the set) or unread (spec 10.2)
+    domain_col = _column(frame, "dhcp_domain_name")
+    domain_code = np.where(domain_col.isna().to_numpy(dtype=bool), 2,
+                           (domain_col == "").to_numpy(dtype=bool, na_value=False).astype(np.int64))
+    domain = np.array(["ok", "missing", "unread"], dtype=object)[domain_code]
+    codes.append(domain_code)
+
+    # the Resolver rule for the endpoint name, only where private access makes it matter (spec 10.2)
+    resolver = np.full(n, None, dtype=object)
+    if "resolver_rules" in frame.columns:
+        asked = np.flatnonzero(priv_on).tolist()
+        rules = frame["resolver_rules"].to_numpy(dtype=object)
+        listed = [i for i, v in zip(asked, rules[asked].tolist(), strict=True) if v.__class__ is not list or v]
+        regions = dict(zip(listed, frame["region"].take(listed).tolist(), strict=True))
+        seen, deciding = {}, []
+        for i in listed:
+            value = rules[i]
+            if not isinstance(value, list | tuple):
+                resolver[i] = "unread"  # missing, or not a list: what it says cannot be judged
+                continue
+            if not value:
+                continue
+            key = (id(value), regions[i])
+            hit = seen.get(key)
+            if hit is None:  # the candidates of one rule list, once (the value is kept: its id is not reused)
+                hit = seen[key] = (value, _candidates(value, regions[i]))
+            if hit[1]:
+                deciding.append((i, hit[1]))
+        if deciding:
+            hosts = _column(frame, "endpoint").take([i for i, _c in deciding]).tolist()
+            for (i, candidates), host in zip(deciding, hosts, strict=True):
+                resolver[i] = _resolver(candidates, host)
+    else:
+        resolver[priv_on] = "unread"
+    codes.append(pd.factorize(resolver, use_na_sentinel=False)[0])
+
+    # the cluster subnets' egress, for CUSTOMER_ROUTED control-plane egress only (spec 10.4)
+    cp_subnets = np.full(n, None, dtype=object)
+    routed = (_column(frame, "control_plane_egress") == "CUSTOMER_ROUTED").fillna(False).to_numpy(dtype=bool)
+    if routed.any() and "cluster_subnet_egress" in frame.columns:
+        entries = frame["cluster_subnet_egress"].to_numpy(dtype=object)
+        at = np.flatnonzero(routed)
+        for i, detail in zip(at.tolist(), _per_object(entries, at.tolist(), lambda e: _cp_detail(e) if isinstance(
+                e, list | tuple) else None), strict=True):
+            cp_subnets[i] = detail
+    codes.append(pd.factorize(cp_subnets, use_na_sentinel=False)[0])
+
+    def raws(rows) -> list[Sig]:
+        """The values of the given rows, as ``recipe`` takes them (one pass over few rows)."""
         picked = frame.iloc[rows]
         scalars = zip(*(_column(picked, c).to_numpy(dtype=object) for c in _SCALARS), strict=True)
-        return [(mode, bool(has_error[i]), public, private, lists["public_cidrs"][i] or (), family,
-                 lists["node_egress_ips"][i] or (), ds, dh, apd, hybrid, lists["remote_node_cidrs"][i],
-                 lists["assumed_defaults"][i] or (), status, servers,
-                 (lists["egress_kinds"][i] or ()) if has_kinds else None, lists["egress_kinds_v6"][i] or (),
-                 lists["egress_targets"][i] or (), unknown, dual, outpost, auth, lists["health_issues"][i] or (),
-                 lists["unread"][i] or ())
-                for i, (mode, public, private, family, ds, dh, apd, hybrid, status, servers, unknown, dual, outpost,
-                        auth) in zip(rows, scalars, strict=True)]
+        out = []
+        for i, values in zip(rows, scalars, strict=True):
+            (c_blocks, c_egress, c_remote, c_pods, c_assumed, c_kinds6, c_targets, c_health, c_unread, c_ep,
+             c_nodns) = (lists[c][i] for c in _LISTS)
+            out.append(Sig(values[0], bool(has_error[i]), *values[1:], c_blocks or (), c_egress or (), c_remote,
+                           c_pods, c_assumed or (), c_kinds6 or (), c_targets or (), c_health or (), c_unread or (),
+                           c_ep, c_nodns, (kinds[i] or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
+                           resolver[i], cp_subnets[i]))
+        return out
 
-    return _dense(*codes) if len(frame) else np.zeros(0, dtype=np.int64), raws
+    # a cluster that is going away, or whose endpoint mode is unknown, is judged on its status or error alone
+    mode_ok = _column(frame, "mode").map(lambda v: isinstance(v, str) and bool(v)).to_numpy(dtype=bool) if \
+        _column(frame, "mode").dtype == object else _column(frame, "mode").fillna("").ne("").to_numpy(dtype=bool)
+    collapsed = gone | ~mode_ok | ~_known(frame["public"]) | ~_known(frame["private"])
+    if collapsed.any():
+        codes = [c if k in keep else np.where(collapsed, int(c.max(initial=0)) + 1, c) for k, c in enumerate(codes)]
+    facts = {"pending": status.where(status.isin(PENDING), None).to_numpy(dtype=object) if n else np.zeros(0, object),
+             "auto_mode": _true(_column(frame, "auto_mode")) & ~collapsed}
+    return (_dense(*codes) if n else np.zeros(0, dtype=np.int64)), raws, facts

@@ -8,22 +8,58 @@ from __future__ import annotations
 
 import re
 import shlex
+from functools import cached_property
 
 from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
 from ekslab.audit.rules.exposure import cidr_facts
+from ekslab.audit.rules.recipe import clear_caches as recipe_caches_clear
 from ekslab.audit.rules.recipe import recipe
-from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, node_gets_through
+from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, endpoint_host, node_gets_through
 from ekslab.i18n import _
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
 from ekslab.model.commands import REGION_RE as _REGION_RE
 from ekslab.model.commands import SG_ID_RE as _SG_RE
-from ekslab.model.commands import dns_fix_commands, sg_rule_command, update_command
-from ekslab.model.config import EndpointConfig
+from ekslab.model.commands import VPC_ID_RE as _VPC_RE
+from ekslab.model.commands import (
+    default_route_commands,
+    dns_fix_commands,
+    sg_rule_command,
+    system_rule_commands,
+    update_command,
+    vpc_endpoint_commands,
+)
+from ekslab.model.config import EndpointConfig, VpcDns
 
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+_TOKEN = re.compile("\x00(host|subnet(\\d+))\x00")
+
+
+def _fill(text: str, i: int, cl) -> str:
+    """``text`` with the row's own values put in for the tokens the rules left (columns.HOST, columns.SUBNET)."""
+    def one(match):
+        if match.group(1) == "host":
+            return endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
+        entries = cl.cluster_subnets[i]
+        n = int(match.group(2))
+        entry = entries[n] if isinstance(entries, list | tuple) and n < len(entries) else None
+        return str(entry.get("subnet")) if isinstance(entry, dict) and entry.get("subnet") else "<subnet>"
+    return _TOKEN.sub(one, text)
+
+
+def _vpc_commands(cl, i, build, region=None) -> str:
+    """The lines ``build(vpc_id, region)`` gives for row ``i`` (or, ``i`` None, for a stand-in VPC in ``region``);
+    an unknown VPC id becomes ``<vpc-id>``."""
+    vpc = _SOME_VPC if i is None else _text(cl.vpc[i])
+    try:
+        commands = "\n".join(build(vpc or _SOME_VPC, cl.region[i] if i is not None else region))
+    except ValueError as e:
+        return _("(no command: {why})").format(why=e)
+    return commands if vpc else commands.replace(_SOME_VPC, "<vpc-id>")
 
 
 def _no_command(name, region) -> str:
@@ -34,6 +70,9 @@ def _no_command(name, region) -> str:
     return _("(no command)")
 
 
+_YOUR_NETWORK = "<your-network-cidr>"
+
+
 def _sg_template(region: str):
     """(text before the group id, text after it) of sg_rule_command in ``region``; None when it refuses the region."""
     try:
@@ -41,7 +80,7 @@ def _sg_template(region: str):
     except ValueError:
         return None
     head, tail = text.split("sg-0", 1)
-    return head, tail.replace(SENTINEL, "<your-network-cidr>")
+    return head, tail.replace(SENTINEL, _YOUR_NETWORK)
 
 
 def _valid(series, pattern: re.Pattern):
@@ -59,13 +98,17 @@ class _Cluster:
         import numpy as np
         import pandas as pd
 
-        # a missing region (a broken record's row) is "-": factorize would give it code -1, the last region's
-        self.region_codes, regions = pd.factorize(frame["region"].astype(object).fillna("-").astype("str"), sort=True)
+        # a missing region (a broken record's row) is "-", after the others
+        self.region_codes, regions = pd.factorize(frame["region"], sort=True)
+        regions = [str(r) for r in regions]
+        if (self.region_codes < 0).any():
+            self.region_codes = np.where(self.region_codes < 0, len(regions), self.region_codes)
+            regions.append("-")
         self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
         self.region = np.asarray(regions, dtype=object)[self.region_codes]
         self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
-        self.vpc = frame["vpc_id"].to_numpy(dtype=object)
-        self.sg = frame["cluster_sg"].to_numpy(dtype=object)
+        self.regions = regions
+        self._frame = frame
         # the fix is built only where update_command's checks pass; prefixes are shared per region
         region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
         self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
@@ -74,14 +117,75 @@ class _Cluster:
                                    dtype=object)
         # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
         self.sg_parts = [_sg_template(r) for r in regions]
-        self.sg_ok = _valid(frame["cluster_sg"], _SG_RE)
         account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
         name_codes = pd.factorize(frame["cluster"].astype("str"), sort=True)[0]
         self.rank = np.empty(len(frame), dtype=np.int64)
         self.rank[np.lexsort((name_codes, self.region_codes, account_codes))] = np.arange(len(frame))
 
 
-def _render_fixes(kind, data, rows, cl: _Cluster):
+    @cached_property
+    def vpc(self):
+        """The VPC ids (read when a message or fix names one)."""
+        return self._frame["vpc_id"].to_numpy(dtype=object)
+
+    @cached_property
+    def vpc_ok(self):
+        """Per row, whether the VPC id is one AWS could have given."""
+        return _valid(self._frame["vpc_id"], _VPC_RE)
+
+    @cached_property
+    def sg(self):
+        """The cluster security group ids (read when a message or fix names one)."""
+        return self._frame["cluster_sg"].to_numpy(dtype=object)
+
+    @cached_property
+    def sg_ok(self):
+        """Per row, whether the security group id is one AWS could have given."""
+        return _valid(self._frame["cluster_sg"], _SG_RE)
+
+    @cached_property
+    def cluster_subnets(self):
+        """The cluster subnets' egress cells (read when a message names a subnet)."""
+        import numpy as np
+
+        frame = self._frame
+        return (frame["cluster_subnet_egress"].to_numpy(dtype=object) if "cluster_subnet_egress" in frame.columns
+                else np.full(len(frame), None, dtype=object))
+
+    @cached_property
+    def endpoint(self):
+        """The endpoint URLs, read only when a fix or message needs a host name (few rows do)."""
+        import numpy as np
+
+        frame = self._frame
+        return (frame["endpoint"].to_numpy(dtype=object) if "endpoint" in frame.columns else
+                np.full(len(frame), None, dtype=object))
+
+
+_SOME_VPC = "vpc-0feedface0feedface"  # a VPC id the command builders accept, swapped for each row's own
+
+
+def _per_vpc(fix, at, item_idx, rows, cl: _Cluster, build) -> None:
+    """Fill ``fix[at]`` with ``build(vpc, region, k)``'s lines: built once per finding and region with a stand-in
+    VPC id, then each row's own id put in (``<vpc-id>`` when unknown; a malformed id gets its own refusal)."""
+    import numpy as np
+
+    if not len(at):
+        return
+    r = rows[at]
+    keys = item_idx[at] * (len(cl.regions) + 1) + cl.region_codes[r]
+    _unique, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    templates = [_vpc_commands(cl, None, lambda vpc, region, k=at[f]: build(vpc, region, k), region=cl.region[r[f]])
+                 for f in firsts.tolist()]
+    for j, (k, i) in enumerate(zip(at.tolist(), r.tolist(), strict=True)):
+        vpc = cl.vpc[i]
+        if cl.vpc_ok[i] or not _text(vpc):
+            fix[k] = templates[inverse[j]].replace(_SOME_VPC, vpc if cl.vpc_ok[i] else "<vpc-id>")
+        else:  # a VPC id AWS could not have given: say so, per row
+            fix[k] = _vpc_commands(cl, i, lambda vpc, region, k=k: build(vpc, region, k))
+
+
+def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
     """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
     import numpy as np
 
@@ -93,14 +197,8 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         good, bad = eks[ok], eks[~ok]
         fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
         fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
-    for k in np.flatnonzero(kind == "dns"):  # few clusters; dns_fix_commands validates each VPC id
-        i = rows[k]
-        vpc = _text(cl.vpc[i])
-        try:
-            commands = "\n".join(dns_fix_commands(vpc or "vpc-0", cl.region[i], data[k]))
-            fix[k] = commands if vpc else commands.replace("vpc-0", "<vpc-id>")
-        except ValueError as e:
-            fix[k] = _("(no command: {why})").format(why=e)
+    _per_vpc(fix, np.flatnonzero(kind == "dns"), item_idx, rows, cl,
+             lambda vpc, region, k: dns_fix_commands(vpc, region, data[k][0], data[k][1]))
     sg = np.flatnonzero(kind == "sg")
     if len(sg):
         r = rows[sg]
@@ -109,8 +207,25 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         fix[sg] = heads + groups + tails
+        for k in np.flatnonzero([bool(d[0]) for d in data[sg]]):  # hybrid nodes: one rule per CIDR (spec 10.5)
+            fix[sg[k]] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c) for c in data[sg[k]][0])
         bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
         fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
+    for k in np.flatnonzero(kind == "resolver"):
+        i = rows[k]
+        host = endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
+        fix[k] = _vpc_commands(cl, i, lambda vpc, region, h=host, n=cl.name[i]: system_rule_commands(vpc, region, h, n))
+    _per_vpc(fix, np.flatnonzero(kind == "vpce"), item_idx, rows, cl,
+             lambda vpc, region, k: vpc_endpoint_commands(vpc, region, data[k][0], data[k][1]))
+    for k in np.flatnonzero(kind == "route"):
+        i = rows[k]
+        stuck, stuck6, dhcp = ([_fill(s, i, cl) for s in group] if isinstance(group, tuple) else group
+                               for group in data[k])
+
+        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp):
+            return (default_route_commands(region, stuck) + default_route_commands(region, stuck6, ipv6=True)
+                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else []))
+        fix[k] = _vpc_commands(cl, i, route)
     for k in np.flatnonzero(kind == "describe"):
         i = rows[k]
         fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
@@ -124,6 +239,7 @@ def clear_caches() -> None:
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     cidr_facts.cache_clear()
+    recipe_caches_clear()
     eks_fix.cache_clear()
     endpoint_config.cache_clear()
     node_gets_through.cache_clear()
@@ -141,7 +257,7 @@ def evaluate_fleet(frame):
 
     check_frame(frame)
     n = len(frame)
-    rid, raws = signatures(frame)
+    rid, raws, facts = signatures(frame)
     firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
     recipes = [recipe(sig) for sig in raws(firsts)]
     cl = _Cluster(frame)
@@ -162,25 +278,36 @@ def evaluate_fleet(frame):
         return np.array([*values, None], dtype=object)[item_idx]
 
     message, field = per_item(it.message for it in items), per_item(it.field for it in items)
-    for name, values in (("vpc_id", cl.vpc), ("cluster_sg", cl.sg)):
+    for name, attr in (("vpc_id", "vpc"), ("cluster_sg", "sg")):
         at = np.flatnonzero(field == name)
         if len(at):
-            shown = pd.Series(values[rows[at]], dtype=object)
+            shown = pd.Series(getattr(cl, attr)[rows[at]], dtype=object)
             shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
+    for k in np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True):  # noqa: E712
+        message[k] = _fill(message[k], rows[k], cl)  # a value only the row knows (its host, its subnets)
+    pending = facts["pending"][rows] if len(rows) else np.zeros(0, dtype=object)
+    for k in np.flatnonzero(pd.notna(pending)):  # spec 9.5: shown, marked as pending
+        message[k] = _("[pending: cluster {status}] {message}").format(status=pending[k], message=message[k])
     kind = per_item(it.fix[0] for it in items)
-    data = per_item((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else
-                    it.fix[1] if len(it.fix) > 1 else None for it in items)
+    data = np.fromiter([*((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else it.fix[1:]
+                          for it in items), None], dtype=object, count=len(items) + 1)[item_idx]
     table = pd.DataFrame({
         "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
         "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
-        "message": message, "fix": _render_fixes(kind, data, rows, cl)}, columns=FINDING_COLUMNS, dtype=object)
+        "message": message, "fix": _render_fixes(kind, data, rows, cl, item_idx)},
+        columns=FINDING_COLUMNS, dtype=object)
 
     noted = []
-    with_notes = np.flatnonzero(np.array([bool(r[1]) for r in recipes] + [False])[rid]) if n else []
+    has_notes = np.array([bool(r[1]) for r in recipes] + [False])[rid] if n else np.zeros(0, dtype=bool)
+    with_notes = np.flatnonzero(has_notes | facts["auto_mode"])
     errors = frame["error"].to_numpy(dtype=object)
-    for i in sorted(with_notes, key=cl.rank.__getitem__):
-        for text in recipes[rid[i]][1]:
+    auto = _("EKS Auto Mode: node placement follows the NodeClass, which ekslab does not read; node egress was "
+             "judged on the subnets read")
+    for i in sorted(with_notes.tolist(), key=cl.rank.__getitem__):
+        for text in (*recipes[rid[i]][1], *((auto,) if facts["auto_mode"][i] else ())):
+            if "\x00" in text:
+                text = _fill(text, i, cl)
             noted.append((cl.account[i], cl.region[i], cl.name[i],
                           text.replace("{error}", str(errors[i])) if "{error}" in text else text))
     notes_table = pd.DataFrame(noted, columns=NOTE_COLUMNS, dtype=object)
@@ -190,7 +317,7 @@ def evaluate_fleet(frame):
 def findings(frame):
     """One row per finding: ``account_id, region, cluster, id, severity, message, fix``.
 
-    The eight rules of spec section 8 (``RULES``), sorted worst first (critical, high,
+    The rules of spec sections 8-10 (``RULES``), sorted worst first (critical, high,
     medium, low, warning, info), then by account, region, cluster and id. ``message``
     names the offending value; ``fix`` is the exact command (several lines when a fix
     takes several; ``<your-cidr>`` marks where only the user knows the right block).
