@@ -319,8 +319,8 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         outpost=False, authentication_mode=None, health_issues=[], unread=[],
         # CONTRACT-18: the scene's nodes leave as the NAT addresses say; nothing else of spec 10 is in the scene
         node_egress=[{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
-                      "target": None, "ips": nats, "map_public_ip": False, "onward_kind": None, "onward_target": None,
-                      "onward_ips": [], "nat_mode": "zonal" if nats else None}],
+                      "target": None, "ips": nats, "map_public_ip": False, "assign_ipv6": False, "onward_kind": None,
+                      "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if nats else None}],
         node_subnets_source="cluster-subnets", cluster_subnet_egress=[],
         dhcp_domain_name="ec2.internal" if region == "us-east-1" else f"{region}.compute.internal",
         vpc_endpoints=[], vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False,
