@@ -396,7 +396,9 @@ def _write(data: dict, path: Path, dirs: dict, max_rows: int) -> Path:
 def _json_cell(value):
     """Lists and dicts as JSON text (a CSV cell holds one string); other values unchanged."""
     if isinstance(value, (list, tuple, dict)) or type(value).__name__ == "ndarray":
-        return json.dumps(value if isinstance(value, dict) else [str(v) for v in value], sort_keys=True)
+        # a list of dicts (node_egress, resolver_rules) stays JSON objects, not their Python repr
+        return json.dumps(value if isinstance(value, dict) else [v if isinstance(v, dict) else str(v) for v in value],
+                          sort_keys=True, default=str)
     return value
 
 
@@ -428,7 +430,8 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
                 if fmt == "csv" or any(isinstance(v, dict) for v in values):
                     out[col] = [_json_cell(v) for v in values]
                 elif any(isinstance(v, (list, tuple)) for v in values):
-                    out[col] = [None if v is None else [str(x) for x in v] for v in values]
+                    out[col] = [None if v is None else [json.dumps(x, sort_keys=True, default=str)
+                                                        if isinstance(x, dict) else str(x) for x in v] for v in values]
         target = directory / f"{name}.{fmt}"
         with atomic_path(target) as tmp:
             if fmt == "csv":

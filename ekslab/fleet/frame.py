@@ -48,8 +48,8 @@ COLUMN_DOCS = {
               "'Operation (code)', e.g. 'DescribeVpcEndpoints (AccessDenied)' or 'ListResolverRules (missing key "
               "ResolverRules)' (spec 10.9)",
     "node_egress": "one dict per node subnet: subnet, kind, kind_v6, target, ips, map_public_ip (MapPublicIpOnLaunch), "
-                   "assign_ipv6, nat_mode, onward_kind, onward_target, onward_ips (a private NAT's own onward route), "
-                   "spec 10.1",
+                   "assign_ipv6, nat_mode, onward_kind, onward_target, onward_ips (a private NAT's own onward "
+                   "route); None values where a read failed, spec 10.1",
     "node_subnets_source": "where node_egress's subnets come from: nodegroups (the managed node groups' subnets, "
                            "read with --nodegroups) or cluster-subnets (spec 10.1)",
     "cluster_subnet_egress": "the same dicts for the cluster subnets, where the control plane's network interfaces "
@@ -130,7 +130,8 @@ def _egress_dicts(subnets: list, facts: dict) -> list[dict]:
         e = known.get(subnet) or {}
         out.append({"subnet": subnet, "kind": e.get("egress_kind"), "kind_v6": e.get("egress_kind_v6"),
                     "target": e.get("default_route"), "ips": list(e.get("egress_ips") or []),
-                    "map_public_ip": e.get("map_public_ip"), "onward_kind": e.get("onward_kind"),
+                    "map_public_ip": e.get("map_public_ip"), "assign_ipv6": e.get("assign_ipv6"),
+                    "onward_kind": e.get("onward_kind"),
                     "onward_target": e.get("onward_target"), "onward_ips": list(e.get("onward_ips") or []),
                     "nat_mode": e.get("nat_mode")})
     return out
@@ -182,9 +183,9 @@ def _row(record: dict, vpcs: dict) -> dict:
         "authentication_mode": (cluster.get("accessConfig") or {}).get("authenticationMode"),
         "health_issues": health,
         "unread": sorted(set(facts.get("unread") or []) | set(record.get("unread") or [])),
-        "node_egress": _egress_dicts(nodes_in, facts) if facts else [],
+        "node_egress": _egress_dicts(nodes_in, facts),  # a subnet whose facts were not read: its kind is None
         "node_subnets_source": source,
-        "cluster_subnet_egress": _egress_dicts(subnets, facts) if facts else [],
+        "cluster_subnet_egress": _egress_dicts(subnets, facts),
         "dhcp_domain_name": facts.get("dhcp_domain_name"),
         "vpc_endpoints": usable, "vpc_endpoints_no_dns": no_dns,
         "resolver_rules": None if rules is None else [dict(r) for r in rules],

@@ -87,6 +87,28 @@ def row_list(row, key: str) -> tuple[str, ...]:
         raise ValueError(f"cluster {row_name(row)}: column {key!r} must be a list, got {value!r}") from None
 
 
+def row_records(row, key: str) -> tuple[dict, ...] | None:
+    """A list-of-dicts column (``node_egress``, ``cluster_subnet_egress``, ``resolver_rules``) as a tuple of
+    dicts, whatever the frame went through: Python lists, the JSON text of a CSV export, the arrays of
+    JSON texts Parquet gives back. None when the cell is missing (unread); anything else is an error
+    naming the column. Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    import json
+
+    value = row.get(key)
+    if missing(value):
+        return None
+    try:
+        if isinstance(value, str):
+            value = json.loads(value)
+        items = [json.loads(v) if isinstance(v, str) else v for v in value]
+    except (TypeError, ValueError):
+        items = None
+    if items is None or not all(isinstance(v, dict) for v in items):
+        raise ValueError(f"cluster {row_name(row)}: column {key!r} must be a list of objects, got {value!r}"[:300])
+    return tuple(items)
+
+
 def row_config(row) -> EndpointConfig:
     """The EndpointConfig of one fleet-frame row; a row without a mode raises ValueError naming the cluster.
 

@@ -119,7 +119,8 @@ def egress_dict(subnet: str, kind: str | None, target=None, ips=(), **more) -> d
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     entry = {"subnet": subnet, "kind": kind, "kind_v6": None, "target": target, "ips": list(ips),
-             "map_public_ip": kind == "internet-gateway" if kind else None, "onward_kind": None,
+             "map_public_ip": kind == "internet-gateway" if kind else None, "assign_ipv6": False if kind else None,
+             "onward_kind": None,
              "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if kind in ("public-nat", "private-nat")
              else None}
     entry.update(more)

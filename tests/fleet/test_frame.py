@@ -149,3 +149,19 @@ def test_metadata_travels_in_attrs_and_frame_accepts_a_scan_result():
     frame = fleet_frame(ScanResult(copy.deepcopy(snap)))
     assert frame.attrs["metadata"]["accounts"] == snap["metadata"]["accounts"]
     assert len(frame) == len(snap["clusters"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_per_subnet_columns_export_as_json_objects(fleet, tmp_path, fmt):
+    import json
+
+    import pandas as pd
+
+    from ekslab.audit.report import write_exports
+
+    [path] = write_exports({"clusters": fleet}, tmp_path, fmt)
+    back = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+    row = back[back["cluster"] == "platform-web"].iloc[0]
+    cell = row["node_egress"]
+    entries = json.loads(cell) if fmt == "csv" else [json.loads(x) for x in cell]
+    assert [e["kind"] for e in entries] == ["public-nat", "public-nat"] and entries[0]["map_public_ip"] is False

@@ -40,3 +40,34 @@ def test_row_dns_takes_unknown_as_true_and_says_so():
     assert (dns.dns_support, dns.dns_hostnames, dns.amazon_provided_dns) == (True, True, False)
     assert unknown == ["dns_hostnames"]
     assert row_dns(dict(ROW, dns_hostnames=float("nan")))[1] == ["dns_hostnames"]
+
+
+EGRESS = [{"subnet": "subnet-0a", "kind": "peering", "target": "pcx-0a", "map_public_ip": False}]
+
+
+@pytest.mark.parametrize("cell", [
+    EGRESS, tuple(EGRESS), np.array(EGRESS, dtype=object),
+    '[{"subnet": "subnet-0a", "kind": "peering", "target": "pcx-0a", "map_public_ip": false}]',  # CSV
+    np.array(['{"subnet": "subnet-0a", "kind": "peering", "target": "pcx-0a", "map_public_ip": false}']),  # Parquet
+])
+def test_row_records_reads_every_round_trip(cell):
+    from ekslab.fleet.rows import row_records
+
+    assert row_records(dict(ROW, node_egress=cell), "node_egress") == tuple(EGRESS)
+    assert row_records(pd.Series(dict(ROW, node_egress=cell)), "node_egress") == tuple(EGRESS)
+
+
+@pytest.mark.parametrize("cell", [None, float("nan"), pd.NA])
+def test_row_records_says_unread_for_a_missing_cell(cell):
+    from ekslab.fleet.rows import row_records
+
+    assert row_records(dict(ROW, resolver_rules=cell), "resolver_rules") is None
+    assert row_records(dict(ROW, resolver_rules=[]), "resolver_rules") == ()
+
+
+@pytest.mark.parametrize("cell", ["peering", "[1, 2]", ["subnet-0a"], 5, "{not json", [{"a": 1}, "x"]])
+def test_row_records_refuses_what_is_no_list_of_objects_naming_it(cell):
+    from ekslab.fleet.rows import row_records
+
+    with pytest.raises(ValueError, match="demo.*'node_egress' must be a list of objects"):
+        row_records(dict(ROW, node_egress=cell), "node_egress")

@@ -88,3 +88,24 @@ def test_one_sandbox_per_process(box):
     with pytest.raises(RuntimeError, match="already running"):
         with sandbox("empty"):
             pass
+
+
+def test_the_sandbox_answers_the_spec10_reads_as_aws_would(box):
+    """moto's gaps (controlPlaneEgressMode, Auto Mode) are filled on its stored clusters; the rest is moto's own."""
+    from ekslab.localaws.fleets import endpoint_host
+
+    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::111122223333:role/{box.org_role}",
+                                            RoleSessionName="student")["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    routed = session.client("eks").describe_cluster(name="payments-routed")["cluster"]
+    assert routed["resourcesVpcConfig"]["controlPlaneEgressMode"] == "CUSTOMER_ROUTED"
+    assert session.client("eks").list_nodegroups(clusterName="payments-routed")["nodegroups"]
+    endpoints = session.client("ec2").describe_vpc_endpoints()["VpcEndpoints"]
+    assert {e["ServiceName"].rsplit(".", 1)[-1] for e in endpoints} >= {"ec2", "s3"}
+    main = boto3.client("route53resolver", region_name="us-east-1")
+    fwd = next(c for c in SAMPLE.clusters if c.name == "platform-fwd")
+    rules = {r["Id"]: r for r in main.list_resolver_rules()["ResolverRules"]}
+    associated = [rules[a["ResolverRuleId"]]["DomainName"].rstrip(".")
+                  for a in main.list_resolver_rule_associations()["ResolverRuleAssociations"]]
+    assert endpoint_host(fwd) in associated

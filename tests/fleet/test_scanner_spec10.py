@@ -307,3 +307,11 @@ def test_a_cluster_list_without_its_key_is_the_regions_error_by_name():
     result = stubbed_scan(clusters=[], without={"ListClusters"})
     [err] = result.errors
     assert (err["operation"], err["code"]) == ("ListClusters", "UnexpectedAnswer") and "'clusters'" in err["message"]
+
+
+def test_what_a_deadline_keeps_of_the_answers_is_clusters_only():
+    from ekslab.fleet.scanner import _checked
+
+    assert _checked(cluster())["name"] == "orders" and _checked(cluster())["createdAt"].startswith("2025-03-04")
+    assert _checked(None) is None and _checked("<html>") is None
+    assert _checked({"name": "orders", "resourcesVpcConfig": "subnet-0aa11bb22cc33dd44"}) is None
