@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.probe.steps import Step
-from ekslab.probe.verdict import _ANSWER_WORDS, _RESOLVES, LAYER_WORDS, WHERE_WORDS, Prediction
+from ekslab.probe.verdict import ANSWER_WORDS, ENDPOINT_WORDS, LAYER_WORDS, RESOLVES, WHERE_WORDS, Prediction
 
 STEP_COLUMNS = {"layer": N_("layer"), "asked": N_("asked"), "ok": N_("ok"), "observed": N_("observed")}
-PREDICTION_COLUMNS = {"asker": N_("asker"), "resolves_to": N_("resolves_to"), "reachable": N_("reachable"),
+PREDICTION_COLUMNS = {"asker": N_("asker"), "resolves_to": N_("resolves_to"), "endpoint": N_("endpoint"),
+                      "reachable": N_("reachable"),
                       "fits": N_("matches_observation"), "reason": N_("reason")}
 
 
@@ -104,8 +105,9 @@ class ProbeResult:
         """The model's verdict per asker beside whether it fits the observation, as a DataFrame."""
         import pandas as pd
 
-        rows = [dict(asker=p.situation.label, resolves_to=i18n.gettext(_RESOLVES[p.verdict.resolves_to]),
-                     reachable=p.verdict.reachable, fits=p.fits, reason=p.verdict.reason) for p in self.predictions]
+        rows = [dict(asker=p.situation.label, resolves_to=i18n.gettext(RESOLVES[p.verdict.resolves_to]),
+                     endpoint=i18n.gettext(ENDPOINT_WORDS[p.verdict.endpoint]), reachable=p.verdict.reachable,
+                     fits=p.fits, reason=p.verdict.reason) for p in self.predictions]
         return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS)).rename(
             columns={k: i18n.gettext(t) for k, t in PREDICTION_COLUMNS.items()})
 
@@ -118,11 +120,12 @@ class ProbeResult:
             if self.layer == "identity":
                 head = _("the network works; the API server answered {status}: next is the identity gate").format(
                     status=self.status)
-        lines = [head, _("name resolved to: {answer}").format(answer=i18n.gettext(_ANSWER_WORDS[self.answer]))]
+        lines = [head, _("name resolved to: {answer}").format(answer=i18n.gettext(ANSWER_WORDS[self.answer]))]
         expected = [p for p in self.predictions if p.situation.textbook] if self.where else []
         for p in expected:
-            lines.append(_("model for {who}: {answer} answer, {through}").format(
-                who=p.situation.label, answer=i18n.gettext(_RESOLVES[p.verdict.resolves_to]),
+            lines.append(_("model for {who}: {answer} answer, {endpoint}, {through}").format(
+                who=p.situation.label, answer=i18n.gettext(RESOLVES[p.verdict.resolves_to]),
+                endpoint=i18n.gettext(ENDPOINT_WORDS[p.verdict.endpoint]),
                 through=_("gets through") if p.verdict.reachable else _("does not get through")))
         fitting = self.fitting
         if fitting:

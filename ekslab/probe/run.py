@@ -5,12 +5,15 @@ Taught in notebooks/04_troubleshooting.ipynb ("probe from where you stand").
 
 from __future__ import annotations
 
+import os
+
+from ekslab import i18n
 from ekslab.i18n import _
 from ekslab.model.config import EndpointConfig
 from ekslab.probe import steps as st
 from ekslab.probe.result import ProbeResult
 from ekslab.probe.target import ProbeInputError, Target, from_cluster, from_endpoint
-from ekslab.probe.verdict import answer_class, disagreement, next_step, predictions
+from ekslab.probe.verdict import ANSWER_WORDS, answer_class, disagreement, next_step, predictions
 
 DEFAULT_TIMEOUT = 3.0  # seconds per step
 MAX_ADDRESSES = 4  # EKS answers with two (public NLB or private ENIs); more is not an EKS answer
@@ -135,6 +138,11 @@ def probe(target, *, ca=None, config: EndpointConfig | None = None, vpc_cidrs=No
                     layer, outcome, status = None, "token-200", 200
     answer = answer_class(addresses, t.vpc_cidrs)
     problems = list(t.problems)
+    answers = {s.asked: answer_class(s.values["addresses"], t.vpc_cidrs) for s in observed if s.outcome == "resolved"}
+    if len(set(answers.values())) > 1:  # e.g. the system resolver answers publicly, the VPC resolver privately
+        problems.append(_("the DNS servers disagree: {answers}; the probe used the first ({first})").format(
+            answers="; ".join(f"{k}: {i18n.gettext(ANSWER_WORDS[v])}" for k, v in answers.items()),
+            first=next(iter(answers))))
     if t.cluster_endpoint and t.server and t.cluster_endpoint.rstrip("/") != t.server.rstrip("/"):
         problems.append(_("the kubeconfig server {server} is not the cluster's endpoint {endpoint}").format(
             server=t.server, endpoint=t.cluster_endpoint))
@@ -149,6 +157,10 @@ def probe(target, *, ca=None, config: EndpointConfig | None = None, vpc_cidrs=No
                 None)
     advice = next_step(layer, outcome, [p for p in preds if p.fits], last.values if last else {},
                        auth_mode or t.auth_mode)
+    proxy = next((os.environ[k] for k in ("HTTPS_PROXY", "https_proxy") if os.environ.get(k)), None)
+    if proxy and network is None:  # kubectl would go through it; the probe looks at the direct path
+        problems.append(_("HTTPS_PROXY is set: kubectl sends its requests through the proxy, while the probe "
+                          "connects directly (NO_PROXY decides which names skip the proxy)"))
     if not complete:
         problems.append(_("the probe's time budget ({budget:g} s) ran out before a decisive step").format(
             budget=budget))

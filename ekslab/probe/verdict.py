@@ -21,7 +21,7 @@ WHERE_WORDS = {"internet": N_("from the internet"), "vpc": N_("from the cluster 
 LAYERS = ("kubeconfig", "name", "path", "server", "identity")
 LAYER_WORDS = {"kubeconfig": N_("kubeconfig"), "name": N_("name (DNS)"), "path": N_("path (TCP 443)"),
                "server": N_("server (TLS)"), "identity": N_("identity gate")}
-_ANSWER_WORDS = {"vpc": N_("a private address inside the cluster VPC"),
+ANSWER_WORDS = {"vpc": N_("a private address inside the cluster VPC"),
                  "private": N_("a private address outside the cluster VPC"),
                  "public": N_("a public address"), None: N_("no address")}
 _DOCUMENTATION = ("203.0.113.10", "198.51.100.10", "192.0.2.10")  # public stand-ins for an unknown address
@@ -150,7 +150,7 @@ def disagreement(preds: list[Prediction], answer: str | None, reached: bool | No
     Taught in notebooks/04_troubleshooting.ipynb.
     """
     observed = _("this machine got {answer} and {through}").format(
-        answer=i18n.gettext(_ANSWER_WORDS[answer]),
+        answer=i18n.gettext(ANSWER_WORDS[answer]),
         through=_through(reached) if reached is not None else _("the path was not tried"))
     if where is not None:
         expected = [p for p in preds if p.situation.textbook]
@@ -158,7 +158,7 @@ def disagreement(preds: list[Prediction], answer: str | None, reached: bool | No
             return ""
         v = expected[0].verdict
         return _("For {who} ekslab expected the {answer} answer ({through}); {observed}.").format(
-            who=expected[0].situation.label, answer=i18n.gettext(_RESOLVES[v.resolves_to]),
+            who=expected[0].situation.label, answer=i18n.gettext(RESOLVES[v.resolves_to]),
             through=_through(v.reachable), observed=observed)
     if any(p.fits for p in preds):
         return ""
@@ -166,7 +166,8 @@ def disagreement(preds: list[Prediction], answer: str | None, reached: bool | No
              "(a stale record, a DNS override or a proxy).").format(observed=observed)
 
 
-_RESOLVES = {"public": N_("public"), "private": N_("private"), "nothing": N_("no")}
+RESOLVES = {"public": N_("public"), "private": N_("private"), "nothing": N_("no")}
+ENDPOINT_WORDS = {"public": N_("public endpoint"), "private": N_("private endpoint"), None: N_("no endpoint reached")}
 
 
 def identity_advice(auth_mode: str | None) -> str:

@@ -231,3 +231,34 @@ def test_ekslab_probe_is_callable_whichever_is_imported_first(lab):
     assert callable(ekslab.probe)
     result = ekslab.probe(lab.cluster, vpc_cidrs=lab.vpc_cidrs, network=lab.place("vpc", private="api"), timeout=0.5)
     assert isinstance(result, ekslab.ProbeResult) and result.answered
+
+
+def test_resolvers_that_disagree_are_named(both_lab):
+    """The system resolver (here: a DNS answering publicly) and the VPC resolver disagree: said beside the verdict."""
+    from ekslab.localaws.standin import Place
+
+    vpc = both_lab.place("vpc", private="api", status=200)
+    place = Place({"your DNS": both_lab.resolver("public"), **vpc.dns}, vpc.connect_to)
+    result = run(both_lab, place, where="vpc")
+    [note] = [p for p in result.problems if "disagree" in p]
+    assert "your DNS: a public address" in note and "VPC resolver: a private address inside the cluster VPC" in note
+    assert result.answer == "public"  # the first answer is the one used, as a client would
+
+
+def test_the_model_line_names_the_endpoint(lab):
+    text = str(run(lab, lab.place("vpc", private="api"), where="vpc"))
+    assert "private answer, private endpoint, gets through" in text
+
+
+def test_a_proxy_in_the_environment_is_named(lab, monkeypatch):
+    from ekslab.probe.run import probe
+    from ekslab.probe.target import from_endpoint
+
+    target = from_endpoint(lab.endpoint, lab.ca_pem, lab.config, lab.vpc_cidrs)
+    place = lab.place("vpc", private="api")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    noted = probe(target, dns=place.dns, system_dns=False, network=None, timeout=0.5)
+    assert any("HTTPS_PROXY is set" in p for p in noted.problems)
+    monkeypatch.delenv("HTTPS_PROXY")
+    monkeypatch.delenv("https_proxy", raising=False)
+    assert not any("HTTPS_PROXY" in p for p in probe(target, dns=place.dns, system_dns=False, timeout=0.5).problems)
