@@ -76,7 +76,7 @@ def main(argv=None) -> int:
             return 1
         code, seconds, peak = line[-1].split()[1:]
         peak = int(peak)
-        found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
+        found = len(json.loads(done.stdout)["findings"]) if done.stdout.strip() else 0  # ekslab-findings/1
         print(f"ekslab findings: exit {code}, {found:,} critical findings shown, in {seconds} s; "
               f"peak memory {peak / 1e9:.2f} GB = {peak / size:.2f}x the JSON; "
               f"target 2.5 GB -> ratio {peak / TARGET_BYTES:.2f} "
