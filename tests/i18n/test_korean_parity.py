@@ -19,7 +19,7 @@ SECTIONS = {"With pip, without the source tree": "pip으로, 소스 트리 없�
             "For a training room": "교육장에서", "For fleet work": "플릿 작업", "Exit codes": "종료 상태",
             "The model in five lines": "다섯 줄로 보는 모델", "Other commands": "그 밖의 명령",
             "한국어 (Korean)": "한국어로 쓰기",
-            "From where you stand: `ekslab probe`": "서 있는 곳에서 보기: `ekslab probe`"}
+            "From where you stand: `ekslab probe`": "지금 있는 곳에서: `ekslab probe`"}
 KOREAN_ONLY = {"명령 두 개"}  # README.md says the same above its first heading
 
 
