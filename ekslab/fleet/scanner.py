@@ -1302,7 +1302,7 @@ def node_egress(subnet, vpc, tables, nat_of, subnet_facts=None) -> dict:
     if table is None:
         return out
     target, kind, ips = _default_route(table, "DestinationCidrBlock", "0.0.0.0/0", nat_of)
-    target6, kind6, _ = _default_route(table, "DestinationIpv6CidrBlock", "::/0", nat_of)
+    target6, kind6, _ips6 = _default_route(table, "DestinationIpv6CidrBlock", "::/0", nat_of)
     out.update(route_table_id=table.get("RouteTableId"), default_route=target, egress_kind=kind, egress_ips=ips,
                default_route_v6=target6, egress_kind_v6=kind6)
     if kind in ("public-nat", "private-nat"):

@@ -418,7 +418,7 @@ class _Anonymizer:
         return known
 
     def _map_ip_text(self, text: str) -> str:
-        addr, _, plen = text.partition("/")
+        addr, _slash, plen = text.partition("/")
         mapped = self.address(ipaddress.ip_address(addr))
         if not plen:
             return str(mapped)

@@ -573,7 +573,7 @@ def seed(endpoint: str, fleet: Fleet, key_id: str = "AKIAIOSFODNN7EXAMPLE", secr
         reseed("vpc", v.account, v.region, v.key)
         built[v.key] = _build_vpc(clients[v.account][v.region][0], v)
     for c in fleet.clusters:
-        ec2, eks, _ = clients[c.account][c.region]
+        ec2, eks, _resolver = clients[c.account][c.region]
         reseed("cluster", c.account, c.region, c.name)
         _build_cluster(ec2, eks, c, built[c.vpc])
     # last: whether moto's resolver backend was made earlier in this process changes its draws of moto's
