@@ -159,8 +159,8 @@ def _row(record: dict, vpcs: dict) -> dict:
     vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
     facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
     nodes_in, source = node_subnets(record)
-    egress = sorted({ip for s in nodes_in
-                     for ip in ((facts.get("subnets") or {}).get(s) or {}).get("egress_ips") or []})
+    node_egress = _egress_dicts(nodes_in, facts)  # a subnet whose facts were not read: its kind is None
+    egress = sorted({ip for e in node_egress for ip in e["ips"]})
     usable, no_dns = _endpoint_lists(facts)
     rules = facts.get("resolver_rules")
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")
@@ -183,7 +183,7 @@ def _row(record: dict, vpcs: dict) -> dict:
         "authentication_mode": (cluster.get("accessConfig") or {}).get("authenticationMode"),
         "health_issues": health,
         "unread": sorted(set(facts.get("unread") or []) | set(record.get("unread") or [])),
-        "node_egress": _egress_dicts(nodes_in, facts),  # a subnet whose facts were not read: its kind is None
+        "node_egress": node_egress,
         "node_subnets_source": source,
         "cluster_subnet_egress": _egress_dicts(subnets, facts),
         "dhcp_domain_name": facts.get("dhcp_domain_name"),
