@@ -47,7 +47,7 @@ def in_flight_cap(max_rps: float | None = None, latency: float = TYPICAL_LATENCY
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     fastest = max(rate_of(s, max_rps)[0] for s in (*DOCUMENTED_RATES, *ASSUMED_RATES))
-    smallest_burst = min(b for _, b in (*DOCUMENTED_RATES.values(), *ASSUMED_RATES.values()))
+    smallest_burst = min(b for _rate, b in (*DOCUMENTED_RATES.values(), *ASSUMED_RATES.values()))
     return max(2, min(smallest_burst // 2, math.ceil(fastest * latency * 2)))
 
 
@@ -119,7 +119,7 @@ class Pacer:
     def attach(self, client, key_of, service: str, check):
         """Pace ``client``'s attempts under ``key_of()`` (the calling thread's account-region); ``check()`` raises
         when no call may be sent any more (a deadline, Ctrl-C), also while waiting. Returns the client."""
-        def before_send(event_name="", **_):
+        def before_send(event_name="", **_event):
             wait = self.delay(key_of(), service, event_name.rsplit(".", 1)[-1])
             end = self.clock() + wait
             while wait > 0:  # sleep in slices: a deadline or Ctrl-C ends the wait

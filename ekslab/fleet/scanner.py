@@ -370,15 +370,15 @@ class _Scan:
         events.register("before-send", self._stop, unique_id="ekslab-deadline-send")
         self.pacer.attach(client, key_of, service, self._stop)
 
-        def calling(model=None, params=None, **_):
+        def calling(model=None, params=None, **_event):
             name = params.get("name") if isinstance(params, dict) and service == "eks" else None
             where = key_of()
             self.in_flight[threading.get_ident()] = (where[0], where[1], name, model.name)
 
-        def called(**_):
+        def called(**_event):
             self.in_flight.pop(threading.get_ident(), None)
 
-        def received(parsed_response=None, event_name="", **_):
+        def received(parsed_response=None, event_name="", **_event):
             code = ((parsed_response or {}).get("Error") or {}).get("Code")
             if code in _THROTTLING:
                 with self._lock:
@@ -390,10 +390,11 @@ class _Scan:
         events.register("after-call-error", called, unique_id="ekslab-failed")
         events.register("response-received", received, unique_id="ekslab-throttles")
         if shared and service == "eks":  # kept as they come: a deadline keeps what was read
-            events.register("after-call.eks.ListClusters", lambda parsed=None, **_: self.local.task.listed.extend(
+            events.register("after-call.eks.ListClusters", lambda parsed=None, **_event: self.local.task.listed.extend(
                 (parsed or {}).get("clusters") or []), unique_id="ekslab-listed")
-            events.register("after-call.eks.DescribeCluster", lambda parsed=None, **_: self.local.task.described.append(
-                (parsed or {}).get("cluster")), unique_id="ekslab-described")
+            events.register("after-call.eks.DescribeCluster",
+                            lambda parsed=None, **_event: self.local.task.described.append(
+                                (parsed or {}).get("cluster")), unique_id="ekslab-described")
         return self.counter.attach(protect(client))
 
     def error(self, *args, note: str = "") -> dict:
