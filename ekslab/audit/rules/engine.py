@@ -263,8 +263,8 @@ def evaluate_fleet(frame):
     cl = _Cluster(frame)
 
     # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
-    items = [item for its, _ in recipes for item in its]
-    counts = np.array([len(its) for its, _ in recipes] + [0], dtype=np.int64)
+    items = [item for its, _notes in recipes for item in its]
+    counts = np.array([len(its) for its, _notes in recipes] + [0], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
     per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(n), per_row)
