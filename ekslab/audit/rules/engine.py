@@ -194,9 +194,9 @@ def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
     if len(eks):
         r = rows[eks]
         ok = cl.eks_ok[r]
-        good, bad = eks[ok], eks[~ok]
-        fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
-        fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
+        good, good_rows = eks[ok], r[ok]
+        fix[good] = cl.eks_prefix[cl.region_codes[good_rows]] + cl.name[good_rows] + data[good]
+        fix[eks[~ok]] = [_no_command(cl.name[i], cl.region[i]) for i in r[~ok]]
     _per_vpc(fix, np.flatnonzero(kind == "dns"), item_idx, rows, cl,
              lambda vpc, region, k: dns_fix_commands(vpc, region, data[k][0], data[k][1]))
     sg = np.flatnonzero(kind == "sg")
