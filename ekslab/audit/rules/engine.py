@@ -13,8 +13,8 @@ from functools import cached_property
 from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
 from ekslab.audit.rules.exposure import cidr_facts
+from ekslab.audit.rules.recipe import _text, recipe  # _text: a non-empty string, else None
 from ekslab.audit.rules.recipe import clear_caches as recipe_caches_clear
-from ekslab.audit.rules.recipe import recipe
 from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, endpoint_host, node_gets_through
 from ekslab.i18n import _
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
@@ -30,11 +30,6 @@ from ekslab.model.commands import (
     vpc_endpoint_commands,
 )
 from ekslab.model.config import EndpointConfig, VpcDns
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
 
 _TOKEN = re.compile("\x00(host|subnet(\\d+))\x00")
 
