@@ -44,21 +44,26 @@ def test_the_dockerfile_installs_the_slim_core_as_a_user_and_runs_ekslab():
     assert "docker build -t ekslab ." in readme and "docker run --rm ekslab findings sample" in readme
 
 
-TOOL, WHY_NOT = container_tool()
+@pytest.fixture(scope="module")
+def tool() -> str:
+    """The container tool, asked only when a test needs it (``docker info`` may take seconds), else a skip."""
+    found, why_not = container_tool()
+    if found is None:
+        pytest.skip(why_not or "no container tool")
+    return found
 
 
-@pytest.mark.skipif(TOOL is None, reason=WHY_NOT or "no container tool")
-def test_the_image_builds_and_judges_the_sample():
+def test_the_image_builds_and_judges_the_sample(tool):
     tag = "ekslab-test:latest"
-    build = subprocess.run([TOOL, "build", "-t", tag, str(ROOT)], capture_output=True, text=True, timeout=1800)
+    build = subprocess.run([tool, "build", "-t", tag, str(ROOT)], capture_output=True, text=True, timeout=1800)
     assert build.returncode == 0, build.stderr[-3000:]
     try:
-        run = subprocess.run([TOOL, "run", "--rm", "--network", "none", tag, "findings", "sample",
+        run = subprocess.run([tool, "run", "--rm", "--network", "none", tag, "findings", "sample",
                               "--allow-partial", "--format", "json"], capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
         assert json.loads(run.stdout)["findings"]
-        user = subprocess.run([TOOL, "run", "--rm", "--entrypoint", "id", tag, "-u"], capture_output=True, text=True,
+        user = subprocess.run([tool, "run", "--rm", "--entrypoint", "id", tag, "-u"], capture_output=True, text=True,
                               timeout=120)
         assert user.stdout.strip() != "0"
     finally:
-        subprocess.run([TOOL, "rmi", "-f", tag], capture_output=True, timeout=300)
+        subprocess.run([tool, "rmi", "-f", tag], capture_output=True, timeout=300)

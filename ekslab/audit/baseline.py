@@ -154,13 +154,14 @@ def suppress(table, frame, positions, entries=(), today: dt.date | None = None) 
     live = {e.key: e for e in entries if e.expires is None or e.expires >= today}
     expired = [e for e in entries if e.expires is not None and e.expires < today]
     tags = frame["tags"].to_numpy(dtype=object) if "tags" in frame.columns else np.full(len(frame), None)
+    ruled = [tag_rules(t) for t in tags]  # (rule ids, other words) per cluster, split once
     kind, reason, until = [], [], []
     for key, row, rule in zip(keys, positions, table["id"], strict=True):
         if key in live:
             kind.append("baseline")
             reason.append(live[key].reason)
             until.append(live[key].expires.isoformat() if live[key].expires else None)
-        elif rule in tag_rules(tags[row])[0]:
+        elif rule in ruled[row][0]:
             kind.append("tag")
             reason.append(f"{TAG}={tags[row][TAG]}")
             until.append(None)
@@ -175,8 +176,7 @@ def suppress(table, frame, positions, entries=(), today: dt.date | None = None) 
     suppressed["expires"] = [u for u, k in zip(until, kind, strict=True) if k is not None]
     matched = set(keys)
     unmatched = [e for e in entries if e.key not in matched and e.key in live]
-    bad = []
-    if "tags" in frame.columns:
-        for rec in frame[["account_id", "region", "cluster", "tags"]].itertuples(index=False):
-            bad += [(f"{rec.account_id}/{rec.region}/{rec.cluster}", w) for w in tag_rules(rec.tags)[1]]
+    bad = [(f"{rec.account_id}/{rec.region}/{rec.cluster}", w)
+           for rec, (_ids, words) in zip(frame[["account_id", "region", "cluster"]].itertuples(index=False), ruled,
+                                         strict=True) for w in words]
     return Suppression(table[~mask], suppressed, expired, unmatched, bad)

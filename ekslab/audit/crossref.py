@@ -166,7 +166,7 @@ def _compare(frame, table, positions):
 
     The report runs the rules once for its own lists and this table.
     """
-    ids = [set() for _ in range(len(frame))]
+    ids = [set() for _row in range(len(frame))]
     worst = [len(SEVERITIES)] * len(frame)
     for pos, rule, severity in zip(positions, table["id"], table["severity"], strict=True):
         ids[pos].add(rule)

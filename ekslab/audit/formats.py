@@ -20,13 +20,12 @@ from urllib.parse import quote
 
 from ekslab._version import __version__
 from ekslab.audit.baseline import finding_key
+from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS
+from ekslab.fleet.frame import ERROR_COLUMNS
 from ekslab.i18n import _
 
 FORMAT = "ekslab-findings/1"
 SCHEMA_NAME = "ekslab-findings-1.schema.json"
-FINDING_FIELDS = ("account_id", "region", "cluster", "id", "severity", "message", "fix")
-ERROR_FIELDS = ("account_id", "region", "cluster", "operation", "code", "message")
-NOTE_FIELDS = ("account_id", "region", "cluster", "note")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "warning": "warning",
                "info": "note"}
@@ -49,7 +48,7 @@ def _records(table, fields) -> list[dict]:
 
 
 def _with_keys(table, frame, positions) -> list[dict]:
-    rows = _records(table, FINDING_FIELDS)
+    rows = _records(table, FINDING_COLUMNS)
     arns = frame["arn"].to_numpy(dtype=object) if "arn" in frame.columns else None
     for rec, index in zip(rows, table.index, strict=True):
         rec["key"] = finding_key(rec["account_id"], rec["region"], rec["cluster"], rec["id"])
@@ -86,8 +85,8 @@ def findings_document(frame, errors, table, notes, positions, *, suppression=Non
                     "suppressed": len(suppressed), "notes": len(notes), "errors": len(errors)},
         "findings": _with_keys(shown, frame, positions),
         "suppressed": aside,
-        "notes": _records(notes, NOTE_FIELDS),
-        "errors": [{f: _text(e.get(f)) for f in ERROR_FIELDS} for e in errors],
+        "notes": _records(notes, NOTE_COLUMNS),
+        "errors": [{f: _text(e.get(f)) for f in ERROR_COLUMNS} for e in errors],
     }
     if suppression is not None:
         doc["baseline"] = {"expired": [{"key": e.key, "reason": e.reason, "expires": e.expires.isoformat()}

@@ -212,12 +212,12 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     kinds = {kind: [(i, v, r) for i, (v, r) in enumerate(answers) if v.kind == kind]
              for kind in ("internet", "vpc", "connected", "hybrid")}
     # one NAT gateway per egress address: the row's, then any other a vpc asker leaves through
-    nat_ips = tuple(dict.fromkeys([*facts.nat_ips, *(v.egress_ip for _, v, _ in kinds["vpc"] if v.egress_ip)]))
+    nat_ips = tuple(dict.fromkeys([*facts.nat_ips, *(v.egress_ip for _i, v, _r in kinds["vpc"] if v.egress_ip)]))
     nat_ids = {ip: f"nat{n}" for n, ip in enumerate(nat_ips)}
     on_prem = kinds["connected"] + kinds["hybrid"]
-    uses_vgw = any(_target(r) == "eni" for _, _, r in on_prem)
+    uses_vgw = any(_target(r) == "eni" for _i, _v, r in on_prem)
     forwarded = [i for i, v, r in on_prem if v.dns_forwarding and config.private]
-    egress_kinds = {v.egress_kind for _, v, _ in kinds["vpc"]}
+    egress_kinds = {v.egress_kind for _i, v, _r in kinds["vpc"]}
 
     font = label_font()
     cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
@@ -318,7 +318,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
                     id=ids[n], tooltip=dot_text(tooltip),
                 ) >> nodes[b]
             edges.append(AskerEdge(v.label, verdict.reachable, color, label, hops, ids))
-        _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _) in enumerate(answers)})
+        _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _r) in enumerate(answers)})
     return canvas.dot.source, tuple(edges)
 
 

@@ -26,6 +26,8 @@ DEMO_ACCOUNT, DEMO_REGION, DEMO_CLUSTER = "123456789012", "eu-west-1", "training
 # The fields of Settings that are free text: each has its own inline error.
 TEXT_FIELDS = ("public_cidrs", "laptop_ip", "nat_ips")
 LAPTOP_ONLY = "<laptop>/32"  # a preset value: the typed laptop address, alone
+# The fields of Settings that are choices, each with the values the explorer shows (never CUSTOMER_ISOLATED).
+_CHOICE_FIELDS = (("control_plane_egress", EGRESS_MODES[:2]), ("authentication_mode", AUTHENTICATION_MODES))
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def scene(settings: Settings) -> Scene:
     if not isinstance(settings, Settings):
         raise TypeError(_("scene needs explorer Settings, got {value}").format(value=repr(settings)))
     config, errors = _config(settings)
-    for name, allowed in (("control_plane_egress", EGRESS_MODES[:2]), ("authentication_mode", AUTHENTICATION_MODES)):
+    for name, allowed in _CHOICE_FIELDS:
         if getattr(settings, name) not in allowed:
             errors[name] = _("{name} {value} is not one of {choices}").format(
                 name=name, value=repr(getattr(settings, name)), choices=", ".join(allowed))
@@ -297,7 +299,7 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
     if row.get("error"):
         notes.append(_("the scan reported: {error}").format(error=row["error"]))
     choices = {}
-    for name, allowed in (("control_plane_egress", EGRESS_MODES[:2]), ("authentication_mode", AUTHENTICATION_MODES)):
+    for name, allowed in _CHOICE_FIELDS:
         value = row.get(name)
         if value in allowed:
             choices[name] = value

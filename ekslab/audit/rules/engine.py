@@ -13,8 +13,8 @@ from functools import cached_property
 from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
 from ekslab.audit.rules.exposure import cidr_facts
+from ekslab.audit.rules.recipe import _text, recipe  # _text: a non-empty string, else None
 from ekslab.audit.rules.recipe import clear_caches as recipe_caches_clear
-from ekslab.audit.rules.recipe import recipe
 from ekslab.audit.rules.values import SENTINEL, eks_fix, endpoint_config, endpoint_host, node_gets_through
 from ekslab.i18n import _
 from ekslab.model.commands import CLUSTER_NAME_RE as _NAME_RE  # the same checks update_command makes, per row
@@ -30,11 +30,6 @@ from ekslab.model.commands import (
     vpc_endpoint_commands,
 )
 from ekslab.model.config import EndpointConfig, VpcDns
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
 
 _TOKEN = re.compile("\x00(host|subnet(\\d+))\x00")
 
@@ -194,9 +189,9 @@ def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
     if len(eks):
         r = rows[eks]
         ok = cl.eks_ok[r]
-        good, bad = eks[ok], eks[~ok]
-        fix[good] = cl.eks_prefix[cl.region_codes[rows[good]]] + cl.name[rows[good]] + data[good]
-        fix[bad] = [_no_command(cl.name[i], cl.region[i]) for i in rows[bad]]
+        good, good_rows = eks[ok], r[ok]
+        fix[good] = cl.eks_prefix[cl.region_codes[good_rows]] + cl.name[good_rows] + data[good]
+        fix[eks[~ok]] = [_no_command(cl.name[i], cl.region[i]) for i in r[~ok]]
     _per_vpc(fix, np.flatnonzero(kind == "dns"), item_idx, rows, cl,
              lambda vpc, region, k: dns_fix_commands(vpc, region, data[k][0], data[k][1]))
     sg = np.flatnonzero(kind == "sg")
@@ -263,8 +258,8 @@ def evaluate_fleet(frame):
     cl = _Cluster(frame)
 
     # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
-    items = [item for its, _ in recipes for item in its]
-    counts = np.array([len(its) for its, _ in recipes] + [0], dtype=np.int64)
+    items = [item for its, _notes in recipes for item in its]
+    counts = np.array([len(its) for its, _notes in recipes] + [0], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
     per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(n), per_row)

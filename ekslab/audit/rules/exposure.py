@@ -50,7 +50,7 @@ class CidrFacts:
             family = [(b, n) for b, n in pairs if n.version == version]
             if not family:
                 continue
-            if covers_whole_internet([n for _, n in family]):
+            if covers_whole_internet([n for _block, n in family]):
                 zero = [b for b, n in family if n.prefixlen == 0]
                 self.whole.append((label, zero or [b for b, _net in family]))
                 continue  # a wide block inside a whole-internet list is part of EKS-EP-001, not 002
@@ -108,7 +108,7 @@ def cidr_rules(config: EndpointConfig, facts: CidrFacts, egress, provable: bool 
     """
     items, private, family = [], config.private or not provable, config.ip_family
     if config.open_to_internet:
-        blocks = [b for _, family_blocks in facts.whole for b in family_blocks]
+        blocks = [b for _label, family_blocks in facts.whole for b in family_blocks]
         what = "; ".join(ngettext("{blocks} admits every {family} address",
                                   "{blocks} together admit every {family} address", len(b)).format(
                              blocks=short_list(b), family=label) for label, b in facts.whole)
@@ -116,7 +116,7 @@ def cidr_rules(config: EndpointConfig, facts: CidrFacts, egress, provable: bool 
         items.append(item("EKS-EP-001", _("public endpoint open to the whole internet: {what}").format(what=what),
                            eks_fix(True, fix_private, cidrs, family)))
     if facts.wide:
-        blocks = [b for _, _, parts in facts.wide for b in parts]
+        blocks = [b for _label, _merged, parts in facts.wide for b in parts]
         what = "; ".join(
             (_("{block} admits {share} of the {family} space") if parts[0] == str(merged) else
              _("{block} (that is {merged}) admits {share} of the {family} space") if len(parts) == 1 else
