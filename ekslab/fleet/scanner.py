@@ -237,7 +237,7 @@ _THROTTLING = frozenset({"Throttling", "ThrottlingException", "ThrottledExceptio
 
 def _stopper(state):
     """A botocore hook that stops new calls and retries once the deadline passed or Ctrl-C was pressed."""
-    def stop(**_):
+    def stop(**_event):
         reason = state.stopped()
         if reason:
             raise ScanStopped(reason)
