@@ -56,27 +56,73 @@ def _true(series):
     return np.array([as_flag(v) is True for v in series.tolist()], dtype=bool)
 
 
-def _tuples(series, mask, keep_missing: bool = False):
-    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False.
+class Listed(NamedTuple):
+    """A list column coded per row: ``codes[i]`` stands for the tuple ``values[codes[i]]`` (equal codes, equal
+    tuples). Code 0 is a row the rules do not read there (None), code 1 the empty list."""
 
-    Only the masked rows are read. ``keep_missing``: a missing cell (unread) stays None instead of ().
+    codes: object  # numpy int64, one per row
+    values: list
+
+    def at(self, i):
+        """Row ``i``'s value: a tuple, or None (not read, or with ``keep_missing`` unread)."""
+        return self.values[self.codes[i]]
+
+    def recoder(self):
+        """A function ``(i, value)`` that gives row ``i`` the tuple ``value`` (coded like the others)."""
+        index = {v: k for k, v in enumerate(self.values)}
+
+        def recode(i, value):
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(self.values)
+                self.values.append(value)
+            self.codes[i] = code
+        return recode
+
+
+_SEP = "\x1f"
+
+
+def _listed(series, mask, keep_missing: bool = False) -> Listed:
+    """The list column coded where ``mask`` holds (lists as tuples; ``keep_missing``: a missing cell stays None).
+
+    Only the masked rows are read, each once in C: an empty list is code 1, the other lists of strings are
+    coded by their cells joined with a separator none of them holds (checked: the join is then one-to-one);
+    anything else (None, NaN, numpy arrays from Parquet, a bare string) takes the careful path per row.
     """
     import numpy as np
+    import pandas as pd
 
-    out = np.full(len(series), None, dtype=object)
+    codes = np.zeros(len(series), dtype=np.int64)
     at = np.flatnonzero(mask)
     if not len(at):
-        return out
+        return Listed(codes, [None, ()])
     values = series.to_numpy(dtype=object)
     cells = (values[at] if len(at) < len(series) else values).tolist()
     if set(map(type, cells)) <= {list, tuple}:
-        tuples = list(map(tuple, cells))  # C speed, for the contract's lists
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+        full = np.flatnonzero(lengths)
+        codes[at] = 1
+        if not len(full):
+            return Listed(codes, [None, ()])
+        some = [cells[k] for k in full.tolist()] if len(full) < len(cells) else cells
+        try:
+            joined = list(map(_SEP.join, some))
+            one_to_one = "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full)
+        except TypeError:  # an element that is not a string
+            one_to_one = False
+        if one_to_one:
+            found = pd.factorize(np.array(joined, dtype=object))[0]
+            codes[at[full]] = found + 2
+            return Listed(codes, [None, (), *(tuple(some[k]) for k in np.unique(found, return_index=True)[1])])
+        tuples = list(map(tuple, cells))
     elif keep_missing:
         tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
     else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
         tuples = [_blocks_or_wrong(v) for v in cells]
-    out[at] = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
-    return out
+    index = {None: 0, (): 1}  # by hand: pandas would give NaN back for None (unread)
+    codes[at] = [index.setdefault(t, len(index)) for t in tuples]
+    return Listed(codes, list(index))
 
 
 def _blocks_or_wrong(value) -> tuple:
@@ -88,14 +134,22 @@ def _blocks_or_wrong(value) -> tuple:
 
 
 def _dense(*codes):
-    """One dense integer code per distinct combination of the given integer codes (each in 0..n)."""
+    """One dense integer code per distinct combination of the given integer codes (each in 0..n).
+
+    The codes are packed into one integer as digits of mixed radix, made dense again only when the next
+    digit would not fit in 62 bits."""
     import numpy as np
     import pandas as pd
 
-    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    combined, span = np.zeros(len(codes[0]), dtype=np.int64), 1
     for c in codes:
-        combined = pd.factorize(combined * (int(c.max(initial=0)) + 1) + c)[0].astype(np.int64)
-    return combined
+        radix = int(c.max(initial=0)) + 1
+        if span * radix >= 1 << 62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            span = int(combined.max(initial=0)) + 1
+        combined = combined * radix + c
+        span *= radix
+    return pd.factorize(combined)[0].astype(np.int64)
 
 
 _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
@@ -238,29 +292,40 @@ def _regional_auto(entries) -> bool:
                for e in entries)
 
 
-def _codes(values, mask):
-    """Integer codes of an object array, factorized where ``mask`` holds (elsewhere one shared code)."""
-    import numpy as np
-    import pandas as pd
-
-    at = np.flatnonzero(mask)
-    if len(at) == len(values):
-        return pd.factorize(values, use_na_sentinel=False)[0]
-    out = np.zeros(len(values), dtype=np.int64)
-    if len(at):
-        out[at] = pd.factorize(values[at], use_na_sentinel=False)[0] + 1
-    return out
-
-
-def _per_unique(uniques, codes, ask):
+def _per_unique(listed, ask):
     """Per row, ``ask(value)`` asked once per distinct tuple value (False where the value is not a tuple)."""
     import numpy as np
 
-    return np.array([isinstance(u, tuple) and ask(u) for u in uniques] + [False], dtype=bool)[codes]
+    return np.array([isinstance(u, tuple) and ask(u) for u in listed.values], dtype=bool)[listed.codes]
 
 
-def _listed(values):
-    return [v if isinstance(v, list | tuple) else None for v in values]
+def _not_empty_lists(values, at):
+    """The positions of ``at`` whose value is anything but an empty list (nearly every cell is one: found in C)."""
+    import numpy as np
+    import pandas as pd
+
+    cells = values[at]
+    try:
+        full = cells.astype(bool) | pd.isna(cells)
+    except (TypeError, ValueError):  # a value without one truth value (pd.NA, an array): ask each
+        return np.asarray([i for i, v in zip(at.tolist(), cells.tolist(), strict=True)
+                           if v.__class__ is not list or v], dtype=np.int64)
+    falsy = np.flatnonzero(~full)
+    if len(falsy) and set(map(type, cells[falsy].tolist())) != {list}:  # an empty tuple, dict or string is not []
+        full[falsy] = [v.__class__ is not list for v in cells[falsy].tolist()]
+    return at[full]
+
+
+def _object_codes(values):
+    """One code per distinct value of an object array that is None nearly everywhere (coded where it is not)."""
+    import numpy as np
+
+    codes = np.zeros(len(values), dtype=np.int64)
+    at = np.flatnonzero(values != None)  # noqa: E711  (elementwise: None, not NaN)
+    if len(at):
+        index = {}
+        codes[at] = [index.setdefault(v, len(index) + 1) for v in values[at].tolist()]
+    return codes
 
 
 def signatures(frame):
@@ -300,20 +365,20 @@ def signatures(frame):
 
     # the node subnets' egress kinds, everywhere (EKS-EP-009 asks in every mode), refined per subnet (spec 10.1)
     has_kinds = "egress_kinds" in frame.columns
-    kinds = _tuples(_column(frame, "egress_kinds"), everywhere) if has_kinds else np.full(n, None, dtype=object)
-    targets = _tuples(_column(frame, "egress_targets"), nat)
-    kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
-    refine = _per_unique(kind_uniques, kind_codes, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
+    kinds = _listed(_column(frame, "egress_kinds"), everywhere if has_kinds else np.zeros(n, dtype=bool))
+    targets = _listed(_column(frame, "egress_targets"), nat)
+    refine = _per_unique(kinds, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
     if "node_egress" in frame.columns and refine.any():
         entries = frame["node_egress"].to_numpy(dtype=object)
         at = np.flatnonzero(refine).tolist()
+        kinds_at, targets_at = kinds.recoder(), targets.recoder()
         for i, detail in zip(at, _per_object(entries, at, _node_detail), strict=True):
             if detail is not None:
-                kinds[i] = detail[0]
+                kinds_at(i, detail[0])
                 if nat[i]:
-                    targets[i] = detail[1]
-        kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
-    no_egress = _per_unique(kind_uniques, kind_codes, lambda u: bool(set(u) & set(NO_EGRESS)))
+                    targets_at(i, detail[1])
+    kind_codes, kind_uniques = kinds
+    no_egress = _per_unique(kinds, lambda u: bool(set(u) & set(NO_EGRESS)))
     # outside public-only, only whether (and how) some node subnet has no internet egress counts
     reduced = [tuple(x for x in u if x in NO_EGRESS) + (("egress",) if set(u) - set(NO_EGRESS) else ())
                if isinstance(u, tuple) else None for u in kind_uniques]
@@ -328,17 +393,17 @@ def signatures(frame):
              "health_issues": gone, "unread": dns_unknown,
              "remote_pod_cidrs": hybrid_on & ~pub_on, "egress_kinds_v6": nat, "vpc_endpoints": no_egress,
              "vpc_endpoints_no_dns": no_egress}
-    lists = {c: targets if c == "egress_targets" else _tuples(_column(frame, c), where.get(c, everywhere),
+    lists = {c: targets if c == "egress_targets" else _listed(_column(frame, c), where.get(c, everywhere),
                                                               c in ("vpc_endpoints", "vpc_endpoints_no_dns"))
-             if c in frame.columns or c in NEEDED else np.full(n, None, dtype=object) for c in _LISTS}
+             if c in frame.columns or c in NEEDED else Listed(np.zeros(n, dtype=np.int64), [None]) for c in _LISTS}
     keep.append(len(codes) + _LISTS.index("health_issues"))
-    codes += [_codes(lists[c], where.get(c, everywhere)) for c in _LISTS]
+    codes += [lists[c].codes for c in _LISTS]
 
     # a public NAT in regional automatic mode (spec 10.1): its addresses identify it (an Elastic IP belongs to one
     # NAT gateway), so one row per distinct address set asks; without addresses the mode changes nothing
     nat_auto = np.zeros(n, dtype=bool)
     if "node_egress" in frame.columns:
-        ip_codes, ip_sets = pd.factorize(lists["node_egress_ips"], use_na_sentinel=False)
+        ip_codes, ip_sets = lists["node_egress_ips"]
         with_ips = np.array([isinstance(s, tuple) and bool(s) for s in ip_sets] + [False], dtype=bool)[ip_codes]
         asked = np.flatnonzero(nat & with_ips)
         if len(asked):
@@ -359,9 +424,8 @@ def signatures(frame):
     # the Resolver rule for the endpoint name, only where private access makes it matter (spec 10.2)
     resolver = np.full(n, None, dtype=object)
     if "resolver_rules" in frame.columns:
-        asked = np.flatnonzero(priv_on).tolist()
         rules = frame["resolver_rules"].to_numpy(dtype=object)
-        listed = [i for i, v in zip(asked, rules[asked].tolist(), strict=True) if v.__class__ is not list or v]
+        listed = _not_empty_lists(rules, np.flatnonzero(priv_on)).tolist()
         regions = dict(zip(listed, frame["region"].take(listed).tolist(), strict=True))
         seen, deciding = {}, []
         for i in listed:
@@ -383,7 +447,7 @@ def signatures(frame):
                 resolver[i] = _resolver(candidates, host)
     else:
         resolver[priv_on] = "unread"
-    codes.append(pd.factorize(resolver, use_na_sentinel=False)[0])
+    codes.append(_object_codes(resolver))
 
     # the cluster subnets' egress, for CUSTOMER_ROUTED control-plane egress only (spec 10.4)
     cp_subnets = np.full(n, None, dtype=object)
@@ -394,7 +458,7 @@ def signatures(frame):
         for i, detail in zip(at.tolist(), _per_object(entries, at.tolist(), lambda e: _cp_detail(e) if isinstance(
                 e, list | tuple) else None), strict=True):
             cp_subnets[i] = detail
-    codes.append(pd.factorize(cp_subnets, use_na_sentinel=False)[0])
+    codes.append(_object_codes(cp_subnets))
 
     def raws(rows) -> list[Sig]:
         """The values of the given rows, as ``recipe`` takes them (one pass over few rows)."""
@@ -403,10 +467,10 @@ def signatures(frame):
         out = []
         for i, values in zip(rows, scalars, strict=True):
             (c_blocks, c_egress, c_remote, c_pods, c_assumed, c_kinds6, c_targets, c_health, c_unread, c_ep,
-             c_nodns) = (lists[c][i] for c in _LISTS)
+             c_nodns) = (lists[c].at(i) for c in _LISTS)
             out.append(Sig(values[0], bool(has_error[i]), *values[1:], c_blocks or (), c_egress or (), c_remote,
                            c_pods, c_assumed or (), c_kinds6 or (), c_targets or (), c_health or (), c_unread or (),
-                           c_ep, c_nodns, (kinds[i] or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
+                           c_ep, c_nodns, (kinds.at(i) or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
                            resolver[i], cp_subnets[i]))
         return out
 
@@ -414,8 +478,9 @@ def signatures(frame):
     mode_ok = _column(frame, "mode").map(lambda v: isinstance(v, str) and bool(v)).to_numpy(dtype=bool) if \
         _column(frame, "mode").dtype == object else _column(frame, "mode").fillna("").ne("").to_numpy(dtype=bool)
     collapsed = gone | ~mode_ok | ~_known(frame["public"]) | ~_known(frame["private"])
+    content = _dense(*(c for k, c in enumerate(codes) if k not in keep)) if n else np.zeros(0, dtype=np.int64)
     if collapsed.any():
-        codes = [c if k in keep else np.where(collapsed, int(c.max(initial=0)) + 1, c) for k, c in enumerate(codes)]
+        content = np.where(collapsed, int(content.max(initial=0)) + 1, content)
     facts = {"pending": status.where(status.isin(PENDING), None).to_numpy(dtype=object) if n else np.zeros(0, object),
              "auto_mode": _true(_column(frame, "auto_mode")) & ~collapsed}
-    return (_dense(*codes) if n else np.zeros(0, dtype=np.int64)), raws, facts
+    return (_dense(content, *(codes[k] for k in keep)) if n else np.zeros(0, dtype=np.int64)), raws, facts

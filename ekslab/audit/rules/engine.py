@@ -112,10 +112,14 @@ class _Cluster:
                                    dtype=object)
         # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
         self.sg_parts = [_sg_template(r) for r in regions]
+        # the order by account, region, name: stable sorts, the least significant first (a missing value first,
+        # as a sorted factorize gives it -1; a missing region last, as above)
         account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
-        name_codes = pd.factorize(frame["cluster"].astype("str"), sort=True)[0]
+        order = np.asarray(frame["cluster"].astype("str").array.argsort(kind="stable", na_position="first"))
+        order = order[np.argsort(self.region_codes[order], kind="stable")]
+        order = order[np.argsort(account_codes[order], kind="stable")]
         self.rank = np.empty(len(frame), dtype=np.int64)
-        self.rank[np.lexsort((name_codes, self.region_codes, account_codes))] = np.arange(len(frame))
+        self.rank[order] = np.arange(len(frame))
 
 
     @cached_property
@@ -160,27 +164,40 @@ class _Cluster:
 _SOME_VPC = "vpc-0feedface0feedface"  # a VPC id the command builders accept, swapped for each row's own
 
 
-def _per_vpc(fix, at, item_idx, rows, cl: _Cluster, build) -> None:
-    """Fill ``fix[at]`` with ``build(vpc, region, k)``'s lines: built once per finding and region with a stand-in
-    VPC id, then each row's own id put in (``<vpc-id>`` when unknown; a malformed id gets its own refusal)."""
+def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
+    """Fill ``fix[at]`` with ``build(vpc, region, data)``'s lines: built once per distinct fix data and region with
+    a stand-in VPC id, then each row's own id put in (``<vpc-id>`` when unknown; a malformed id gets its own
+    refusal)."""
     import numpy as np
 
     if not len(at):
         return
     r = rows[at]
-    keys = item_idx[at] * (len(cl.regions) + 1) + cl.region_codes[r]
-    _unique, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    templates = [_vpc_commands(cl, None, lambda vpc, region, k=at[f]: build(vpc, region, k), region=cl.region[r[f]])
-                 for f in firsts.tolist()]
-    for j, (k, i) in enumerate(zip(at.tolist(), r.tolist(), strict=True)):
-        vpc = cl.vpc[i]
-        if cl.vpc_ok[i] or not _text(vpc):
-            fix[k] = templates[inverse[j]].replace(_SOME_VPC, vpc if cl.vpc_ok[i] else "<vpc-id>")
-        else:  # a VPC id AWS could not have given: say so, per row
-            fix[k] = _vpc_commands(cl, i, lambda vpc, region, k=k: build(vpc, region, k))
+    # data[k] is one object per finding of a configuration: equal values of different configurations share a key
+    objects = {}
+    codes = np.fromiter((objects.setdefault(d, len(objects)) for d in data[at].tolist()), dtype=np.int64,
+                        count=len(at))
+    _unique, firsts, inverse = np.unique(codes * (len(cl.regions) + 1) + cl.region_codes[r], return_index=True,
+                                         return_inverse=True)
+    vpc, ok = cl.vpc[r], cl.vpc_ok[r]
+    own = np.where(ok, vpc, "<vpc-id>").astype(object)
+    refused = ~ok & np.fromiter((isinstance(v, str) and v != "" for v in vpc.tolist()), dtype=bool, count=len(r))
+    by_template = np.argsort(inverse, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(firsts)))])
+    for t, f in enumerate(firsts.tolist()):
+        template = _vpc_commands(cl, None, lambda vpc, region, d=data[at[f]]: build(vpc, region, d),
+                                 region=cl.region[r[f]])
+        mine = by_template[bounds[t]:bounds[t + 1]]
+        parts = template.split(_SOME_VPC)
+        text = np.full(len(mine), parts[0], dtype=object)
+        for part in parts[1:]:
+            text = text + own[mine] + part
+        fix[at[mine]] = text
+    for j in np.flatnonzero(refused).tolist():  # a VPC id AWS could not have given: say so, per row
+        fix[at[j]] = _vpc_commands(cl, r[j], lambda vpc, region, d=data[at[j]]: build(vpc, region, d))
 
 
-def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
+def _render_fixes(kind, data, rows, cl: _Cluster):
     """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
     import numpy as np
 
@@ -192,8 +209,8 @@ def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
         good, good_rows = eks[ok], r[ok]
         fix[good] = cl.eks_prefix[cl.region_codes[good_rows]] + cl.name[good_rows] + data[good]
         fix[eks[~ok]] = [_no_command(cl.name[i], cl.region[i]) for i in r[~ok]]
-    _per_vpc(fix, np.flatnonzero(kind == "dns"), item_idx, rows, cl,
-             lambda vpc, region, k: dns_fix_commands(vpc, region, data[k][0], data[k][1]))
+    _per_vpc(fix, np.flatnonzero(kind == "dns"), data, rows, cl,
+             lambda vpc, region, d: dns_fix_commands(vpc, region, d[0], d[1]))
     sg = np.flatnonzero(kind == "sg")
     if len(sg):
         r = rows[sg]
@@ -210,8 +227,8 @@ def _render_fixes(kind, data, rows, cl: _Cluster, item_idx):
         i = rows[k]
         host = endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
         fix[k] = _vpc_commands(cl, i, lambda vpc, region, h=host, n=cl.name[i]: system_rule_commands(vpc, region, h, n))
-    _per_vpc(fix, np.flatnonzero(kind == "vpce"), item_idx, rows, cl,
-             lambda vpc, region, k: vpc_endpoint_commands(vpc, region, data[k][0], data[k][1]))
+    _per_vpc(fix, np.flatnonzero(kind == "vpce"), data, rows, cl,
+             lambda vpc, region, d: vpc_endpoint_commands(vpc, region, d[0], d[1]))
     for k in np.flatnonzero(kind == "route"):
         i = rows[k]
         stuck, stuck6, dhcp = ([_fill(s, i, cl) for s in group] if isinstance(group, tuple) else group
@@ -240,6 +257,14 @@ def clear_caches() -> None:
     node_gets_through.cache_clear()
 
 
+def _expand(at, counts):
+    """``(rows, k)``: each row of ``at`` repeated ``counts`` times, with ``k`` counting 0, 1, ... within each row."""
+    import numpy as np
+
+    rows = np.repeat(at, counts)
+    return rows, np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def evaluate_fleet(frame):
     """Run the rules once: ``(findings, notes, positions)``.
 
@@ -261,9 +286,8 @@ def evaluate_fleet(frame):
     items = [item for its, _notes in recipes for item in its]
     counts = np.array([len(its) for its, _notes in recipes] + [0], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
-    per_row = counts[rid] if n else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(n), per_row)
-    item_idx = starts[rid][rows] + (np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row))
+    rows, at = _expand(np.arange(n), counts[rid])
+    item_idx = starts[rid[rows]] + at
     severity = np.array([it.rank for it in items] + [0], dtype=np.int64)[item_idx]
     rule_number = np.array([int(it.rule[-3:]) for it in items] + [0], dtype=np.int64)[item_idx]
     order = np.lexsort((rule_number, cl.rank[rows], severity))
@@ -290,22 +314,31 @@ def evaluate_fleet(frame):
     table = pd.DataFrame({
         "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
         "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
-        "message": message, "fix": _render_fixes(kind, data, rows, cl, item_idx)},
+        "message": message, "fix": _render_fixes(kind, data, rows, cl)},
         columns=FINDING_COLUMNS, dtype=object)
 
-    noted = []
-    has_notes = np.array([bool(r[1]) for r in recipes] + [False])[rid] if n else np.zeros(0, dtype=bool)
-    with_notes = np.flatnonzero(has_notes | facts["auto_mode"])
-    errors = frame["error"].to_numpy(dtype=object)
+    # the notes: the recipe's, then Auto Mode's (per row), clusters in order
     auto = _("EKS Auto Mode: node placement follows the NodeClass, which ekslab does not read; node egress was "
              "judged on the subnets read")
-    for i in sorted(with_notes.tolist(), key=cl.rank.__getitem__):
-        for text in (*recipes[rid[i]][1], *((auto,) if facts["auto_mode"][i] else ())):
-            if "\x00" in text:
-                text = _fill(text, i, cl)
-            noted.append((cl.account[i], cl.region[i], cl.name[i],
-                          text.replace("{error}", str(errors[i])) if "{error}" in text else text))
-    notes_table = pd.DataFrame(noted, columns=NOTE_COLUMNS, dtype=object)
+    texts = np.array([*(t for _its, said in recipes for t in said), auto], dtype=object)
+    note_counts = np.array([len(said) for _its, said in recipes] + [0], dtype=np.int64)
+    note_starts = np.concatenate([[0], np.cumsum(note_counts)])[:-1]
+    with_notes = np.flatnonzero((note_counts[rid] > 0) | facts["auto_mode"])
+    with_notes = with_notes[np.argsort(cl.rank[with_notes], kind="stable")]
+    noted, at = _expand(with_notes, note_counts[rid[with_notes]] + facts["auto_mode"][with_notes])
+    which = np.where(at < note_counts[rid[noted]], note_starts[rid[noted]] + at, len(texts) - 1)
+    text = texts[which]
+    special = np.array(["\x00" in t or "{error}" in t for t in texts.tolist()], dtype=bool)
+    at_special = np.flatnonzero(special[which])
+    if len(at_special):
+        errors = frame["error"].to_numpy(dtype=object)
+        for k in at_special.tolist():  # a value only the row knows (its host, its subnets, its error)
+            i, one = noted[k], text[k]
+            if "\x00" in one:
+                one = _fill(one, i, cl)
+            text[k] = one.replace("{error}", str(errors[i])) if "{error}" in one else one
+    notes_table = pd.DataFrame({"account_id": cl.account[noted], "region": cl.region[noted], "cluster": cl.name[noted],
+                                "note": text}, columns=NOTE_COLUMNS, dtype=object)
     return table, notes_table, rows.tolist()
 
 
