@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from functools import cached_property
 
 from ekslab.audit.rules.catalog import FINDING_COLUMNS, NOTE_COLUMNS, SEVERITIES
 from ekslab.audit.rules.columns import check_frame, signatures
@@ -34,24 +33,23 @@ from ekslab.model.config import EndpointConfig, VpcDns
 _TOKEN = re.compile("\x00(host|subnet(\\d+))\x00")
 
 
-def _fill(text: str, i: int, cl) -> str:
-    """``text`` with the row's own values put in for the tokens the rules left (columns.HOST, columns.SUBNET)."""
+def _fill(text: str, endpoint, entries) -> str:
+    """``text`` with the row's own values put in for the tokens the rules left (columns.HOST, columns.SUBNET):
+    its ``endpoint`` and cluster subnets' ``entries``."""
     def one(match):
         if match.group(1) == "host":
-            return endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
-        entries = cl.cluster_subnets[i]
+            return endpoint_host(endpoint) or "<endpoint-host>"
         n = int(match.group(2))
         entry = entries[n] if isinstance(entries, list | tuple) and n < len(entries) else None
         return str(entry.get("subnet")) if isinstance(entry, dict) and entry.get("subnet") else "<subnet>"
     return _TOKEN.sub(one, text)
 
 
-def _vpc_commands(cl, i, build, region=None) -> str:
-    """The lines ``build(vpc_id, region)`` gives for row ``i`` (or, ``i`` None, for a stand-in VPC in ``region``);
-    an unknown VPC id becomes ``<vpc-id>``."""
-    vpc = _SOME_VPC if i is None else _text(cl.vpc[i])
+def _vpc_commands(vpc, region, build) -> str:
+    """The lines ``build(vpc_id, region)`` gives; an unknown VPC id becomes ``<vpc-id>``."""
+    vpc = _text(vpc)
     try:
-        commands = "\n".join(build(vpc or _SOME_VPC, cl.region[i] if i is not None else region))
+        commands = "\n".join(build(vpc or _SOME_VPC, region))
     except ValueError as e:
         return _("(no command: {why})").format(why=e)
     return commands if vpc else commands.replace(_SOME_VPC, "<vpc-id>")
@@ -106,8 +104,8 @@ class _Cluster:
         self._frame = frame
         # the fix is built only where update_command's checks pass; prefixes are shared per region
         region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
-        self.eks_ok = region_ok[self.region_codes] & _valid(frame["cluster"], _NAME_RE) if len(frame) else \
-            np.zeros(0, dtype=bool)
+        self.name_ok = _valid(frame["cluster"], _NAME_RE) if len(frame) else np.zeros(0, dtype=bool)
+        self.eks_ok = region_ok[self.region_codes] & self.name_ok
         self.eks_prefix = np.array([f"aws eks update-cluster-config --region {r} --name " for r in regions],
                                    dtype=object)
         # sg_rule_command's own text, split around the group id; the source network is the user's to fill in
@@ -122,43 +120,18 @@ class _Cluster:
         self.rank[order] = np.arange(len(frame))
 
 
-    @cached_property
-    def vpc(self):
-        """The VPC ids (read when a message or fix names one)."""
-        return self._frame["vpc_id"].to_numpy(dtype=object)
-
-    @cached_property
-    def vpc_ok(self):
-        """Per row, whether the VPC id is one AWS could have given."""
-        return _valid(self._frame["vpc_id"], _VPC_RE)
-
-    @cached_property
-    def sg(self):
-        """The cluster security group ids (read when a message or fix names one)."""
-        return self._frame["cluster_sg"].to_numpy(dtype=object)
-
-    @cached_property
-    def sg_ok(self):
-        """Per row, whether the security group id is one AWS could have given."""
-        return _valid(self._frame["cluster_sg"], _SG_RE)
-
-    @cached_property
-    def cluster_subnets(self):
-        """The cluster subnets' egress cells (read when a message names a subnet)."""
+    def cells(self, name: str, rows):
+        """The values of column ``name`` at ``rows`` (None where the frame has no such column): read only for the
+        rows a message or fix needs."""
         import numpy as np
 
-        frame = self._frame
-        return (frame["cluster_subnet_egress"].to_numpy(dtype=object) if "cluster_subnet_egress" in frame.columns
-                else np.full(len(frame), None, dtype=object))
+        if name not in self._frame.columns:
+            return np.full(len(rows), None, dtype=object)
+        return self._frame[name].take(rows).to_numpy(dtype=object)
 
-    @cached_property
-    def endpoint(self):
-        """The endpoint URLs, read only when a fix or message needs a host name (few rows do)."""
-        import numpy as np
-
-        frame = self._frame
-        return (frame["endpoint"].to_numpy(dtype=object) if "endpoint" in frame.columns else
-                np.full(len(frame), None, dtype=object))
+    def valid(self, name: str, pattern: re.Pattern, rows):
+        """Per row of ``rows``, whether column ``name`` holds a value ``pattern`` accepts (one AWS could give)."""
+        return _valid(self._frame[name].take(rows), pattern)
 
 
 _SOME_VPC = "vpc-0feedface0feedface"  # a VPC id the command builders accept, swapped for each row's own
@@ -174,27 +147,29 @@ def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
         return
     r = rows[at]
     # data[k] is one object per finding of a configuration: equal values of different configurations share a key
+    # data[k] is one object per finding of a configuration (few): equal values of different ones share a code
+    ids = np.fromiter(map(id, data[at].tolist()), dtype=np.int64, count=len(at))
+    _ids, first_of_id, by_id = np.unique(ids, return_index=True, return_inverse=True)
     objects = {}
-    codes = np.fromiter((objects.setdefault(d, len(objects)) for d in data[at].tolist()), dtype=np.int64,
-                        count=len(at))
+    codes = np.array([objects.setdefault(data[at[f]], len(objects)) for f in first_of_id.tolist()],
+                     dtype=np.int64)[by_id]
     _unique, firsts, inverse = np.unique(codes * (len(cl.regions) + 1) + cl.region_codes[r], return_index=True,
                                          return_inverse=True)
-    vpc, ok = cl.vpc[r], cl.vpc_ok[r]
+    vpc, ok = cl.cells("vpc_id", r), cl.valid("vpc_id", _VPC_RE, r)
     own = np.where(ok, vpc, "<vpc-id>").astype(object)
-    refused = ~ok & np.fromiter((isinstance(v, str) and v != "" for v in vpc.tolist()), dtype=bool, count=len(r))
     by_template = np.argsort(inverse, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(firsts)))])
     for t, f in enumerate(firsts.tolist()):
-        template = _vpc_commands(cl, None, lambda vpc, region, d=data[at[f]]: build(vpc, region, d),
-                                 region=cl.region[r[f]])
+        template = _vpc_commands(_SOME_VPC, cl.region[r[f]], lambda vpc, region, d=data[at[f]]: build(vpc, region, d))
         mine = by_template[bounds[t]:bounds[t + 1]]
         parts = template.split(_SOME_VPC)
         text = np.full(len(mine), parts[0], dtype=object)
         for part in parts[1:]:
             text = text + own[mine] + part
         fix[at[mine]] = text
-    for j in np.flatnonzero(refused).tolist():  # a VPC id AWS could not have given: say so, per row
-        fix[at[j]] = _vpc_commands(cl, r[j], lambda vpc, region, d=data[at[j]]: build(vpc, region, d))
+    for j in np.flatnonzero(~ok).tolist():
+        if _text(vpc[j]):  # a VPC id AWS could not have given: say so, per row
+            fix[at[j]] = _vpc_commands(vpc[j], cl.region[r[j]], lambda v, region, d=data[at[j]]: build(v, region, d))
 
 
 def _render_fixes(kind, data, rows, cl: _Cluster):
@@ -214,7 +189,8 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
     sg = np.flatnonzero(kind == "sg")
     if len(sg):
         r = rows[sg]
-        groups = np.where(cl.sg_ok[r], cl.sg[r], "<cluster-security-group-id>").astype(object)
+        groups = np.where(cl.valid("cluster_sg", _SG_RE, r), cl.cells("cluster_sg", r),
+                          "<cluster-security-group-id>").astype(object)
         codes = cl.region_codes[r]
         heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
@@ -223,25 +199,34 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
             fix[sg[k]] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c) for c in data[sg[k]][0])
         bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
         fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
-    for k in np.flatnonzero(kind == "resolver"):
-        i = rows[k]
-        host = endpoint_host(cl.endpoint[i]) or "<endpoint-host>"
-        fix[k] = _vpc_commands(cl, i, lambda vpc, region, h=host, n=cl.name[i]: system_rule_commands(vpc, region, h, n))
+    at = np.flatnonzero(kind == "resolver")
+    for k, i, vpc, endpoint in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
+                                   cl.cells("endpoint", rows[at]), strict=True):
+        host = endpoint_host(endpoint) or "<endpoint-host>"
+        fix[k] = _vpc_commands(vpc, cl.region[i], lambda v, region, h=host, n=cl.name[i]: system_rule_commands(
+            v, region, h, n))
     _per_vpc(fix, np.flatnonzero(kind == "vpce"), data, rows, cl,
              lambda vpc, region, d: vpc_endpoint_commands(vpc, region, d[0], d[1]))
-    for k in np.flatnonzero(kind == "route"):
-        i = rows[k]
-        stuck, stuck6, dhcp = ([_fill(s, i, cl) for s in group] if isinstance(group, tuple) else group
+    at = np.flatnonzero(kind == "route")
+    for k, i, vpc, endpoint, entries in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
+                                            cl.cells("endpoint", rows[at]),
+                                            cl.cells("cluster_subnet_egress", rows[at]), strict=True):
+        stuck, stuck6, dhcp = ([_fill(s, endpoint, entries) for s in group] if isinstance(group, tuple) else group
                                for group in data[k])
 
         def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp):
             return (default_route_commands(region, stuck) + default_route_commands(region, stuck6, ipv6=True)
                     + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else []))
-        fix[k] = _vpc_commands(cl, i, route)
-    for k in np.flatnonzero(kind == "describe"):
-        i = rows[k]
-        fix[k] = (f"aws eks describe-cluster --region {shlex.quote(cl.region[i])} "
-                  f"--name {shlex.quote(cl.name[i])} --query cluster.resourcesVpcConfig")
+        fix[k] = _vpc_commands(vpc, cl.region[i], route)
+    at = np.flatnonzero(kind == "describe")
+    if len(at):  # a name update_command accepts needs no quoting; the region is quoted once
+        r = rows[at]
+        heads = np.array([f"aws eks describe-cluster --region {shlex.quote(region)} --name " for region in cl.regions],
+                         dtype=object)
+        fix[at] = heads[cl.region_codes[r]] + np.array(
+            [name if ok else shlex.quote(name) if isinstance(name, str) else "<cluster-name>"
+             for name, ok in zip(cl.name[r].tolist(), cl.name_ok[r].tolist(), strict=True)], dtype=object) \
+            + " --query cluster.resourcesVpcConfig"
     return fix
 
 
@@ -297,14 +282,16 @@ def evaluate_fleet(frame):
         return np.array([*values, None], dtype=object)[item_idx]
 
     message, field = per_item(it.message for it in items), per_item(it.field for it in items)
-    for name, attr in (("vpc_id", "vpc"), ("cluster_sg", "sg")):
+    for name in ("vpc_id", "cluster_sg"):
         at = np.flatnonzero(field == name)
         if len(at):
-            shown = pd.Series(getattr(cl, attr)[rows[at]], dtype=object)
+            shown = pd.Series(cl.cells(name, rows[at]), dtype=object)
             shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
-    for k in np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True):  # noqa: E712
-        message[k] = _fill(message[k], rows[k], cl)  # a value only the row knows (its host, its subnets)
+    at = np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True)  # noqa: E712
+    for k, endpoint, entries in zip(at.tolist(), cl.cells("endpoint", rows[at]),
+                                    cl.cells("cluster_subnet_egress", rows[at]), strict=True):
+        message[k] = _fill(message[k], endpoint, entries)  # a value only the row knows (its host, its subnets)
     pending = facts["pending"][rows] if len(rows) else np.zeros(0, dtype=object)
     for k in np.flatnonzero(pd.notna(pending)):  # spec 9.5: shown, marked as pending
         message[k] = _("[pending: cluster {status}] {message}").format(status=pending[k], message=message[k])
@@ -331,12 +318,13 @@ def evaluate_fleet(frame):
     special = np.array(["\x00" in t or "{error}" in t for t in texts.tolist()], dtype=bool)
     at_special = np.flatnonzero(special[which])
     if len(at_special):
-        errors = frame["error"].to_numpy(dtype=object)
-        for k in at_special.tolist():  # a value only the row knows (its host, its subnets, its error)
-            i, one = noted[k], text[k]
+        r = noted[at_special]
+        for k, endpoint, entries, error in zip(at_special.tolist(), cl.cells("endpoint", r),
+                                               cl.cells("cluster_subnet_egress", r), cl.cells("error", r), strict=True):
+            one = text[k]  # a value only the row knows (its host, its subnets, its error)
             if "\x00" in one:
-                one = _fill(one, i, cl)
-            text[k] = one.replace("{error}", str(errors[i])) if "{error}" in one else one
+                one = _fill(one, endpoint, entries)
+            text[k] = one.replace("{error}", str(error)) if "{error}" in one else one
     notes_table = pd.DataFrame({"account_id": cl.account[noted], "region": cl.region[noted], "cluster": cl.name[noted],
                                 "note": text}, columns=NOTE_COLUMNS, dtype=object)
     return table, notes_table, rows.tolist()
