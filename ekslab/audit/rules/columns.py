@@ -81,14 +81,18 @@ class Listed(NamedTuple):
 
 
 _SEP = "\x1f"
+# The cells of a frame built row by row lie scattered in memory: each pass over a column's cells costs a cache
+# miss per cell, so the passes are made a chunk at a time, while the chunk's cells are still in the cache.
+_CHUNK = 1024
 
 
 def _listed(series, mask, keep_missing: bool = False) -> Listed:
     """The list column coded where ``mask`` holds (lists as tuples; ``keep_missing``: a missing cell stays None).
 
-    Only the masked rows are read, each once in C: an empty list is code 1, the other lists of strings are
-    coded by their cells joined with a separator none of them holds (checked: the join is then one-to-one);
-    anything else (None, NaN, numpy arrays from Parquet, a bare string) takes the careful path per row.
+    Only the masked rows are read, in C: an empty list is code 1, the other lists of strings are coded by their
+    cells joined with a separator none of them holds (checked: the join is then one-to-one), and made tuples only
+    for the first row of each code; anything else (None, NaN, numpy arrays from Parquet, a bare string, an element
+    that is not a string) takes the careful path per row.
     """
     import numpy as np
     import pandas as pd
@@ -99,22 +103,28 @@ def _listed(series, mask, keep_missing: bool = False) -> Listed:
         return Listed(codes, [None, ()])
     values = series.to_numpy(dtype=object)
     cells = (values[at] if len(at) < len(series) else values).tolist()
-    if set(map(type, cells)) <= {list, tuple}:
-        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    kinds, lengths, joined = set(), [], []
+    try:
+        for start in range(0, len(cells), _CHUNK):
+            chunk = cells[start:start + _CHUNK]
+            kinds.update(map(type, chunk))
+            if not kinds <= {list, tuple}:
+                raise TypeError
+            lengths.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)))
+            joined += map(_SEP.join, chunk)
+    except TypeError:  # a cell that is not a list of strings
+        joined, kinds = None, set(map(type, cells))
+    if joined is not None:
+        lengths = np.concatenate(lengths)
         full = np.flatnonzero(lengths)
-        codes[at] = 1
-        if not len(full):
-            return Listed(codes, [None, ()])
-        some = [cells[k] for k in full.tolist()] if len(full) < len(cells) else cells
-        try:
-            joined = list(map(_SEP.join, some))
-            one_to_one = "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full)
-        except TypeError:  # an element that is not a string
-            one_to_one = False
-        if one_to_one:
-            found = pd.factorize(np.array(joined, dtype=object))[0]
+        joined = np.array(joined, dtype=object)[full]
+        if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
+            codes[at] = 1
+            found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
             codes[at[full]] = found + 2
-            return Listed(codes, [None, (), *(tuple(some[k]) for k in np.unique(found, return_index=True)[1])])
+            firsts = np.unique(found, return_index=True)[1].tolist()
+            return Listed(codes, [None, (), *(tuple(cells[k]) for k in full[firsts].tolist())])
+    if kinds <= {list, tuple}:
         tuples = list(map(tuple, cells))
     elif keep_missing:
         tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
@@ -238,16 +248,22 @@ def _resolver(candidates, endpoint) -> tuple | None:
     return ("forward" if host else "host-unknown", rule_id, HOST if domain == host else domain, targets)
 
 
-def _per_object(values, rows, ask) -> list:
-    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct object: the clusters of one network
-    often share their cells, and equal cells give equal answers anyway."""
-    seen, out = {}, []
-    for i in rows:
-        value = values[i]
-        hit = seen.get(id(value))
+def _per_shape(values, rows, ask) -> list:
+    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct shape of the subnet entries (what
+    ``subnet_egress`` and the cluster-subnet detail read of each; the subnet ids differ from VPC to VPC, so the
+    answers use them only by position). A cell of another form is asked as it is."""
+    memo, out = {}, []
+    for entries in values[rows].tolist():
+        try:
+            key = tuple([(e["kind"], e["target"], e["map_public_ip"] is False, e["onward_kind"], e["onward_target"],
+                          e["onward_target"].__class__, e["kind_v6"]) for e in entries])
+            hit = memo.get(key)
+        except (TypeError, KeyError, IndexError):  # not a list of complete entries: asked as it is
+            out.append(ask(entries))
+            continue
         if hit is None:
-            hit = seen[id(value)] = (value, ask(value))  # the value is kept, so its id is not reused meanwhile
-        out.append(hit[1])
+            hit = memo[key] = ask(entries)
+        out.append(hit)
     return out
 
 
@@ -300,20 +316,19 @@ def _per_unique(listed, ask):
 
 
 def _not_empty_lists(values, at):
-    """The positions of ``at`` whose value is anything but an empty list (nearly every cell is one: found in C)."""
+    """The positions of ``at`` whose value is anything but an empty list (nearly every cell is one: found in C,
+    a chunk at a time)."""
     import numpy as np
-    import pandas as pd
 
-    cells = values[at]
-    try:
-        full = cells.astype(bool) | pd.isna(cells)
-    except (TypeError, ValueError):  # a value without one truth value (pd.NA, an array): ask each
-        return np.asarray([i for i, v in zip(at.tolist(), cells.tolist(), strict=True)
-                           if v.__class__ is not list or v], dtype=np.int64)
-    falsy = np.flatnonzero(~full)
-    if len(falsy) and set(map(type, cells[falsy].tolist())) != {list}:  # an empty tuple, dict or string is not []
-        full[falsy] = [v.__class__ is not list for v in cells[falsy].tolist()]
-    return at[full]
+    cells = values[at].tolist()
+    full = []
+    for start in range(0, len(cells), _CHUNK):
+        chunk = cells[start:start + _CHUNK]
+        if set(map(type, chunk)) == {list}:
+            full.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)) > 0)
+        else:
+            full.append(np.fromiter((v.__class__ is not list or bool(v) for v in chunk), dtype=bool, count=len(chunk)))
+    return at[np.concatenate(full)] if full else at
 
 
 def _object_codes(values):
@@ -372,7 +387,7 @@ def signatures(frame):
         entries = frame["node_egress"].to_numpy(dtype=object)
         at = np.flatnonzero(refine).tolist()
         kinds_at, targets_at = kinds.recoder(), targets.recoder()
-        for i, detail in zip(at, _per_object(entries, at, _node_detail), strict=True):
+        for i, detail in zip(at, _per_shape(entries, at, _node_detail), strict=True):
             if detail is not None:
                 kinds_at(i, detail[0])
                 if nat[i]:
@@ -455,15 +470,15 @@ def signatures(frame):
     if routed.any() and "cluster_subnet_egress" in frame.columns:
         entries = frame["cluster_subnet_egress"].to_numpy(dtype=object)
         at = np.flatnonzero(routed)
-        for i, detail in zip(at.tolist(), _per_object(entries, at.tolist(), lambda e: _cp_detail(e) if isinstance(
+        for i, detail in zip(at.tolist(), _per_shape(entries, at, lambda e: _cp_detail(e) if isinstance(
                 e, list | tuple) else None), strict=True):
             cp_subnets[i] = detail
     codes.append(_object_codes(cp_subnets))
 
     def raws(rows) -> list[Sig]:
         """The values of the given rows, as ``recipe`` takes them (one pass over few rows)."""
-        picked = frame.iloc[rows]
-        scalars = zip(*(_column(picked, c).to_numpy(dtype=object) for c in _SCALARS), strict=True)
+        scalars = zip(*(frame[c].take(rows).to_numpy(dtype=object) if c in frame.columns else
+                        np.full(len(rows), OPTIONAL.get(c), dtype=object) for c in _SCALARS), strict=True)
         out = []
         for i, values in zip(rows, scalars, strict=True):
             (c_blocks, c_egress, c_remote, c_pods, c_assumed, c_kinds6, c_targets, c_health, c_unread, c_ep,

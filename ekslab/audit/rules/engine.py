@@ -76,6 +76,14 @@ def _sg_template(region: str):
     return head, tail.replace(SENTINEL, _YOUR_NETWORK)
 
 
+def _small(codes):
+    """Integer codes in the smallest type that holds them (numpy's stable sort is a radix sort up to 16 bits)."""
+    import numpy as np
+
+    top = int(codes.max(initial=0))
+    return codes.astype(np.int16) if -1 <= codes.min(initial=0) and top < 1 << 15 else codes
+
+
 def _valid(series, pattern: re.Pattern):
     """Per row, whether the value matches ``pattern`` (run by pandas over the whole column at once)."""
     import numpy as np
@@ -114,8 +122,8 @@ class _Cluster:
         # as a sorted factorize gives it -1; a missing region last, as above)
         account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
         order = np.asarray(frame["cluster"].astype("str").array.argsort(kind="stable", na_position="first"))
-        order = order[np.argsort(self.region_codes[order], kind="stable")]
-        order = order[np.argsort(account_codes[order], kind="stable")]
+        for codes in (self.region_codes, account_codes):  # small integers: numpy sorts them by radix
+            order = order[np.argsort(_small(codes[order]), kind="stable")]
         self.rank = np.empty(len(frame), dtype=np.int64)
         self.rank[order] = np.arange(len(frame))
 
