@@ -81,13 +81,15 @@ class Listed(NamedTuple):
 
 
 _SEP = "\x1f"
-# The cells of a frame built row by row lie scattered in memory: each pass over a column's cells costs a cache
-# miss per cell, so the passes are made a chunk at a time, while the chunk's cells are still in the cache.
+# The cells of a frame built row by row lie scattered in memory, a row's cells near each other: each pass over a
+# column costs a cache miss per cell, so the columns are read together, a chunk of rows at a time, while the
+# chunk's cells are still in the cache.
 _CHUNK = 1024
 
 
-def _listed(series, mask, keep_missing: bool = False) -> Listed:
-    """The list column coded where ``mask`` holds (lists as tuples; ``keep_missing``: a missing cell stays None).
+def _listed(*columns) -> list[Listed]:
+    """Each ``(series, mask, keep_missing)`` list column coded where ``mask`` holds (lists as tuples;
+    ``keep_missing``: a missing cell stays None), read together a chunk of rows at a time.
 
     Only the masked rows are read, in C: an empty list is code 1, the other lists of strings are coded by their
     cells joined with a separator none of them holds (checked: the join is then one-to-one), and made tuples only
@@ -95,44 +97,71 @@ def _listed(series, mask, keep_missing: bool = False) -> Listed:
     that is not a string) takes the careful path per row.
     """
     import numpy as np
-    import pandas as pd
 
-    codes = np.zeros(len(series), dtype=np.int64)
-    at = np.flatnonzero(mask)
-    if not len(at):
-        return Listed(codes, [None, ()])
-    values = series.to_numpy(dtype=object)
-    cells = (values[at] if len(at) < len(series) else values).tolist()
-    kinds, lengths, joined = set(), [], []
-    try:
-        for start in range(0, len(cells), _CHUNK):
-            chunk = cells[start:start + _CHUNK]
-            kinds.update(map(type, chunk))
-            if not kinds <= {list, tuple}:
+    readers = [_ListReader(series, mask, keep_missing) for series, mask, keep_missing in columns]
+    n = max((len(series) for series, _mask, _keep in columns), default=0)
+    edges = np.arange(0, n + _CHUNK, _CHUNK)
+    bounds = [np.searchsorted(r.at, edges).tolist() for r in readers]
+    for k in range(len(edges) - 1):
+        for r, b in zip(readers, bounds, strict=True):
+            if b[k] < b[k + 1]:
+                r.read(b[k], b[k + 1])
+    return [r.finish() for r in readers]
+
+
+class _ListReader:
+    """One list column of ``_listed``, read chunk by chunk, then coded."""
+
+    def __init__(self, series, mask, keep_missing):
+        import numpy as np
+
+        self.codes = np.zeros(len(series), dtype=np.int64)
+        self.at = np.flatnonzero(mask)
+        self.cells = series.to_numpy(dtype=object)[self.at].tolist() if len(self.at) else []
+        self.keep_missing = keep_missing
+        self.kinds, self.lengths, self.joined = set(), [], []
+
+    def read(self, start, stop):
+        import numpy as np
+
+        if self.joined is None:
+            return
+        chunk = self.cells[start:stop]
+        self.kinds.update(map(type, chunk))
+        try:
+            if not self.kinds <= {list, tuple}:
                 raise TypeError
-            lengths.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)))
-            joined += map(_SEP.join, chunk)
-    except TypeError:  # a cell that is not a list of strings
-        joined, kinds = None, set(map(type, cells))
-    if joined is not None:
-        lengths = np.concatenate(lengths)
-        full = np.flatnonzero(lengths)
-        joined = np.array(joined, dtype=object)[full]
-        if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
-            codes[at] = 1
-            found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
-            codes[at[full]] = found + 2
-            firsts = np.unique(found, return_index=True)[1].tolist()
-            return Listed(codes, [None, (), *(tuple(cells[k]) for k in full[firsts].tolist())])
-    if kinds <= {list, tuple}:
-        tuples = list(map(tuple, cells))
-    elif keep_missing:
-        tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
-    else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [_blocks_or_wrong(v) for v in cells]
-    index = {None: 0, (): 1}  # by hand: pandas would give NaN back for None (unread)
-    codes[at] = [index.setdefault(t, len(index)) for t in tuples]
-    return Listed(codes, list(index))
+            self.lengths.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)))
+            self.joined += map(_SEP.join, chunk)
+        except TypeError:  # a cell that is not a list of strings
+            self.joined, self.kinds = None, set(map(type, self.cells))
+
+    def finish(self) -> Listed:
+        import numpy as np
+        import pandas as pd
+
+        codes, at, cells = self.codes, self.at, self.cells
+        if not len(at):
+            return Listed(codes, [None, ()])
+        if self.joined is not None:
+            lengths = np.concatenate(self.lengths)
+            full = np.flatnonzero(lengths)
+            joined = np.array(self.joined, dtype=object)[full]
+            if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
+                codes[at] = 1
+                found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
+                codes[at[full]] = found + 2
+                firsts = np.unique(found, return_index=True)[1].tolist()
+                return Listed(codes, [None, (), *(tuple(cells[k]) for k in full[firsts].tolist())])
+        if self.kinds <= {list, tuple}:
+            tuples = list(map(tuple, cells))
+        elif self.keep_missing:
+            tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
+        else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
+            tuples = [_blocks_or_wrong(v) for v in cells]
+        index = {None: 0, (): 1}  # by hand: pandas would give NaN back for None (unread)
+        codes[at] = [index.setdefault(t, len(index)) for t in tuples]
+        return Listed(codes, list(index))
 
 
 def _blocks_or_wrong(value) -> tuple:
@@ -315,6 +344,25 @@ def _per_unique(listed, ask):
     return np.array([isinstance(u, tuple) and ask(u) for u in listed.values], dtype=bool)[listed.codes]
 
 
+def _scalar_codes(series):
+    """``(codes, how many)``: one code per distinct value of a scalar column, all missing values one code (as
+    pandas' factorize gives them). A column of True, False and None (the VPC DNS flags) is coded by comparison."""
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype == object:
+        values = series.to_numpy()
+        try:
+            true, false = values == True, values == False  # noqa: E712 (elementwise)
+            flags = (true | false | pd.isna(values)).all()
+        except (TypeError, ValueError):  # a cell that compares as an array: factorized below
+            flags = False
+        if flags:
+            return true + 2 * false.astype(np.int64), 3
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return codes, len(uniques)
+
+
 def _not_empty_lists(values, at):
     """The positions of ``at`` whose value is anything but an empty list (nearly every cell is one: found in C,
     a chunk at a time)."""
@@ -371,17 +419,29 @@ def signatures(frame):
         values = status.where(gone, "") if c == "status" else _column(frame, c)
         if c == "status":
             status_at = len(codes)
-        code, uniques = pd.factorize(values, use_na_sentinel=False)
-        codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
+        code, distinct = _scalar_codes(values)
+        codes.append(np.where(relevant[c], code, distinct) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
     keep = [status_at, len(codes)]  # status and has_error still count where nothing else does (below)
     codes.append(has_error.astype(np.int64))
 
-    # the node subnets' egress kinds, everywhere (EKS-EP-009 asks in every mode), refined per subnet (spec 10.1)
+    # the list columns, each only where a rule reads it: the node subnets' egress kinds everywhere (EKS-EP-009 asks
+    # in every mode), refined per subnet below (spec 10.1); the VPC endpoints where a node subnet has no egress
+    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
+                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
+                   ).to_numpy(dtype=bool)
+    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
+             "health_issues": gone, "unread": dns_unknown, "remote_pod_cidrs": hybrid_on & ~pub_on,
+             "egress_kinds_v6": nat, "egress_targets": nat}
     has_kinds = "egress_kinds" in frame.columns
-    kinds = _listed(_column(frame, "egress_kinds"), everywhere if has_kinds else np.zeros(n, dtype=bool))
-    targets = _listed(_column(frame, "egress_targets"), nat)
+    late = [c for c in ("vpc_endpoints", "vpc_endpoints_no_dns") if c in frame.columns]
+    first = [c for c in _LISTS if c not in ("vpc_endpoints", "vpc_endpoints_no_dns")
+             and (c in frame.columns or c in NEEDED)]
+    kinds, *read = _listed((_column(frame, "egress_kinds"), everywhere if has_kinds else np.zeros(n, dtype=bool),
+                            False), *((_column(frame, c), where.get(c, everywhere), False) for c in first))
+    lists = dict(zip(first, read, strict=True))
+    targets = lists.setdefault("egress_targets", Listed(np.zeros(n, dtype=np.int64), [None]))
     refine = _per_unique(kinds, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
     if "node_egress" in frame.columns and refine.any():
         entries = frame["node_egress"].to_numpy(dtype=object)
@@ -401,16 +461,8 @@ def signatures(frame):
                                  use_na_sentinel=False)[0][kind_codes]
     codes.append(np.where(nat, kind_codes, len(kind_uniques) + reduced_codes))
 
-    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
-                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
-                   ).to_numpy(dtype=bool)
-    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
-             "health_issues": gone, "unread": dns_unknown,
-             "remote_pod_cidrs": hybrid_on & ~pub_on, "egress_kinds_v6": nat, "vpc_endpoints": no_egress,
-             "vpc_endpoints_no_dns": no_egress}
-    lists = {c: targets if c == "egress_targets" else _listed(_column(frame, c), where.get(c, everywhere),
-                                                              c in ("vpc_endpoints", "vpc_endpoints_no_dns"))
-             if c in frame.columns or c in NEEDED else Listed(np.zeros(n, dtype=np.int64), [None]) for c in _LISTS}
+    lists.update(zip(late, _listed(*((_column(frame, c), no_egress, True) for c in late)), strict=True))
+    lists = {c: lists.get(c) or Listed(np.zeros(n, dtype=np.int64), [None]) for c in _LISTS}
     keep.append(len(codes) + _LISTS.index("health_issues"))
     codes += [lists[c].codes for c in _LISTS]
 

@@ -105,7 +105,6 @@ class _Cluster:
         if (self.region_codes < 0).any():
             self.region_codes = np.where(self.region_codes < 0, len(regions), self.region_codes)
             regions.append("-")
-        self.account = frame["account_id"].astype("str").to_numpy(dtype=object)
         self.region = np.asarray(regions, dtype=object)[self.region_codes]
         self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
         self.regions = regions
@@ -120,12 +119,12 @@ class _Cluster:
         self.sg_parts = [_sg_template(r) for r in regions]
         # the order by account, region, name: stable sorts, the least significant first (a missing value first,
         # as a sorted factorize gives it -1; a missing region last, as above)
-        account_codes = pd.factorize(frame["account_id"].astype("str"), sort=True)[0]
+        account_codes, accounts = pd.factorize(frame["account_id"].astype("str"), sort=True)
+        self.account = np.array([*accounts, np.nan], dtype=object)[account_codes]  # -1: missing, NaN as it was
         order = np.asarray(frame["cluster"].astype("str").array.argsort(kind="stable", na_position="first"))
         for codes in (self.region_codes, account_codes):  # small integers: numpy sorts them by radix
             order = order[np.argsort(_small(codes[order]), kind="stable")]
-        self.rank = np.empty(len(frame), dtype=np.int64)
-        self.rank[order] = np.arange(len(frame))
+        self.order = order  # the rows in cluster order
 
 
     def cells(self, name: str, rows):
@@ -275,15 +274,15 @@ def evaluate_fleet(frame):
     recipes = [recipe(sig) for sig in raws(firsts)]
     cl = _Cluster(frame)
 
-    # the findings: one (row, item) pair per finding, ordered by severity, cluster, id
+    # the findings: one (row, item) pair per finding, made in cluster order (a recipe's items are in id order),
+    # then ordered by severity with a stable (radix) sort: severity, cluster, id
     items = [item for its, _notes in recipes for item in its]
     counts = np.array([len(its) for its, _notes in recipes] + [0], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)])[:-1]
-    rows, at = _expand(np.arange(n), counts[rid])
+    rows, at = _expand(cl.order, counts[rid[cl.order]])
     item_idx = starts[rid[rows]] + at
-    severity = np.array([it.rank for it in items] + [0], dtype=np.int64)[item_idx]
-    rule_number = np.array([int(it.rule[-3:]) for it in items] + [0], dtype=np.int64)[item_idx]
-    order = np.lexsort((rule_number, cl.rank[rows], severity))
+    severity = np.array([it.rank for it in items] + [0], dtype=np.int8)[item_idx]
+    order = np.argsort(severity, kind="stable")
     rows, item_idx, severity = rows[order], item_idx[order], severity[order]
 
     def per_item(values):
@@ -293,8 +292,9 @@ def evaluate_fleet(frame):
     for name in ("vpc_id", "cluster_sg"):
         at = np.flatnonzero(field == name)
         if len(at):
-            shown = pd.Series(cl.cells(name, rows[at]), dtype=object)
-            shown = shown.where(shown.map(type).eq(str) & shown.ne(""), _("(id unknown)")).to_numpy(dtype=object)
+            unknown = _("(id unknown)")
+            shown = np.array([v if v.__class__ is str and v else unknown for v in cl.cells(name, rows[at]).tolist()],
+                             dtype=object)
             message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
     at = np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True)  # noqa: E712
     for k, endpoint, entries in zip(at.tolist(), cl.cells("endpoint", rows[at]),
@@ -318,8 +318,7 @@ def evaluate_fleet(frame):
     texts = np.array([*(t for _its, said in recipes for t in said), auto], dtype=object)
     note_counts = np.array([len(said) for _its, said in recipes] + [0], dtype=np.int64)
     note_starts = np.concatenate([[0], np.cumsum(note_counts)])[:-1]
-    with_notes = np.flatnonzero((note_counts[rid] > 0) | facts["auto_mode"])
-    with_notes = with_notes[np.argsort(cl.rank[with_notes], kind="stable")]
+    with_notes = cl.order[((note_counts[rid] > 0) | facts["auto_mode"])[cl.order]]
     noted, at = _expand(with_notes, note_counts[rid[with_notes]] + facts["auto_mode"][with_notes])
     which = np.where(at < note_counts[rid[noted]], note_starts[rid[noted]] + at, len(texts) - 1)
     text = texts[which]
