@@ -117,7 +117,7 @@ class _ListReader:
 
         self.codes = np.zeros(len(series), dtype=np.int64)
         self.at = np.flatnonzero(mask)
-        self.cells = series.to_numpy(dtype=object)[self.at].tolist() if len(self.at) else []
+        self.values = series.to_numpy(dtype=object)
         self.keep_missing = keep_missing
         self.kinds, self.lengths, self.joined = set(), [], []
 
@@ -126,7 +126,7 @@ class _ListReader:
 
         if self.joined is None:
             return
-        chunk = self.cells[start:stop]
+        chunk = self.values[self.at[start:stop]].tolist()  # each cell touched while it is in the cache
         self.kinds.update(map(type, chunk))
         try:
             if not self.kinds <= {list, tuple}:
@@ -134,13 +134,13 @@ class _ListReader:
             self.lengths.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)))
             self.joined += map(_SEP.join, chunk)
         except TypeError:  # a cell that is not a list of strings
-            self.joined, self.kinds = None, set(map(type, self.cells))
+            self.joined = None
 
     def finish(self) -> Listed:
         import numpy as np
         import pandas as pd
 
-        codes, at, cells = self.codes, self.at, self.cells
+        codes, at, values = self.codes, self.at, self.values
         if not len(at):
             return Listed(codes, [None, ()])
         if self.joined is not None:
@@ -151,9 +151,11 @@ class _ListReader:
                 codes[at] = 1
                 found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
                 codes[at[full]] = found + 2
-                firsts = np.unique(found, return_index=True)[1].tolist()
-                return Listed(codes, [None, (), *(tuple(cells[k]) for k in full[firsts].tolist())])
-        if self.kinds <= {list, tuple}:
+                firsts = at[full[np.unique(found, return_index=True)[1]]].tolist()
+                return Listed(codes, [None, (), *(tuple(values[i]) for i in firsts)])
+        cells = values[at].tolist()
+        kinds = set(map(type, cells))
+        if kinds <= {list, tuple}:
             tuples = list(map(tuple, cells))
         elif self.keep_missing:
             tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
