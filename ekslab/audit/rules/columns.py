@@ -199,6 +199,8 @@ _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostna
 _LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "remote_pod_cidrs", "assumed_defaults",
           "egress_kinds_v6", "egress_targets", "health_issues", "unread", "vpc_endpoints", "vpc_endpoints_no_dns")
 _PER_ROW = ("auto_mode",)  # a note the engine adds per row
+_FLAGS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack", "outpost",
+          "auto_mode")  # read with as_flag: only True and False count
 
 
 
@@ -346,23 +348,26 @@ def _per_unique(listed, ask):
     return np.array([isinstance(u, tuple) and ask(u) for u in listed.values], dtype=bool)[listed.codes]
 
 
-def _scalar_codes(series):
+def _scalar_codes(series, flag: bool):
     """``(codes, how many)``: one code per distinct value of a scalar column, all missing values one code (as
-    pandas' factorize gives them). A column of True, False and None (the VPC DNS flags) is coded by comparison."""
+    pandas' factorize gives them). A ``flag`` column is coded as ``as_flag`` reads it: True, False, or neither
+    (1, "yes" and None all read as unknown; pandas would take 1 for True)."""
     import numpy as np
     import pandas as pd
 
-    if series.dtype == object:
-        values = series.to_numpy()
-        try:
-            true, false = values == True, values == False  # noqa: E712 (elementwise)
-            flags = (true | false | pd.isna(values)).all()
-        except (TypeError, ValueError):  # a cell that compares as an array: factorized below
-            flags = False
-        if flags:
-            return true + 2 * false.astype(np.int64), 3
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    return codes, len(uniques)
+    if not flag:
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        return codes, len(uniques)
+    values = series.to_numpy()
+    try:
+        true, false = values == True, values == False  # noqa: E712 (elementwise; bools are checked below)
+        bools = values.dtype == bool or set(map(type, values[true | false].tolist())) <= {bool, np.bool_}
+    except (TypeError, ValueError):  # a cell that compares as an array
+        bools = False
+    if not bools:
+        read = [as_flag(v) for v in values.tolist()]
+        true, false = np.array([v is True for v in read], dtype=bool), np.array([v is False for v in read], dtype=bool)
+    return true + 2 * false.astype(np.int64), 3
 
 
 def _not_empty_lists(values, at):
@@ -421,7 +426,7 @@ def signatures(frame):
         values = status.where(gone, "") if c == "status" else _column(frame, c)
         if c == "status":
             status_at = len(codes)
-        code, distinct = _scalar_codes(values)
+        code, distinct = _scalar_codes(values, c in _FLAGS)
         codes.append(np.where(relevant[c], code, distinct) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
