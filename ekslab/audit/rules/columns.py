@@ -359,10 +359,10 @@ def _scalar_codes(series, flag: bool):
         codes, uniques = pd.factorize(series, use_na_sentinel=False)
         return codes, len(uniques)
     values = series.to_numpy()
+    bools = values.dtype == bool or pd.api.types.infer_dtype(values, skipna=True) in ("boolean", "empty")
     try:
-        true, false = values == True, values == False  # noqa: E712 (elementwise; bools are checked below)
-        bools = values.dtype == bool or set(map(type, values[true | false].tolist())) <= {bool, np.bool_}
-    except (TypeError, ValueError):  # a cell that compares as an array
+        true, false = values == True, values == False  # noqa: E712 (elementwise, on bools and missing values only)
+    except (TypeError, ValueError):  # pd.NA has no truth value
         bools = False
     if not bools:
         read = [as_flag(v) for v in values.tolist()]
