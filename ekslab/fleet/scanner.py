@@ -890,9 +890,14 @@ _BROKEN = (AttributeError, TypeError, ValueError, KeyError, IndexError)
 
 
 def _unexpected(exc: Exception) -> Exception:
-    """A parser's crash on a malformed body, as the UnexpectedAnswer it is; any other error as it is."""
-    if isinstance(exc, _BROKEN):
-        return UnexpectedAnswer(f"the answer could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+    """What one failed read or describe records (spec 10.9): a parser's crash on a malformed body (botocore's
+    ResponseParserError, which is no BotoCoreError, or a Python error inside its parser) as the UnexpectedAnswer
+    it is; any other error as it is. A ReadOnlyViolation is a bug in ekslab, never data: raised again."""
+    if isinstance(exc, ReadOnlyViolation):
+        raise exc
+    if isinstance(exc, _BROKEN) or type(exc).__name__ == "ResponseParserError":
+        first = str(exc).split("\n", 1)[0]  # botocore's text goes on with the whole body
+        return UnexpectedAnswer(f"the answer could not be parsed ({type(exc).__name__}: {first[:200]})",
                                 "unparsable answer")
     return exc
 
@@ -940,12 +945,10 @@ def _cluster_of(answer, name: str) -> dict:
 
 
 def _scan_region(state, task, calls, bar):
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         pages = task.eks.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 100})
         listed = [n for page in pages for n in _items(page, "clusters", str)]
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure (a ResponseParserError too) is this region's record
         state.error(task.account_id, task.region, None, "ListClusters", _unexpected(e))
         return [], []
     names = list(dict.fromkeys(listed))  # a name listed many times is described once (issue 20)
@@ -957,7 +960,7 @@ def _scan_region(state, task, calls, bar):
     def describe(name):
         try:
             return _cluster_of(task.eks.describe_cluster(name=name), name)
-        except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+        except Exception as e:  # noqa: BLE001 - whatever the answer did, it costs this cluster only
             state.error(task.account_id, task.region, name, "DescribeCluster", _unexpected(e))
             return None
         finally:
@@ -976,8 +979,6 @@ def _scan_region(state, task, calls, bar):
 def _nodegroup_subnets(state, task, record) -> list[str] | None:
     """The subnets of a cluster's managed node groups (None when they could not be read: an error record
     names the cluster in its message, not its cluster field, so it never reads as a failed describe)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     name = record["cluster"]["name"]
     operation = "ListNodegroups"
     try:
@@ -991,7 +992,7 @@ def _nodegroup_subnets(state, task, record) -> list[str] | None:
             if not isinstance(described, dict):
                 raise UnexpectedAnswer("the answer has no 'nodegroup' object", "missing key nodegroup")
             subnets.update(s for s in described.get("subnets") or [] if isinstance(s, str))
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure of one read costs that read only (spec 10.9)
         e = _unexpected(e)
         code = state.error(task.account_id, task.region, None, operation, e, note=f"{name}: ")["code"]
         record.setdefault("unread", []).append(
@@ -1004,8 +1005,6 @@ def _read(state, task, operation, fn, key=None, client=None, **kwargs):
     """One (paginated) read of EC2 (or of ``client``): the items under ``key`` of every page (the pages when
     ``key`` is None). A refusal, a failure or an answer without its ``key`` list costs this read only
     (spec 10.9): an error record, the read named in ``task.refused`` (so in ``unread``), and None."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         client = client or task.ec2
         if client.can_paginate(fn):
@@ -1013,7 +1012,7 @@ def _read(state, task, operation, fn, key=None, client=None, **kwargs):
         else:
             pages = [getattr(client, fn)(**kwargs)]
         return pages if key is None else [item for page in pages for item in _items(page, key)]
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure of one read costs that read only (spec 10.9)
         e = _unexpected(e)
         code = state.error(task.account_id, task.region, None, operation, e,
                            note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
@@ -1063,7 +1062,8 @@ def _vpc_facts(state, task, calls, records):
                                          "VpcEndpoints", Filters=flt))
     # one call each per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3), and
     # forwarding rules may take the cluster's name away from the private hosted zone (spec 10.2)
-    resolver = partial(_read, state, task, client=task.resolver)
+    # in pages of 100, the most these APIs give (their default is 10)
+    resolver = partial(_read, state, task, client=task.resolver, PaginationConfig={"PageSize": 100})
     jobs["resolver"] = [calls.submit(resolver, "ListResolverEndpoints", "list_resolver_endpoints", "ResolverEndpoints",
                                      Filters=[{"Name": "Direction", "Values": ["INBOUND"]}])]
     jobs["rules"] = [calls.submit(resolver, "ListResolverRules", "list_resolver_rules", "ResolverRules")]
