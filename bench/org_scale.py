@@ -335,6 +335,8 @@ def serve(accounts, regions, clusters, latency):
                 writer.write(respond(buckets, method, path, headers, raw))
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ValueError):
             pass
+        except asyncio.CancelledError:  # the server stops: a connection still open ends quietly
+            pass
         finally:
             writer.close()
 

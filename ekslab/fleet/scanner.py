@@ -121,11 +121,19 @@ def _error(account, region, cluster, operation, exc, note: str = "") -> dict:
             "code": code, "message": f"{note}{message}"}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value):
+    """A parsed answer as JSON values (timestamps as ISO text), without ResponseMetadata; every cluster
+    passes here, so plain values are kept without a call each."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+        return {k: v if type(v) in _SCALARS else _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [v if type(v) in _SCALARS else _jsonable(v) for v in value]
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return value
@@ -317,6 +325,7 @@ class _Scan:
         self.account_units = {}  # account -> its units not done yet
         self.accounts_done = 0
         self.tally = _Tally()
+        self.latencies = []  # seconds of the first calls (who am I, the organization's pages): sizes the pool
         self.fatal = None
         self.setup_thread = None
         self.local = threading.local()  # .task: the account-region this thread works for
@@ -476,10 +485,11 @@ class _Scan:
             self.records = self.records + partial
 
     def size(self, pairs: int):
-        """Size the pools once the account-regions are counted: call threads from latency x rate, and
-        account-regions in progress at once (each holds its clients) half as many."""
-        from ekslab.fleet.pace import FairPool, auto_workers
-        workers = self.workers or auto_workers(pairs, self.max_rps)
+        """Size the pools once the account-regions are counted: call threads from latency (the quickest of the
+        first calls) x rate, and account-regions in progress at once half as many."""
+        from ekslab.fleet.pace import TYPICAL_LATENCY, FairPool, auto_workers
+        latency = min(self.latencies) if self.latencies else TYPICAL_LATENCY
+        workers = self.workers or auto_workers(pairs, self.max_rps, latency)
         self.pool.grow(workers)
         regions = max(2, min(max(1, pairs), workers // 2))
         self.regions_pool = FairPool(regions, regions, name="ekslab-region")
@@ -588,7 +598,10 @@ def _identities(state, bases, home_region):
     for label, sess in bases:
         region = sess.region_name or home_region
         try:
-            ident = state.client(sess, "sts", region, setup=True).get_caller_identity()
+            client = state.client(sess, "sts", region, setup=True)
+            started = time.monotonic()
+            ident = client.get_caller_identity()
+            state.latencies.append(time.monotonic() - started)
         except (ClientError, BotoCoreError) as e:
             state.error(None, region, None, "GetCallerIdentity", e, note=f"{label}: ")
             continue
@@ -602,7 +615,11 @@ def _members(state, mgmt, base, region, ou):
     """The organization's active accounts (of ``ou`` and the OUs under it, when given), sorted by id."""
     client = state.client(base, "organizations", region, setup=True, key=(mgmt, region))
     if ou is None:
-        accounts = [a for page in client.get_paginator("list_accounts").paginate() for a in page["Accounts"]]
+        accounts, started = [], time.monotonic()
+        for page in client.get_paginator("list_accounts").paginate():  # each page timed: the pool's size follows
+            accounts += page["Accounts"]
+            state.latencies.append(time.monotonic() - started)
+            started = time.monotonic()
     else:
         accounts, parents = [], [ou]
         while parents:  # the OU's own accounts, then its child OUs', breadth first
@@ -649,6 +666,9 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups):
                              "aws_secret_access_key": creds["SecretAccessKey"],
                              "aws_session_token": creds["SessionToken"]})
 
+    from ekslab.fleet.snapshot import record_problem
+
+    record_problem("clusters", {})  # its validator compiled once here, not by every call thread at once
     identities = _identities(state, bases, home)
     if not org_role or not identities:
         state.size(len(identities) * _region_count(regions))
@@ -711,9 +731,9 @@ def _regions_for(state, account, sess, creds, regions, home_region):
         return regions
     region = sess.region_name or home_region
     enabled = ("opt-in-not-required", "opted-in")
-    try:
-        resp = state.client(sess, "ec2", region, creds, key=(account, region)).describe_regions(
-            Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
+    try:  # on the region's shared EC2 client, signed with this account's keys: no client per account
+        with _Task(account, region, state, sess, creds) as task:
+            resp = task.ec2.describe_regions(Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
     except (ClientError, BotoCoreError) as e:
         state.error(account, region, None, "DescribeRegions", e)
         return []
