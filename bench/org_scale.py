@@ -1,22 +1,26 @@
 """Benchmark: `ekslab scan` at organization scale against a fake AWS with AWS's own rate limits.
 
-A fake AWS of its own (moto seeds 10,000 clusters too slowly): a threaded HTTP server on 127.0.0.1 in
-a child process, N accounts x R regions x C clusters routed by the credentials of each request (the
-keys AssumeRole hands out name the account), a fixed latency per request, and a token bucket per
-account, region and API with AWS's documented limits (EC2 describe calls: burst 100, 20 per second;
-EKS, STS, Organizations and Route 53 Resolver publish none: burst 20, 10 per second) answering with
-each service's real throttling error (EC2 503 RequestLimitExceeded, EKS 429 ThrottlingException,
-STS 400 Throttling, Organizations 400 TooManyRequestsException, Route 53 Resolver 400
-ThrottlingException). At start one answer of every operation and every throttling error is parsed by
-botocore and validated against its service model (botocore's ParamValidator, as Stubber does).
+A fake AWS of its own (moto seeds 10,000 clusters too slowly): one asyncio loop on 127.0.0.1 in a
+child process (the latency is a timer, not a thread), N accounts x R regions x C clusters routed by
+the credentials of each request (the keys AssumeRole hands out name the account), a fixed latency
+per request, and a token bucket per account, region and API with AWS's documented limits (EC2
+describe calls: burst 100, 20 per second; EKS, STS, Organizations and Route 53 Resolver publish none:
+burst 20, 10 per second) answering with each service's real throttling error (EC2 503
+RequestLimitExceeded, EKS 429 ThrottlingException, STS 400 Throttling, Organizations 400
+TooManyRequestsException, Route 53 Resolver 400 ThrottlingException). It answers every read of the
+scanner's allowlist (fleet/readonly.py) but the node-group and OU ones, which these scans do not
+make: at start one answer of each and every throttling error is parsed by botocore and validated
+against its service model (botocore's ParamValidator, as Stubber does); nothing is validated per
+request (the fake is the measuring instrument: it must stay cheap, and its CPU is printed).
 
 For each scale it prints wall, CPU, peak RSS of the scanning process, calls, throttles, retries,
-completeness, and the floor: what latency, the call counts and the buckets allow with unlimited
-concurrency (AssumeRoles paced in the management account, then per account-region ListClusters,
-the describes, the EC2 reads), and wall / floor. Then the same 10,000 x 100 as two processes (one per
-core, `--accounts` shards joined by `ekslab merge`).
+completeness, the CPU per HTTP request of the scanner and of the fake, and the floor: what latency,
+the call counts and the buckets allow with unlimited concurrency (AssumeRoles paced in the management
+account, then per account-region ListClusters, the describes, the EC2 and Resolver reads: bench/scan.py's
+``region_calls``), and wall / floor. Then the same 10,000 x 100 as two processes (one per core,
+`--accounts` shards joined by `ekslab merge`).
 Targets: 10,000 x 100 <= 2x floor, peak RSS <= 300 MB, 0 errors; 10,000 x 10 <= 1.5x floor.
-Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50]
+Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50] [--scales 1k,org,thr,two]
 """
 
 from __future__ import annotations
@@ -430,9 +434,10 @@ def validate_answers() -> int:
 
 # ----------------------------------------------------------------------------------- the floor
 
-def floor_seconds(fleet: Fleet, latency: float) -> tuple[float, int]:
+def floor_seconds(fleet: Fleet, latency: float, shards: int = 1) -> tuple[float, int]:
     """What the buckets and latency allow with unlimited concurrency, and the calls a scan needs at least
-    (bench/scan.py's ``region_calls``: the same reads for its floor)."""
+    (bench/scan.py's ``region_calls``: the same reads for its floor); each shard asks who it is and lists
+    the organization itself."""
     from scan import region_calls
 
     def paced(n, service):  # n calls on one fresh bucket, all sent at once: when the last one is answered
@@ -452,7 +457,7 @@ def floor_seconds(fleet: Fleet, latency: float) -> tuple[float, int]:
     last_assume = paced(n_acc - 1, "sts") if n_acc > 1 else 0.0
     floor = setup + last_assume + region
     pairs = n_acc * len(fleet.regions)
-    calls = 1 + pages + (n_acc - 1) + pairs * sum(need.values())
+    calls = shards * (1 + pages) + (n_acc - 1) + pairs * sum(need.values())
     return floor, calls
 
 
@@ -502,7 +507,7 @@ def stats(port):
 
 def run_scale(label, accounts, regions, clusters, latency, shards=1):
     fleet = Fleet(accounts, regions, clusters)
-    floor, floor_calls = floor_seconds(fleet, latency)
+    floor, floor_calls = floor_seconds(fleet, latency, shards)
     server, port = start_server(accounts, regions, clusters, latency)
     env = {**os.environ, "ORG_SCALE_REGIONS": json.dumps(fleet.regions)}
     try:
