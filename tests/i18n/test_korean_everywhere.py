@@ -39,7 +39,7 @@ authenticationMode accessConfig resourcesVpcConfig controlPlaneEgressMode outpos
 MapPublicIpOnLaunch computeConfig ResolverRuleId DescribeCluster ListClusters NodeCreationFailure
 kubectl kubelet kubeconfig eksctl aws eks ec2 ekslab Python Graphviz dot fontconfig Noto Sans CJK DejaVu
 JupyterLab Voila moto Prowler Checkov Config Security Hub OCSF SARIF JUnit Detection Finding
-HTML PNG SVG CSV JSON Parquet gzip GiB MiB KiB README PC curl venv exec Unauthorized
+HTML PNG SVG CSV JSON Parquet gzip GiB MiB KiB README PC curl pandas exec Unauthorized
 ec2 sts s3 ssm logs autoscaling elasticloadbalancing
 True False
 Alice Bob Carol
