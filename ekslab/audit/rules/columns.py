@@ -140,13 +140,14 @@ class _ListReader:
         import numpy as np
         import pandas as pd
 
-        codes, at, values = self.codes, self.at, self.values
+        codes, at, values, joined = self.codes, self.at, self.values, self.joined
+        self.joined = self.values = None  # the joined text is not kept past its coding (a million rows' worth)
         if not len(at):
             return Listed(codes, [None, ()])
-        if self.joined is not None:
+        if joined is not None:
             lengths = np.concatenate(self.lengths)
             full = np.flatnonzero(lengths)
-            joined = np.array(self.joined, dtype=object)[full]
+            joined = np.array(joined, dtype=object)[full]
             if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
                 codes[at] = 1
                 found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
