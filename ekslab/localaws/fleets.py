@@ -183,6 +183,7 @@ def _sample() -> Fleet:
         Vpc("payments-use1-routed", Y, E1, "10.28.0.0/16", nat_ips=("203.0.113.31",), isolated=True),
         Vpc("platform-euw1-regional", P, W1, "10.38.0.0/16", nat_ips=("203.0.113.24",),
             nat_auto=True),  # a regional NAT gateway in automatic mode: AWS adds addresses itself
+        Vpc("analytics-euw1-mixed", A, W1, "10.39.0.0/16", nat_ips=("203.0.113.72",)),  # public + private subnets
     ]
 
     def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
@@ -211,12 +212,13 @@ def _sample() -> Fleet:
           created="2019-06-12T10:05:00+00:00"),
         c("platform-au-edge", P, S2, "platform-apse2", "public", ("0.0.0.0/0",)),  # EP-001, nodes on public IPs
         c("platform-au-demo", P, S2, "platform-apse2", "public", (vpn,), version="1.30"),
-        c("platform-au-internal", P, S2, "platform-apse2", "both", (office,)),
+        c("platform-au-internal", P, S2, "platform-apse2", "both", (office,)),  # Resolver rules refused: unread
         # payments
         c("payments-prod", Y, E1, "payments-use1", "public", (office,), version="1.30"),  # EP-003: NAT IP missing
         c("payments-staging", Y, E1, "payments-use1", "both", (office,)),
         c("payments-ledger", Y, E1, "payments-use1-isolated", "private", (), version="1.31"),  # EP-007
-        c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31"),  # EP-007
+        c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31",
+          egress_mode="CUSTOMER_ISOLATED"),  # EP-007; an egress mode AWS does not document: a note, never a guess
         c("payments-gateway", Y, E1, "payments-use1", "both", ("0.0.0.0/0",)),  # EP-001
         c("payments-eu-prod", Y, W1, "payments-euw1", "public", (office, "203.0.113.40/32")),  # EP-003: .41 missing
         c("payments-eu-risk", Y, W1, "payments-euw1", "both", ("10.22.0.0/16", office)),  # EP-006
@@ -237,7 +239,8 @@ def _sample() -> Fleet:
           remote_nodes=("172.18.0.0/16",)),  # hybrid nodes, public only: their on-premises address must be listed
         c("analytics-eu-spark", A, W1, "analytics-euw1", "both", (office,)),
         c("analytics-eu-lab", A, W1, "analytics-euw1-lab", "private", ()),  # EP-004 (enableDnsSupport off), 007
-        c("analytics-eu-trino", A, W1, "analytics-euw1", "public", ("0.0.0.0/0",), version="1.29"),  # EP-001
+        c("analytics-eu-trino", A, W1, "analytics-euw1-mixed", "public", ("0.0.0.0/0",), version="1.29",
+          subnets="mixed"),  # EP-001; public + private cluster subnets, no node groups: a verify note (10.1)
         c("analytics-eu-airflow", A, W1, "analytics-euw1", "both", ("192.168.0.0/16", office)),  # EP-006
         c("analytics-au-prod", A, S2, "analytics-apse2", "both", (office,)),  # behind the AccessDenied region
         c("analytics-au-dev", A, S2, "analytics-apse2", "public", ("0.0.0.0/0",)),
@@ -270,11 +273,6 @@ def _sample() -> Fleet:
         c("platform-eu-configmap", P, W1, "platform-euw1", "private", (), auth_mode="CONFIG_MAP"),  # EP-007
         c("analytics-eu-auto", A, W1, "analytics-euw1", "private", (), auto_mode=True,
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
-        c("platform-web-canary", P, E1, "platform-use1-mixed", "public", (office,) + nat["platform-use1-mixed"],
-          subnets="mixed"),  # public + private subnets, no node groups: where do nodes run? a verify note
-        c("payments-eu-isolated-cp", Y, W1, "payments-euw1", "private", (),
-          egress_mode="CUSTOMER_ISOLATED"),  # undocumented by AWS: a note, never a guess
-        c("platform-au-private", P, S2, "platform-apse2", "private", ()),  # Resolver rules refused: unread, judged
         c("analytics-eu-oldapi", A, W1, "analytics-euw1", "private", ("0.0.0.0/0",),
           auth_mode=None),  # no accessConfig: EKS-EP-007 says both ways in and how to read the mode
     ]

@@ -334,6 +334,24 @@ def test_customer_routed_with_a_route_is_fine_and_central_egress_is_a_note():
     assert table.empty and any("subnet-0b leaves through central egress (tgw-0t)" in n for n in noted)
 
 
+SG_UNREAD = "the control plane's security groups must allow outbound TCP 443; not read, so not judged"
+
+
+@pytest.mark.parametrize("subnets", [[sub("subnet-0a", "public-nat", "nat-0a", NAT_IN)], [sub("subnet-0a", "none")]])
+def test_customer_routed_says_the_security_groups_egress_was_not_read(subnets):
+    table, noted = judged(control_plane_egress="CUSTOMER_ROUTED", cluster_subnet_egress=subnets)
+    [note] = [n for n in noted if SG_UNREAD in n]
+    assert "authorize-security-group-egress --group-id <cluster-security-group> --protocol tcp --port 443" in note
+    assert note.startswith("CUSTOMER_ROUTED:")  # never a pass, never a finding it cannot prove
+    assert all("security-group" not in str(f) for f in table["fix"])
+
+
+@pytest.mark.parametrize("mode", [None, "AWS_MANAGED", "CUSTOMER_ISOLATED"])
+def test_other_egress_modes_need_no_outbound_443_note(mode):
+    _table, noted = judged(control_plane_egress=mode, cluster_subnet_egress=[sub("subnet-0a", "none")])
+    assert not any(SG_UNREAD in n for n in noted)
+
+
 @pytest.mark.parametrize(("mode", "words"), [("CUSTOMER_ISOLATED", "does not guess"),
                                              ("SOMETHING_NEW", "is not one ekslab knows")])
 def test_an_undocumented_or_unknown_egress_mode_is_a_note(mode, words):

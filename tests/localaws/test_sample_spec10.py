@@ -10,10 +10,10 @@ from ekslab.localaws.server import FaultInjector
 
 SHAPES = [  # (cluster, what its note or EKS-EP-007 message says)
     ("platform-eu-batch", "a regional NAT gateway in automatic mode"),  # spec 10.1
-    ("platform-web-canary", "verify where nodes run (scan with --nodegroups)"),  # 10.1, no node groups read
-    ("payments-eu-isolated-cp", "CUSTOMER_ISOLATED: AWS lists the value but its user guide does not document"),  # 10.4
+    ("analytics-eu-trino", "verify where nodes run (scan with --nodegroups)"),  # 10.1, no node groups read
+    ("payments-vault", "CUSTOMER_ISOLATED: AWS lists the value but its user guide does not document"),  # 10.4
     ("analytics-dash", "hybrid nodes reach the public endpoint from your on-premises internet egress"),  # 10.5
-    ("platform-au-private", "not read: the Route 53 Resolver rules (EKS-EP-004)"),  # 10.9
+    ("platform-au-internal", "not read: the Route 53 Resolver rules (EKS-EP-004)"),  # 10.9
     ("analytics-eu-oldapi", "authenticationMode unknown: read it with aws eks describe-cluster"),  # 10.6 absent
 ]
 
@@ -38,9 +38,9 @@ def test_each_spec10_shape_of_the_sample_says_what_it_is(said, cluster, fragment
 
 def test_the_shapes_are_only_where_they_were_put(said):
     # the note of one shape does not spread to its neighbours (a test that could not fail would pass here too)
-    assert not any("regional NAT gateway" in t for t in said["platform-web-canary"])
+    assert not any("regional NAT gateway" in t for t in said["analytics-eu-trino"])
     assert not any("hybrid nodes" in t for t in said["platform-eu-batch"])
-    assert not any("authenticationMode unknown" in t for t in said["platform-au-private"])
+    assert not any("authenticationMode unknown" in t for t in said["platform-au-internal"])
 
 
 def test_the_refused_read_costs_that_read_only():

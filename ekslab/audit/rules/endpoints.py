@@ -57,7 +57,8 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
     """EKS-EP-010: CUSTOMER_ROUTED control-plane egress and a cluster subnet without a way out (spec 10.4).
 
     ``subnets`` are ``(subnet, kind, kind_v6, target)`` of the cluster subnets (None: unread); ``servers``
-    what the DHCP options hand out. The mode is one-way: the fix is a route, never a mode change.
+    what the DHCP options hand out. The mode is one-way: the fix is a route, never a mode change. The ENIs'
+    security groups (outbound 443) are not read: a note says so and how to check them.
     Taught in notebooks/04_troubleshooting.ipynb.
     """
     if not isinstance(mode, str) or not mode or mode == "AWS_MANAGED":
@@ -70,6 +71,10 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
         notes.append(_("controlPlaneEgressMode {mode} is not one ekslab knows ({known}): EKS-EP-010 not "
                        "evaluated").format(mode=mode, known=", ".join(EGRESS_MODES)))
         return []
+    # spec 10.4: the ENIs' security groups must allow outbound 443; the scan reads no security group, so say so
+    notes.append(_("CUSTOMER_ROUTED: the control plane's security groups must allow outbound TCP 443; not read, "
+                   "so not judged (if missing: `aws ec2 authorize-security-group-egress --group-id "
+                   "<cluster-security-group> --protocol tcp --port 443 --cidr 0.0.0.0/0`) [CPE]"))
     if subnets is None:
         notes.append(_("controlPlaneEgressMode CUSTOMER_ROUTED but the cluster subnets' routes were not read: "
                        "EKS-EP-010 not evaluated"))
