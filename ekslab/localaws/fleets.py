@@ -203,7 +203,7 @@ def _sample() -> Fleet:
           created="2021-03-02T08:00:00+00:00"),
         c("platform-gitops", P, E1, "platform-use1", "both", (office, vpn), version="1.32"),
         c("platform-observability", P, E1, "platform-use1", "both", (office,) + nat["platform-use1"]),
-        c("platform-eu-prod", P, W1, "platform-euw1", "both", (office,), version="1.31"),
+        c("platform-eu-prod", P, W1, "platform-euw1", "private", (), version="1.31"),  # EP-007
         c("platform-eu-batch", P, W1, "platform-euw1-regional", "public", (office,) + nat["platform-euw1-regional"],
           version="1.30"),  # the NAT's address is in the list today; a regional NAT in automatic mode: a note
         c("platform-eu-legacy", P, W1, "platform-euw1-legacy", "both", (office,), version="1.28",  # EP-004
