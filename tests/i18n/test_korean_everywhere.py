@@ -45,9 +45,9 @@ True False
 Alice Bob Carol
 """.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']+")
-# a command to copy, up to its comment (checked: ekslab writes it) or the end of its line
+# a command to copy (its <placeholders> too), up to its comment (checked: ekslab writes it) or the end of its line
 COMMAND = (r"\b(?:aws [a-z0-9-]+ |kubectl |eksctl |apt-get |brew |conda |python -m |make (?:app|lab|clean)|voila --"
-           r"|ss -)(?:\\\n|[^\n<#])*")  # a wrapped command continues after its " \\"
+           r"|ss -)(?:\\\n|<[a-z-]+>|[^\n<#])*")  # a wrapped command continues after its " \\"
 # values, not words: code, quoted text, addresses and paths, flags, source keys [CE], METAVARS, hex ids, and
 # tokens with a joint inside (a.b, a/b, a=b, a:b, a@b, a-b, --flag, snake_case); a word's closing "." or ":" is no joint
 VALUE = re.compile(r"(?s)<style.*?</style>|<[a-z-]+>|`[^`]*`|'[^']*'|\"[^\"]*\"|" + COMMAND +
@@ -311,12 +311,24 @@ def test_the_librarys_errors_for_bad_arguments_are_korean():
         assert hangul(text) and english(text, TYPED) == [], text
 
 
-def test_the_explorer_controls_and_answers_are_korean():
+def test_the_explorer_controls_and_answers_are_korean(monkeypatch):
     import ipywidgets as widgets
 
+    import ekslab.explorer.widget as widget
+
+    monkeypatch.setattr(widget, "draw", lambda *a, **k: type("D", (), {"png": lambda self: b""})())  # words only
+    shown = []
     with using_language("ko"):
-        explorer = ekslab.EndpointExplorer()
-        explorer.apply_preset("pitfall_cidrs")
+        explorer = widget.EndpointExplorer()
+        for preset in explorer.preset_buttons:  # every scene: its hint, its answers, its findings
+            explorer.apply_preset(preset)
+            shown += _widget_words(explorer, widgets)
+    text = " ".join(shown)
+    assert "EKS-EP-" in text, "the pitfalls show findings: their severities are checked too"
+    assert english(text, TYPED) == []
+
+
+def _widget_words(explorer, widgets) -> list[str]:
     shown, todo = [], [explorer if isinstance(explorer, widgets.Widget) else explorer.widget]
     while todo:
         item = todo.pop()
@@ -327,9 +339,7 @@ def test_the_explorer_controls_and_answers_are_korean():
             page = re.sub(r"(?s)<style.*?</style>", " ", item.value)  # the explorer's CSS is not words
             shown.append(html.unescape(re.sub(r"<[^>]+>", " ", page)))
         todo.extend(getattr(item, "children", ()) or ())
-    text = " ".join(shown)
-    assert "EKS-EP-" in text, "the pitfall shows findings: their severities are checked too"
-    assert english(text, TYPED) == []
+    return shown
 
 
 def test_exercise_feedback_is_korean():
