@@ -149,10 +149,12 @@ def test_every_command_refuses_bad_input_in_korean(command):
 
 # bad input a command itself judges after parsing (a missing file, a wrong suffix, a bad URL), per command
 SEMANTIC = {
-    "findings": [["findings", "{tmp}/missing.json"], ["findings", "sample", "--baseline", "{tmp}/bad.json"]],
+    "findings": [["findings", "{tmp}/missing.json"], ["findings", "{tmp}/bad.json"],
+                 ["findings", "sample", "--baseline", "{tmp}/bad.json"]],
     "report": [["report", "{tmp}/missing.json", "-o", "{tmp}/r.html"], ["report", "sample", "-o", "{tmp}/r.txt"]],
     "diagram": [["diagram", "--mode", "public", "-o", "{tmp}/p.gif"]],
-    "merge": [["merge", "{tmp}/missing.json", "-o", "{tmp}/all.json"]],
+    "merge": [["merge", "{tmp}/missing.json", "-o", "{tmp}/all.json"],
+              ["merge", "{tmp}/bad.json", "-o", "{tmp}/a.json"]],
     "notebooks": [["notebooks", "{tmp}/bad.json"]],
     "probe": [["probe", "--endpoint", "http://example.invalid"], ["probe"], ["probe", "--explain", ""],
               ["probe", "--explain", "Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout"],
@@ -255,7 +257,7 @@ def _doctor_checks(tmp_path):
             doctor.check_python((3, 9, 0)), doctor.check_dot(which=lambda _name: None),
             doctor.check_fonts(which=lambda _name: None), doctor.check_fonts(run=broken),
             doctor.check_hangul_font(find=lambda: []), doctor.check_hangul_font(find=no_fc_list),
-            doctor.check_sample_fleet(tmp_path / "missing.json"),
+            doctor.check_sample_fleet(tmp_path / "missing.json"), doctor.check_sample_fleet(tmp_path / "bad.json"),
             doctor.check_module("jupyterlab", "JupyterLab", find=lambda _name: None),
             doctor.check_port(taken.getsockname()[1]),
             doctor.check_aws_credentials(environ={}, home=tmp_path)]
@@ -266,6 +268,7 @@ def _doctor_checks(tmp_path):
 def test_the_doctor_is_korean_when_checks_pass_and_fail(tmp_path):
     from ekslab.course import doctor
 
+    (tmp_path / "bad.json").write_text("{not json")
     with using_language("ko"):
         text = doctor.report(_doctor_checks(tmp_path))
     text = text.replace(str(tmp_path), "/tmp/x").replace("Address already in use", "")  # the OS's words
