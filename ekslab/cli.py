@@ -18,7 +18,8 @@ from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_langu
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
 _COMMAND_MODULES = ("fleet.scanner", "fleet.merge", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
-                    "course.workbook", "course.doctor", "probe.cli")
+                    "course.workbook", "course.doctor", "probe.cli",
+                    "explorer.app")
 
 
 class _Formatter(argparse.HelpFormatter):
