@@ -27,6 +27,7 @@ _EXPORTS = {
     "access_entry_commands": "model.planning", "wait_command": "model.planning",
     "principal_access_commands": "model.planning", "egress_mode_command": "model.planning",
     "vpc_endpoint_commands": "model.commands", "system_rule_commands": "model.commands",
+    "diagnostics": "model.diagnostics", "diagnostics_by_mode": "model.diagnostics",
     # fleet data
     "scan": "fleet.scanner", "ScanResult": "fleet.scanner",
     "save_snapshot": "fleet.snapshot", "load_snapshot": "fleet.snapshot", "SnapshotError": "fleet.snapshot",

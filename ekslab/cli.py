@@ -10,16 +10,49 @@ import argparse
 import os
 import sys
 import threading
+from contextlib import contextmanager
 from importlib import import_module
 
+from ekslab import i18n
 from ekslab._version import __version__
 from ekslab.fleet.extras import MissingExtra
-from ekslab.i18n import LANGUAGES, UnknownLanguage, _, get_language, using_language
+from ekslab.i18n import LANGUAGES, N_, UnknownLanguage, _, get_language, using_language
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
 _COMMAND_MODULES = ("fleet.scanner", "fleet.merge", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
                     "course.workbook", "course.doctor", "probe.cli",
                     "explorer.app")
+
+
+# argparse's own messages a user can see (Python 3.11-3.13; ekslab has no nargs=N, so none of its plurals),
+# marked so that the catalog holds their Korean: argparse looks them up in its own gettext domain, which has
+# none; _argparse_words lends it ours.
+_ARGPARSE_WORDS = (
+    N_("argument %(argument_name)s: %(message)s"), N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"), N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"), N_("ignored explicit argument %r"), N_("expected one argument"),
+    N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("%(prog)s: error: %(message)s\n"), N_("can't open '%(filename)s': %(error)s"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"), N_("argument \"-\" with mode %r"),
+)
+
+
+@contextmanager
+def _argparse_words():
+    """argparse speaks ekslab's language inside the block (its errors: "unrecognized arguments", ...).
+
+    argparse calls its module's ``_``/``ngettext`` at run time; they are swapped for ekslab's here and
+    put back after, so nothing outside the command line changes.
+    """
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda message: i18n.gettext(message) if isinstance(message, str) and message else message
+    argparse.ngettext = i18n.ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -83,10 +116,10 @@ def main(argv=None) -> int:
     try:  # a bad --lang is the parser's to report (it names the choices); a bad $EKSLAB_LANG falls back
         language = language if language in LANGUAGES else get_language()
     except UnknownLanguage as e:
-        print(f"ekslab: warning: {e}; speaking English", file=sys.stderr)
+        print(f"ekslab: warning: {e}; speaking English", file=sys.stderr)  # English: no language could be chosen
         language = LANGUAGES[0]
     try:
-        with using_language(language):  # chosen before the parser is built: its help is in this language
+        with using_language(language), _argparse_words():  # chosen before the parser is built: help in it too
             parser = build_parser()
             typo = _did_you_mean(parser, argv)
             if typo:
@@ -102,7 +135,7 @@ def main(argv=None) -> int:
                 print(f"ekslab {args.command}: {e}", file=sys.stderr)
                 return EXIT_USAGE
     except KeyboardInterrupt:
-        print("ekslab: interrupted (Ctrl-C); no partial file was left", file=sys.stderr, flush=True)
+        print(_("ekslab: interrupted (Ctrl-C); no partial file was left"), file=sys.stderr, flush=True)
         if from_command_line and threading.active_count() > 1:
             # the command line, with scan threads still waiting on sockets: do not wait for them
             sys.stdout.flush()

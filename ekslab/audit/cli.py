@@ -26,8 +26,9 @@ def _severity(text: str) -> str:
 
     try:
         return SEVERITIES[severity_rank(text)]
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("unknown severity {value!r}; choose from {choices}").format(
+            value=text, choices=", ".join(SEVERITIES))) from None
 
 
 def format_table(table, width: int | None = None) -> str:

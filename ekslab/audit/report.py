@@ -17,7 +17,7 @@ from html import escape as _html_escape
 from pathlib import Path
 
 from ekslab import i18n
-from ekslab.audit.words import exposure_word, severity_word
+from ekslab.audit.words import exposure_word, metadata_word, mode_word, severity_word
 from ekslab.fleet.outputs import terminal_safe
 from ekslab.fleet.rows import as_flag, missing
 from ekslab.i18n import _, get_language, ngettext
@@ -153,7 +153,7 @@ def _summary(frame, table, errors, notes, metadata) -> str:
         accounts=_bold(ngettext("{n} account", "{n} accounts", n_accounts), n_accounts),
         regions=_bold(ngettext("{n} region", "{n} regions", n_regions), n_regions)) + "</li>"]
     items.append("<li>" + _("modes: {counts}, unreadable record {unreadable}").format(
-        counts=", ".join(f"{escape(m.replace('_', ' '))} <b>{n:,}</b>" for m, n in counts.items()),
+        counts=", ".join(f"{escape(mode_word(m))} <b>{n:,}</b>" for m, n in counts.items()),
         unreadable=f"<b>{unreadable:,}</b>") + "</li>")
     by_severity = table["severity"].value_counts()
     items.append("<li>" + _("{findings}: {by_severity}").format(
@@ -163,7 +163,8 @@ def _summary(frame, table, errors, notes, metadata) -> str:
     items.append("<li>" + _("{errors}, {notes} on what could not be judged (see the end)").format(
         errors=_bold(ngettext("{n} scan error", "{n} scan errors", len(errors)), len(errors)),
         notes=_bold(ngettext("{n} note", "{n} notes", len(notes)), len(notes))) + "</li>")
-    meta = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v)}</td></tr>" for k, v in sorted(metadata.items())
+    meta = "".join(f"<tr><th>{escape(metadata_word(str(k)))}</th><td>{_cell(v)}</td></tr>"
+                   for k, v in sorted(metadata.items())
                    if not isinstance(v, (dict, list)))
     folds = ""
     for key, column in (("accounts", "account_id"), ("regions", "region")):
@@ -216,6 +217,12 @@ def _more(shown: int, total: int, what: str, export: str, links: dict, **values)
     return '<p class="muted">' + _("&hellip; and {rest}, not shown; write the full list with "
                                    "<code>ekslab report ... --csv DIR</code> (or <code>--parquet DIR</code>).").format(
         rest=rest) + "</p>"
+
+
+def _error_heading(column: str) -> str:
+    """A scan-error column's heading in the current language (the frame keeps its column names)."""
+    return {"account_id": _("account"), "region": _("region"), "cluster": _("cluster"), "operation": _("operation"),
+            "code": _("code"), "message": _("message")}.get(column, column)
 
 
 def _fix_columns() -> dict:
@@ -328,7 +335,7 @@ def _render(data: dict, max_rows: int = 50, links: dict | None = None) -> str:
             "_findings": _("findings")}, {"_findings": str, "_dns": str}))
         parts.append(_more(len(shown), len(frame), _("{n} more cluster(s)"), "fleet", links))
     parts.append("<h2>" + _("Errors and notes") + "</h2>")
-    parts.append(_table(errors.head(max_rows), {c: c for c in errors.columns}) if len(errors)
+    parts.append(_table(errors.head(max_rows), {c: _error_heading(c) for c in errors.columns}) if len(errors)
                  else "<p>" + _("No scan errors.") + "</p>")
     parts.append(_more(min(len(errors), max_rows), len(errors), _("{n} more error(s)"), "errors", links))
     parts.append(_table(notes.head(max_rows), {"account_id": _("account"), "region": _("region"),

@@ -20,6 +20,27 @@ def severity_word(severity: str) -> str:
     return words.get(severity, severity)
 
 
+def mode_word(mode: str) -> str:
+    """``"public_and_private"`` -> ``"public and private"`` in English, ``"퍼블릭 및 프라이빗"`` in Korean.
+
+    Taught in notebooks/03_fleet_analysis.ipynb (the report).
+    """
+    words = {"public": _("public"), "public_and_private": _("public and private"), "private": _("private")}
+    return words.get(mode, mode)
+
+
+def metadata_word(key: str) -> str:
+    """A snapshot's metadata key as the report heads it (``"api_calls"`` -> ``"API calls"``); unknown keys as they are.
+
+    Taught in notebooks/03_fleet_analysis.ipynb (the report).
+    """
+    words = {"api_calls": _("API calls"), "retries": _("retries"), "created": _("created"),
+             "ekslab_version": _("ekslab version"), "source": _("source"), "throttles": _("throttles"),
+             "duplicate_clusters": _("duplicate clusters"), "anonymized": _("anonymized"),
+             "format": _("format")}
+    return words.get(key, key)
+
+
 def exposure_word(exposure: str) -> str:
     """``"whole internet"``, ``"wide"``, ``"restricted"``, ``"private"``, ``"unknown"`` in the current language.
 

@@ -39,8 +39,11 @@ class Check:
 
     def line(self) -> str:
         """The check as one printed line: ``ok``, ``MISSING`` or ``optional``, the detail, then the fix."""
-        mark = "ok      " if self.ok else ("optional" if self.optional else "MISSING ")
-        text = f"{mark} {self.name}: {self.detail}"  # the marks stay English: scripts grep for MISSING
+        from ekslab.audit.words import pad
+
+        # English marks are what scripts grep for (MISSING); the other language names them in its words
+        mark = _("ok") if self.ok else (_("optional") if self.optional else _("MISSING"))
+        text = f"{pad(mark, 8)} {self.name}: {self.detail}"
         return text + (_(" -> fix: {fix}").format(fix=self.fix) if not self.ok and self.fix else "")
 
 

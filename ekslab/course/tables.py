@@ -33,6 +33,15 @@ def _text(value) -> str:
     return str(value)
 
 
+def _shown(column, value) -> str:
+    """A cell as a person reads it: a finding's severity in the current language (the frame keeps the value)."""
+    if column == "severity" and isinstance(value, str):
+        from ekslab.audit.words import severity_word
+
+        return severity_word(value)
+    return _text(value)
+
+
 class ReadableTable:
     """A DataFrame shown as wrapping HTML (cells never cut) with a legend of its source keys.
 
@@ -61,7 +70,7 @@ class ReadableTable:
         out.append("<thead><tr>" + "".join(f'<th style="{_HEAD}">{h}</th>' for h in heads) + "</tr></thead><tbody>")
         for index, row in zip(frame.index, frame.itertuples(index=False), strict=True):
             cells = ([html.escape(_text(index))] if show_index else []) + \
-                [link_keys_html(html.escape(_text(v))) for v in row]
+                [link_keys_html(html.escape(_shown(c, v))) for c, v in zip(frame.columns, row, strict=True)]
             out.append("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
         out.append("</tbody></table>")
         out.append(legend_html(self.keys()))
@@ -70,7 +79,7 @@ class ReadableTable:
     def __repr__(self) -> str:
         lines = []
         for index, row in zip(self.frame.index, self.frame.to_dict("records"), strict=True):
-            lines.append(f"{index}: " + "; ".join(f"{k}={_text(v)}" for k, v in row.items()))
+            lines.append(f"{index}: " + "; ".join(f"{k}={_shown(k, v)}" for k, v in row.items()))
         keys = self.keys()
         if keys:
             lines.append(_("Sources: {keys}").format(keys="; ".join(f"[{k}] {SOURCES[k]}" for k in keys)))
@@ -86,5 +95,5 @@ def readable(frame, caption: str = "") -> ReadableTable:
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"readable needs a pandas DataFrame, got {type(frame).__name__}")
+        raise TypeError(_("readable needs a pandas DataFrame, got {type}").format(type=type(frame).__name__))
     return ReadableTable(frame, caption)

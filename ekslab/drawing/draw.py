@@ -13,10 +13,11 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ekslab import i18n
 from ekslab.drawing.graph import AskerEdge, Facts, build
 from ekslab.drawing.render import portable_svg, run_dot
 from ekslab.fleet.rows import missing, row_config, row_dns, row_list, row_name
-from ekslab.i18n import _, get_language
+from ekslab.i18n import N_, _, get_language
 from ekslab.model.behavior import evaluate
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.vantage import InvalidVantage, Vantage, default_vantages
@@ -173,16 +174,17 @@ def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: s
     notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
-        raise InvalidEndpointConfig(f"draw needs an EndpointConfig (e.g. EndpointConfig(public=False, private=True)),"
-                                    f" got {type(config).__name__}: {config!r}")
+        raise InvalidEndpointConfig(_("draw needs an EndpointConfig (e.g. EndpointConfig(public=False, private=True)),"
+                                      " got {type}: {value!r}").format(type=type(config).__name__, value=config))
     if not isinstance(vpc, VpcDns):
-        raise TypeError(f"vpc must be a VpcDns, got {vpc!r}")
+        raise TypeError(_("vpc must be a VpcDns, got {value!r}").format(value=vpc))
     if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a string or None, got {title!r}")
+        raise TypeError(_("title must be a string or None, got {value!r}").format(value=title))
     if control_plane_egress is not None and not isinstance(control_plane_egress, str):
-        raise TypeError(f"control_plane_egress must be a string or None, got {control_plane_egress!r}")
+        raise TypeError(_("control_plane_egress must be a string or None, got {value!r}").format(
+            value=control_plane_egress))
     if not isinstance(projector, bool):
-        raise TypeError(f"projector must be True or False, got {projector!r}")
+        raise TypeError(_("projector must be True or False, got {value}").format(value=repr(projector)))
     return _drawing(config, _check_vantages(vantages), vpc, title or _default_title(config),
                     Facts(control_plane_egress=control_plane_egress), projector)
 
@@ -195,8 +197,8 @@ def mode_config(mode) -> EndpointConfig:
     try:
         mode = AccessMode(mode)
     except ValueError:
-        raise InvalidEndpointConfig(f"unknown access mode {mode!r}; choose one of "
-                                    f"{', '.join(m.value for m in AccessMode)}") from None
+        raise InvalidEndpointConfig(_("unknown access mode {mode!r}; choose one of {choices}").format(
+            mode=mode, choices=", ".join(m.value for m in AccessMode))) from None
     public, private = mode is not AccessMode.PRIVATE, mode is not AccessMode.PUBLIC
     return EndpointConfig(public, private, EXAMPLE_CIDRS if public else ())
 
@@ -207,28 +209,29 @@ def mode_config(mode) -> EndpointConfig:
 _ROW_EGRESS = {"firewall-endpoint": "transit-gateway", "peering": "none", "core-network": "transit-gateway",
                "virtual-private-gateway": "transit-gateway", "network-interface": "transit-gateway",
                "local-gateway": "transit-gateway", "carrier-gateway": "transit-gateway"}
-_ROW_EGRESS_NAMES = {"internet-gateway": "nodes via internet gateway (own public IPs)",
-                     "transit-gateway": "nodes via central egress (address unknown here)",
-                     "private-nat": "nodes via private NAT (no internet egress)",
-                     "none": "nodes (no default route)",
-                     "peering": "nodes via peering (no internet egress)"}
+_ROW_EGRESS_NAMES = {"internet-gateway": N_("nodes via internet gateway (own public IPs)"),
+                     "transit-gateway": N_("nodes via central egress (address unknown here)"),
+                     "private-nat": N_("nodes via private NAT (no internet egress)"),
+                     "none": N_("nodes (no default route)"),
+                     "peering": N_("nodes via peering (no internet egress)")}
 
 
 def _row_askers(row, where: str, nat_ips) -> tuple:
     try:
-        askers = [Vantage.internet(EXAMPLE_INTERNET_IP, name=f"internet client (example {EXAMPLE_INTERNET_IP})")]
-        askers += [Vantage.vpc(egress_ip=ip, name=f"nodes via NAT {ip}") for ip in nat_ips]
+        askers = [Vantage.internet(EXAMPLE_INTERNET_IP, name=_("internet client (example {ip})").format(
+            ip=EXAMPLE_INTERNET_IP))]
+        askers += [Vantage.vpc(egress_ip=ip, name=_("nodes via NAT {ip}").format(ip=ip)) for ip in nat_ips]
         # spec 9.1: the other ways the node subnets leave, by the kind of their default route
         kinds = [k for k in row_list(row, "egress_kinds") if k != "public-nat"]
         for kind, name in dict.fromkeys((_ROW_EGRESS.get(k, k), _ROW_EGRESS_NAMES.get(k)) for k in kinds):
             if kind in _ROW_EGRESS_NAMES:  # spec 10.1: peering carries no internet traffic, so it is "none"
-                askers.append(Vantage.vpc(egress=kind, name=name or _ROW_EGRESS_NAMES[kind]))
+                askers.append(Vantage.vpc(egress=kind, name=i18n.gettext(name or _ROW_EGRESS_NAMES[kind])))
         if not nat_ips and not kinds:
-            askers.append(Vantage.vpc(name="nodes (no NAT egress found)"))
+            askers.append(Vantage.vpc(name=_("nodes (no NAT egress found)")))
         if row.get("hybrid"):
             askers += [Vantage.hybrid(cidr, egress_ip=EXAMPLE_HYBRID_EGRESS, sg_allows_443=True,
-                                      name=f"hybrid nodes {cidr}\n(assumed: SG 443,\n"
-                                           f"egress {EXAMPLE_HYBRID_EGRESS})")
+                                      name=_("hybrid nodes {cidr}\n(assumed: SG 443,\negress {ip})").format(
+                                          cidr=cidr, ip=EXAMPLE_HYBRID_EGRESS))
                        for cidr in row_list(row, "remote_node_cidrs")]
     except InvalidVantage as e:
         raise ValueError(f"{where}: {e}") from None
@@ -246,15 +249,16 @@ def draw_cluster(row, vantages=None) -> Drawing:
     notebooks/03_fleet_analysis.ipynb.
     """
     config = row_config(row)  # checks the row first: a clear error for anything else
-    where = f"cluster {row_name(row)}"
+    where = _("cluster {name}").format(name=row_name(row))
     vpc, unknown = row_dns(row)
     nat_ips = row_list(row, "node_egress_ips")
     askers = _row_askers(row, where, nat_ips) if vantages is None else _check_vantages(vantages)
-    title = f"{row_name(row)}: {config.mode.title} access"
+    title = _("{cluster}: {mode} access").format(cluster=row_name(row), mode=config.mode.title)
     if config.assumed_defaults:
-        title += f"\n(record lacked {', '.join(config.assumed_defaults)}: AWS defaults assumed)"
+        title += "\n" + _("(record lacked {fields}: AWS defaults assumed)").format(
+            fields=", ".join(config.assumed_defaults))
     if not missing(row.get("error")):
-        title += f"\nrecord problem: {row.get('error')}"
+        title += "\n" + _("record problem: {error}").format(error=row.get("error"))
     mode = row.get("control_plane_egress")
     facts = Facts(cluster=row_name(row), dns_unknown=tuple(unknown), nat_ips=nat_ips,
                   pod_cidrs=row_list(row, "remote_pod_cidrs") if row.get("hybrid") else (),

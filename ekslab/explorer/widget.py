@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 
 from ekslab import i18n
+from ekslab.audit.words import severity_word
 from ekslab.drawing.draw import draw
 from ekslab.explorer.app import projector_on
 from ekslab.explorer.presets import (
@@ -450,8 +451,9 @@ class EndpointExplorer:
             items = []
             for f in rows:
                 colour = _SEVERITY_COLOURS.get(str(f.get("severity")), "#57606a")
+                severity = severity_word(str(f.get("severity")))
                 items.append(f'<li data-finding="{_e(f.get("id"))}"><span style="color:{colour};font-weight:bold">'
-                             f'{_e(f.get("severity"))}</span> {_e(f.get("id"))}: {_e(f.get("message"))}'
+                             f'{_e(severity)}</span> {_e(f.get("id"))}: {_e(f.get("message"))}'
                              + (f'<br><small>{fix} <code style="white-space:pre-wrap">{_e(f["fix"])}</code></small>'
                                 if f.get("fix") else "") + "</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")

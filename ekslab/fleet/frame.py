@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ekslab import i18n
 from ekslab.fleet.bundled import bundled_path
-from ekslab.i18n import _
+from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
 # The fleet DataFrame contract, in order (shared with the findings in ekslab/audit/rules/).
@@ -28,56 +29,59 @@ FRAME_COLUMNS = [
 ]
 # What each spec-9 column means (notebooks/03_fleet_analysis.ipynb shows them):
 COLUMN_DOCS = {
-    "status": "CREATING, ACTIVE, UPDATING, DELETING, FAILED or PENDING: exposure is judged for ACTIVE and UPDATING "
-              "(CREATING/PENDING marked pending; FAILED/DELETING only noted) (spec 9.5)",
-    "dns_servers": "what the DHCP options hand out: amazon (AmazonProvidedDNS, VPC base + 2 or 169.254.169.253), "
-                   "custom, none (DhcpOptionsId default) or None when unread (spec 9.2)",
-    "egress_kinds": "the kinds of the node subnets' IPv4 default routes: public-nat, private-nat, internet-gateway, "
-                    "transit-gateway, firewall-endpoint, peering, virtual-private-gateway, network-interface, "
-                    "local-gateway, none, ... (spec 9.1)",
-    "egress_kinds_v6": "the same for the IPv6 default route ::/0 (egress-only-gateway, internet-gateway, none)",
-    "node_egress_ips": "the known public addresses nodes leave from: the public NAT gateways' Elastic IPs",
-    "egress_targets": "the route targets egress cannot be judged from (central egress, unknown targets)",
-    "egress_unknown": "why node egress is unknown, or None: unread reads, missing route tables, unknown targets",
-    "resolver_inbound": "the VPC has a Route 53 Resolver inbound endpoint (spec 9.3); None when unread",
-    "dual_stack": "the endpoint is dual-stack (<id>.<region>.api.aws or the China form) (spec 9.5)",
-    "outpost": "an EKS local cluster on AWS Outposts (outpostConfig present): private only by design",
-    "authentication_mode": "accessConfig.authenticationMode: CONFIG_MAP, API_AND_CONFIG_MAP or API (spec 9.6)",
-    "health_issues": "health.issues as 'code: message' (FAILED clusters say why)",
-    "unread": "reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7), each as "
-              "'Operation (code)', e.g. 'DescribeVpcEndpoints (AccessDenied)' or 'ListResolverRules (missing key "
-              "ResolverRules)' (spec 10.9)",
-    "node_egress": "one dict per node subnet: subnet, kind, kind_v6, target, ips, map_public_ip (MapPublicIpOnLaunch), "
-                   "assign_ipv6, nat_mode, onward_kind, onward_target, onward_ips (a private NAT's own onward "
-                   "route); None values where a read failed, spec 10.1",
-    "node_subnets_source": "where node_egress's subnets come from: nodegroups (the managed node groups' subnets, "
-                           "read with --nodegroups) or cluster-subnets (spec 10.1)",
-    "cluster_subnet_egress": "the same dicts for the cluster subnets, where the control plane's network interfaces "
-                             "live (spec 10.4)",
-    "dhcp_domain_name": "the DHCP options' domain-name ('' when the set has none, or for DhcpOptionsId default); "
-                        "None when unread (spec 10.2)",
-    "vpc_endpoints": "the VPC's usable endpoints by short service name (ec2, ecr.api, ecr.dkr, sts, s3, ...): "
-                     "gateway endpoints and interface endpoints with private DNS on, available; None when unread "
-                     "(spec 10.3)",
-    "vpc_endpoints_no_dns": "interface endpoints whose private DNS is off (nodes do not use them); None when unread",
-    "resolver_rules": "the Route 53 Resolver rules associated with the VPC: rule_id, domain, type (FORWARD, SYSTEM, "
-                      "RECURSIVE), target_ips; None when unread (spec 10.2)",
-    "control_plane_egress": "resourcesVpcConfig.controlPlaneEgressMode: AWS_MANAGED, CUSTOMER_ROUTED or "
-                            "CUSTOMER_ISOLATED; None when the answer has none (older answers: AWS_MANAGED) (spec 10.4)",
-    "auto_mode": "EKS Auto Mode (computeConfig.enabled): the NodeClass, not read, decides the node subnets",
+    "status": N_("CREATING, ACTIVE, UPDATING, DELETING, FAILED or PENDING: exposure is judged for ACTIVE and UPDATING "
+                 "(CREATING/PENDING marked pending; FAILED/DELETING only noted) (spec 9.5)"),
+    "dns_servers": N_("what the DHCP options hand out: amazon (AmazonProvidedDNS, VPC base + 2 or 169.254.169.253), "
+                      "custom, none (DhcpOptionsId default) or None when unread (spec 9.2)"),
+    "egress_kinds": N_("the kinds of the node subnets' IPv4 default routes: public-nat, private-nat, internet-gateway, "
+                       "transit-gateway, firewall-endpoint, peering, virtual-private-gateway, network-interface, "
+                       "local-gateway, none, ... (spec 9.1)"),
+    "egress_kinds_v6": N_("the same for the IPv6 default route ::/0 (egress-only-gateway, internet-gateway, none)"),
+    "node_egress_ips": N_("the known public addresses nodes leave from: the public NAT gateways' Elastic IPs"),
+    "egress_targets": N_("the route targets egress cannot be judged from (central egress, unknown targets)"),
+    "egress_unknown": N_("why node egress is unknown, or None: unread reads, missing route tables, unknown targets"),
+    "resolver_inbound": N_("the VPC has a Route 53 Resolver inbound endpoint (spec 9.3); None when unread"),
+    "dual_stack": N_("the endpoint is dual-stack (<id>.<region>.api.aws or the China form) (spec 9.5)"),
+    "outpost": N_("an EKS local cluster on AWS Outposts (outpostConfig present): private only by design"),
+    "authentication_mode": N_("accessConfig.authenticationMode: CONFIG_MAP, API_AND_CONFIG_MAP or API (spec 9.6)"),
+    "health_issues": N_("health.issues as 'code: message' (FAILED clusters say why)"),
+    "unread": N_("reads refused or failed for this cluster's VPC or node groups (shared VPCs, spec 9.7), each as "
+                 "'Operation (code)', e.g. 'DescribeVpcEndpoints (AccessDenied)' or 'ListResolverRules (missing key "
+                 "ResolverRules)' (spec 10.9)"),
+    "node_egress": N_("one dict per node subnet: subnet, kind, kind_v6, target, ips, map_public_ip "
+                      "(MapPublicIpOnLaunch), assign_ipv6, nat_mode, onward_kind, onward_target, onward_ips "
+                      "(a private NAT's own onward route); None values where a read failed, spec 10.1"),
+    "node_subnets_source": N_("where node_egress's subnets come from: nodegroups (the managed node groups' subnets, "
+                              "read with --nodegroups) or cluster-subnets (spec 10.1)"),
+    "cluster_subnet_egress": N_("the same dicts for the cluster subnets, where the control plane's network interfaces "
+                                "live (spec 10.4)"),
+    "dhcp_domain_name": N_("the DHCP options' domain-name ('' when the set has none, or for DhcpOptionsId default); "
+                           "None when unread (spec 10.2)"),
+    "vpc_endpoints": N_("the VPC's usable endpoints by short service name (ec2, ecr.api, ecr.dkr, sts, s3, ...): "
+                        "gateway endpoints and interface endpoints with private DNS on, available; None when unread "
+                        "(spec 10.3)"),
+    "vpc_endpoints_no_dns": N_("interface endpoints whose private DNS is off (nodes do not use them); "
+                               "None when unread"),
+    "resolver_rules": N_("the Route 53 Resolver rules associated with the VPC: rule_id, domain, type (FORWARD, "
+                         "SYSTEM, RECURSIVE), target_ips; None when unread (spec 10.2)"),
+    "control_plane_egress": N_("resourcesVpcConfig.controlPlaneEgressMode: AWS_MANAGED, CUSTOMER_ROUTED or "
+                               "CUSTOMER_ISOLATED; None when the answer has none (older answers: AWS_MANAGED) "
+                               "(spec 10.4)"),
+    "auto_mode": N_("EKS Auto Mode (computeConfig.enabled): the NodeClass, not read, decides the node subnets"),
 }
 
 
 def column_docs() -> dict[str, str]:
     """What each real-network column of the fleet frame means, as ``{column: meaning}``.
 
-    COLUMN_DOCS without its pointers into the maintainers' spec, which a trainee does not have.
+    COLUMN_DOCS in the current language, without its pointers into the maintainers' spec, which a trainee
+    does not have.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import re
 
     spec = re.compile(r" \(spec [\d.]+\)|, spec [\d.]+")
-    return {column: spec.sub("", meaning) for column, meaning in COLUMN_DOCS.items()}
+    return {column: spec.sub("", i18n.gettext(meaning)) for column, meaning in COLUMN_DOCS.items()}
 
 
 _BOOL_COLUMNS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack",

@@ -45,7 +45,7 @@ def test_the_doctor_reports_in_korean():
     with using_language("ko"):
         dot = doctor.check_dot(which=lambda name: None)
         text = doctor.report([dot])
-    assert text.startswith("MISSING  Graphviz dot: PATH에서 dot을 찾을 수 없음 -> 해결: apt-get install graphviz")
+    assert text.startswith("누락     Graphviz dot: PATH에서 dot을 찾을 수 없음 -> 해결: apt-get install graphviz")
     assert text.endswith("준비 안 됨: Graphviz dot을 해결하세요")
 
 
