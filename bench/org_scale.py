@@ -1,22 +1,26 @@
 """Benchmark: `ekslab scan` at organization scale against a fake AWS with AWS's own rate limits.
 
-A fake AWS of its own (moto seeds 10,000 clusters too slowly): a threaded HTTP server on 127.0.0.1 in
-a child process, N accounts x R regions x C clusters routed by the credentials of each request (the
-keys AssumeRole hands out name the account), a fixed latency per request, and a token bucket per
-account, region and API with AWS's documented limits (EC2 describe calls: burst 100, 20 per second;
-EKS, STS, Organizations and Route 53 Resolver publish none: burst 20, 10 per second) answering with
-each service's real throttling error (EC2 503 RequestLimitExceeded, EKS 429 ThrottlingException,
-STS 400 Throttling, Organizations 400 TooManyRequestsException, Route 53 Resolver 400
-ThrottlingException). At start one answer of every operation and every throttling error is parsed by
-botocore and validated against its service model (botocore's ParamValidator, as Stubber does).
+A fake AWS of its own (moto seeds 10,000 clusters too slowly): one asyncio loop on 127.0.0.1 in a
+child process (the latency is a timer, not a thread), N accounts x R regions x C clusters routed by
+the credentials of each request (the keys AssumeRole hands out name the account), a fixed latency
+per request, and a token bucket per account, region and API with AWS's documented limits (EC2
+describe calls: burst 100, 20 per second; EKS, STS, Organizations and Route 53 Resolver publish none:
+burst 20, 10 per second) answering with each service's real throttling error (EC2 503
+RequestLimitExceeded, EKS 429 ThrottlingException, STS 400 Throttling, Organizations 400
+TooManyRequestsException, Route 53 Resolver 400 ThrottlingException). It answers every read of the
+scanner's allowlist (fleet/readonly.py) but the node-group and OU ones, which these scans do not
+make: at start one answer of each and every throttling error is parsed by botocore and validated
+against its service model (botocore's ParamValidator, as Stubber does); nothing is validated per
+request (the fake is the measuring instrument: it must stay cheap, and its CPU is printed).
 
 For each scale it prints wall, CPU, peak RSS of the scanning process, calls, throttles, retries,
-completeness, and the floor: what latency, the call counts and the buckets allow with unlimited
-concurrency (AssumeRoles paced in the management account, then per account-region ListClusters,
-the describes, the EC2 reads), and wall / floor. Then the same 10,000 x 100 as two processes (one per
-core, `--accounts` shards joined by `ekslab merge`).
+completeness, the CPU per HTTP request of the scanner and of the fake, and the floor: what latency,
+the call counts and the buckets allow with unlimited concurrency (AssumeRoles paced in the management
+account, then per account-region ListClusters, the describes, the EC2 and Resolver reads: bench/scan.py's
+``region_calls``), and wall / floor. Then the same 10,000 x 100 as two processes (one per core,
+`--accounts` shards joined by `ekslab merge`).
 Targets: 10,000 x 100 <= 2x floor, peak RSS <= 300 MB, 0 errors; 10,000 x 10 <= 1.5x floor.
-Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50]
+Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50] [--scales 1k,org,thr,two]
 """
 
 from __future__ import annotations
@@ -27,9 +31,8 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, parse_qsl, unquote, urlparse
 
 LIMITS = {"ec2": (20.0, 100), "eks": (10.0, 20), "sts": (10.0, 20), "organizations": (10.0, 20),
           "route53resolver": (10.0, 20)}
@@ -84,7 +87,7 @@ def vpc_of(account, n):
 
 
 def ec2_answer(action, params, account, region):
-    vpcs = [v for k, v in params.items() if re.fullmatch(r"Filter\.1\.Value\.\d+", k)]
+    vpcs = [v for k, v in params.items() if k.startswith("Filter.1.Value.")]
     items = []
     if action == "DescribeVpcs":
         for v in vpcs:
@@ -96,8 +99,7 @@ def ec2_answer(action, params, account, region):
         attr = params.get("Attribute", "enableDnsSupport")
         body = f"<vpcId>{params.get('VpcId')}</vpcId><{attr}><value>true</value></{attr}>"
     elif action == "DescribeDhcpOptions":
-        ids = [v for k, v in params.items() if re.fullmatch(r"Filter\.1\.Value\.\d+", k)]
-        for d in ids:
+        for d in vpcs:  # here the filter's values are DHCP options ids
             items.append(f"<item><dhcpOptionsId>{d}</dhcpOptionsId><ownerId>{account}</ownerId>"
                          "<dhcpConfigurationSet><item><key>domain-name-servers</key><valueSet><item>"
                          "<value>AmazonProvidedDNS</value></item></valueSet></item></dhcpConfigurationSet></item>")
@@ -121,6 +123,24 @@ def ec2_answer(action, params, account, region):
                          "</privateIp><allocationId>eipalloc-1</allocationId></item></natGatewayAddressSet>"
                          "<createTime>2024-01-01T00:00:00.000Z</createTime></item>")
         body = f"<natGatewaySet>{''.join(items)}</natGatewaySet>"
+    elif action == "DescribeSubnets":
+        for sid in vpcs:  # the filter's values are subnet ids: subnet-<account><vpc number><a|b>
+            k = sid[-1]
+            items.append(f"<item><subnetId>{sid}</subnetId><vpcId>vpc-{sid[7:-1]}</vpcId><ownerId>{account}</ownerId>"
+                         f"<state>available</state><cidrBlock>10.0.{'ab'.index(k) * 16}.0/20</cidrBlock>"
+                         f"<availabilityZone>{region}{k}</availabilityZone><availableIpAddressCount>4000"
+                         "</availableIpAddressCount><defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>false"
+                         f"</mapPublicIpOnLaunch><assignIpv6AddressOnCreation>false</assignIpv6AddressOnCreation>"
+                         f"<subnetArn>arn:aws:ec2:{region}:{account}:subnet/{sid}</subnetArn></item>")
+        body = f"<subnetSet>{''.join(items)}</subnetSet>"
+    elif action == "DescribeVpcEndpoints":
+        for v in vpcs:  # a gateway endpoint for S3 in every VPC
+            items.append(f"<item><vpcEndpointId>vpce-{v[4:]}</vpcEndpointId><vpcEndpointType>Gateway"
+                         f"</vpcEndpointType><vpcId>{v}</vpcId><serviceName>com.amazonaws.{region}.s3</serviceName>"
+                         f"<state>available</state><routeTableIdSet><item>rtb-{v[4:]}</item></routeTableIdSet>"
+                         "<privateDnsEnabled>false</privateDnsEnabled><requesterManaged>false</requesterManaged>"
+                         f"<ownerId>{account}</ownerId></item>")
+        body = f"<vpcEndpointSet>{''.join(items)}</vpcEndpointSet>"
     elif action == "DescribeRegions":
         body = "<regionInfo>" + "".join(
             f"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}.amazonaws.com</regionEndpoint>"
@@ -166,6 +186,9 @@ EXPECTED_CODE = {"ec2": "RequestLimitExceeded", "eks": "ThrottlingException", "s
                  "organizations": "TooManyRequestsException", "route53resolver": "ThrottlingException"}
 
 FLEET: Fleet = None  # set in the server process
+INTERNET_RULE = {"Id": "rslvr-autodefined-rr-internet-resolver", "DomainName": ".",
+                 "Status": "COMPLETE", "RuleType": "RECURSIVE", "Name": "Internet Resolver",
+                 "OwnerId": "Route 53 Resolver", "ShareStatus": "NOT_SHARED"}
 
 
 def answer(service, op, params, path, account, region):
@@ -186,6 +209,19 @@ def answer(service, op, params, path, account, region):
         return 200, "application/x-amz-json-1.1", json.dumps(out)
     if service == "route53resolver" and op == "ListResolverEndpoints":
         return 200, "application/x-amz-json-1.1", '{"ResolverEndpoints":[],"MaxResults":100}'
+    if service == "route53resolver" and op == "ListResolverRules":  # every region has the autodefined rule
+        return 200, "application/x-amz-json-1.1", json.dumps({"ResolverRules": [INTERNET_RULE],
+                                                              "MaxResults": int(params.get("MaxResults") or 10)})
+    if service == "route53resolver" and op == "ListResolverRuleAssociations":  # and every VPC is associated
+        vpcs = [vpc_of(account, n) for n in range(FLEET.vpcs)]
+        start, size = int(params.get("NextToken") or 0), int(params.get("MaxResults") or 10)  # AWS's page: 10
+        out = {"ResolverRuleAssociations": [
+            {"Id": f"rslvr-autodefined-assoc-{v}-internet-resolver", "ResolverRuleId": INTERNET_RULE["Id"],
+             "Name": "System Rule Association", "VPCId": v, "Status": "COMPLETE", "StatusMessage": ""}
+            for v in vpcs[start:start + size]], "MaxResults": size}
+        if start + size < len(vpcs):
+            out["NextToken"] = str(start + size)
+        return 200, "application/x-amz-json-1.1", json.dumps(out)
     if service == "eks" and op == "ListClusters":
         names = FLEET.names(account, region)
         q = parse_qs(urlparse(path).query)
@@ -202,116 +238,133 @@ def answer(service, op, params, path, account, region):
     return None
 
 
-def operation_of(service, method, path, params, target):
+def operation_of(service, path, params, target):
     if service in ("ec2", "sts"):
         return params.get("Action")
     if service in ("organizations", "route53resolver"):
         return (target or "").rsplit(".", 1)[-1]
     if service == "eks":
-        return "ListClusters" if urlparse(path).path.rstrip("/") == "/clusters" else "DescribeCluster"
+        return "ListClusters" if path.split("?", 1)[0].rstrip("/") == "/clusters" else "DescribeCluster"
     return None
 
 
 class Buckets:
-    """AWS's side: a token bucket per account, region, service and API."""
+    """AWS's side: a token bucket per account, region, service and API (one event loop: no lock)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
         self.state = {}
         self.counts = {}
 
     def take(self, key, service) -> bool:
         rate, burst = LIMITS[service]
         now = time.monotonic()
-        with self.lock:
-            tokens, stamp = self.state.get(key, (float(burst), now))
-            tokens = min(float(burst), tokens + (now - stamp) * rate)
-            ok = tokens >= 1.0
-            self.state[key] = (tokens - 1.0 if ok else tokens, now)
-            return ok
+        tokens, stamp = self.state.get(key, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - stamp) * rate)
+        ok = tokens >= 1.0
+        self.state[key] = (tokens - 1.0 if ok else tokens, now)
+        return ok
 
     def count(self, op, outcome):
-        with self.lock:
-            self.counts[(op, outcome)] = self.counts.get((op, outcome), 0) + 1
+        self.counts[(op, outcome)] = self.counts.get((op, outcome), 0) + 1
+
+
+def _render(status, ctype, body, headers=()):
+    """One whole HTTP/1.1 answer as bytes."""
+    from http import HTTPStatus
+
+    data = body.encode() if isinstance(body, str) else body
+    head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"Content-Type: {ctype}",
+            f"Content-Length: {len(data)}", "x-amzn-RequestId: r", *(f"{k}: {v}" for k, v in dict(headers).items())]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
+
+
+def respond(buckets, method, path, headers, raw):
+    """The bytes that answer one request (the fake's whole work per request: the measuring instrument must
+    stay cheap, so the throttling answers are rendered once and nothing is validated here)."""
+    if method == "GET" and path == "/__stats":
+        stats = {"counts": [[op, outcome, n] for (op, outcome), n in sorted(buckets.counts.items())],
+                 "cpu": time.process_time(), "requests": sum(buckets.counts.values())}
+        return _render(200, "application/json", json.dumps(stats))
+    m = CRED.search(headers.get("authorization", ""))
+    if not m:
+        return _render(403, "application/json", '{"message":"unsigned"}')
+    key, region, service = m.groups()
+    account = MGMT if key == KEY else key[4:16]
+    if service in ("ec2", "sts"):
+        params = dict(parse_qsl(raw.decode()))
+    else:
+        params = json.loads(raw) if raw else {}
+    op = operation_of(service, path, params, headers.get("x-amz-target"))
+    if not buckets.take((account, region, service, op), service):
+        buckets.count(f"{service}:{op}", "throttled")
+        return THROTTLED[service]
+    got = answer(service, op, params, path, account, region)
+    if got is None:
+        buckets.count(f"{service}:{op}", "unknown")
+        return _render(400, "application/json", json.dumps({"message": f"unknown {service} {op}"}))
+    buckets.count(f"{service}:{op}", "ok")
+    return _render(*got)
+
+
+CRED = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
+THROTTLED = {}  # service -> its throttling answer, rendered once (in the server process)
 
 
 def serve(accounts, regions, clusters, latency):
-    """Child process: serve the fake AWS until stdin closes; prints its port first."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    """Child process: serve the fake AWS on one asyncio loop until stdin closes; prints its port first.
+    A request costs the parse of its head and body, a bucket and its answer; latency is a timer, not a thread."""
+    import asyncio
 
     global FLEET
     FLEET = Fleet(accounts, regions, clusters)
+    THROTTLED.update({service: _render(status, ctype, body(), headers)
+                      for service, (status, ctype, body, headers) in THROTTLE.items()})
     buckets = Buckets()
-    cred = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
+    async def connection(reader, writer):
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _version = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    name, sep, value = line.partition(":")
+                    if sep:
+                        headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length") or 0)
+                raw = await reader.readexactly(length) if length else b""
+                if latency and path != "/__stats":
+                    await asyncio.sleep(latency)
+                writer.write(respond(buckets, method, path, headers, raw))
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ValueError):
             pass
+        except asyncio.CancelledError:  # the server stops: a connection still open ends quietly
+            pass
+        finally:
+            writer.close()
 
-        def _reply(self, status, ctype, body, headers=()):
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("x-amzn-RequestId", "r")
-            for k, v in dict(headers).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
+    async def main():
+        server = await asyncio.start_server(connection, "127.0.0.1", 0, backlog=4096)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+        server.close()
 
-        def do_GET(self):  # noqa: N802
-            if self.path == "/__stats":
-                with buckets.lock:
-                    stats = [[op, outcome, n] for (op, outcome), n in sorted(buckets.counts.items())]
-                return self._reply(200, "application/json", json.dumps(stats))
-            return self.handle_aws(b"")
-
-        def do_POST(self):  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.handle_aws(self.rfile.read(length))
-
-        def handle_aws(self, raw):
-            m = cred.search(self.headers.get("Authorization", ""))
-            if not m:
-                return self._reply(403, "application/json", '{"message":"unsigned"}')
-            key, region, service = m.groups()
-            account = MGMT if key == KEY else key[4:16]
-            text = raw.decode()
-            params = {k: v[0] for k, v in parse_qs(text).items()} if service in ("ec2", "sts") else (
-                json.loads(text) if text else {})
-            op = operation_of(service, self.command, self.path, params, self.headers.get("X-Amz-Target"))
-            time.sleep(latency)
-            if not buckets.take((account, region, service, op), service):
-                buckets.count(f"{service}:{op}", "throttled")
-                status, ctype, body, headers = THROTTLE[service]
-                return self._reply(status, ctype, body(), headers)
-            got = answer(service, op, params, self.path, account, region)
-            if got is None:
-                buckets.count(f"{service}:{op}", "unknown")
-                return self._reply(400, "application/json", json.dumps({"message": f"unknown {service} {op}"}))
-            buckets.count(f"{service}:{op}", "ok")
-            self._reply(*got)
-
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-        request_queue_size = 2048
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
+    asyncio.run(main())
 
 
 # ----------------------------------------------------------------------------------- validation
+
+# what this bench's scans never ask (no --nodegroups, no --ou); every other allowlisted read is answered
+NOT_ASKED = frozenset({"eks:ListNodegroups", "eks:DescribeNodegroup", "organizations:ListAccountsForParent",
+                       "organizations:ListOrganizationalUnitsForParent"})
 
 def validate_answers() -> int:
     """Parse one answer of every operation and every throttling error with botocore; validate the answers
     against the output shapes (as Stubber does). Returns the number checked; raises on any mismatch."""
     import botocore.session
     from botocore.parsers import create_parser
-    from botocore.retries.standard import RetryContext, ThrottlingErrorDetector  # noqa: F401
     from botocore.validate import ParamValidator
 
     global FLEET
@@ -324,15 +377,25 @@ def validate_answers() -> int:
         ("sts", "AssumeRole", {"Action": "AssumeRole", "RoleArn": f"arn:aws:iam::{a}:role/{ORG_ROLE}"}, "/"),
         ("organizations", "ListAccounts", {}, "/"),
         ("route53resolver", "ListResolverEndpoints", {}, "/"),
+        ("route53resolver", "ListResolverRules", {"MaxResults": 100}, "/"),
+        ("route53resolver", "ListResolverRuleAssociations", {"MaxResults": 100}, "/"),
         ("eks", "ListClusters", {}, "/clusters?maxResults=100"),
         ("eks", "DescribeCluster", {}, f"/clusters/{FLEET.names(a, r)[0]}"),
         ("ec2", "DescribeRegions", {"Action": "DescribeRegions"}, "/"),
     ] + [("ec2", op, {"Action": op, "Filter.1.Name": "vpc-id", "Filter.1.Value.1": v}, "/")
-         for op in ("DescribeVpcs", "DescribeRouteTables", "DescribeNatGateways")] + [
+         for op in ("DescribeVpcs", "DescribeRouteTables", "DescribeNatGateways", "DescribeVpcEndpoints")] + [
+        ("ec2", "DescribeSubnets", {"Action": "DescribeSubnets", "Filter.1.Name": "subnet-id",
+                                    "Filter.1.Value.1": f"subnet-{v[4:]}a", "Filter.1.Value.2": f"subnet-{v[4:]}b"},
+         "/")] + [
         ("ec2", "DescribeVpcAttribute", {"Action": "DescribeVpcAttribute", "VpcId": v, "Attribute": attr}, "/")
         for attr in ("enableDnsSupport", "enableDnsHostnames")] + [
         ("ec2", "DescribeDhcpOptions", {"Action": "DescribeDhcpOptions", "Filter.1.Name": "dhcp-options-id",
                                         "Filter.1.Value.1": f"dopt-{v[4:]}"}, "/")]
+    from ekslab.fleet.readonly import ALLOWED_ACTIONS
+
+    missing = ALLOWED_ACTIONS - NOT_ASKED - {f"{service}:{op}" for service, op, _params, _path in cases}
+    if missing:
+        raise SystemExit(f"the fake AWS answers none of {sorted(missing)}, which the scanner may ask")
     checked = 0
     for service, op, params, path in cases:
         model = session.get_service_model(service)
@@ -371,8 +434,12 @@ def validate_answers() -> int:
 
 # ----------------------------------------------------------------------------------- the floor
 
-def floor_seconds(fleet: Fleet, latency: float) -> tuple[float, int]:
-    """What the buckets and latency allow with unlimited concurrency, and the calls a scan needs at least."""
+def floor_seconds(fleet: Fleet, latency: float, shards: int = 1) -> tuple[float, int]:
+    """What the buckets and latency allow with unlimited concurrency, and the calls a scan needs at least
+    (bench/scan.py's ``region_calls``: the same reads for its floor); each shard asks who it is and lists
+    the organization itself."""
+    from scan import region_calls
+
     def paced(n, service):  # n calls on one fresh bucket, all sent at once: when the last one is answered
         rate, burst = LIMITS[service]
         return latency + max(0.0, (n - burst) / rate)
@@ -381,15 +448,16 @@ def floor_seconds(fleet: Fleet, latency: float) -> tuple[float, int]:
     pages = -(-n_acc // 20)
     setup = latency + pages * latency  # GetCallerIdentity, ListAccounts pages
     v = fleet.vpcs
-    list_pages = max(1, -(-fleet.per // 100))
-    region = (list_pages * latency + paced(fleet.per, "eks")
-              + max(paced(-(-v // 199), "ec2"), paced(2 * v, "ec2"), paced(1, "route53resolver"))
-              + paced(-(-v // 199), "ec2"))  # DescribeDhcpOptions after DescribeVpcs
+    need = region_calls(fleet.per, v, subnets=2 * v, dhcp_sets=v, associations=v)
+    ec2 = max(paced(need[op], "ec2") for op in ("DescribeSubnets", "DescribeRouteTables", "DescribeNatGateways",
+                                                "DescribeVpcEndpoints", "DescribeVpcAttribute"))
+    chain = paced(need["DescribeVpcs"], "ec2") + paced(need["DescribeDhcpOptions"], "ec2")  # DHCP ids from VPCs
+    resolver = max(paced(1, "route53resolver"), need["ListResolverRuleAssociations"] * latency)
+    region = need["ListClusters"] * latency + paced(fleet.per, "eks") + max(ec2, chain, resolver)
     last_assume = paced(n_acc - 1, "sts") if n_acc > 1 else 0.0
     floor = setup + last_assume + region
     pairs = n_acc * len(fleet.regions)
-    calls = (1 + pages + (n_acc - 1) + pairs * (list_pages + fleet.per + 3 * -(-v // 199) + 2 * v
-                                                 + -(-v // 199) + 1))
+    calls = shards * (1 + pages) + (n_acc - 1) + pairs * sum(need.values())
     return floor, calls
 
 
@@ -439,10 +507,11 @@ def stats(port):
 
 def run_scale(label, accounts, regions, clusters, latency, shards=1):
     fleet = Fleet(accounts, regions, clusters)
-    floor, floor_calls = floor_seconds(fleet, latency)
+    floor, floor_calls = floor_seconds(fleet, latency, shards)
     server, port = start_server(accounts, regions, clusters, latency)
     env = {**os.environ, "ORG_SCALE_REGIONS": json.dumps(fleet.regions)}
     try:
+        fake_cpu = stats(port)["cpu"]
         t0 = time.perf_counter()
         if shards == 1:
             procs = [subprocess.Popen([sys.executable, __file__, "--scan", str(port), "", ""], env=env,
@@ -464,7 +533,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
             merged = time.perf_counter() - m0
         started = time.perf_counter() - t0  # with each interpreter's start and imports
         wall = max(f["wall_scan"] for f in figures) + (merged or 0.0)
-        counts = stats(port)
+        after = stats(port)
+        counts, fake_cpu, requests = after["counts"], after["cpu"] - fake_cpu, after["requests"]
     finally:
         server.stdin.close()
         server.wait(timeout=30)
@@ -479,9 +549,13 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
     print(f"  wall {wall:6.1f} s (processes {started:.1f} s with Python's start)   floor {floor:5.1f} s   "
           f"wall/floor {wall / floor:5.2f}x   "
           f"CPU {sum(f['cpu'] for f in figures):6.1f} s   peak RSS {max(f['rss_mb'] for f in figures):6.0f} MB")
+    cpu = sum(f["cpu"] for f in figures)
     print(f"  calls {calls} (floor {floor_calls}, +{calls - floor_calls} above: retries {retries})   "
           f"throttled by the fake {throttled}   errors {errors}   unknown ops {unknown}   "
           f"complete {got}/{fleet.per * accounts * regions}")
+    print(f"  CPU per HTTP request: scanner {1000 * cpu / max(1, requests):.2f} ms, fake AWS "
+          f"{1000 * fake_cpu / max(1, requests):.2f} ms ({requests} requests, fake CPU {fake_cpu:.1f} s = "
+          f"{fake_cpu / wall:.0%} of a core over the wall)")
     if errors:
         print(f"  first errors: {figures[0]['first_errors']}")
     return {"wall": wall, "floor": floor, "rss": max(f["rss_mb"] for f in figures), "errors": errors,
@@ -492,6 +566,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller scales (1,000 and 3,000 clusters)")
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--scales", default="1k,org,thr,two", help="which scales to run (default: all four)")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--scan", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -505,12 +580,11 @@ def main(argv=None) -> int:
     print(f"botocore validated {validate_answers()} answers and throttling errors of the fake AWS; "
           f"{args.latency_ms:.0f} ms per request; buckets {LIMITS}", flush=True)
     big = 3000 if args.quick else 10000
-    results = {
-        "1k": run_scale("1,000 x 10 accounts", 10, 4, 1000, latency),
-        "org": run_scale(f"{big:,} x 100 accounts", 100, 4, big, latency),
-        "thr": run_scale(f"{big:,} x 10 accounts", 10, 4, big, latency),
-        "two": run_scale(f"{big:,} x 100 accounts", 100, 4, big, latency, shards=2),
-    }
+    scales = {"1k": ("1,000 x 10 accounts", 10, 4, 1000, 1), "org": (f"{big:,} x 100 accounts", 100, 4, big, 1),
+              "thr": (f"{big:,} x 10 accounts", 10, 4, big, 1), "two": (f"{big:,} x 100 accounts", 100, 4, big, 2)}
+    results = {name: run_scale(*scales[name][:4], latency, shards=scales[name][4]) for name in args.scales.split(",")}
+    if set(results) != set(scales):
+        return 0
     org, thr = results["org"], results["thr"]
     print(f"targets: {big:,} x 100 wall/floor {org['wall'] / org['floor']:.2f}x (<= 2), peak RSS {org['rss']:.0f} MB "
           f"(<= 300), errors {org['errors']} (0); {big:,} x 10 wall/floor {thr['wall'] / thr['floor']:.2f}x (<= 1.5); "

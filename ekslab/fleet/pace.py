@@ -24,8 +24,11 @@ DOCUMENTED_RATES = {"ec2": (20.0, 100)}
 # published nowhere: assumed, and paced only after AWS throttled that API in that account-region
 ASSUMED_RATES = {"eks": (10.0, 20), "sts": (10.0, 20), "organizations": (10.0, 20), "route53resolver": (10.0, 20)}
 DEFAULT_RATE = (10.0, 20)
-TYPICAL_LATENCY = 0.2  # seconds: an AWS API answer, to size concurrency as latency x rate
-MAX_WORKERS = 256
+TYPICAL_LATENCY = 0.2  # seconds: an AWS API answer, to size concurrency as latency x rate (until one is measured)
+# calls one process's botocore makes per second of CPU (~1-1.5 ms each: signing, HTTP, parsing; bench/org_scale.py):
+# threads beyond latency x this, doubled, only wait for the interpreter lock, and waiting for it costs CPU too
+CALLS_PER_CPU_SECOND = 640
+MAX_WORKERS = 256  # the CPU-bound count at TYPICAL_LATENCY
 
 
 def rate_of(service: str, max_rps: float | None = None) -> tuple[float, int]:
@@ -52,14 +55,16 @@ def in_flight_cap(max_rps: float | None = None, latency: float = TYPICAL_LATENCY
 
 
 def auto_workers(pairs: int, max_rps: float | None = None, latency: float = TYPICAL_LATENCY) -> int:
-    """Threads for ``pairs`` account-regions: each needs latency x rate calls in flight to keep its
-    pace; never more than :data:`MAX_WORKERS` (past that one process is bound by its CPU, not by AWS).
+    """Threads for ``pairs`` account-regions: each gets rate x :data:`TYPICAL_LATENCY` calls in flight
+    (room for its burst); never more than one process's CPU can serve at the measured ``latency``
+    (seconds per answer: latency x :data:`CALLS_PER_CPU_SECOND`, doubled), nor :data:`MAX_WORKERS`.
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     rate = max(rate_of(s, max_rps)[0] for s in (*DOCUMENTED_RATES, *ASSUMED_RATES))
-    per_pair = max(1, math.ceil(rate * latency))
-    return max(4, min(MAX_WORKERS, pairs * per_pair))
+    per_pair = max(1, math.ceil(rate * TYPICAL_LATENCY))
+    cpu_bound = math.ceil(2 * latency * CALLS_PER_CPU_SECOND)
+    return max(4, min(MAX_WORKERS, cpu_bound, pairs * per_pair))
 
 
 class TokenBucket:

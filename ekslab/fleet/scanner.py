@@ -121,11 +121,19 @@ def _error(account, region, cluster, operation, exc, note: str = "") -> dict:
             "code": code, "message": f"{note}{message}"}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value):
+    """A parsed answer as JSON values (timestamps as ISO text), without ResponseMetadata; every cluster
+    passes here, so plain values are kept without a call each."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+        return {k: v if type(v) in _SCALARS else _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [v if type(v) in _SCALARS else _jsonable(v) for v in value]
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return value
@@ -317,6 +325,7 @@ class _Scan:
         self.account_units = {}  # account -> its units not done yet
         self.accounts_done = 0
         self.tally = _Tally()
+        self.latencies = []  # seconds of the first calls (who am I, the organization's pages): sizes the pool
         self.fatal = None
         self.setup_thread = None
         self.local = threading.local()  # .task: the account-region this thread works for
@@ -476,10 +485,11 @@ class _Scan:
             self.records = self.records + partial
 
     def size(self, pairs: int):
-        """Size the pools once the account-regions are counted: call threads from latency x rate, and
-        account-regions in progress at once (each holds its clients) half as many."""
-        from ekslab.fleet.pace import FairPool, auto_workers
-        workers = self.workers or auto_workers(pairs, self.max_rps)
+        """Size the pools once the account-regions are counted: call threads from latency (the quickest of the
+        first calls) x rate, and account-regions in progress at once half as many."""
+        from ekslab.fleet.pace import TYPICAL_LATENCY, FairPool, auto_workers
+        latency = min(self.latencies) if self.latencies else TYPICAL_LATENCY
+        workers = self.workers or auto_workers(pairs, self.max_rps, latency)
         self.pool.grow(workers)
         regions = max(2, min(max(1, pairs), workers // 2))
         self.regions_pool = FairPool(regions, regions, name="ekslab-region")
@@ -588,7 +598,10 @@ def _identities(state, bases, home_region):
     for label, sess in bases:
         region = sess.region_name or home_region
         try:
-            ident = state.client(sess, "sts", region, setup=True).get_caller_identity()
+            client = state.client(sess, "sts", region, setup=True)
+            started = time.monotonic()
+            ident = client.get_caller_identity()
+            state.latencies.append(time.monotonic() - started)
         except (ClientError, BotoCoreError) as e:
             state.error(None, region, None, "GetCallerIdentity", e, note=f"{label}: ")
             continue
@@ -602,7 +615,11 @@ def _members(state, mgmt, base, region, ou):
     """The organization's active accounts (of ``ou`` and the OUs under it, when given), sorted by id."""
     client = state.client(base, "organizations", region, setup=True, key=(mgmt, region))
     if ou is None:
-        accounts = [a for page in client.get_paginator("list_accounts").paginate() for a in page["Accounts"]]
+        accounts, started = [], time.monotonic()
+        for page in client.get_paginator("list_accounts").paginate():  # each page timed: the pool's size follows
+            accounts += page["Accounts"]
+            state.latencies.append(time.monotonic() - started)
+            started = time.monotonic()
     else:
         accounts, parents = [], [ou]
         while parents:  # the OU's own accounts, then its child OUs', breadth first
@@ -649,6 +666,9 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups):
                              "aws_secret_access_key": creds["SecretAccessKey"],
                              "aws_session_token": creds["SessionToken"]})
 
+    from ekslab.fleet.snapshot import record_problem
+
+    record_problem("clusters", {})  # its validator compiled once here, not by every call thread at once
     identities = _identities(state, bases, home)
     if not org_role or not identities:
         state.size(len(identities) * _region_count(regions))
@@ -711,9 +731,9 @@ def _regions_for(state, account, sess, creds, regions, home_region):
         return regions
     region = sess.region_name or home_region
     enabled = ("opt-in-not-required", "opted-in")
-    try:
-        resp = state.client(sess, "ec2", region, creds, key=(account, region)).describe_regions(
-            Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
+    try:  # on the region's shared EC2 client, signed with this account's keys: no client per account
+        with _Task(account, region, state, sess, creds) as task:
+            resp = task.ec2.describe_regions(Filters=[{"Name": "opt-in-status", "Values": list(enabled)}])
     except (ClientError, BotoCoreError) as e:
         state.error(account, region, None, "DescribeRegions", e)
         return []
@@ -890,9 +910,14 @@ _BROKEN = (AttributeError, TypeError, ValueError, KeyError, IndexError)
 
 
 def _unexpected(exc: Exception) -> Exception:
-    """A parser's crash on a malformed body, as the UnexpectedAnswer it is; any other error as it is."""
-    if isinstance(exc, _BROKEN):
-        return UnexpectedAnswer(f"the answer could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+    """What one failed read or describe records (spec 10.9): a parser's crash on a malformed body (botocore's
+    ResponseParserError, which is no BotoCoreError, or a Python error inside its parser) as the UnexpectedAnswer
+    it is; any other error as it is. A ReadOnlyViolation is a bug in ekslab, never data: raised again."""
+    if isinstance(exc, ReadOnlyViolation):
+        raise exc
+    if isinstance(exc, _BROKEN) or type(exc).__name__ == "ResponseParserError":
+        first = str(exc).split("\n", 1)[0]  # botocore's text goes on with the whole body
+        return UnexpectedAnswer(f"the answer could not be parsed ({type(exc).__name__}: {first[:200]})",
                                 "unparsable answer")
     return exc
 
@@ -940,12 +965,10 @@ def _cluster_of(answer, name: str) -> dict:
 
 
 def _scan_region(state, task, calls, bar):
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         pages = task.eks.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 100})
         listed = [n for page in pages for n in _items(page, "clusters", str)]
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure (a ResponseParserError too) is this region's record
         state.error(task.account_id, task.region, None, "ListClusters", _unexpected(e))
         return [], []
     names = list(dict.fromkeys(listed))  # a name listed many times is described once (issue 20)
@@ -957,7 +980,7 @@ def _scan_region(state, task, calls, bar):
     def describe(name):
         try:
             return _cluster_of(task.eks.describe_cluster(name=name), name)
-        except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+        except Exception as e:  # noqa: BLE001 - whatever the answer did, it costs this cluster only
             state.error(task.account_id, task.region, name, "DescribeCluster", _unexpected(e))
             return None
         finally:
@@ -976,8 +999,6 @@ def _scan_region(state, task, calls, bar):
 def _nodegroup_subnets(state, task, record) -> list[str] | None:
     """The subnets of a cluster's managed node groups (None when they could not be read: an error record
     names the cluster in its message, not its cluster field, so it never reads as a failed describe)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     name = record["cluster"]["name"]
     operation = "ListNodegroups"
     try:
@@ -991,7 +1012,7 @@ def _nodegroup_subnets(state, task, record) -> list[str] | None:
             if not isinstance(described, dict):
                 raise UnexpectedAnswer("the answer has no 'nodegroup' object", "missing key nodegroup")
             subnets.update(s for s in described.get("subnets") or [] if isinstance(s, str))
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure of one read costs that read only (spec 10.9)
         e = _unexpected(e)
         code = state.error(task.account_id, task.region, None, operation, e, note=f"{name}: ")["code"]
         record.setdefault("unread", []).append(
@@ -1004,8 +1025,6 @@ def _read(state, task, operation, fn, key=None, client=None, **kwargs):
     """One (paginated) read of EC2 (or of ``client``): the items under ``key`` of every page (the pages when
     ``key`` is None). A refusal, a failure or an answer without its ``key`` list costs this read only
     (spec 10.9): an error record, the read named in ``task.refused`` (so in ``unread``), and None."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         client = client or task.ec2
         if client.can_paginate(fn):
@@ -1013,7 +1032,7 @@ def _read(state, task, operation, fn, key=None, client=None, **kwargs):
         else:
             pages = [getattr(client, fn)(**kwargs)]
         return pages if key is None else [item for page in pages for item in _items(page, key)]
-    except (ClientError, BotoCoreError, UnexpectedAnswer, *_BROKEN) as e:
+    except Exception as e:  # noqa: BLE001 - any failure of one read costs that read only (spec 10.9)
         e = _unexpected(e)
         code = state.error(task.account_id, task.region, None, operation, e,
                            note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
@@ -1063,7 +1082,8 @@ def _vpc_facts(state, task, calls, records):
                                          "VpcEndpoints", Filters=flt))
     # one call each per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3), and
     # forwarding rules may take the cluster's name away from the private hosted zone (spec 10.2)
-    resolver = partial(_read, state, task, client=task.resolver)
+    # in pages of 100, the most these APIs give (their default is 10)
+    resolver = partial(_read, state, task, client=task.resolver, PaginationConfig={"PageSize": 100})
     jobs["resolver"] = [calls.submit(resolver, "ListResolverEndpoints", "list_resolver_endpoints", "ResolverEndpoints",
                                      Filters=[{"Name": "Direction", "Values": ["INBOUND"]}])]
     jobs["rules"] = [calls.submit(resolver, "ListResolverRules", "list_resolver_rules", "ResolverRules")]

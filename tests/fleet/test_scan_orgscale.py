@@ -30,6 +30,9 @@ def test_rates_follow_the_documented_limits_and_max_rps_only_lowers_them():
     assert rate_of("ec2", max_rps=2) == (2.0, 2) and rate_of("eks", max_rps=50) == (10.0, 10)
     assert 2 <= in_flight_cap() < 20 and in_flight_cap(max_rps=1) == 2
     assert auto_workers(1) < auto_workers(40) <= auto_workers(10_000) == 256
+    # at 50 ms an answer, one process's CPU serves 64 threads: more would only wait for the interpreter lock
+    assert auto_workers(10_000, latency=0.05) == 64 and auto_workers(2, latency=0.05) == auto_workers(2) == 8
+    assert auto_workers(10_000, latency=0.001) == 4
 
 
 def test_the_pacer_makes_one_bucket_per_account_region_and_api():
@@ -206,6 +209,33 @@ def test_accounts_and_ou_scan_a_shard_and_merge_joins_shards(organization, tmp_p
         ["team-0", "team-1", "mgmt"], key=lambda n: {"team-0": m0, "team-1": m1, "mgmt": "123456789012"}[n])
     assert len(merged["errors"]) == 1 and len(merged["metadata"]["shards"]) == 3
     assert merged["metadata"]["api_calls"] == sum(s.api_calls for s in (first, second, missing))
+
+
+def test_regions_all_asks_describe_regions_on_the_regions_shared_ec2_client(organization, monkeypatch):
+    import botocore.session
+
+    made, create = [], botocore.session.Session.create_client
+
+    def counted(self, service_name, *args, **kwargs):
+        made.append((service_name, kwargs.get("region_name")))
+        return create(self, service_name, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", counted)
+    result = scan(org_role="OrganizationAccountAccessRole", regions="all", progress=False)
+    assert {c["cluster"]["name"] for c in result.clusters} == {"team-0", "team-1", "mgmt"} and not result.errors
+    assert len(result.snapshot["metadata"]["accounts"]) == 3
+    assert result.snapshot["metadata"]["api_calls_by_action"]["ec2:DescribeRegions"] == 3  # one per account
+    assert made.count(("ec2", "eu-west-1")) == 1  # on one client, not one per account
+
+
+def test_the_pool_is_sized_from_the_first_calls_latency():
+    from ekslab.fleet.scanner import _Scan
+
+    state = _Scan(workers=None, max_attempts=2, progress=False)
+    state.latencies = [0.3, 0.05, 0.08]  # the quickest is the round trip (the others paid a connection)
+    state.size(400)
+    assert state.pool.size == auto_workers(400, latency=0.05) == 64
+    state.close()
 
 
 def _snap(**changes):
