@@ -21,6 +21,7 @@ account, then per account-region ListClusters, the describes, the EC2 and Resolv
 `--accounts` shards joined by `ekslab merge`).
 Targets: 10,000 x 100 <= 2x floor, peak RSS <= 300 MB, 0 errors; 10,000 x 10 <= 1.5x floor.
 Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50] [--scales 1k,org,thr,two]
+       [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -505,11 +506,14 @@ def stats(port):
         return json.load(r)
 
 
-def run_scale(label, accounts, regions, clusters, latency, shards=1):
+def run_scale(label, accounts, regions, clusters, latency, shards=1, baseline=None):
     fleet = Fleet(accounts, regions, clusters)
     floor, floor_calls = floor_seconds(fleet, latency, shards)
     server, port = start_server(accounts, regions, clusters, latency)
     env = {**os.environ, "ORG_SCALE_REGIONS": json.dumps(fleet.regions)}
+    if baseline:  # the scanner of another checkout (e.g. main's), against the same fake
+        env["PYTHONPATH"] = baseline
+        label = f"baseline {baseline}: {label}"
     try:
         fake_cpu = stats(port)["cpu"]
         t0 = time.perf_counter()
@@ -567,6 +571,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller scales (1,000 and 3,000 clusters)")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--scales", default="1k,org,thr,two", help="which scales to run (default: all four)")
+    parser.add_argument("--baseline", metavar="DIR", help="also run each scale, just before, with the ekslab "
+                        "package of the checkout DIR (e.g. a worktree of main) against the same fake")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--scan", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -582,7 +588,11 @@ def main(argv=None) -> int:
     big = 3000 if args.quick else 10000
     scales = {"1k": ("1,000 x 10 accounts", 10, 4, 1000, 1), "org": (f"{big:,} x 100 accounts", 100, 4, big, 1),
               "thr": (f"{big:,} x 10 accounts", 10, 4, big, 1), "two": (f"{big:,} x 100 accounts", 100, 4, big, 2)}
-    results = {name: run_scale(*scales[name][:4], latency, shards=scales[name][4]) for name in args.scales.split(",")}
+    results = {}
+    for name in args.scales.split(","):
+        if args.baseline:
+            run_scale(*scales[name][:4], latency, shards=scales[name][4], baseline=args.baseline)
+        results[name] = run_scale(*scales[name][:4], latency, shards=scales[name][4])
     if set(results) != set(scales):
         return 0
     org, thr = results["org"], results["thr"]

@@ -231,7 +231,11 @@ class _Calls:
             return fn(*args, **kwargs)
 
     def map(self, fn, items):
-        return [f.result() for f in [self.submit(fn, item) for item in items]]
+        from concurrent.futures import wait
+
+        futures = [self.submit(fn, item) for item in items]
+        wait(futures)  # one wake-up of this thread when all are answered, not one per answer
+        return [f.result() for f in futures]
 
 
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection to an endpoint
