@@ -255,6 +255,7 @@ class Buckets:
     def __init__(self):
         self.state = {}
         self.counts = {}
+        self.connections = 0  # TCP connections accepted (the scanner keeps and reuses its own)
 
     def take(self, key, service) -> bool:
         rate, burst = LIMITS[service]
@@ -284,7 +285,8 @@ def respond(buckets, method, path, headers, raw):
     stay cheap, so the throttling answers are rendered once and nothing is validated here)."""
     if method == "GET" and path == "/__stats":
         stats = {"counts": [[op, outcome, n] for (op, outcome), n in sorted(buckets.counts.items())],
-                 "cpu": time.process_time(), "requests": sum(buckets.counts.values())}
+                 "cpu": time.process_time(), "requests": sum(buckets.counts.values()),
+                 "connections": buckets.connections}
         return _render(200, "application/json", json.dumps(stats))
     m = CRED.search(headers.get("authorization", ""))
     if not m:
@@ -323,6 +325,7 @@ def serve(accounts, regions, clusters, latency):
     buckets = Buckets()
 
     async def connection(reader, writer):
+        buckets.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -539,11 +542,13 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1, baseline=No
         wall = max(f["wall_scan"] for f in figures) + (merged or 0.0)
         after = stats(port)
         counts, fake_cpu, requests = after["counts"], after["cpu"] - fake_cpu, after["requests"]
+        connections = after["connections"] - 2  # less the two /__stats requests
     finally:
         server.stdin.close()
         server.wait(timeout=30)
     got = sum(f["clusters"] for f in figures)
     throttled = sum(n for _op, outcome, n in counts if outcome == "throttled")
+    by_op = ", ".join(f"{op} {n}" for op, outcome, n in counts if outcome == "throttled")
     unknown = sum(n for _op, outcome, n in counts if outcome == "unknown")
     calls = sum(f["calls"] for f in figures)
     retries = sum(f["retries"] for f in figures)
@@ -555,11 +560,11 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1, baseline=No
           f"CPU {sum(f['cpu'] for f in figures):6.1f} s   peak RSS {max(f['rss_mb'] for f in figures):6.0f} MB")
     cpu = sum(f["cpu"] for f in figures)
     print(f"  calls {calls} (floor {floor_calls}, +{calls - floor_calls} above: retries {retries})   "
-          f"throttled by the fake {throttled}   errors {errors}   unknown ops {unknown}   "
+          f"throttled by the fake {throttled}{f' ({by_op})' if by_op else ''}   errors {errors}   unknown ops {unknown}   "
           f"complete {got}/{fleet.per * accounts * regions}")
     print(f"  CPU per HTTP request: scanner {1000 * cpu / max(1, requests):.2f} ms, fake AWS "
           f"{1000 * fake_cpu / max(1, requests):.2f} ms ({requests} requests, fake CPU {fake_cpu:.1f} s = "
-          f"{fake_cpu / wall:.0%} of a core over the wall)")
+          f"{fake_cpu / wall:.0%} of a core over the wall); {connections} connections opened")
     if errors:
         print(f"  first errors: {figures[0]['first_errors']}")
     return {"wall": wall, "floor": floor, "rss": max(f["rss_mb"] for f in figures), "errors": errors,
