@@ -267,7 +267,7 @@ def _resolver(answer):
 
 def _gates_expected():
     config = EndpointConfig(public=True, private=False, public_cidrs=[OFFICE])
-    bob = evaluate(config, Vantage.internet("198.51.100.7"))
+    bob = evaluate(config, Vantage.internet("192.0.2.77"))
     no_entry = _("IAM authenticates Alice's role and the network lets her in, but Kubernetes authorization finds "
                  "no access entry or aws-auth mapping for it: 'You must be logged in to the server "
                  "(Unauthorized)'")
@@ -277,46 +277,29 @@ def _gates_expected():
             "carol": ({"through"}, evaluate(config, Vantage.internet("203.0.113.11")).reason)}
 
 
-# ---------------------------------------------------------------- 01 access modes: what the name resolves to
+# ---------------------------------------------------------------- 01 access modes: who gets through, and why
 
-_ADDRESSES = {"public": ("public addresses", "public ips", "public ip", "the public endpoint", "퍼블릭",
-                         "퍼블릭 주소", "퍼블릭 IP 주소", "퍼블릭 엔드포인트"),
-              "private": ("private addresses", "private ips", "private ip", "the private endpoint", "프라이빗",
-                          "프라이빗 주소", "프라이빗 IP 주소", "프라이빗 엔드포인트"),
-              "nothing": ("nxdomain", "does not resolve", "no answer", "none", "no addresses", "없음",
-                          "확인되지 않음")}
-_ADDRESS_CHOICES = N_("'public', 'private' or 'nothing'")
-_RESOLVE_WHY = {
-    ("vpc", "private"): N_("[CE] inside the cluster VPC the EKS-managed private hosted zone answers first, with the "
-                           "private endpoint's addresses"),
-    ("internet", "public"): N_("[CE] the private hosted zone answers only inside the VPC: everyone else gets the "
-                               "public addresses"),
-    ("connected", "public"): N_("[CE][R53R] the private hosted zone is associated with the cluster VPC alone: "
-                                "without forwarding to a Route 53 Resolver inbound endpoint a connected network "
-                                "asks public DNS, which gives the public answer"),
-    ("public", "public"): N_("[CE] with private access off there is no private answer anywhere: every asker gets "
-                             "the public addresses"),
-    ("private", "private"): N_("[CE] since December 2019 public DNS answers a private-only cluster's name with the "
-                               "private addresses, so a connected network gets them without forwarding"),
-}
-
-
-def _resolve_judge(askers: dict[str, tuple]):
+def _every_reason(askers: dict[str, tuple]):
+    """Like ``_from_model``, but the feedback gives every reason of the verdict (the DNS answer first)."""
     def expected():
         out = {}
         for key, (config, vantage) in askers.items():
-            where = evaluate(config, vantage).resolves_to
-            why = _RESOLVE_WHY.get((config.mode.value, where)) or _RESOLVE_WHY.get((vantage.kind, where), "")
-            out[key] = ({where}, i18n.gettext(why) if why else where)
+            verdict = evaluate(config, vantage)
+            out[key] = ({_model_gate(verdict)}, "; ".join(verdict.reasons))
         return out
-    return per_asker_judge(expected, lambda v: answers.classify(v, _ADDRESSES), _ADDRESS_CHOICES,
-                           {"public": N_("public"), "private": N_("private"), "nothing": N_("nothing")})
+    return expected
 
 
 _BOTH = EndpointConfig(public=True, private=True)
 _PUBLIC = EndpointConfig(public=True, private=False)
 _PRIVATE = EndpointConfig(public=False, private=True)
 _VPN = Vantage.connected("10.20.0.0/16", sg_allows_443=True)
+_OFFICE_BOTH = EndpointConfig(public=True, private=True, public_cidrs=[OFFICE])
+_OFFICE_PUBLIC = EndpointConfig(public=True, private=False, public_cidrs=[OFFICE])
+HOME = "192.0.2.77"  # a laptop at home, outside the office range
+PEERED_NAT = "198.51.100.50"  # the peered VPC's own NAT gateway
+VPN_EGRESS = "198.51.100.30"  # the on-premises network's internet egress
+_VPN_OUT = Vantage.connected("10.20.0.0/16", egress_ip=VPN_EGRESS, sg_allows_443=True)
 
 
 # ---------------------------------------------------------------- allow-lists
@@ -482,38 +465,173 @@ def _facts(row) -> str:
             f"{row.dns_support}/{row.dns_hostnames}/{row.amazon_provided_dns}, hybrid={row.hybrid}")
 
 
-def diagnose_judge(cluster: str):
-    """A judge of "diagnose this cluster": the answer is the id of its most severe finding.
+# notebook 04's pitfalls (and the belief that the endpoint is simply open), as trainees name them
+CAUSES = {
+    "allow-list": ("pitfall 1", "1", "nat outside allow-list", "nat outside list", "nat not in allow-list",
+                   "nat not in publicAccessCidrs", "nat outside publicAccessCidrs", "nodes refused by allow-list",
+                   "restricted allow-list with private access off", "restricted list with private access off",
+                   "allow-list", "allowlist", "publicAccessCidrs", "nat address", "함정 1", "허용 목록",
+                   "NAT 주소가 허용 목록 밖", "NAT가 허용 목록 밖", "프라이빗 액세스 없이 제한된 허용 목록"),
+    "not routable": ("pitfall 2", "2", "private only from internet", "private addresses from internet",
+                     "not routable", "함정 2", "라우팅 불가"),
+    "security group": ("pitfall 3", "3", "no 443 rule", "security group", "missing 443 rule", "함정 3", "보안 그룹",
+                       "443 규칙 없음"),
+    "old record": ("pitfall 4", "4", "old cluster without public record", "name does not resolve outside vpc",
+                   "함정 4", "오래된 클러스터"),
+    "hybrid both": ("pitfall 5", "5", "hybrid nodes with both endpoints on", "both endpoints on with hybrid nodes",
+                    "hybrid nodes", "hybrid", "both endpoints", "함정 5", "하이브리드 노드",
+                    "두 엔드포인트를 모두 활성화한 하이브리드 노드"),
+    "vpc dns": ("pitfall 6", "6", "custom dns servers", "custom dns", "dhcp options without amazonprovideddns",
+                "no amazonprovideddns", "vpc dns", "vpc dns prerequisites", "dns", "dns prerequisites", "함정 6",
+                "사용자 지정 DNS 서버", "VPC DNS 사전 조건", "DNS"),
+    "open": ("open to whole internet", "0.0.0.0/0", "public endpoint open", "exposed", "open", "인터넷 전체에 열림"),
+}
+FIXES = {
+    "enable private": ("enable private access", "turn on private access", "private access on",
+                       "endpointPrivateAccess=true", "enable endpointPrivateAccess", "프라이빗 액세스 활성화"),
+    "add nat": ("add nat address", "add nat addresses", "add nat ip", "add nat to allow-list",
+                "add nat gateway ips to publicAccessCidrs", "add nat to list", "add nat addresses to list",
+                "NAT 주소 추가", "NAT 주소를 허용 목록에 추가"),
+    "disable public": ("disable public access", "turn off public access", "public access off", "private only",
+                       "endpointPublicAccess=false", "퍼블릭 액세스 비활성화", "프라이빗 전용"),
+    "disable private": ("disable private access", "turn off private access", "private access off", "public only",
+                        "프라이빗 액세스 비활성화", "퍼블릭 전용"),
+    "forwarding": ("forward cluster name to vpc resolver", "verify forwarding", "verify that dns servers forward",
+                   "dns forwarding", "conditional forwarder", "forward to vpc resolver",
+                   "forward to resolver endpoint", "DNS 전달", "전달 확인", "VPC 해석기로 전달"),
+    "amazon dns": ("add amazonprovideddns", "add amazonprovideddns to dhcp options", "use amazonprovideddns",
+                   "AmazonProvidedDNS 추가", "DHCP 옵션에 AmazonProvidedDNS 추가"),
+    "sg rule": ("add 443 rule", "add tcp 443 rule", "security group rule", "443 규칙 추가"),
+    "narrow": ("narrow list", "remove 0.0.0.0/0", "restrict cidrs", "목록 좁히기"),
+}
+# cluster of the sample fleet -> (its cause, the smallest fixes); notebook 04's pitfalls
+DIAGNOSES = {"payments-prod": ("allow-list", {"enable private", "add nat"}),
+             "payments-au-hybrid": ("hybrid both", {"disable public", "disable private"}),
+             "payments-eu-corp": ("vpc dns", {"forwarding", "amazon dns"})}
+_CAUSE_WORDS = N_("a pitfall of notebook 04 (its number or its words, e.g. 'NAT outside the allow-list', 'hybrid "
+                  "nodes with both endpoints on', 'custom DNS servers')")
+_FIX_WORDS = N_("the smallest fix in words (e.g. 'enable private access', 'add the NAT addresses', 'disable public "
+                "access', 'verify forwarding') or the ekslab.EndpointConfig after it")
 
-    A wrong id is answered with what that rule means and the cluster's facts that contradict it.
-    Taught in notebooks/04_troubleshooting.ipynb.
+
+def _not_the_cause(cause: str, row) -> str:
+    """Why a named cause does not fit this row: the row's own facts, read as the model reads them."""
+    name, cidrs = row["cluster"], ", ".join(row.public_cidrs) or "-"
+    nat = ", ".join(row.node_egress_ips) or "-"
+    if cause == "allow-list":
+        if row.private:
+            return _("{name} has private access on ({mode}): nodes take the private endpoint and the allow-list "
+                     "never sees them [CE]").format(name=name, mode=row["mode"])
+        return _("{name}'s nodes leave from {nat}, which {cidrs} admits").format(name=name, nat=nat, cidrs=cidrs)
+    if cause == "not routable":
+        return _("pitfall 2 is a client outside the VPC of a private-only cluster; {name}'s own configuration "
+                 "({mode}) is what breaks here").format(name=name, mode=row["mode"])
+    if cause == "security group":
+        return _("nothing in {name}'s row is about a 443 rule: a missing rule shows as a timeout from one source, "
+                 "not in the configuration").format(name=name)
+    if cause == "old record":
+        return _("pitfall 4 is about clusters from before December 2019 seen from a connected network; {name}'s "
+                 "row shows the cause itself").format(name=name)
+    if cause == "hybrid both":
+        if not row.hybrid:
+            return _("{name} has no hybrid nodes (no remote node networks)").format(name=name)
+        return _("{name} has hybrid nodes but not both endpoints on ({mode})").format(name=name, mode=row["mode"])
+    if cause == "vpc dns":
+        return _("{name}'s VPC has DNS support, DNS hostnames and AmazonProvidedDNS: the VPC DNS prerequisites "
+                 "hold").format(name=name)
+    if row.public:
+        return _("{name}'s list ({cidrs}) does not admit the whole internet").format(name=name, cidrs=cidrs)
+    return _("{name} has public access off: nothing is open to the internet").format(name=name)
+
+
+_FIX_WHY = {
+    ("payments-prod", "disable public"): N_("public access off also shuts out everyone who uses the public endpoint "
+                                            "today (the office list): more than the smallest fix"),
+    ("payments-prod", "narrow"): N_("the list is already narrow; the nodes' NAT is what it lacks"),
+    ("payments-prod", "sg rule"): N_("with private access off the nodes come through the public endpoint, which "
+                                     "the allow-list guards, not the security group"),
+    ("payments-au-hybrid", "forwarding"): N_("DNS forwarding would give the hybrid nodes the private answer, but "
+                                             "AWS's advice stays: one endpoint, not both [CE][HP]"),
+    ("payments-au-hybrid", "enable private"): N_("private access is already on: both are, and that is the problem"),
+    ("payments-au-hybrid", "add nat"): N_("adding their egress to the list lets them in over the internet, but AWS "
+                                          "does not recommend both endpoints with hybrid nodes [CE][HP]"),
+    ("payments-eu-corp", "enable private"): N_("the cluster is private only already"),
+    ("payments-eu-corp", "disable public"): N_("public access is off already"),
+    ("payments-eu-corp", "disable private"): N_("public only would expose the endpoint to fix a DNS question: with "
+                                                "private only, public DNS already answers with the private "
+                                                "addresses, so the servers only need to forward"),
+    ("payments-eu-corp", "add nat"): N_("with public access off the list has no effect"),
+}
+
+
+def _fix_config(cluster: str, row, config: EndpointConfig) -> tuple[bool, str]:
+    """Judge a fix given as the configuration after it, with the model."""
+    if cluster == "payments-eu-corp":
+        return False, _("the endpoint flags are not what breaks here: the DNS servers are; verify that they forward "
+                        "the cluster name to the VPC resolver [DHCP][CE]")
+    if cluster == "payments-au-hybrid":
+        if config.public and config.private:
+            return False, _("both endpoints are still on: AWS says use public or private with hybrid nodes, not both "
+                            "[CE][HP]")
+        return True, ""
+    nodes = Vantage.vpc(egress_ip=row.node_egress_ips[0]) if len(row.node_egress_ips) else Vantage.vpc()
+    if not evaluate(config, nodes).reachable:
+        return False, _("the nodes are still refused: {reason}").format(reason=evaluate(config, nodes).reason)
+    if config.public and config.open_to_internet:
+        return False, _("{cidrs} admits the whole internet; narrow it").format(cidrs=", ".join(config.public_cidrs))
+    if not config.public:
+        return False, i18n.gettext(_FIX_WHY[(cluster, "disable public")])
+    office = [c for c in row.public_cidrs if not any(ipaddress.ip_network(c).subnet_of(n) for n in config.networks
+                                                     if n.version == ipaddress.ip_network(c).version)]
+    if office:
+        return False, _("the office range {block} is no longer admitted; keep it in the list").format(block=office[0])
+    return True, ""
+
+
+_PARTS = {"원인": "cause", "해결": "fix", "해결책": "fix", "해결 방법": "fix"}
+
+
+def diagnose_judge(cluster: str):
+    """A judge of "diagnose this cluster": a dict with its ``cause`` (a pitfall of notebook 04) and its ``fix``.
+
+    The cause is read for its meaning (its number or its words, English or Korean); a wrong one is answered
+    with the cluster's facts that contradict it. The fix may be words or the ``EndpointConfig`` after it,
+    judged with the model. Taught in notebooks/04_troubleshooting.ipynb.
     """
     def judge(answer):
-        from ekslab.audit.rules import RULES, severity_rank
-
-        fleet, found = _sample()
-        if cluster not in set(fleet["cluster"]):
+        fleet, _found = _sample()
+        if cluster not in set(fleet["cluster"]) or cluster not in DIAGNOSES:
             return False, _("the sample fleet has no cluster {cluster!r} any more (tell the trainer)").format(
                 cluster=cluster)
-        mine = found[found.cluster == cluster]
-        match = re.search(r"EKS-EP-\d{3}", str(answer).strip().upper())
-        if not match:
-            return False, _("answer a finding id such as 'EKS-EP-001', not {answer!r}").format(answer=answer)
-        given = match.group(0)
-        if mine.empty:
-            return False, _("{cluster} has no finding at all in this fleet (tell the trainer)").format(cluster=cluster)
-        worst = min(mine.severity, key=severity_rank)
-        top = set(mine.loc[mine.severity == worst, "id"])
-        if given in top:
-            return True, ""
-        if given in set(mine.id):
-            severity = mine.loc[mine.id == given, "severity"].iloc[0]
-            return False, _("{given} is raised for {cluster}, but it is {severity}; find the {worst} one").format(
-                given=given, cluster=cluster, severity=severity, worst=worst)
         row = fleet[fleet.cluster == cluster].iloc[0]
-        meaning = i18n.gettext(RULES[given][1]) if given in RULES else _("no such rule")
-        return False, _("{given} ({meaning}) is not raised for {cluster}; look again at {facts}").format(
-            given=given, meaning=meaning, cluster=cluster, facts=_facts(row))
+        if not isinstance(answer, dict):
+            return False, _("answer a dict with a 'cause' and a 'fix', not {answer!r}").format(answer=answer)
+        read = {_PARTS.get(answers.words(k), answers.words(k)): v for k, v in answer.items() if isinstance(k, str)}
+        missing = [k for k in ("cause", "fix") if k not in read]
+        if missing:
+            return False, _("say both the cause and the fix; missing: {keys}").format(keys=", ".join(missing))
+        if read["cause"] is ... or read["fix"] is ...:
+            return False, _("replace ... with your answer")
+        cause, fix = DIAGNOSES[cluster]
+        said = answers.classify(read["cause"], CAUSES) if isinstance(read["cause"], (str, int)) else None
+        if said is None:
+            return False, _("cause: {value!r} is not {choices}").format(value=read["cause"],
+                                                                       choices=i18n.gettext(_CAUSE_WORDS))
+        if said != cause:
+            return False, _("cause: not that: {why}; look again at {facts}").format(
+                why=_not_the_cause(said, row), facts=_facts(row))
+        if isinstance(read["fix"], EndpointConfig):
+            ok, why = _fix_config(cluster, row, read["fix"])
+            return ok, (_("fix: {why}").format(why=why) if why else "")
+        given = answers.classify(read["fix"], FIXES) if isinstance(read["fix"], str) else None
+        if given is None:
+            return False, _("fix: {value!r} is not {choices}").format(value=read["fix"],
+                                                                     choices=i18n.gettext(_FIX_WORDS))
+        if given in fix:
+            return True, ""
+        why = _FIX_WHY.get((cluster, given))
+        return False, _("fix: {why}").format(why=i18n.gettext(why) if why else _(
+            "that does not change what breaks {cluster}").format(cluster=cluster))
     return judge
 
 
@@ -549,10 +667,10 @@ def _probe_layer(answer):
 
 def _first_step(answer):
     before = EndpointConfig(public=True, private=False, public_cidrs=["0.0.0.0/0"])
-    nodes = Vantage.vpc(egress_ip="203.0.113.10", name=_("nodes (NAT {ip})").format(ip="203.0.113.10"))
+    nodes = Vantage.vpc(egress_ip="198.51.100.20", name=_("nodes (NAT {ip})").format(ip="198.51.100.20"))
     ci = Vantage.internet("192.0.2.50", name=_("hosted CI runner ({ip})").format(ip="192.0.2.50"))
     # the notebook's third asker: a first step that shuts the office out loses someone too
-    admin = Vantage.internet("198.51.100.7", name=_("admin laptop in the office ({ip})").format(ip="198.51.100.7"))
+    admin = Vantage.internet("203.0.113.10", name=_("admin laptop in the office ({ip})").format(ip="203.0.113.10"))
     if not isinstance(answer, EndpointConfig):
         return False, _("answer an ekslab.EndpointConfig(...), not {kind}").format(kind=type(answer).__name__)
     if answer == before:
@@ -570,7 +688,7 @@ def _first_step(answer):
     return True, ""
 
 
-_STEP_ONE = EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "198.51.100.0/24"])
+_STEP_ONE = EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "203.0.113.0/24"])
 
 _PRINCIPAL_NEEDS = {
     "access entry": ("access entries", "an access entry", "eks access entry", "access entry with access policy",
@@ -633,7 +751,7 @@ _EXERCISES = [
              N_("update-kubeconfig writes the endpoint, its CA and an exec entry that runs aws eks get-token.")),
     Exercise("00-gates", "00_primer",
              N_("A public cluster admits 203.0.113.0/24. Alice (203.0.113.10) authenticates with an IAM role that "
-                "has no access entry or aws-auth mapping; Bob (198.51.100.7) has an access entry; Carol "
+                "has no access entry or aws-auth mapping; Bob (192.0.2.77, at home) has an access entry; Carol "
                 "(203.0.113.11) has one too. For each of 'alice', 'bob', 'carol': 'through', or the gate that stops "
                 "them ('allow-list', 'authentication', 'authorization')."),
              {"alice": "authorization", "bob": "allow-list", "carol": "through"},
@@ -649,14 +767,20 @@ _EXERCISES = [
              N_("the Amazon DNS server is the VPC base address plus two (also 169.254.169.253).")),
     # 01 access modes
     Exercise("01-resolve", "01_access_modes",
-             N_("Public and private mode: which addresses does the endpoint name resolve to for each asker, "
-                "'public' or 'private'? Answer a dict for 'node' (in the cluster VPC), 'laptop' (on the internet) "
-                "and 'peered host' (in a peered VPC, using its own VPC's DNS)."),
-             {"node": "private", "laptop": "public", "peered host": "public"},
-             '{"node": "private", "laptop": "public", "peered host": "public"}',
-             _resolve_judge({"node": (_BOTH, Vantage.vpc(egress_ip=NAT)), "laptop": (_BOTH, Vantage.internet(LAPTOP)),
-                             "peered host": (_BOTH, Vantage.connected("10.30.0.0/16", sg_allows_443=True))}),
-             N_("inside the VPC the private hosted zone answers; everywhere else the public one.")),
+             N_("Public and private, publicAccessCidrs 203.0.113.0/24. For each of 'node' (in the cluster VPC, NAT "
+                "198.51.100.20), 'laptop' (in the office, 203.0.113.10), 'home laptop' (192.0.2.77) and 'peered "
+                "host' (10.30.0.0/16 in a peered VPC that uses its own VPC's DNS and leaves through its NAT "
+                "198.51.100.50; the cluster security group admits it on 443): 'through', or what blocks it."),
+             {"node": "through", "laptop": "through", "home laptop": "allow-list", "peered host": "allow-list"},
+             '{"node": "through", "laptop": "through", "home laptop": "allow-list", "peered host": "allow-list"}',
+             per_asker_judge(_every_reason({
+                 "node": (_OFFICE_BOTH, Vantage.vpc(egress_ip=NAT)),
+                 "laptop": (_OFFICE_BOTH, Vantage.internet(LAPTOP)),
+                 "home laptop": (_OFFICE_BOTH, Vantage.internet(HOME)),
+                 "peered host": (_OFFICE_BOTH, Vantage.connected("10.30.0.0/16", egress_ip=PEERED_NAT,
+                                                                 sg_allows_443=True))})),
+             N_("inside the VPC the private hosted zone answers, so the node takes the private endpoint; everyone "
+                "else, the peered VPC included, gets the public answer and meets the allow-list.")),
     Exercise("01-allowlist", "01_access_modes",
              N_("Public only: write a publicAccessCidrs list that lets the laptop 203.0.113.10 and the nodes "
                 "(NAT 198.51.100.20) in, without opening the endpoint to the whole internet."),
@@ -664,15 +788,18 @@ _EXERCISES = [
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}),
              N_("with private access off, the list must hold the NAT gateways' addresses.")),
     Exercise("01-connected", "01_access_modes",
-             N_("A host on premises, over VPN, whose DNS is not forwarded to the VPC: which answer does it get for "
-                "the endpoint name in each mode, 'public' or 'private'? Answer a dict for 'public', "
-                "'public_and_private' and 'private'."),
-             {"public": "public", "public_and_private": "public", "private": "private"},
-             '{"public": "public", "public_and_private": "public", "private": "private"}',
-             _resolve_judge({"public": (_PUBLIC, _VPN), "public_and_private": (_BOTH, _VPN),
-                             "private": (_PRIVATE, _VPN)}),
-             N_("connected networks get the public answer unless their DNS forwards to a Resolver inbound endpoint; "
-                "with private only, public DNS answers with the private addresses.")),
+             N_("A host on premises over VPN (10.20.0.0/16; the cluster security group admits it on 443; it leaves "
+                "for the internet through 198.51.100.30), its DNS not forwarded to the VPC. publicAccessCidrs "
+                "203.0.113.0/24 wherever public access is on. For each mode 'public', 'public_and_private' and "
+                "'private': 'through', or what blocks it."),
+             {"public": "allow-list", "public_and_private": "allow-list", "private": "through"},
+             '{"public": "allow-list", "public_and_private": "allow-list", "private": "through"}',
+             per_asker_judge(_every_reason({"public": (_OFFICE_PUBLIC, _VPN_OUT),
+                                            "public_and_private": (_OFFICE_BOTH, _VPN_OUT),
+                                            "private": (_PRIVATE, _VPN_OUT)})),
+             N_("without DNS forwarding a connected network gets the public answer while public access is on, so the "
+                "VPN does not help; with private only, public DNS answers with the private addresses and the link "
+                "and the 443 rule carry it.")),
     # 02 explorer
     Exercise("02-refusal", "02_explorer",
              N_("Which (endpointPublicAccess, endpointPrivateAccess) pair does AWS refuse? Answer a tuple."),
@@ -712,22 +839,36 @@ _EXERCISES = [
              N_("0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0.")),
     # 04 troubleshooting
     Exercise("04-fix-list", "04_troubleshooting",
-             N_("Pitfall 1, the other fix: a new publicAccessCidrs list that keeps the office 203.0.113.0/24 and "
-                "lets the nodes (NAT 198.51.100.20) register, private access still off."),
+             N_("Pitfall 1, before you read the fix: a new publicAccessCidrs list that keeps the office "
+                "203.0.113.0/24 and lets the nodes (NAT 198.51.100.20) register, private access still off."),
              [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}, keep=(OFFICE,)),
              N_("adding the NAT addresses works, but AWS recommends enabling private access instead.")),
     Exercise("04-diagnose-payments-prod", "04_troubleshooting",
-             N_("Diagnose payments-prod: the id of its most severe finding."), "EKS-EP-003", '"EKS-EP-003"',
-             diagnose_judge("payments-prod"), N_("restricted list, private off, NAT outside the list.")),
+             N_("Diagnose payments-prod: its cause (a pitfall of this notebook) and the smallest fix. Answer a dict "
+                "{'cause': ..., 'fix': ...}."),
+             {"cause": "NAT outside the allow-list", "fix": "enable private access"},
+             '{"cause": "NAT outside the allow-list", "fix": "enable private access"}',
+             diagnose_judge("payments-prod"),
+             N_("pitfall 1: a restricted list, private access off, the NAT outside the list; enabling private access "
+                "is AWS's advice (adding the NAT addresses works too).")),
     Exercise("04-diagnose-payments-au-hybrid", "04_troubleshooting",
-             N_("Diagnose payments-au-hybrid: the id of its most severe finding."), "EKS-EP-005", '"EKS-EP-005"',
-             diagnose_judge("payments-au-hybrid"), N_("hybrid nodes with both endpoints on.")),
+             N_("Diagnose payments-au-hybrid: its cause (a pitfall of this notebook) and the smallest fix. Answer a "
+                "dict {'cause': ..., 'fix': ...}."),
+             {"cause": "hybrid nodes with both endpoints on", "fix": "disable public access"},
+             '{"cause": "hybrid nodes with both endpoints on", "fix": "disable public access"}',
+             diagnose_judge("payments-au-hybrid"),
+             N_("pitfall 5: hybrid nodes with both endpoints on; keep one endpoint (private keeps them on their "
+                "link).")),
     Exercise("04-diagnose-payments-eu-corp", "04_troubleshooting",
-             N_("Diagnose payments-eu-corp: the id of its most severe finding."), "EKS-EP-004", '"EKS-EP-004"',
+             N_("Diagnose payments-eu-corp: its cause (a pitfall of this notebook) and the smallest fix. Answer a "
+                "dict {'cause': ..., 'fix': ...}."),
+             {"cause": "custom DNS servers", "fix": "verify forwarding"},
+             '{"cause": "custom DNS servers", "fix": "verify forwarding"}',
              diagnose_judge("payments-eu-corp"),
-             N_("private only with custom DNS servers: public DNS already answers with the private addresses, so "
-                "servers that forward to the internet work; EKS-EP-004 (medium) asks you to verify that they do.")),
+             N_("pitfall 6, custom DNS servers with private only: public DNS already answers with the private "
+                "addresses, so servers that forward to the internet work; verify that they forward the cluster "
+                "name (EKS-EP-004, medium).")),
     Exercise("04-probe-layer", "04_troubleshooting",
              N_("The bastion in the VPC reaches the private cluster through the security team's TLS-inspecting proxy. "
                 "Which layer will the probe report as failed: name, path, server or identity?"),
@@ -736,21 +877,21 @@ _EXERCISES = [
                 "fails before any identity check.")),
     # 05 changing access
     Exercise("05-first-step", "05_changing_access",
-             N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 203.0.113.10. Write the first "
+             N_("The cluster is public with 0.0.0.0/0; the nodes leave through NAT 198.51.100.20. Write the first "
                 "step towards 'public and private, office only' as an ekslab.EndpointConfig: nobody may lose access."),
              EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"]),
              'ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0"])', _first_step,
              N_("add before you take away: private access on first, the list narrowed after.")),
     Exercise("05-block-in-step-one", "05_changing_access",
-             N_("Step 1 of the plan: private access on, publicAccessCidrs 0.0.0.0/0 and 198.51.100.0/24. For each of "
-                "'admin' (198.51.100.7), 'ci' (hosted runner, 192.0.2.50) and 'nodes' (NAT 203.0.113.10): "
+             N_("Step 1 of the plan: private access on, publicAccessCidrs 0.0.0.0/0 and 203.0.113.0/24. For each of "
+                "'admin' (203.0.113.10), 'ci' (hosted runner, 192.0.2.50) and 'nodes' (NAT 198.51.100.20): "
                 "'through', or what blocks it."),
              {"admin": "through", "ci": "through", "nodes": "through"},
              '{"admin": "through", "ci": "through", "nodes": "through"}',
              per_asker_judge(_from_model({
-                 "admin": (_STEP_ONE, Vantage.internet("198.51.100.7"), VpcDns()),
+                 "admin": (_STEP_ONE, Vantage.internet("203.0.113.10"), VpcDns()),
                  "ci": (_STEP_ONE, Vantage.internet("192.0.2.50"), VpcDns()),
-                 "nodes": (_STEP_ONE, Vantage.vpc(egress_ip="203.0.113.10"), VpcDns())})),
+                 "nodes": (_STEP_ONE, Vantage.vpc(egress_ip="198.51.100.20"), VpcDns())})),
              N_("the /24 is already inside 0.0.0.0/0: step 1 admits nobody new and shuts nobody out, so that step 2 "
                 "only removes.")),
     Exercise("05-access-entry", "05_changing_access",

@@ -88,7 +88,8 @@ class Drawing:
 
     def __repr__(self) -> str:
         through = sum(a.reachable for a in self.askers)
-        return f"<Drawing {self.title.splitlines()[0]!r}: {through} of {len(self.askers)} askers get through>"
+        return _("<Drawing {title!r}: {through} of {n} askers get through>").format(
+            title=self.title.splitlines()[0], through=through, n=len(self.askers))
 
 
 _cache: OrderedDict = OrderedDict()

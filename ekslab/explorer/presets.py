@@ -310,8 +310,10 @@ def settings_from_row(row) -> tuple[Settings, list[str]]:
                     ip_family=family, hybrid_cidr=hybrid_cidr, **dns, **choices), notes
 
 
-# Facts of a real cluster that the explorer cannot change but the findings name (fix commands).
-ROW_FACTS = ("arn", "status", "version", "endpoint", "vpc_id", "subnet_ids", "cluster_sg", "remote_pod_cidrs", "tags")
+# Facts of a real cluster that the explorer cannot change but the findings name (fix commands), and where its
+# node groups run: when elsewhere, the cluster subnets keep their own routes (EKS-EP-010 judges those).
+ROW_FACTS = ("arn", "status", "version", "endpoint", "vpc_id", "subnet_ids", "cluster_sg", "remote_pod_cidrs", "tags",
+             "node_subnets_source", "cluster_subnet_egress")
 
 
 def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGION,
@@ -319,8 +321,11 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     """The scene as one fleet-frame row (the columns of ekslab.fleet.frame), so ``findings`` can judge it.
 
     ``facts`` carries the cluster's own ``ROW_FACTS`` (VPC and security group ids, ...)
-    when the explorer started from a fleet row. Only call it on a scene whose config
-    could be built. Taught in notebooks/02_explorer.ipynb.
+    when the explorer started from a fleet row. The nodes leave through the scene's NAT
+    addresses; the cluster subnets (where the control plane's ENIs are, and its own calls
+    leave under CUSTOMER_ROUTED egress) are the nodes' subnets, unless the facts say the
+    node groups run in other subnets: then they keep the routes read for them. Only call
+    it on a scene whose config could be built. Taught in notebooks/02_explorer.ipynb.
     """
     config = sc.config
     if config is None:
@@ -332,6 +337,9 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
     egress = [{"subnet": "subnet-explorer", "kind": "public-nat" if nats else "none", "kind_v6": None,
                "target": "nat-explorer" if nats else None, "ips": nats, "map_public_ip": False, "onward_kind": None,
                "onward_target": None, "onward_ips": [], "nat_mode": "zonal" if nats else None}]
+    facts = {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
+    source, own = facts.pop("node_subnets_source", None), facts.pop("cluster_subnet_egress", None)
+    apart = source == "nodegroups" and (isinstance(own, list | tuple) or hasattr(own, "tolist"))
     row = dict(
         account_id=account_id, region=region, cluster=cluster,
         arn=f"arn:aws:eks:{region}:{account_id}:cluster/{cluster}", status="ACTIVE", version="1.31",
@@ -345,11 +353,13 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         egress_targets=[], egress_unknown=None, resolver_inbound=s.dns_forwarding or None, dual_stack=False,
         outpost=False, authentication_mode=s.authentication_mode, health_issues=[], unread=[],
         # spec 10: the explorer draws no VPC endpoints or Resolver rules (unread); nodes and ENIs share the subnets
-        node_egress=egress, node_subnets_source="cluster-subnets", cluster_subnet_egress=egress,
+        # unless the node groups run elsewhere (then the cluster subnets keep the routes read for them)
+        node_egress=egress, node_subnets_source="nodegroups" if apart else "cluster-subnets",
+        cluster_subnet_egress=list(own) if apart else egress,
         dhcp_domain_name=dhcp_domain_name(region) if REGION_RE.match(region) else "ec2.internal",
         vpc_endpoints=None, vpc_endpoints_no_dns=None, resolver_rules=[], control_plane_egress=s.control_plane_egress,
         auto_mode=False,
-    ) | {k: v for k, v in (facts or {}).items() if k in ROW_FACTS}
+    ) | facts
     return {c: row[c] for c in FRAME_COLUMNS}  # the contract's columns, in its order
 
 

@@ -157,16 +157,21 @@ def _endpoint_lists(facts: dict) -> tuple:
 
 
 def _row(record: dict, vpcs: dict) -> dict:
+    row = cluster_columns(record)
+    account, region, vpc_id, subnets, nodes_in, source, unread = network_inputs(record)
+    row.update(network_columns(vpcs.get((account, region, vpc_id)) or {}, vpc_id, subnets, nodes_in, source, unread))
+    return row
+
+
+def cluster_columns(record: dict, endpoint: dict | None = None) -> dict:
+    """The columns of a cluster's row that its record alone decides (the rest need its VPC's facts).
+
+    ``endpoint``: the endpoint columns (mode, public, private, ...) when already known. Used by fleet_frame
+    and by the streaming build of ekslab/fleet/framestream.py. Taught in notebooks/03_fleet_analysis.ipynb
+    (behind fleet_frame).
+    """
     cluster = record["cluster"]
     vpc_cfg = cluster.get("resourcesVpcConfig") or {}
-    subnets = list(vpc_cfg.get("subnetIds") or [])
-    vpc_id = record.get("vpc_id") or vpc_cfg.get("vpcId")
-    facts = vpcs.get((record["account_id"], record["region"], vpc_id)) or {}
-    nodes_in, source = node_subnets(record)
-    node_egress = _egress_dicts(nodes_in, facts)  # a subnet whose facts were not read: its kind is None
-    egress = sorted({ip for e in node_egress for ip in e["ips"]})
-    usable, no_dns = _endpoint_lists(facts)
-    rules = facts.get("resolver_rules")
     nodes, pods = _remote_cidrs(cluster, "remoteNodeNetworks"), _remote_cidrs(cluster, "remotePodNetworks")
     host = (cluster.get("endpoint") or "").split("://")[-1].rstrip("/")
     health = [f"{i.get('code')}: {i.get('message')}" for i in (cluster.get("health") or {}).get("issues") or []]
@@ -175,29 +180,56 @@ def _row(record: dict, vpcs: dict) -> dict:
         "arn": cluster.get("arn"), "status": cluster.get("status"), "version": cluster.get("version"),
         "endpoint": cluster.get("endpoint") or None,
         "ip_family": (cluster.get("kubernetesNetworkConfig") or {}).get("ipFamily") or "ipv4",
-        "vpc_id": vpc_id, "subnet_ids": subnets, "cluster_sg": vpc_cfg.get("clusterSecurityGroupId"),
-        "dns_support": facts.get("dns_support"), "dns_hostnames": facts.get("dns_hostnames"),
-        "amazon_provided_dns": facts.get("amazon_provided_dns"), "node_egress_ips": egress,
+        "vpc_id": record.get("vpc_id") or vpc_cfg.get("vpcId"), "subnet_ids": list(vpc_cfg.get("subnetIds") or []),
+        "cluster_sg": vpc_cfg.get("clusterSecurityGroupId"),
         "hybrid": bool(nodes or pods), "remote_node_cidrs": nodes, "remote_pod_cidrs": pods,
         "tags": dict(cluster.get("tags") or {}),
-        "dns_servers": facts.get("dns_servers", _servers_from_flag(facts.get("amazon_provided_dns"))),
-        "resolver_inbound": facts.get("resolver_inbound"),
         "dual_stack": host.endswith(_DUAL_STACK_SUFFIXES),
         "outpost": bool(cluster.get("outpostConfig")),
         "authentication_mode": (cluster.get("accessConfig") or {}).get("authenticationMode"),
         "health_issues": health,
-        "unread": sorted(set(facts.get("unread") or []) | set(record.get("unread") or [])),
+        "control_plane_egress": vpc_cfg.get("controlPlaneEgressMode"),
+        "auto_mode": (cluster.get("computeConfig") or {}).get("enabled") is True,
+    }
+    row.update(endpoint or _endpoint_columns(cluster))
+    return row
+
+
+def network_inputs(record: dict) -> tuple:
+    """What a row's network columns depend on besides the VPC facts: (account, region, VPC id, cluster subnets,
+    node subnets, where those come from, the record's own unread reads); hashable, so that clusters sharing
+    them share the columns (ekslab/fleet/framestream.py). Taught in notebooks/03_fleet_analysis.ipynb.
+    """
+    vpc_cfg = record["cluster"].get("resourcesVpcConfig") or {}
+    nodes_in, source = node_subnets(record)
+    return (record["account_id"], record["region"], record.get("vpc_id") or vpc_cfg.get("vpcId"),
+            tuple(vpc_cfg.get("subnetIds") or ()), tuple(nodes_in), source, tuple(record.get("unread") or ()))
+
+
+def network_columns(facts: dict, vpc_id, subnets, nodes_in, source: str, unread) -> dict:
+    """The columns of a row that its VPC's facts decide (DNS, egress, endpoints, Resolver rules, unread reads).
+
+    The arguments after ``facts`` are :func:`network_inputs`' (from the VPC id on); a VPC whose facts
+    were not read is ``{}``. Taught in notebooks/03_fleet_analysis.ipynb (behind fleet_frame).
+    """
+    node_egress = _egress_dicts(nodes_in, facts)  # a subnet whose facts were not read: its kind is None
+    usable, no_dns = _endpoint_lists(facts)
+    rules = facts.get("resolver_rules")
+    row = {
+        "dns_support": facts.get("dns_support"), "dns_hostnames": facts.get("dns_hostnames"),
+        "amazon_provided_dns": facts.get("amazon_provided_dns"),
+        "node_egress_ips": sorted({ip for e in node_egress for ip in e["ips"]}),
+        "dns_servers": facts.get("dns_servers", _servers_from_flag(facts.get("amazon_provided_dns"))),
+        "resolver_inbound": facts.get("resolver_inbound"),
+        "unread": sorted(set(facts.get("unread") or []) | set(unread)),
         "node_egress": node_egress,
         "node_subnets_source": source,
         "cluster_subnet_egress": _egress_dicts(subnets, facts),
         "dhcp_domain_name": facts.get("dhcp_domain_name"),
         "vpc_endpoints": usable, "vpc_endpoints_no_dns": no_dns,
         "resolver_rules": None if rules is None else [dict(r) for r in rules],
-        "control_plane_egress": vpc_cfg.get("controlPlaneEgressMode"),
-        "auto_mode": (cluster.get("computeConfig") or {}).get("enabled") is True,
     }
-    row.update(_egress_columns(nodes_in, facts, vpc_id, row["unread"]))
-    row.update(_endpoint_columns(cluster))
+    row.update(_egress_columns(list(nodes_in), facts, vpc_id, row["unread"]))
     return row
 
 

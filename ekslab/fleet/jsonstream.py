@@ -19,7 +19,8 @@ import sys
 import zlib
 from pathlib import Path
 
-from ekslab.i18n import _
+from ekslab import i18n
+from ekslab.i18n import N_, _
 
 CHUNK = 1 << 20  # bytes scanned at a time: the scan's own arrays stay a few MB
 BATCH = 1 << 20  # bytes of records parsed by one json.loads: keys repeated across its records are shared
@@ -65,7 +66,8 @@ def _too_long(value, path: str) -> str | None:
     while stack:
         item, where = stack.pop()
         if isinstance(item, _TooLong):
-            return f"at {where}: a number of {item.digits:,} digits; ekslab reads at most {MAX_INT_DIGITS:,}"
+            return _("at {path}: a number of {digits:,} digits; ekslab reads at most {most:,}").format(
+                path=where, digits=item.digits, most=MAX_INT_DIGITS)
         if isinstance(item, dict):
             stack.extend((v, f"{where}.{k}") for k, v in reversed(item.items()))
         elif isinstance(item, list):
@@ -97,13 +99,14 @@ def chunks(source, max_bytes: int, where: str):
         while chunk:
             total += len(chunk)
             if total > max_bytes:
-                raise StreamError(f"{where}: " + (
-                    f"the gzip data expands past the {max_bytes:,}-byte limit (max_bytes); a gzip bomb, or raise "
-                    "the limit" if unzipped else f"larger than the {max_bytes:,}-byte limit (max_bytes)"))
+                raise StreamError((_("{path}: the gzip data expands past the {limit:,}-byte limit (max_bytes); a "
+                                     "gzip bomb, or raise the limit") if unzipped else
+                                   _("{path}: larger than the {limit:,}-byte limit (max_bytes)")).format(
+                    path=where, limit=max_bytes))
             nul = chunk.find(b"\0")
             if nul >= 0:
-                raise StreamError(f"{where}: not UTF-8 JSON text: a NUL byte at byte {total - len(chunk) + nul:,} "
-                                  "(UTF-16, or not text at all?)")
+                raise StreamError(_("{path}: not UTF-8 JSON text: a NUL byte at byte {at:,} (UTF-16, or not text "
+                                    "at all?)").format(path=where, at=total - len(chunk) + nul))
             yield chunk
             chunk = (unzipped or f).read(CHUNK)
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
@@ -174,12 +177,12 @@ class _Scanner:
         if len(pos):
             deepest = int(after.max())
             if deepest > self.max_depth:
-                raise StreamError(f"{self.where}: nested {deepest} levels deep; a snapshot has about 8 and ekslab "
-                                  f"reads at most {self.max_depth}")
+                raise StreamError(_("{path}: nested {depth} levels deep; a snapshot has about 8 and ekslab reads at "
+                                    "most {most}").format(path=self.where, depth=deepest, most=self.max_depth))
             if int(after.min()) < 0:
                 at = int(pos[int(np.argmax(after < 0))]) + self.offset
-                raise StreamError(f"{self.where}: invalid JSON: a closing bracket without its opening one "
-                                  f"(byte {at:,})")
+                raise StreamError(_("{path}: invalid JSON: a closing bracket without its opening one (byte {at:,})"
+                                    ).format(path=self.where, at=at))
             self.depth, self.cost = int(after[-1]), int(costs[-1])
         keep = depth <= keep_depth
         events = (pos[keep] + self.offset, kinds[keep], depth[keep], costs[keep])
@@ -187,17 +190,18 @@ class _Scanner:
         return events, data
 
 
-def read_json_object(source, *, max_bytes: int, max_depth: int, lists, where: str, keep=None):
+def read_json_object(source, *, max_bytes: int, max_depth: int, lists, where: str, keep=None, begin=None):
     """(the top-level object as a dict, {(list key, index): problem}) of JSON text read as a stream.
 
     ``lists`` are the keys whose arrays are read record by record. A record that cannot be parsed
     safely (too costly for its bytes, a number Python cannot read, a lone surrogate) stays in its
     list as a stand-in dict holding what could be read of its account, region and name, and its
     problem, with the JSON path, is in the second value; the rest is read on. ``keep(key, record)``,
-    if given, returns what to keep of each parsed record. Raises :class:`StreamError` for anything
-    else. Taught in notebooks/03_fleet_analysis.ipynb (behind load_snapshot).
+    if given, returns what to keep of each parsed record, and ``begin(key)`` is told when a record list
+    starts (a key given twice starts it again: the last one counts, as in ``json.loads``). Raises
+    :class:`StreamError` for anything else. Taught in notebooks/03_fleet_analysis.ipynb (behind load_snapshot).
     """
-    reader = _Reader(where, set(lists), keep)
+    reader = _Reader(where, set(lists), keep, begin)
     scanner = _Scanner(where, max_depth)
     pending = None
     for chunk in chunks(source, max_bytes, where):
@@ -212,8 +216,8 @@ def read_json_object(source, *, max_bytes: int, max_depth: int, lists, where: st
 class _Reader:
     """Builds the top-level object from the scanner's events; see :func:`read_json_object`."""
 
-    def __init__(self, where: str, lists: set, keep):
-        self.where, self.lists, self.keep = where, lists, keep
+    def __init__(self, where: str, lists: set, keep, begin):
+        self.where, self.lists, self.keep, self.begin = where, lists, keep, begin
         self.buf = bytearray()  # the bytes from absolute offset self.base on, not yet used
         self.base = 0
         self.top: dict = {}
@@ -240,8 +244,11 @@ class _Reader:
         self.base = upto
 
     def _invalid(self, at: int, what: str):
-        where = f" in $.{self.key}" if self.state in ("value", "list") else ""
-        raise StreamError(f"{self.where}: invalid or truncated JSON{where}: {what} (byte {at:,})")
+        if self.state in ("value", "list"):
+            raise StreamError(_("{path}: invalid or truncated JSON in {key}: {what} (byte {at:,})").format(
+                path=self.where, key=f"$.{self.key}", what=what, at=at))
+        raise StreamError(_("{path}: invalid or truncated JSON: {what} (byte {at:,})").format(
+            path=self.where, what=what, at=at))
 
     # ---- events
 
@@ -276,8 +283,9 @@ class _Reader:
 
     def _not_an_object(self):
         text = self._bytes(self.base, self.base + len(self.buf)).decode("utf-8", "replace").lstrip(_BLANK)
-        got = {"[": "an array", '"': "a string", "": "nothing"}.get(text[:1], f"{text[:20]!r}")
-        raise StreamError(f"{self.where}: expected a JSON object at the top, got {got}")
+        got = {"[": N_("an array"), '"': N_("a string"), "": N_("nothing")}.get(text[:1])
+        raise StreamError(_("{path}: expected a JSON object at the top, got {type}").format(
+            path=self.where, type=i18n.gettext(got) if got else repr(text[:20])))
 
     def _event(self, pos: int, kind: int, depth: int, cost: int) -> None:
         state = self.state
@@ -292,11 +300,13 @@ class _Reader:
                 self.key = self._key(self.start, pos)
                 self._next("value", pos, cost)
             else:
-                self._invalid(pos, "expected a key and a colon")
+                self._invalid(pos, _("expected a key and a colon"))
         elif state == "value":
             if (kind == _OPEN and depth == 1 and self.key in self.lists and self._blank(self.start, pos)
                     and self._bytes(pos, pos + 1) == b"["):
                 self.records, self.pending = [], []
+                if self.begin:
+                    self.begin(self.key)
                 self._next("list", pos, cost)
             elif (kind == _COMMA and depth == 1) or (kind == _CLOSE and depth == 0):
                 self._closing(pos, kind, b"}")
@@ -307,7 +317,7 @@ class _Reader:
                 self._closing(pos, kind, b"]")
                 if kind == _COMMA or self.pending or self.records or not self._blank(self.start, pos):
                     if self._blank(self.start, pos):
-                        self._invalid(pos, "expected a value before the comma or bracket")
+                        self._invalid(pos, _("expected a value before the comma or bracket"))
                     self.pending.append((self.start, pos, cost - self.cost - PER_ITEM))
                 if kind == _CLOSE or self.pending[-1][1] - self.pending[0][0] >= BATCH:
                     self._parse_pending()
@@ -317,7 +327,7 @@ class _Reader:
                 else:
                     self._next("list", pos, cost, forget=not self.pending)
             elif depth < 2:
-                self._invalid(pos, "expected a comma or the end of the list")
+                self._invalid(pos, _("expected a comma or the end of the list"))
         elif state == "after":
             if kind == _COMMA and depth == 1:
                 self._next("key", pos, cost)
@@ -325,13 +335,14 @@ class _Reader:
                 self._closing(pos, kind, b"}")
                 self._next("end", pos, cost)
             else:
-                self._invalid(pos, "expected a comma or the end of the object")
+                self._invalid(pos, _("expected a comma or the end of the object"))
         else:
-            self._invalid(pos, "more data after the end of the top-level object")
+            self._invalid(pos, _("more data after the end of the top-level object"))
 
     def _closing(self, pos: int, kind: int, bracket: bytes) -> None:
         if kind == _CLOSE and self._bytes(pos, pos + 1) != bracket:
-            self._invalid(pos, f"expected {bracket.decode()!r}, got {self._bytes(pos, pos + 1).decode()!r}")
+            self._invalid(pos, _("expected {bracket}, got {got}").format(
+                bracket=repr(bracket.decode()), got=repr(self._bytes(pos, pos + 1).decode())))
 
     def _next(self, state: str, pos: int, cost: int, forget: bool = True) -> None:
         self.state, self.start, self.cost = state, pos + 1, cost
@@ -342,9 +353,9 @@ class _Reader:
         if self.state == "start":
             self._not_an_object()
         if self.state != "end":
-            self._invalid(size, "the text ends before the top-level object does")
+            self._invalid(size, _("the text ends before the top-level object does"))
         if not self._blank(self.base, self.base + len(self.buf)):
-            self._invalid(self.base, "more data after the end of the top-level object")
+            self._invalid(self.base, _("more data after the end of the top-level object"))
         return self.top, self.broken
 
     # ---- parsing
@@ -354,14 +365,15 @@ class _Reader:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise StreamError(f"{self.where}: not UTF-8 text at {path} ({e.reason} at byte {start + e.start:,})") \
-                from None
+            raise StreamError(_("{path}: not UTF-8 text at {key} ({reason} at byte {at:,})").format(
+                path=self.where, key=path, reason=e.reason, at=start + e.start)) from None
         try:
             self.long = _LONG[0]
             return json.loads(f"[{text}]" if wrap else text, parse_int=_parse_int), raw
         except json.JSONDecodeError as e:
             at = start + len(text[:max(e.pos - wrap, 0)].encode("utf-8"))
-            raise StreamError(f"{self.where}: invalid or truncated JSON at {path}: {e.msg} (byte {at:,})") from None
+            raise StreamError(_("{path}: invalid or truncated JSON at {key}: {reason} (byte {at:,})").format(
+                path=self.where, key=path, reason=e.msg, at=at)) from None
 
     def _key(self, start: int, end: int) -> str:
         try:
@@ -369,20 +381,20 @@ class _Reader:
         except ValueError:
             key = None
         if not isinstance(key, str):
-            self._invalid(end, "expected a key (a string in quotes) before the colon")
+            self._invalid(end, _("expected a key (a string in quotes) before the colon"))
         return key
 
     def _costly(self, path: str, size: int, cost: int) -> str | None:
         if cost <= COST_RATIO * size + COST_SLACK:
             return None
-        return (f"at {path}: {size:,} bytes holding so many arrays, objects and values that parsing them would take "
-                f"about {cost / 1e6:,.0f} MB ({cost / max(size, 1):.0f}x their size); ekslab parses at most about "
-                f"{COST_RATIO}x the bytes it reads")
+        return _("at {path}: {size:,} bytes holding so many arrays, objects and values that parsing them would take "
+                 "about {mb:,.0f} MB ({ratio:.0f}x their size); ekslab parses at most about {most}x the bytes it "
+                 "reads").format(path=path, size=size, mb=cost / 1e6, ratio=cost / max(size, 1), most=COST_RATIO)
 
     def _value(self, start: int, end: int, cost: int) -> None:
         path = f"$.{self.key}"
         if self._blank(start, end):
-            self._invalid(end, f"expected a value for {path}")
+            self._invalid(end, _("expected a value for {key}").format(key=path))
         problem = self._costly(path, end - start, cost)
         if problem:
             raise StreamError(f"{self.where}: {problem}")
@@ -402,7 +414,8 @@ class _Reader:
         problem = self._costly(f"$.{self.key}", last, self.spent + total)  # against all bytes read so far
         if problem and all(c <= COST_RATIO * (e - s) + COST_SLACK for s, e, c in pending):
             # each record is small, but together they cost far more than the file: refuse the file
-            raise StreamError(f"{self.where}: {problem} ({len(self.records) + len(pending):,} records so far)")
+            raise StreamError(_("{path}: {problem} ({n:,} records so far)").format(
+                path=self.where, problem=problem, n=len(self.records) + len(pending)))
         run = []
         for start, end, cost in pending:
             index = len(self.records) + len(run)
@@ -430,7 +443,7 @@ class _Reader:
                 self._parse_run([one])
             return
         if len(parsed) != len(run):
-            self._invalid(run[0][0], f"the records of {path} do not parse one by one")
+            self._invalid(run[0][0], _("the records of {key} do not parse one by one").format(key=path))
         surrogates, long = _SURROGATE.search(raw) is not None, _LONG[0] != self.long
         for i, (record, (_s, _e, cost)) in enumerate(zip(parsed, run, strict=True)):
             here = f"$.{self.key}[{first + i}]"
@@ -465,7 +478,7 @@ class _Reader:
         if not found:
             return None
         where, char = found[0]
-        return f"at {where}: a lone surrogate {char} (an escape that is no character)"
+        return _("at {path}: a lone surrogate {char} (an escape that is no character)").format(path=where, char=char)
 
 
 def _lone_surrogates(value, path="$"):
@@ -477,7 +490,7 @@ def _lone_surrogates(value, path="$"):
             for k, v in item.items():
                 bad = _bad_text(k)
                 if bad:
-                    found.append((f"{where} (a key)", bad))
+                    found.append((_("{path} (a key)").format(path=where), bad))
                 stack.append((v, f"{where}[?]" if bad else f"{where}.{k}"))
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))

@@ -36,6 +36,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ekslab import i18n
+from ekslab.i18n import N_, _
+
 FORMAT = "ekslab-fleet/1"
 
 SCHEMA_PATH = Path(__file__).with_name("ekslab-fleet-1.schema.json")
@@ -53,7 +56,8 @@ def _as_snapshot(snapshot) -> dict:
     """Accept a snapshot dict or anything carrying one (a ScanResult)."""
     inner = getattr(snapshot, "snapshot", snapshot)
     if not isinstance(inner, dict):
-        raise SnapshotError(f"expected a snapshot dict or ScanResult, got {type(snapshot).__name__}")
+        raise SnapshotError(_("expected a snapshot dict or ScanResult, got {type}").format(
+            type=type(snapshot).__name__))
     return inner
 
 
@@ -76,7 +80,8 @@ def schema() -> dict:
 
 
 def _no_remote(uri):
-    raise SnapshotError(f"the snapshot schema refers to {uri!r}; ekslab fetches nothing from a network")
+    raise SnapshotError(_("the snapshot schema refers to {uri}; ekslab fetches nothing from a network").format(
+        uri=repr(uri)))
 
 
 @lru_cache(maxsize=1)
@@ -95,21 +100,39 @@ def _validators():
     return fastjsonschema.compile(full, handlers=handlers), fastjsonschema.compile(top, handlers=handlers), records
 
 
+# what a schema type is called in a message ("expected a string or a null")
+_TYPE_WORDS = {"string": N_("a string"), "object": N_("an object"), "array": N_("an array"), "boolean": N_("a boolean"),
+               "null": N_("a null"), "number": N_("a number"), "integer": N_("an integer")}
+
+
+def _either(words) -> str:
+    text = words[0]
+    for word in words[1:]:
+        text = _("{first} or {second}").format(first=text, second=word)
+    return text
+
+
 def _problem(exc, prefix: str = "$") -> str:
-    """A fastjsonschema failure as "at $.clusters[3].cluster.name: expected a string, got 5"."""
+    """A fastjsonschema failure as "at $.clusters[3].cluster.name: expected a string, got int 5"."""
     path = prefix + "".join(f"[{p}]" if str(p).isdigit() else f".{p}" for p in exc.path[1:])
     got = exc.value
     if exc.rule == "required":
         missing = [k for k in exc.rule_definition if not (isinstance(got, dict) and k in got)]
-        what = f"missing key {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-        return f"at {path}: {what}"
-    expected = {"type": lambda d: " or ".join(("an " if t[0] in "aeiou" else "a ") + t
-                                              for t in (d if isinstance(d, list) else [d])),
-                "const": lambda d: repr(d), "minLength": lambda d: f"text of at least {d} character(s)",
-                "minimum": lambda d: f"a number >= {d}",
-                "enum": lambda d: "one of " + ", ".join("null" if v is None else repr(v) for v in d),
+        if len(missing) > 1:
+            return _("at {path}: missing key {key} (and {n} more)").format(path=path, key=repr(missing[0]),
+                                                                            n=len(missing) - 1)
+        return _("at {path}: missing key {key}").format(path=path, key=repr(missing[0]))
+    expected = {"type": lambda d: _either([i18n.gettext(_TYPE_WORDS[t]) if t in _TYPE_WORDS
+                                           else ("an " if t[0] in "aeiou" else "a ") + t
+                                           for t in (d if isinstance(d, list) else [d])]),
+                "const": lambda d: repr(d),
+                "minLength": lambda d: _("text of at least {n} character(s)").format(n=d),
+                "minimum": lambda d: _("a number >= {n}").format(n=d),
+                "enum": lambda d: _("one of {values}").format(
+                    values=", ".join("null" if v is None else repr(v) for v in d)),
                 }.get(exc.rule, lambda d: f"{exc.rule} {d!r}")
-    return f"at {path}: expected {expected(exc.rule_definition)}, got {type(got).__name__} {_short(got)}"
+    return _("at {path}: expected {expected}, got {type} {value}").format(
+        path=path, expected=expected(exc.rule_definition), type=type(got).__name__, value=_short(got))
 
 
 def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
@@ -126,12 +149,14 @@ def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
     import fastjsonschema
 
     if not isinstance(snapshot, dict):
-        raise SnapshotError(f"{where}: expected a JSON object at the top, got {type(snapshot).__name__}")
+        raise SnapshotError(_("{path}: expected a JSON object at the top, got {type}").format(
+            path=where, type=type(snapshot).__name__))
     fmt = snapshot.get("format")
     if fmt is None:
-        raise SnapshotError(f"{where}: missing key 'format' (not an ekslab snapshot?)")
+        raise SnapshotError(_("{path}: missing key 'format' (not an ekslab snapshot?)").format(path=where))
     if fmt != FORMAT:
-        raise SnapshotError(f"{where}: unknown format {_short(fmt)}; this ekslab reads {FORMAT!r}")
+        raise SnapshotError(_("{path}: unknown format {value}; this ekslab reads {format}").format(
+            path=where, value=_short(fmt), format=repr(FORMAT)))
     whole, top, records = _validators()
     if not _broken:
         try:
@@ -198,18 +223,32 @@ def _set_aside(snapshot: dict, broken: dict) -> dict:
         for i, item in enumerate(snapshot[section]):
             if (section, i) not in broken:
                 kept.append(item)
-                continue
-            item = item if isinstance(item, dict) else {}
-            inner = item.get("cluster")
-            name = inner.get("name") if isinstance(inner, dict) else inner if section == "errors" else None
-            if section == "clusters" and not _text(name):
-                name = f"clusters[{i}]"  # a row still stands for it
-            extra.append({"account_id": _text(item.get("account_id")), "region": _text(item.get("region")),
-                          "cluster": _text(name), "operation": "ReadSnapshot", "code": INVALID_RECORD,
-                          "message": f"broken {section[:-1]} record, left out: {broken[(section, i)]}"})
+            else:
+                extra.append(set_aside_record(section, i, item, broken[(section, i)]))
         out[section] = kept
     out["errors"] = out["errors"] + extra
     return out
+
+
+_BROKEN = {"clusters": N_("broken cluster record, left out: {problem}"),
+           "vpcs": N_("broken vpc record, left out: {problem}"),
+           "errors": N_("broken error record, left out: {problem}")}
+
+
+def set_aside_record(section: str, index: int, item, problem: str) -> dict:
+    """The error record (code ``InvalidRecord``) that stands for the broken record ``section[index]``.
+
+    It names the record's account, region and cluster where they are readable text, so that the cluster
+    keeps a row whose ``error`` says why. Taught in notebooks/03_fleet_analysis.ipynb (behind validate).
+    """
+    item = item if isinstance(item, dict) else {}
+    inner = item.get("cluster")
+    name = inner.get("name") if isinstance(inner, dict) else inner if section == "errors" else None
+    if section == "clusters" and not _text(name):
+        name = f"clusters[{index}]"  # a row still stands for it
+    return {"account_id": _text(item.get("account_id")), "region": _text(item.get("region")),
+            "cluster": _text(name), "operation": "ReadSnapshot", "code": INVALID_RECORD,
+            "message": i18n.gettext(_BROKEN[section]).format(problem=problem)}
 
 
 def dumps(snapshot, compact: bool = False) -> str:
@@ -238,8 +277,8 @@ def save_snapshot(snapshot, path, compact: bool = False) -> Path:
     try:
         data = dumps(snap, compact).encode("utf-8")
     except UnicodeEncodeError as e:
-        raise SnapshotError(f"{path}: the snapshot holds a lone surrogate ({e.object[e.start:e.end]!r}), "
-                            "which is no UTF-8 text") from None
+        raise SnapshotError(_("{path}: the snapshot holds a lone surrogate ({char}), which is no UTF-8 text").format(
+            path=path, char=repr(e.object[e.start:e.end]))) from None
     if path.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
     return atomic_write(path, data)
@@ -522,7 +561,7 @@ def anonymize(snapshot, key) -> dict:
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, bytes) or not key:
-        raise ValueError(f"anonymize needs a non-empty str or bytes key, got {key!r}")
+        raise ValueError(_("anonymize needs a non-empty str or bytes key, got {value}").format(value=repr(key)))
     names = {c["cluster"]["name"] for c in snap["clusters"]} | {e["cluster"] for e in snap["errors"] if e["cluster"]}
     anon = _Anonymizer(key, names)
     meta = dict(snap["metadata"], source="anonymized copy", anonymized=True)

@@ -56,33 +56,45 @@ def test_the_fix_must_keep_the_office():
     assert result.message == "not yet: the office range 203.0.113.0/24 is no longer admitted; keep it in the list"
 
 
-def test_diagnosis_tells_a_lesser_finding_from_a_wrong_one():
-    assert check("04-diagnose-payments-eu-corp", "EKS-EP-007").message == \
-        "not yet: EKS-EP-007 is raised for payments-eu-corp, but it is info; find the medium one"
-    wrong = check("04-diagnose-payments-prod", "EKS-EP-001").message
-    assert wrong.startswith("not yet: EKS-EP-001 (public endpoint open to the whole internet) is not raised for "
-                            "payments-prod; look again at mode=public")
-    assert check("04-diagnose-payments-prod", "eks-ep-003").ok  # case does not matter
+def test_a_diagnosis_is_a_cause_and_the_smallest_fix():
+    assert check("04-diagnose-payments-prod", {"cause": "pitfall 1", "fix": "enable private access"}).ok
+    assert check("04-diagnose-payments-prod", {"Cause": "NAT outside the allow-list",
+                                               "FIX": "add the NAT addresses"}).ok
+    wrong = check("04-diagnose-payments-prod", {"cause": "open to the whole internet",
+                                                "fix": "narrow the list"}).message
+    assert wrong.startswith("not yet: cause: not that: payments-prod's list (198.51.100.0/24) does not admit the whole "
+                            "internet; look again at mode=public")
+    # the id of a finding (03's catalogue) is not an answer any more: 04 runs before 03
+    assert check("04-diagnose-payments-prod", "EKS-EP-003").message == \
+        "not yet: answer a dict with a 'cause' and a 'fix', not 'EKS-EP-003'"
+    assert check("04-diagnose-payments-eu-corp", {"cause": "custom DNS", "fix": "verify forwarding"}).ok
+    assert check("04-diagnose-payments-eu-corp", {"cause": 6}).message == \
+        "not yet: say both the cause and the fix; missing: fix"
+    fixed = ekslab.EndpointConfig(public=True, private=False, public_cidrs=["198.51.100.0/24", "203.0.113.30/32"])
+    assert check("04-diagnose-payments-prod", {"cause": 1, "fix": fixed}).ok  # judged with the model
+    unfixed = fixed.with_changes(public_cidrs=["198.51.100.0/24"])
+    assert check("04-diagnose-payments-prod", {"cause": 1, "fix": unfixed}).message.startswith(
+        "not yet: fix: the nodes are still refused: [CE][CCE] 203.0.113.30 is outside publicAccessCidrs")
 
 
 def test_predictions_explain_the_tempting_wrong_answer():
-    assert "private hosted zone is associated with the cluster VPC alone" in check(
-        "01-connected", {"public": "public", "public_and_private": "private", "private": "private"}).message
+    assert "the private hosted zone belongs to the cluster VPC alone" in check(
+        "01-connected", {"public": "allow-list", "public_and_private": "through", "private": "through"}).message
     assert check("00-dns", "10.0.0.1").message == \
         "not yet: 10.0.0.1 is the VPC router; the DNS server is one address further (base + 2)"
     assert "local only covers" not in check("00-route", "local").message  # says which route carries what
     assert check("00-route", "local").message.startswith("not yet: local carries 10.0.0.0/16")
     assert "loses access" in check("05-first-step", ekslab.EndpointConfig(public=True, private=False,
-                                                                          public_cidrs=["198.51.100.0/24"])).message
+                                                                          public_cidrs=["203.0.113.0/24"])).message
 
 
 def test_the_first_step_keeps_every_asker_of_the_notebook():
     # notebook 05's askers: the admin laptop in the office, the hosted CI runner and the nodes
     office_lost = check("05-first-step", ekslab.EndpointConfig(public=True, private=True,
                                                                public_cidrs=["192.0.2.0/24"]))
-    assert office_lost.message == ("not yet: the admin laptop in the office (198.51.100.7) loses access in this "
+    assert office_lost.message == ("not yet: the admin laptop in the office (203.0.113.10) loses access in this "
                                    "step; a first step only adds")
-    plan_step = ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "198.51.100.0/24"])
+    plan_step = ekslab.EndpointConfig(public=True, private=True, public_cidrs=["0.0.0.0/0", "203.0.113.0/24"])
     assert check("05-first-step", plan_step).ok  # step 1 of the plan the notebook prints
 
 

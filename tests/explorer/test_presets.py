@@ -234,6 +234,45 @@ def test_frame_row_keeps_the_real_clusters_ids_and_nothing_else():
     assert list(r) == FRAME_COLUMNS
 
 
+def _explorer_findings(settings, facts=None):
+    """The explorer's own findings list for these settings (and the real cluster's facts)."""
+    from ekslab.audit.rules import findings
+
+    return findings(pd.DataFrame([frame_row(scene(settings), facts=facts)]))
+
+
+def _explorer_ids(settings, facts=None):
+    return _explorer_findings(settings, facts)["id"].tolist()
+
+
+def test_explorer_findings_show_ep010_when_customer_routed_egress_has_no_way_out():
+    """Spec 10.4 in the explorer: the cluster subnets follow the scene, or the routes read for them when the
+    node groups run elsewhere; a NAT for the nodes is then no way out for the control plane."""
+    import ekslab
+    from ekslab.explorer.presets import ROW_FACTS
+
+    fleet = ekslab.load_fleet("sample")
+    data = fleet[fleet["cluster"] == "payments-routed"].iloc[0].to_dict()
+    assert data["node_subnets_source"] == "nodegroups" and data["node_egress_ips"]  # nodes leave through a NAT
+    settings, _notes = settings_from_row(data)
+    facts = {k: data[k] for k in ROW_FACTS if k in data and data[k] is not None}  # as EndpointExplorer.from_row
+    assert settings.control_plane_egress == "CUSTOMER_ROUTED"
+    assert "EKS-EP-010" in _explorer_ids(settings, facts)
+    assert "EKS-EP-010" in ekslab.findings(fleet[fleet["cluster"] == "payments-routed"])["id"].tolist()
+    # the message names the row's own cluster subnets, not the explorer's stand-in
+    table = _explorer_findings(settings, facts)
+    message = table.loc[table["id"] == "EKS-EP-010", "message"].iloc[0]
+    assert all(e["subnet"] in message for e in data["cluster_subnet_egress"]) and "subnet-explorer" not in message
+    # near misses: the mode left as AWS set it; the explorer's own scene, whose nodes and ENIs share a NAT subnet
+    assert "EKS-EP-010" not in _explorer_ids(settings.changed(control_plane_egress="AWS_MANAGED"), facts)
+    assert "EKS-EP-010" not in _explorer_ids(settings)
+    assert "EKS-EP-010" not in _explorer_ids(settings, {**facts, "node_subnets_source": "cluster-subnets"})
+    # the switch on in the explorer's own scene: with no NAT there is no way out, with one there is
+    routed = Settings(control_plane_egress="CUSTOMER_ROUTED")
+    assert "EKS-EP-010" in _explorer_ids(routed.changed(nat_ips=""))
+    assert "EKS-EP-010" not in _explorer_ids(routed)
+
+
 def test_inert_settings_are_found_by_asking_the_model():
     from ekslab.explorer.presets import Settings, inert_settings
 

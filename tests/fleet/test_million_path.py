@@ -1,25 +1,195 @@
-"""The command line's slimmed read gives the same frame as the whole snapshot (bench/million.py measures it)."""
+"""The command line's reads give the same frame as the whole snapshot (bench/million.py measures their memory).
+
+``stream_fleet`` (what ``ekslab findings`` reads) builds the rows as the records stream in; ``load_for_frame``
+(``ekslab report``) slims each record. Both must give exactly ``fleet_frame(load_snapshot(path))``, its error
+records, its refusals and its findings.
+"""
 
 from __future__ import annotations
 
+import copy
+import gzip
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from ekslab.audit.rules.engine import evaluate_fleet
 from ekslab.fleet.frame import SAMPLE_PATH, fleet_frame
-from ekslab.fleet.snapshot import UNREAD_CLUSTER_KEYS, dumps, load_for_frame, load_snapshot
+from ekslab.fleet.framestream import stream_fleet
+from ekslab.fleet.snapshot import UNREAD_CLUSTER_KEYS, SnapshotError, dumps, load_for_frame, load_snapshot
+from ekslab.i18n import using_language
 from ekslab.localaws.synthetic import synthetic_snapshot
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
+SNAPSHOTS = [SAMPLE_PATH, *sorted(HOSTILE.glob("*.json"))]
 
 
 def _same(a, b):
     assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    pd.testing.assert_frame_equal(a, b)
     assert json.dumps(a.to_dict("records"), default=str) == json.dumps(b.to_dict("records"), default=str)
 
 
-@pytest.mark.parametrize("path", [SAMPLE_PATH, *sorted(HOSTILE.glob("*.json"))], ids=lambda p: Path(p).name)
+def _whole(path):
+    """(frame, errors) the plain way, or the refusal's message."""
+    try:
+        snap = load_snapshot(path)
+    except SnapshotError as e:
+        return str(e)
+    return fleet_frame(snap), snap["errors"]
+
+
+def _streamed(path):
+    try:
+        return stream_fleet(path)
+    except SnapshotError as e:
+        return str(e)
+
+
+def _check_equal(whole, streamed):
+    if isinstance(whole, str) or isinstance(streamed, str):
+        assert streamed == whole  # the same refusal, word for word
+        return
+    (a, errors_a), (b, errors_b) = whole, streamed
+    _same(a, b)
+    assert errors_b == errors_a
+    assert b.attrs == a.attrs
+    tables_a, tables_b = evaluate_fleet(a), evaluate_fleet(b)
+    for x, y in zip(tables_a[:2], tables_b[:2], strict=True):
+        pd.testing.assert_frame_equal(x, y)
+    assert tables_a[2] == tables_b[2]
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: Path(p).name)
+def test_the_streamed_frame_is_the_whole_snapshots(path):
+    _check_equal(_whole(path), _streamed(path))
+
+
+def test_the_hostile_files_include_refusals_and_set_aside_records():
+    # the comparison above is only worth something if it meets both kinds of file
+    outcomes = [_whole(p) for p in SNAPSHOTS]
+    assert any(isinstance(o, str) for o in outcomes)
+    assert any(not isinstance(o, str) and any(e["code"] == "InvalidRecord" for e in o[1]) for o in outcomes)
+
+
+def _broken_fleet():
+    snap = copy.deepcopy(synthetic_snapshot(60))
+    snap["clusters"][3]["region"] = {"not": "text"}  # schema: the record is set aside, its row kept by name
+    snap["clusters"][7]["cluster"]["name"] = 5  # no readable name: the row is called clusters[7]
+    snap["vpcs"][1]["dns_support"] = "yes"
+    snap["errors"].append({"account_id": "111122223333", "region": "eu-west-1", "cluster": "gone",
+                           "operation": "DescribeCluster", "code": "AccessDenied", "message": "no"})
+    snap["errors"].append({"account_id": 5})
+    text = dumps(snap)
+    # what only the stream reader sees: a lone surrogate and a number Python does not read
+    text = text.replace(json.dumps(snap["clusters"][10]["cluster"]["name"]), '"bad\\ud800name"', 1)
+    return text.replace('"version": ', '"version": 1' + "0" * 5000 + ', "v": ', 1)
+
+
+def test_broken_records_cost_their_own_rows_in_the_streamed_frame_too(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text(_broken_fleet())
+    whole = _whole(path)
+    codes = [e["code"] for e in whole[1]]
+    assert codes.count("InvalidRecord") == 6, whole[1]
+    _check_equal(whole, _streamed(path))
+    frame = _streamed(path)[0]
+    assert "clusters[7]" in set(frame["cluster"])
+
+
+@pytest.mark.parametrize("change", ["duplicate clusters", "vpcs first", "no clusters", "clusters not a list",
+                                    "no format", "truncated"])
+def test_odd_layouts_are_read_as_the_plain_parse_reads_them(tmp_path, change):
+    snap = synthetic_snapshot(20)
+    body = {k: v for k, v in snap.items()}
+    if change == "duplicate clusters":  # json.loads keeps the last: so must the stream
+        head = json.dumps({"clusters": snap["clusters"][:5]})[:-1]
+        text = head + ", " + json.dumps(dict(body, clusters=snap["clusters"][5:]))[1:]
+    elif change == "vpcs first":
+        text = json.dumps({"vpcs": snap["vpcs"], **{k: v for k, v in body.items() if k != "vpcs"}})
+    elif change == "no clusters":
+        text = json.dumps({k: v for k, v in body.items() if k != "clusters"})
+    elif change == "clusters not a list":
+        text = json.dumps(dict(body, clusters={"a": 1}))
+    elif change == "no format":
+        text = json.dumps({k: v for k, v in body.items() if k != "format"})
+    else:
+        text = dumps(snap)[:-5000]
+    path = tmp_path / "odd.json"
+    path.write_text(text)
+    whole = _whole(path)
+    if change in ("duplicate clusters", "vpcs first"):
+        assert not isinstance(whole, str) and len(whole[0]) == (15 if change == "duplicate clusters" else 20)
+    else:
+        assert isinstance(whole, str)
+    _check_equal(whole, _streamed(path))
+
+
+def test_a_synthetic_fleet_from_a_gzip_file_a_stream_and_stdin(tmp_path):
+    snap = synthetic_snapshot(500)
+    path = tmp_path / "fleet.json.gz"
+    path.write_bytes(gzip.compress(dumps(snap).encode()))
+    whole = (fleet_frame(snap), snap["errors"])
+    _check_equal(whole, stream_fleet(path))
+    _check_equal(whole, stream_fleet(io.BytesIO(path.read_bytes())))
+    code = ("import sys, json; from ekslab.fleet.framestream import stream_fleet\n"
+            "frame, errors = stream_fleet('-'); print(json.dumps([len(frame), sorted(frame['cluster'])[:3]]))")
+    done = subprocess.run([sys.executable, "-c", code], input=path.read_bytes(), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [500, sorted(whole[0]["cluster"])[:3]]
+
+
+def test_the_byte_limit_holds_for_the_streamed_read(tmp_path):
+    path = tmp_path / "fleet.json"
+    path.write_text(dumps(synthetic_snapshot(50)))
+    with pytest.raises(SnapshotError, match="larger than the 1,000-byte limit"):
+        stream_fleet(path, max_bytes=1000)
+
+
+def test_equal_cells_are_one_object_shared_by_their_rows(tmp_path):
+    path = tmp_path / "fleet.json"
+    path.write_text(dumps(synthetic_snapshot(300)))
+    frame = stream_fleet(path)[0]
+    whole = fleet_frame(load_snapshot(path))
+    for column in ("region", "account_id", "subnet_ids", "tags", "health_issues"):
+        distinct = {json.dumps(v, sort_keys=True, default=str) for v in frame[column]}
+        assert len({id(v) for v in frame[column]}) == len(distinct), column  # one object per distinct value
+    for column in ("node_egress", "public_cidrs", "unread", "egress_kinds"):  # one per network or configuration
+        assert len({id(v) for v in frame[column]}) < len(frame) / 5, column
+    # the public fleet_frame keeps a fresh object per row: editing one cell there never touches another
+    assert len({id(v) for v in whole["subnet_ids"]}) == len(whole)
+    assert len({id(v) for v in frame["cluster"]}) == len(frame)
+
+
+def test_findings_reads_the_stream_and_says_the_same(tmp_path, capsys):
+    from ekslab.cli import main
+
+    snap = synthetic_snapshot(200)
+    path = tmp_path / "fleet.json"
+    path.write_text(dumps(snap))
+    assert main(["findings", str(path), "--format", "json", "--allow-partial"]) in (0, 3)
+    streamed = json.loads(capsys.readouterr().out)
+    table = evaluate_fleet(fleet_frame(snap))[0]
+    assert [(f["cluster"], f["id"], f["fix"]) for f in streamed["findings"]] == \
+        list(zip(table["cluster"], table["id"], table["fix"], strict=True))
+
+
+def test_streamed_refusals_speak_korean(tmp_path):
+    path = tmp_path / "fleet.json"
+    path.write_text(dumps(synthetic_snapshot(5))[:-200])
+    with using_language("ko"):
+        with pytest.raises(SnapshotError, match="JSON이 잘못되었거나 잘렸습니다"):
+            stream_fleet(path)
+    with pytest.raises(SnapshotError, match="invalid or truncated JSON"):
+        stream_fleet(path)
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: Path(p).name)
 def test_the_slimmed_read_gives_the_same_frame(path):
     if Path(path).name in ("expect.json", "paths.json"):
         pytest.skip("not a snapshot")

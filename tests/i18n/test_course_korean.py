@@ -29,12 +29,12 @@ def test_every_exercise_asks_and_answers_in_korean():
 def test_wrong_and_right_answers_are_explained_in_korean_with_the_values_kept():
     with using_language("ko"):
         wrong = check("04-fix-list", ["203.0.113.10/32", "198.51.100.20/32"]).message
-        diagnosed = check("04-diagnose-payments-prod", "EKS-EP-001").message
+        diagnosed = check("04-diagnose-payments-prod", {"cause": "open to the whole internet", "fix": "..."}).message
         right = check("00-owner", EXERCISES["00-owner"].solution)
         odd = check("00-dns", "not an address").message
     assert wrong == "아직: 사무실 범위 203.0.113.0/24가 더는 허용되지 않습니다. 목록에 남겨 두세요"
-    assert diagnosed.startswith("아직: EKS-EP-001(인터넷 전체에 열린 퍼블릭 엔드포인트): payments-prod 클러스터에는 "
-                                "나오지 않습니다") and "mode=public" in diagnosed
+    assert diagnosed.startswith("아직: 원인: 그것이 아닙니다. payments-prod의 목록(198.51.100.0/24)은 인터넷 전체를 "
+                                "허용하지 않습니다") and "mode=public" in diagnosed
     assert right.ok and right.message.startswith("정답: ") and HANGUL.search(right.message)
     assert odd == "아직: 'not an address'는 IP 주소가 아닙니다"
     # English again outside

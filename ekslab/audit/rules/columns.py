@@ -56,27 +56,115 @@ def _true(series):
     return np.array([as_flag(v) is True for v in series.tolist()], dtype=bool)
 
 
-def _tuples(series, mask, keep_missing: bool = False):
-    """The list column as a 1-d object array of tuples (hashable), None where ``mask`` is False.
+class Listed(NamedTuple):
+    """A list column coded per row: ``codes[i]`` stands for the tuple ``values[codes[i]]`` (equal codes, equal
+    tuples). Code 0 is a row the rules do not read there (None), code 1 the empty list."""
 
-    Only the masked rows are read. ``keep_missing``: a missing cell (unread) stays None instead of ().
+    codes: object  # numpy int64, one per row
+    values: list
+
+    def at(self, i):
+        """Row ``i``'s value: a tuple, or None (not read, or with ``keep_missing`` unread)."""
+        return self.values[self.codes[i]]
+
+    def recoder(self):
+        """A function ``(i, value)`` that gives row ``i`` the tuple ``value`` (coded like the others)."""
+        index = {v: k for k, v in enumerate(self.values)}
+
+        def recode(i, value):
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(self.values)
+                self.values.append(value)
+            self.codes[i] = code
+        return recode
+
+
+_SEP = "\x1f"
+# The cells of a frame built row by row lie scattered in memory, a row's cells near each other: each pass over a
+# column costs a cache miss per cell, so the columns are read together, a chunk of rows at a time, while the
+# chunk's cells are still in the cache.
+_CHUNK = 1024
+
+
+def _listed(*columns) -> list[Listed]:
+    """Each ``(series, mask, keep_missing)`` list column coded where ``mask`` holds (lists as tuples;
+    ``keep_missing``: a missing cell stays None), read together a chunk of rows at a time.
+
+    Only the masked rows are read, in C: an empty list is code 1, the other lists of strings are coded by their
+    cells joined with a separator none of them holds (checked: the join is then one-to-one), and made tuples only
+    for the first row of each code; anything else (None, NaN, numpy arrays from Parquet, a bare string, an element
+    that is not a string) takes the careful path per row.
     """
     import numpy as np
 
-    out = np.full(len(series), None, dtype=object)
-    at = np.flatnonzero(mask)
-    if not len(at):
-        return out
-    values = series.to_numpy(dtype=object)
-    cells = (values[at] if len(at) < len(series) else values).tolist()
-    if set(map(type, cells)) <= {list, tuple}:
-        tuples = list(map(tuple, cells))  # C speed, for the contract's lists
-    elif keep_missing:
-        tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
-    else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
-        tuples = [_blocks_or_wrong(v) for v in cells]
-    out[at] = np.fromiter(tuples, dtype=object, count=len(tuples))  # each tuple one element, never a row
-    return out
+    readers = [_ListReader(series, mask, keep_missing) for series, mask, keep_missing in columns]
+    n = max((len(series) for series, _mask, _keep in columns), default=0)
+    edges = np.arange(0, n + _CHUNK, _CHUNK)
+    bounds = [np.searchsorted(r.at, edges).tolist() for r in readers]
+    for k in range(len(edges) - 1):
+        for r, b in zip(readers, bounds, strict=True):
+            if b[k] < b[k + 1]:
+                r.read(b[k], b[k + 1])
+    return [r.finish() for r in readers]
+
+
+class _ListReader:
+    """One list column of ``_listed``, read chunk by chunk, then coded."""
+
+    def __init__(self, series, mask, keep_missing):
+        import numpy as np
+
+        self.codes = np.zeros(len(series), dtype=np.int64)
+        self.at = np.flatnonzero(mask)
+        self.values = series.to_numpy(dtype=object)
+        self.keep_missing = keep_missing
+        self.kinds, self.lengths, self.joined = set(), [], []
+
+    def read(self, start, stop):
+        import numpy as np
+
+        if self.joined is None:
+            return
+        chunk = self.values[self.at[start:stop]].tolist()  # each cell touched while it is in the cache
+        self.kinds.update(map(type, chunk))
+        try:
+            if not self.kinds <= {list, tuple}:
+                raise TypeError
+            self.lengths.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)))
+            self.joined += map(_SEP.join, chunk)
+        except TypeError:  # a cell that is not a list of strings
+            self.joined = None
+
+    def finish(self) -> Listed:
+        import numpy as np
+        import pandas as pd
+
+        codes, at, values, joined = self.codes, self.at, self.values, self.joined
+        self.joined = self.values = None  # the joined text is not kept past its coding (a million rows' worth)
+        if not len(at):
+            return Listed(codes, [None, ()])
+        if joined is not None:
+            lengths = np.concatenate(self.lengths)
+            full = np.flatnonzero(lengths)
+            joined = np.array(joined, dtype=object)[full]
+            if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
+                codes[at] = 1
+                found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
+                codes[at[full]] = found + 2
+                firsts = at[full[np.unique(found, return_index=True)[1]]].tolist()
+                return Listed(codes, [None, (), *(tuple(values[i]) for i in firsts)])
+        cells = values[at].tolist()
+        kinds = set(map(type, cells))
+        if kinds <= {list, tuple}:
+            tuples = list(map(tuple, cells))
+        elif self.keep_missing:
+            tuples = [None if missing(v) else _blocks_or_wrong(v) for v in cells]
+        else:  # None, NaN, numpy arrays (Parquet) or a bare string somewhere: the careful path
+            tuples = [_blocks_or_wrong(v) for v in cells]
+        index = {None: 0, (): 1}  # by hand: pandas would give NaN back for None (unread)
+        codes[at] = [index.setdefault(t, len(index)) for t in tuples]
+        return Listed(codes, list(index))
 
 
 def _blocks_or_wrong(value) -> tuple:
@@ -88,14 +176,22 @@ def _blocks_or_wrong(value) -> tuple:
 
 
 def _dense(*codes):
-    """One dense integer code per distinct combination of the given integer codes (each in 0..n)."""
+    """One dense integer code per distinct combination of the given integer codes (each in 0..n).
+
+    The codes are packed into one integer as digits of mixed radix, made dense again only when the next
+    digit would not fit in 62 bits."""
     import numpy as np
     import pandas as pd
 
-    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    combined, span = np.zeros(len(codes[0]), dtype=np.int64), 1
     for c in codes:
-        combined = pd.factorize(combined * (int(c.max(initial=0)) + 1) + c)[0].astype(np.int64)
-    return combined
+        radix = int(c.max(initial=0)) + 1
+        if span * radix >= 1 << 62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            span = int(combined.max(initial=0)) + 1
+        combined = combined * radix + c
+        span *= radix
+    return pd.factorize(combined)[0].astype(np.int64)
 
 
 _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
@@ -104,6 +200,8 @@ _SCALARS = ("mode", "public", "private", "ip_family", "dns_support", "dns_hostna
 _LISTS = ("public_cidrs", "node_egress_ips", "remote_node_cidrs", "remote_pod_cidrs", "assumed_defaults",
           "egress_kinds_v6", "egress_targets", "health_issues", "unread", "vpc_endpoints", "vpc_endpoints_no_dns")
 _PER_ROW = ("auto_mode",)  # a note the engine adds per row
+_FLAGS = ("public", "private", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid", "dual_stack", "outpost",
+          "auto_mode")  # read with as_flag: only True and False count
 
 
 
@@ -184,16 +282,22 @@ def _resolver(candidates, endpoint) -> tuple | None:
     return ("forward" if host else "host-unknown", rule_id, HOST if domain == host else domain, targets)
 
 
-def _per_object(values, rows, ask) -> list:
-    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct object: the clusters of one network
-    often share their cells, and equal cells give equal answers anyway."""
-    seen, out = {}, []
-    for i in rows:
-        value = values[i]
-        hit = seen.get(id(value))
+def _per_shape(values, rows, ask) -> list:
+    """``ask(values[i])`` for each ``i`` in ``rows``, asked once per distinct shape of the subnet entries (what
+    ``subnet_egress`` and the cluster-subnet detail read of each; the subnet ids differ from VPC to VPC, so the
+    answers use them only by position). A cell of another form is asked as it is."""
+    memo, out = {}, []
+    for entries in values[rows].tolist():
+        try:
+            key = tuple([(e.__class__, e["kind"], e["target"], e["map_public_ip"] is False, e["onward_kind"],
+                          e["onward_target"], e["onward_target"].__class__, e["kind_v6"]) for e in entries])
+            hit = memo.get(key)
+        except (TypeError, KeyError, IndexError):  # not a list of complete entries: asked as it is
+            out.append(ask(entries))
+            continue
         if hit is None:
-            hit = seen[id(value)] = (value, ask(value))  # the value is kept, so its id is not reused meanwhile
-        out.append(hit[1])
+            hit = memo[key] = ask(entries)
+        out.append(hit)
     return out
 
 
@@ -238,39 +342,71 @@ def _regional_auto(entries) -> bool:
                for e in entries)
 
 
-def _codes(values, mask):
-    """Integer codes of an object array, factorized where ``mask`` holds (elsewhere one shared code)."""
-    import numpy as np
-    import pandas as pd
-
-    at = np.flatnonzero(mask)
-    if len(at) == len(values):
-        return pd.factorize(values, use_na_sentinel=False)[0]
-    out = np.zeros(len(values), dtype=np.int64)
-    if len(at):
-        out[at] = pd.factorize(values[at], use_na_sentinel=False)[0] + 1
-    return out
-
-
-def _per_unique(uniques, codes, ask):
+def _per_unique(listed, ask):
     """Per row, ``ask(value)`` asked once per distinct tuple value (False where the value is not a tuple)."""
     import numpy as np
 
-    return np.array([isinstance(u, tuple) and ask(u) for u in uniques] + [False], dtype=bool)[codes]
+    return np.array([isinstance(u, tuple) and ask(u) for u in listed.values], dtype=bool)[listed.codes]
 
 
-def _listed(values):
-    return [v if isinstance(v, list | tuple) else None for v in values]
+def _scalar_codes(series, flag: bool):
+    """``(codes, how many)``: one code per distinct value of a scalar column, all missing values one code (as
+    pandas' factorize gives them). A ``flag`` column is coded as ``as_flag`` reads it: True, False, or neither
+    (1, "yes" and None all read as unknown; pandas would take 1 for True)."""
+    import numpy as np
+    import pandas as pd
+
+    if not flag:
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        return codes, len(uniques)
+    values = series.to_numpy()
+    bools = values.dtype == bool or pd.api.types.infer_dtype(values, skipna=True) in ("boolean", "empty")
+    try:
+        true, false = values == True, values == False  # noqa: E712 (elementwise, on bools and missing values only)
+    except (TypeError, ValueError):  # pd.NA has no truth value
+        bools = False
+    if not bools:
+        read = [as_flag(v) for v in values.tolist()]
+        true, false = np.array([v is True for v in read], dtype=bool), np.array([v is False for v in read], dtype=bool)
+    return true + 2 * false.astype(np.int64), 3
+
+
+def _not_empty_lists(values, at):
+    """The positions of ``at`` whose value is anything but an empty list (nearly every cell is one: found in C,
+    a chunk at a time)."""
+    import numpy as np
+
+    cells = values[at].tolist()
+    full = []
+    for start in range(0, len(cells), _CHUNK):
+        chunk = cells[start:start + _CHUNK]
+        if set(map(type, chunk)) == {list}:
+            full.append(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)) > 0)
+        else:
+            full.append(np.fromiter((v.__class__ is not list or bool(v) for v in chunk), dtype=bool, count=len(chunk)))
+    return at[np.concatenate(full)] if full else at
+
+
+def _object_codes(values):
+    """One code per distinct value of an object array that is None nearly everywhere (coded where it is not)."""
+    import numpy as np
+
+    codes = np.zeros(len(values), dtype=np.int64)
+    at = np.flatnonzero(values != None)  # noqa: E711  (elementwise: None, not NaN)
+    if len(at):
+        index = {}
+        codes[at] = [index.setdefault(v, len(index) + 1) for v in values[at].tolist()]
+    return codes
 
 
 def signatures(frame):
     """Per row, an integer standing for everything the rules read, and a function giving its ``Sig``.
 
     Clusters that share the integer share their findings, so ``recipe`` runs once per
-    distinct one. pandas factorizes each column in C (list columns as tuples, counted only
-    where a rule reads them), and the codes are combined pairwise; the per-subnet and
-    Resolver detail is read in Python only on the rows where a rule needs it.
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    distinct one. Each column is coded in C, only where a rule reads it (the list columns
+    by their joined cells, a chunk of rows at a time: ``_listed``), and the codes are packed
+    into one integer; the per-subnet and Resolver detail is read in Python only on the rows
+    where a rule needs it, once per distinct shape. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import numpy as np
     import pandas as pd
@@ -291,29 +427,41 @@ def signatures(frame):
         values = status.where(gone, "") if c == "status" else _column(frame, c)
         if c == "status":
             status_at = len(codes)
-        code, uniques = pd.factorize(values, use_na_sentinel=False)
-        codes.append(np.where(relevant[c], code, len(uniques)) if c in relevant else code)
+        code, distinct = _scalar_codes(values, c in _FLAGS)
+        codes.append(np.where(relevant[c], code, distinct) if c in relevant else code)
     error = frame["error"]
     has_error = (error.notna() & (error != "")).to_numpy(dtype=bool)
     keep = [status_at, len(codes)]  # status and has_error still count where nothing else does (below)
     codes.append(has_error.astype(np.int64))
 
-    # the node subnets' egress kinds, everywhere (EKS-EP-009 asks in every mode), refined per subnet (spec 10.1)
+    # the list columns, each only where a rule reads it: the node subnets' egress kinds everywhere (EKS-EP-009 asks
+    # in every mode), refined per subnet below (spec 10.1); the VPC endpoints where a node subnet has no egress
+    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
+                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
+                   ).to_numpy(dtype=bool)
+    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
+             "health_issues": gone, "unread": dns_unknown, "remote_pod_cidrs": hybrid_on & ~pub_on,
+             "egress_kinds_v6": nat, "egress_targets": nat}
     has_kinds = "egress_kinds" in frame.columns
-    kinds = _tuples(_column(frame, "egress_kinds"), everywhere) if has_kinds else np.full(n, None, dtype=object)
-    targets = _tuples(_column(frame, "egress_targets"), nat)
-    kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
-    refine = _per_unique(kind_uniques, kind_codes, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
+    late = [c for c in ("vpc_endpoints", "vpc_endpoints_no_dns") if c in frame.columns]
+    first = [c for c in _LISTS if c not in ("vpc_endpoints", "vpc_endpoints_no_dns")
+             and (c in frame.columns or c in NEEDED)]
+    kinds, *read = _listed((_column(frame, "egress_kinds"), everywhere if has_kinds else np.zeros(n, dtype=bool),
+                            False), *((_column(frame, c), where.get(c, everywhere), False) for c in first))
+    lists = dict(zip(first, read, strict=True))
+    targets = lists.setdefault("egress_targets", Listed(np.zeros(n, dtype=np.int64), [None]))
+    refine = _per_unique(kinds, lambda u: bool({"internet-gateway", "private-nat"} & set(u)))
     if "node_egress" in frame.columns and refine.any():
         entries = frame["node_egress"].to_numpy(dtype=object)
         at = np.flatnonzero(refine).tolist()
-        for i, detail in zip(at, _per_object(entries, at, _node_detail), strict=True):
+        kinds_at, targets_at = kinds.recoder(), targets.recoder()
+        for i, detail in zip(at, _per_shape(entries, at, _node_detail), strict=True):
             if detail is not None:
-                kinds[i] = detail[0]
+                kinds_at(i, detail[0])
                 if nat[i]:
-                    targets[i] = detail[1]
-        kind_codes, kind_uniques = pd.factorize(kinds, use_na_sentinel=False)
-    no_egress = _per_unique(kind_uniques, kind_codes, lambda u: bool(set(u) & set(NO_EGRESS)))
+                    targets_at(i, detail[1])
+    kind_codes, kind_uniques = kinds
+    no_egress = _per_unique(kinds, lambda u: bool(set(u) & set(NO_EGRESS)))
     # outside public-only, only whether (and how) some node subnet has no internet egress counts
     reduced = [tuple(x for x in u if x in NO_EGRESS) + (("egress",) if set(u) - set(NO_EGRESS) else ())
                if isinstance(u, tuple) else None for u in kind_uniques]
@@ -321,24 +469,16 @@ def signatures(frame):
                                  use_na_sentinel=False)[0][kind_codes]
     codes.append(np.where(nat, kind_codes, len(kind_uniques) + reduced_codes))
 
-    dns_unknown = (_column(frame, "dns_support").isna() | _column(frame, "dns_hostnames").isna()
-                   | (_column(frame, "dns_servers").isna() & _column(frame, "amazon_provided_dns").isna())
-                   ).to_numpy(dtype=bool)
-    where = {"public_cidrs": pub_on, "node_egress_ips": nat, "remote_node_cidrs": hybrid_on & ~nat,
-             "health_issues": gone, "unread": dns_unknown,
-             "remote_pod_cidrs": hybrid_on & ~pub_on, "egress_kinds_v6": nat, "vpc_endpoints": no_egress,
-             "vpc_endpoints_no_dns": no_egress}
-    lists = {c: targets if c == "egress_targets" else _tuples(_column(frame, c), where.get(c, everywhere),
-                                                              c in ("vpc_endpoints", "vpc_endpoints_no_dns"))
-             if c in frame.columns or c in NEEDED else np.full(n, None, dtype=object) for c in _LISTS}
+    lists.update(zip(late, _listed(*((_column(frame, c), no_egress, True) for c in late)), strict=True))
+    lists = {c: lists.get(c) or Listed(np.zeros(n, dtype=np.int64), [None]) for c in _LISTS}
     keep.append(len(codes) + _LISTS.index("health_issues"))
-    codes += [_codes(lists[c], where.get(c, everywhere)) for c in _LISTS]
+    codes += [lists[c].codes for c in _LISTS]
 
     # a public NAT in regional automatic mode (spec 10.1): its addresses identify it (an Elastic IP belongs to one
     # NAT gateway), so one row per distinct address set asks; without addresses the mode changes nothing
     nat_auto = np.zeros(n, dtype=bool)
     if "node_egress" in frame.columns:
-        ip_codes, ip_sets = pd.factorize(lists["node_egress_ips"], use_na_sentinel=False)
+        ip_codes, ip_sets = lists["node_egress_ips"]
         with_ips = np.array([isinstance(s, tuple) and bool(s) for s in ip_sets] + [False], dtype=bool)[ip_codes]
         asked = np.flatnonzero(nat & with_ips)
         if len(asked):
@@ -359,9 +499,8 @@ def signatures(frame):
     # the Resolver rule for the endpoint name, only where private access makes it matter (spec 10.2)
     resolver = np.full(n, None, dtype=object)
     if "resolver_rules" in frame.columns:
-        asked = np.flatnonzero(priv_on).tolist()
         rules = frame["resolver_rules"].to_numpy(dtype=object)
-        listed = [i for i, v in zip(asked, rules[asked].tolist(), strict=True) if v.__class__ is not list or v]
+        listed = _not_empty_lists(rules, np.flatnonzero(priv_on)).tolist()
         regions = dict(zip(listed, frame["region"].take(listed).tolist(), strict=True))
         seen, deciding = {}, []
         for i in listed:
@@ -383,7 +522,7 @@ def signatures(frame):
                 resolver[i] = _resolver(candidates, host)
     else:
         resolver[priv_on] = "unread"
-    codes.append(pd.factorize(resolver, use_na_sentinel=False)[0])
+    codes.append(_object_codes(resolver))
 
     # the cluster subnets' egress, for CUSTOMER_ROUTED control-plane egress only (spec 10.4)
     cp_subnets = np.full(n, None, dtype=object)
@@ -391,22 +530,22 @@ def signatures(frame):
     if routed.any() and "cluster_subnet_egress" in frame.columns:
         entries = frame["cluster_subnet_egress"].to_numpy(dtype=object)
         at = np.flatnonzero(routed)
-        for i, detail in zip(at.tolist(), _per_object(entries, at.tolist(), lambda e: _cp_detail(e) if isinstance(
+        for i, detail in zip(at.tolist(), _per_shape(entries, at, lambda e: _cp_detail(e) if isinstance(
                 e, list | tuple) else None), strict=True):
             cp_subnets[i] = detail
-    codes.append(pd.factorize(cp_subnets, use_na_sentinel=False)[0])
+    codes.append(_object_codes(cp_subnets))
 
     def raws(rows) -> list[Sig]:
         """The values of the given rows, as ``recipe`` takes them (one pass over few rows)."""
-        picked = frame.iloc[rows]
-        scalars = zip(*(_column(picked, c).to_numpy(dtype=object) for c in _SCALARS), strict=True)
+        scalars = zip(*(frame[c].take(rows).to_numpy(dtype=object) if c in frame.columns else
+                        np.full(len(rows), OPTIONAL.get(c), dtype=object) for c in _SCALARS), strict=True)
         out = []
         for i, values in zip(rows, scalars, strict=True):
             (c_blocks, c_egress, c_remote, c_pods, c_assumed, c_kinds6, c_targets, c_health, c_unread, c_ep,
-             c_nodns) = (lists[c][i] for c in _LISTS)
+             c_nodns) = (lists[c].at(i) for c in _LISTS)
             out.append(Sig(values[0], bool(has_error[i]), *values[1:], c_blocks or (), c_egress or (), c_remote,
                            c_pods, c_assumed or (), c_kinds6 or (), c_targets or (), c_health or (), c_unread or (),
-                           c_ep, c_nodns, (kinds[i] or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
+                           c_ep, c_nodns, (kinds.at(i) or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
                            resolver[i], cp_subnets[i]))
         return out
 
@@ -414,8 +553,9 @@ def signatures(frame):
     mode_ok = _column(frame, "mode").map(lambda v: isinstance(v, str) and bool(v)).to_numpy(dtype=bool) if \
         _column(frame, "mode").dtype == object else _column(frame, "mode").fillna("").ne("").to_numpy(dtype=bool)
     collapsed = gone | ~mode_ok | ~_known(frame["public"]) | ~_known(frame["private"])
+    content = _dense(*(c for k, c in enumerate(codes) if k not in keep)) if n else np.zeros(0, dtype=np.int64)
     if collapsed.any():
-        codes = [c if k in keep else np.where(collapsed, int(c.max(initial=0)) + 1, c) for k, c in enumerate(codes)]
+        content = np.where(collapsed, int(content.max(initial=0)) + 1, content)
     facts = {"pending": status.where(status.isin(PENDING), None).to_numpy(dtype=object) if n else np.zeros(0, object),
              "auto_mode": _true(_column(frame, "auto_mode")) & ~collapsed}
-    return (_dense(*codes) if n else np.zeros(0, dtype=np.int64)), raws, facts
+    return (_dense(content, *(codes[k] for k in keep)) if n else np.zeros(0, dtype=np.int64)), raws, facts
