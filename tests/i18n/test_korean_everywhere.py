@@ -36,7 +36,7 @@ Route Resolver Direct Connect Transit Gateway PrivateLink Fargate Outposts Elast
 Kubernetes DHCP AmazonProvidedDNS ConfigMap RoleBinding NodeClass Karpenter etcd China
 publicAccessCidrs endpointPublicAccess endpointPrivateAccess enableDnsSupport enableDnsHostnames
 authenticationMode accessConfig resourcesVpcConfig controlPlaneEgressMode outpostConfig DhcpOptionsId
-MapPublicIpOnLaunch computeConfig ResolverRuleId DescribeCluster ListClusters NodeCreationFailure
+MapPublicIpOnLaunch computeConfig ResolverRuleId DescribeCluster ListClusters ListResolverRules NodeCreationFailure
 kubectl kubelet kubeconfig eksctl aws eks ec2 ekslab Python Graphviz dot fontconfig Noto Sans CJK DejaVu
 JupyterLab Voila moto Prowler Checkov Config Security Hub OCSF SARIF JUnit Detection Finding
 HTML PNG SVG CSV JSON Parquet gzip GiB MiB KiB README PC curl pandas exec Unauthorized
@@ -353,3 +353,16 @@ def test_exercise_feedback_is_korean():
         said = " ".join(check(eid, answer).message for eid, rows in MISCONCEPTIONS.items()
                         for answer, _fragment in rows)
     assert english(said, TYPED) == []
+
+
+def test_argparse_words_are_the_ones_this_python_says():
+    """cli._ARGPARSE_WORDS lends argparse ekslab's catalog: each must be a message argparse itself asks for, or a
+    Python that rewords one would show it in English again."""
+    import inspect
+
+    from ekslab.cli import _ARGPARSE_WORDS
+
+    source = inspect.getsource(argparse)
+    missing = [w for w in _ARGPARSE_WORDS if repr(w) not in source and f'"{w}"' not in source]
+    assert missing == []
+    assert "알 수 없는 인수" in run("--no-such-option") and "필요합니다" in run("merge")
