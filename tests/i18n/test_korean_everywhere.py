@@ -353,3 +353,16 @@ def test_exercise_feedback_is_korean():
         said = " ".join(check(eid, answer).message for eid, rows in MISCONCEPTIONS.items()
                         for answer, _fragment in rows)
     assert english(said, TYPED) == []
+
+
+def test_argparse_words_are_the_ones_this_python_says():
+    """cli._ARGPARSE_WORDS lends argparse ekslab's catalog: each must be a message argparse itself asks for, or a
+    Python that rewords one would show it in English again."""
+    import inspect
+
+    from ekslab.cli import _ARGPARSE_WORDS
+
+    source = inspect.getsource(argparse)
+    missing = [w for w in _ARGPARSE_WORDS if repr(w) not in source and f'"{w}"' not in source]
+    assert missing == []
+    assert "알 수 없는 인수" in run("--no-such-option") and "필요합니다" in run("merge")
