@@ -70,8 +70,12 @@ def test_the_fair_pool_takes_keys_in_turn_and_caps_each_key():
             running[key] -= 1
 
     pool = FairPool(workers=1, cap=1)
+    hold = threading.Event()
+    first = pool.submit("z", hold.wait, 5)  # the one thread is busy while the others queue up
     futures = [pool.submit("a", job, "a", n) for n in range(3)] + [pool.submit("b", job, "b", n) for n in range(3)]
     gate.set()
+    hold.set()
+    first.result(5)
     [f.result(5) for f in futures]
     assert [k for k, _n in order] == ["a", "b", "a", "b", "a", "b"]  # interleaved, not FIFO blocks
     gate.clear()
