@@ -560,8 +560,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1, baseline=No
           f"CPU {sum(f['cpu'] for f in figures):6.1f} s   peak RSS {max(f['rss_mb'] for f in figures):6.0f} MB")
     cpu = sum(f["cpu"] for f in figures)
     print(f"  calls {calls} (floor {floor_calls}, +{calls - floor_calls} above: retries {retries})   "
-          f"throttled by the fake {throttled}{f' ({by_op})' if by_op else ''}   errors {errors}   unknown ops {unknown}   "
-          f"complete {got}/{fleet.per * accounts * regions}")
+          f"throttled by the fake {throttled}{f' ({by_op})' if by_op else ''}   "
+          f"errors {errors}   unknown ops {unknown}   complete {got}/{fleet.per * accounts * regions}")
     print(f"  CPU per HTTP request: scanner {1000 * cpu / max(1, requests):.2f} ms, fake AWS "
           f"{1000 * fake_cpu / max(1, requests):.2f} ms ({requests} requests, fake CPU {fake_cpu:.1f} s = "
           f"{fake_cpu / wall:.0%} of a core over the wall); {connections} connections opened")
