@@ -38,6 +38,7 @@ _EXPORTS = {
     # findings, tools, plots, report
     "findings": "audit.rules", "notes": "audit.rules",
     "compare_tools": "audit.crossref", "write_report": "audit.report",
+    "severity_word": "audit.words",
     "plot_modes": "audit.plots", "plot_findings": "audit.plots", "plot_exposure": "audit.plots",
     # pictures and widgets
     "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",
