@@ -32,11 +32,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check ekslab tests bench docs
 
-# EKSLAB_LANG=ko make app: the Korean explorer (EKSLAB_LANG starting with ko, as ko_KR.UTF-8 does);
-# the kernel inherits EKSLAB_LANG.
-APP_NOTEBOOK = $(if $(filter ko%,$(EKSLAB_LANG)),notebooks/ko/02_explorer.ipynb,notebooks/02_explorer.ipynb)
+# make app: the explorer in projector mode (controls first, a large diagram, answers hidden until clicked) on
+# http://127.0.0.1:8866; EKSLAB_LANG=ko make app: the Korean one (EKSLAB_LANG starting with ko, as ko_KR.UTF-8 does).
 app: setup
-	$(BIN)/voila $(APP_NOTEBOOK) --Voila.ip=127.0.0.1 --no-browser
+	$(BIN)/ekslab app --projector
 
 diagrams: setup
 	$(BIN)/ekslab diagram --all -o diagrams

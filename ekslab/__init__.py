@@ -42,6 +42,7 @@ _EXPORTS = {
     # pictures and widgets
     "draw": "drawing.draw", "draw_cluster": "drawing.draw", "Drawing": "drawing.draw",
     "EndpointExplorer": "explorer.widget",
+    "reveal": "explorer.reveal",
     "draw_piece": "drawing.pieces",
     # the course
     "check": "course.exercises", "exercise": "course.exercises", "exercises_table": "course.exercises",

@@ -20,7 +20,8 @@ from ekslab.i18n import LANGUAGES, N_, UnknownLanguage, _, get_language, using_l
 
 # modules that contribute subcommands, in the order `ekslab --help` lists them
 _COMMAND_MODULES = ("fleet.scanner", "fleet.merge", "localaws.server", "audit.cli", "audit.report", "drawing.draw",
-                    "course.workbook", "course.doctor", "probe.cli")
+                    "course.workbook", "course.doctor", "probe.cli",
+                    "explorer.app")
 
 
 # argparse's own messages a user can see (Python 3.11-3.13; ekslab has no nargs=N, so none of its plurals),

@@ -839,8 +839,8 @@ _EXERCISES = [
              N_("0.0.0.0/1 plus 128.0.0.0/1 is the whole internet without the literal string 0.0.0.0/0.")),
     # 04 troubleshooting
     Exercise("04-fix-list", "04_troubleshooting",
-             N_("Pitfall 1, the other fix: a new publicAccessCidrs list that keeps the office 203.0.113.0/24 and "
-                "lets the nodes (NAT 198.51.100.20) register, private access still off."),
+             N_("Pitfall 1, before you read the fix: a new publicAccessCidrs list that keeps the office "
+                "203.0.113.0/24 and lets the nodes (NAT 198.51.100.20) register, private access still off."),
              [OFFICE, NAT + "/32"], f'["{OFFICE}", "{NAT}/32"]',
              allowlist_judge({"laptop": LAPTOP, "nodes": NAT}, keep=(OFFICE,)),
              N_("adding the NAT addresses works, but AWS recommends enabling private access instead.")),

@@ -88,7 +88,8 @@ class Drawing:
 
     def __repr__(self) -> str:
         through = sum(a.reachable for a in self.askers)
-        return f"<Drawing {self.title.splitlines()[0]!r}: {through} of {len(self.askers)} askers get through>"
+        return _("<Drawing {title!r}: {through} of {n} askers get through>").format(
+            title=self.title.splitlines()[0], through=through, n=len(self.askers))
 
 
 _cache: OrderedDict = OrderedDict()
@@ -115,10 +116,11 @@ def cache_clear() -> None:
         _stats.update(hits=0, misses=0)
 
 
-def _drawing(config: EndpointConfig, vantages: tuple, vpc: VpcDns, title: str, facts: Facts) -> Drawing:
+def _drawing(config: EndpointConfig, vantages: tuple, vpc: VpcDns, title: str, facts: Facts,
+             projector: bool = False) -> Drawing:
     # assumed_defaults is not part of EndpointConfig equality, but the picture names it;
     # the language picks the words and the font, so an English picture never answers for a Korean one
-    key = (config, config.assumed_defaults, vantages, vpc, title, facts, get_language())
+    key = (config, config.assumed_defaults, vantages, vpc, title, facts, get_language(), projector)
     with _cache_lock:
         if key in _cache:
             _stats["hits"] += 1
@@ -126,7 +128,7 @@ def _drawing(config: EndpointConfig, vantages: tuple, vpc: VpcDns, title: str, f
             return _cache[key]
         _stats["misses"] += 1
     verdicts = tuple((v, evaluate(config, v, vpc)) for v in vantages)
-    source, askers = build(config, verdicts, vpc, title, facts)
+    source, askers = build(config, verdicts, vpc, title, facts, projector)
     drawing = Drawing(source, title, askers, config, vpc, verdicts)
     with _cache_lock:
         _cache[key] = drawing
@@ -162,13 +164,14 @@ def _default_title(config: EndpointConfig) -> str:
 
 
 def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: str | None = None,
-         control_plane_egress: str | None = None) -> Drawing:
+         control_plane_egress: str | None = None, projector: bool = False) -> Drawing:
     """Draw one endpoint configuration with each asker's path, coloured by ``evaluate``.
 
     ``vantages`` defaults to ``default_vantages()``; ``title`` to the mode's name.
     ``control_plane_egress`` "CUSTOMER_ROUTED" adds the control plane's own way out through the
-    ENIs (webhooks, OIDC: spec 10.4). Repeated calls with the same inputs return the cached
-    drawing. Never opens a viewer and never writes a file (use ``.save``). Taught in
+    ENIs (webhooks, OIDC: spec 10.4). ``projector`` lays the picture out top to bottom with larger
+    labels, to fill a 1024-pixel screen (the explorer's projector mode). Repeated calls with the same
+    inputs return the cached drawing. Never opens a viewer and never writes a file (use ``.save``). Taught in
     notebooks/01_access_modes.ipynb.
     """
     if not isinstance(config, EndpointConfig):
@@ -181,8 +184,10 @@ def draw(config: EndpointConfig, vantages=None, vpc: VpcDns = VpcDns(), title: s
     if control_plane_egress is not None and not isinstance(control_plane_egress, str):
         raise TypeError(_("control_plane_egress must be a string or None, got {value!r}").format(
             value=control_plane_egress))
+    if not isinstance(projector, bool):
+        raise TypeError(_("projector must be True or False, got {value}").format(value=repr(projector)))
     return _drawing(config, _check_vantages(vantages), vpc, title or _default_title(config),
-                    Facts(control_plane_egress=control_plane_egress))
+                    Facts(control_plane_egress=control_plane_egress), projector)
 
 
 def mode_config(mode) -> EndpointConfig:

@@ -39,6 +39,13 @@ DEFAULT_FONT = GRAPHVIZ_FONTS["en"]  # "Sans-Serif": what the diagrams library n
 EDGE_FONT = {"fontsize": "16", "fontname": DEFAULT_FONT}  # diagrams' Edge sets 13 itself; readable is 16
 EDGE_ATTR = {"penwidth": "1.5", **EDGE_FONT}
 CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
+# The projector picture (the explorer's projector mode) fills a 1024-pixel screen with labels of at least
+# 16 pixels: top to bottom (the left-to-right picture is six columns of words wide), every label a size
+# that the layout counts (icon above its words), the long lines wrapped, the API server beside the NLB.
+PROJECTOR_COLUMNS = (*COLUMNS[:4], ("nlb", "api"))
+PROJECTOR_GRAPH = {"ranksep": "0.35", "nodesep": "0.15", "pad": "0.1", "fontsize": "24",
+                   "dpi": "72"}  # 72: the SVG's units are the layout's points, unscaled
+PROJECTOR_FONT, PROJECTOR_ICON, PROJECTOR_WRAP = "20", 42, 16  # points, points, characters
 
 
 def label_font() -> str:
@@ -77,12 +84,25 @@ class AskerEdge:
     edge_ids: tuple[str, ...]
 
 
-def wrap(text: str, width: int = WRAP) -> str:
-    """Wrap a node label into short lines (keeps explicit newlines).
+def wrap(text: str, width: int = WRAP, whole_words: bool = False) -> str:
+    """Wrap a node label into short lines (keeps explicit newlines); ``whole_words`` never cuts an address.
 
     Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
-    return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) for part in str(text).split("\n"))
+    return "\n".join(textwrap.fill(part, width, break_on_hyphens=False, break_long_words=not whole_words)
+                     for part in str(text).split("\n"))
+
+
+def html_text(text: str) -> str:
+    """Text for a Graphviz HTML-like label: escaped, invisible characters shown, lines joined by <BR/>.
+
+    Taught in notebooks/02_explorer.ipynb (behind the explorer's projector mode).
+    """
+    import html
+
+    from ekslab.fleet.outputs import terminal_safe
+
+    return "<BR/>".join(html.escape(line) for line in terminal_safe(text, newlines=True).split("\n"))
 
 
 def dot_text(text: str) -> str:
@@ -181,10 +201,11 @@ def _dns_line(vpc: VpcDns, unknown) -> str:
     return "DNS: " + ", ".join(words)
 
 
-def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts):
+def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts, projector: bool = False):
     """The DOT source and the asker edges of one picture.
 
-    ``answers`` is a sequence of ``(Vantage, Verdict)`` pairs from ``evaluate``.
+    ``answers`` is a sequence of ``(Vantage, Verdict)`` pairs from ``evaluate``; ``projector``
+    lays it out top to bottom with larger labels (``PROJECTOR_*``).
     Taught in notebooks/01_access_modes.ipynb (behind ekslab.draw).
     """
     from ekslab.fleet.extras import need
@@ -221,14 +242,24 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
 
     font = label_font()
     cluster_attr, edge_font = _with_font(CLUSTER_ATTR, font), _with_font(EDGE_FONT, font)
+    graph_attr, node_attr, edge_attr = _with_font(GRAPH_ATTR, font), _with_font(NODE_ATTR, font), _with_font(
+        EDGE_ATTR, font)
+    if projector:
+        big = {"fontsize": PROJECTOR_FONT}
+        graph_attr, node_attr = dict(graph_attr, **PROJECTOR_GRAPH), dict(node_attr, **big)
+        cluster_attr, edge_font, edge_attr = dict(cluster_attr, **big), dict(edge_font, **big), dict(edge_attr, **big)
     legend = _("green solid: gets through    red dashed: does not")
-    graph_attr = dict(_with_font(GRAPH_ATTR, font), label=dot_text(title + "\n" + legend))
-    with Canvas(dot_text(title), direction="LR", curvestyle="curved", show=False, graph_attr=graph_attr,
-                node_attr=_with_font(NODE_ATTR, font), edge_attr=_with_font(EDGE_ATTR, font)) as canvas:
+    graph_attr = dict(graph_attr, label=dot_text(title + "\n" + legend))
+    with Canvas(dot_text(title), direction="TB" if projector else "LR", curvestyle="curved", show=False,
+                graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr) as canvas:
         nodes = {}
 
         def put(icon, nid, label):
-            label = wrap(label)
+            label = wrap(label, PROJECTOR_WRAP, whole_words=True) if projector else wrap(label)
+            if projector:  # an HTML-like label: the layout makes room for the words, not only the icon
+                nodes[nid] = icon(_icon_label(icon._load_icon(icon), label), nodeid=nid, shape="plain", image="",
+                                  fixedsize="false", height="0", width="0")
+                return
             shown = dot_text(label)
             # the icon sits in the middle with the label below it, and as much room above as
             # below, so that arrows, which aim at the middle of a node, meet the icon
@@ -247,7 +278,10 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
                 for i, v, _verdict in on_prem:
                     icon = TraditionalServer if v.kind == "hybrid" else GenericOfficeBuilding
                     put(icon, f"ask{i}", v.label)
-        vpc_label = _("Customer VPC") + "\n" + _dns_line(vpc, facts.dns_unknown)
+        dns_line = _dns_line(vpc, facts.dns_unknown)
+        if projector:  # one fact a line
+            dns_line = dns_line.replace(": ", ":\n", 1).replace(", ", "\n")
+        vpc_label = _("Customer VPC") + "\n" + dns_line
         if facts.cluster and not nat_ips:  # a fleet row says so; an example just has no NAT asker
             vpc_label += "\n" + _("no NAT gateway on the default route")
         with Cluster(dot_text(vpc_label), graph_attr=cluster_attr):
@@ -307,6 +341,8 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         for i, ((v, verdict), hops) in enumerate(zip(answers, paths, strict=True)):
             color = GREEN if verdict.reachable else RED
             label = short_label(v, verdict)
+            if projector:  # narrow: these labels sit side by side between two rows
+                label = wrap(label.replace(" -> ", "\n-> "), PROJECTOR_WRAP - 2, whole_words=True)
             ids = tuple(f"asker{i}-{n}" for n in range(len(hops) - 1))
             tooltip = f"{v.label}: {verdict.path}. {verdict.reason}"
             for n, (a, b) in enumerate(zip(hops, hops[1:], strict=False)):
@@ -318,7 +354,8 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
                     id=ids[n], tooltip=dot_text(tooltip),
                 ) >> nodes[b]
             edges.append(AskerEdge(v.label, verdict.reachable, color, label, hops, ids))
-        _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _r) in enumerate(answers)})
+        _pin_columns(canvas.dot, nodes, {f"ask{i}": v.kind for i, (v, _r) in enumerate(answers)},
+                     PROJECTOR_COLUMNS if projector else COLUMNS)
     return canvas.dot.source, tuple(edges)
 
 
@@ -337,13 +374,20 @@ def _control_plane_egress(nodes, nat_ids, Edge, edge_font) -> None:  # noqa: N80
         nodes[way_out] >> Edge(**style) >> nodes["igw"]
 
 
-def _pin_columns(dot, nodes, asker_kinds) -> None:
+def _icon_label(path: str, label: str) -> str:
+    """A projector node's HTML-like label: the icon, fixed in size, above the words."""
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD FIXEDSIZE="TRUE" '
+            f'WIDTH="{PROJECTOR_ICON}" HEIGHT="{PROJECTOR_ICON}"><IMG SRC="{html_text(path)}" SCALE="TRUE"/></TD>'
+            f"</TR><TR><TD>{html_text(label)}</TD></TR></TABLE>>")
+
+
+def _pin_columns(dot, nodes, asker_kinds, layout=COLUMNS) -> None:
     """Put every node in its column (rank) and keep the columns in order with invisible edges."""
     def column_of(nid):
         key = asker_kinds.get(nid) or re.sub(r"\d+$", "", nid)
-        return next(n for n, names in enumerate(COLUMNS) if key in names)
+        return next(n for n, names in enumerate(layout) if key in names)
 
-    columns = [[nid for nid in nodes if column_of(nid) == n] for n in range(len(COLUMNS))]
+    columns = [[nid for nid in nodes if column_of(nid) == n] for n in range(len(layout))]
     columns = [c for c in columns if c]
     for column in columns:
         with dot.subgraph() as same:

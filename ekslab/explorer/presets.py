@@ -74,6 +74,15 @@ class Preset:
     watch: str  # one or two sentences: what the trainee should look at after the click
     values: dict = field(default_factory=dict, hash=False)
     source: str = ""  # the AWS pages behind it, as source keys ("[CE][SG]"): the widget links them
+    pitfall: int = 0  # its section in notebooks/04_troubleshooting.ipynb ("## 3. ..."); 0: not one of them
+
+    @property
+    def title(self) -> str:
+        """The button's words in the current language: "Pitfall 3: ..." for one of notebook 04's pitfalls."""
+        from ekslab import i18n
+
+        label = i18n.gettext(self.label)
+        return _("Pitfall {n}: {label}").format(n=self.pitfall, label=label) if self.pitfall else label
 
     def apply(self, settings: Settings | None = None) -> Settings:
         """The settings after this preset: the defaults, the typed laptop and NAT addresses, its values."""
@@ -99,32 +108,34 @@ PRESETS: tuple[Preset, ...] = (
     Preset("private", N_("Private"), N_("The laptop loses access; the nodes keep it; the VPN site reaches the "
            "private endpoint over its link because the security group admits it on 443."),
            dict(public=False, private=True), "[CE][SG]"),
-    Preset("pitfall_cidrs", N_("Pitfall 1: CIDRs restricted, private off"),
+    Preset("pitfall_cidrs", N_("CIDRs restricted, private off"),
            N_("Only the laptop's /32 is allowed and private access is off: the nodes' NAT address is outside "
            "the list, so nodes cannot register (NodeCreationFailure). Fix: turn private access on, or add "
            "the NAT address."), dict(public=True, private=False, public_cidrs=LAPTOP_ONLY),
-           "[CE][CCE]"),
-    Preset("pitfall_timeout", N_("Pitfall 2: laptop times out after going private"),
+           "[CE][CCE]", pitfall=1),
+    Preset("pitfall_timeout", N_("laptop times out after going private"),
            N_("The team narrowed the list to the laptop, then turned public access off: the list no longer "
            "matters, and kubectl from the laptop answers 'dial tcp 10.x.x.x:443: i/o timeout'. Work from "
            "the VPC or a connected network (with an access entry) instead."),
-           dict(public=False, private=True, public_cidrs=LAPTOP_ONLY), "[CE][AE]"),
-    Preset("pitfall_sg", N_("Pitfall 3: no 443 rule for the VPN site"),
+           dict(public=False, private=True, public_cidrs=LAPTOP_ONLY), "[CE][AE]", pitfall=2),
+    Preset("pitfall_sg", N_("no 443 rule for the VPN site"),
            N_("Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
-           "requests over the VPN time out."), dict(public=False, private=True, sg_allows_443=False), "[SG][CE]"),
-    Preset("pitfall_dns_outside", N_("Pitfall 4: the VPN site gets the public answer"),
+           "requests over the VPN time out."), dict(public=False, private=True, sg_allows_443=False), "[SG][CE]",
+           pitfall=3),
+    # not one of notebook 04's numbered pitfalls (its 4th, an old cluster without the public record, is no setting)
+    Preset("pitfall_dns_outside", N_("The VPN site gets the public answer"),
            N_("Public and private, the list narrowed to the laptop: the VPN site is outside the VPC, so DNS "
            "gives it the public address, and its internet egress is not on the list. Fix: forward its DNS "
            "to a Route 53 Resolver inbound endpoint in the VPC, or go private."),
            dict(public=True, private=True, public_cidrs=LAPTOP_ONLY), "[CE][R53R]"),
-    Preset("pitfall_hybrid", N_("Pitfall 5: hybrid nodes with both endpoints"),
+    Preset("pitfall_hybrid", N_("hybrid nodes with both endpoints"),
            N_("Hybrid nodes resolve the public addresses when both endpoints are on: their traffic crosses "
            "the internet. AWS recommends public or private, not both."),
-           dict(public=True, private=True, hybrid=True), "[CE][HP]"),
-    Preset("pitfall_vpc_dns", N_("VPC DNS broken (private)"),
+           dict(public=True, private=True, hybrid=True), "[CE][HP]", pitfall=5),
+    Preset("pitfall_vpc_dns", N_("VPC DNS prerequisites missing (private)"),
            N_("enableDnsHostnames is off: with private access only, nodes cannot register (a bastion still "
               "reaches the endpoint: public DNS answers with the private addresses, inferred)."),
-           dict(public=False, private=True, dns_hostnames=False), "[NR]"),
+           dict(public=False, private=True, dns_hostnames=False), "[NR]", pitfall=6),
 )
 
 

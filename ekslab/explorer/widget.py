@@ -15,6 +15,7 @@ import html
 from ekslab import i18n
 from ekslab.audit.words import severity_word
 from ekslab.drawing.draw import draw
+from ekslab.explorer.app import projector_on
 from ekslab.explorer.presets import (
     DEMO_ACCOUNT,
     DEMO_CLUSTER,
@@ -31,6 +32,7 @@ from ekslab.explorer.presets import (
     scene,
     settings_from_row,
 )
+from ekslab.explorer.projector import BOX_ASPECT, inline_svg
 from ekslab.fleet.extras import need
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import _rows as behavior_rows
@@ -96,6 +98,20 @@ _CSS = """<style>
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
 .ekslab-field-label { font-size: 0.95em; line-height: 1.2; margin-top: 4px; }
 </style>"""
+# Projector mode: every box that a click fills has a fixed height, so that nothing moves when the mode changes;
+# a control's note keeps one line (the whole note is its tooltip); the picture fills a box of fixed proportions.
+_PROJECTOR_CSS = """<style>
+.ekslab-projector .ekslab-inert-box, .ekslab-projector .ekslab-inert-box .widget-html-content { width: 100%;
+  min-width: 0; overflow: hidden; }
+.ekslab-projector .ekslab-inert { height: 1.25em; margin-top: 0; margin-bottom: 2px; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.ekslab-projector .ekslab-strip { height: 7.2em; overflow-y: auto; }
+.ekslab-projector .ekslab-diagram { width: 100%; aspect-ratio: {ratio}; min-height: 0; overflow: hidden; }
+.ekslab-projector .ekslab-diagram .widget-html-content { width: 100%; height: 100%; }
+.ekslab-projector .ekslab-diagram svg { display: block; width: 100%; height: 100%; }
+.ekslab-projector .widget-dropdown { flex-wrap: wrap; height: auto; }
+.ekslab-projector .widget-dropdown > select { flex: 1 1 100%; min-width: 0; max-width: 100%; }
+</style>"""
 # controls with a fixed place in the layout; any other (a new switch) joins the "Networks" group
 _PLACED = ("public", "private", "public_cidrs", "dns_support", "dns_hostnames", "amazon_provided_dns", "hybrid",
            "sg_allows_443", "dns_forwarding", "in_cluster_sg", "laptop_ip", "nat_ips")
@@ -130,17 +146,30 @@ class EndpointExplorer:
     (see :class:`ekslab.explorer.presets.Settings`) to its widget; the outputs are the
     widgets ``mode_html``, ``status_html``, ``table_html``, ``diagram`` (its
     ``ekslab.Drawing`` is ``drawing``), ``findings_html`` and ``command_html``;
-    ``field_errors`` holds the inline errors of the text fields. Taught in notebooks/02_explorer.ipynb.
+    ``field_errors`` holds the inline errors of the text fields. ``projector`` (default:
+    ``$EKSLAB_PROJECTOR``, which ``ekslab app --projector`` sets) lays it out for a 1024x768
+    projector: the picture is then SVG in an HTML widget (``diagram``), larger, in a box of fixed
+    proportions, and every box a click fills keeps its height. Taught in notebooks/02_explorer.ipynb.
     """
 
     def __init__(self, settings: Settings | None = None, *, cluster: str = DEMO_CLUSTER,
-                 region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=(), facts=None):
+                 region: str = DEMO_REGION, account_id: str = DEMO_ACCOUNT, notes=(), facts=None,
+                 projector: bool | None = None):
         if settings is not None and not isinstance(settings, Settings):
             raise TypeError(_("EndpointExplorer needs ekslab.explorer.presets.Settings, got {value}").format(
                 value=repr(settings)))
         settings = settings or Settings()
         self.cluster, self.region, self.account_id = cluster, region, account_id
         self.notes = list(notes)
+        if projector is None:
+            try:
+                projector = projector_on()
+            except ValueError as e:  # a mistyped variable must not take the explorer down: say so beside it
+                self.notes.append(_("{error}: the usual layout is shown").format(error=e))
+                projector = False
+        if not isinstance(projector, bool):
+            raise TypeError(_("projector must be True or False, got {value}").format(value=repr(projector)))
+        self.projector = projector
         self.facts = dict(facts or {})  # the cluster's ids (VPC, security group, ...) for the findings' fixes
         self.scene: Scene | None = None  # what the controls say now
         self.shown: Scene | None = None  # the last valid scene, the one the outputs show
@@ -208,7 +237,7 @@ class EndpointExplorer:
         self.field_errors = {name: w.HTML("") for name in TEXT_FIELDS}
         self.preset_buttons = {}
         for p in PRESETS:
-            button = w.Button(description=_t(p.label), tooltip=_t(p.watch), layout=w.Layout(width="auto"))
+            button = w.Button(description=p.title, tooltip=_t(p.watch), layout=w.Layout(width="auto"))
             button.on_click(lambda _b, key=p.key: self.apply_preset(key))
             self.preset_buttons[p.key] = button
         self.reset_button = w.Button(description=_("Reset"), icon="undo", button_style="warning",
@@ -220,7 +249,11 @@ class EndpointExplorer:
         self.mode_html = w.HTML("")
         self.status_html = w.HTML("")
         self.table_html = w.HTML("")
-        self.diagram = w.Image(format="png", layout=w.Layout(width="100%", max_width="100%", height="auto"))
+        if self.projector:
+            self.diagram = w.HTML("", layout=w.Layout(width="100%"))
+            self.diagram.add_class("ekslab-diagram")
+        else:
+            self.diagram = w.Image(format="png", layout=w.Layout(width="100%", max_width="100%", height="auto"))
         self.changes_html = w.HTML("")
         self.diagram_note = w.HTML("")
         self.findings_html = w.HTML("")
@@ -246,14 +279,27 @@ class EndpointExplorer:
             group(heading(_("The askers' addresses")), label("laptop_ip"), c["laptop_ip"], e["laptop_ip"],
                   label("nat_ips"), c["nat_ips"], e["nat_ips"]),
         ], layout=w.Layout(flex_flow="row wrap", width="100%"))
-        outputs = w.VBox([self.mode_html, self.status_html, self.changes_html, self.diagram, self.diagram_note,
-                          self.table_html, self.findings_html, self.command_html],
-                         layout=w.Layout(width="100%"))
         presets = w.HBox([*self.preset_buttons.values(), self.reset_button],
                          layout=w.Layout(flex_flow="row wrap"))
-        root = w.VBox([w.HTML(_CSS), heading(_("Presets: one click each")), presets, self.hint_html, controls, outputs],
-                      layout=w.Layout(width="100%", max_width="100%"))
+        if self.projector:  # controls first, then one strip of fixed height for what a click says, then the picture
+            strip = w.VBox([self.mode_html, self.hint_html, self.changes_html, self.status_html],
+                           layout=w.Layout(width="100%"))
+            strip.add_class("ekslab-strip")
+            outputs = w.VBox([strip, self.diagram, self.diagram_note, self.table_html, self.findings_html,
+                              self.command_html], layout=w.Layout(width="100%"))
+            css = _CSS + _PROJECTOR_CSS.replace("{ratio}", f"1 / {BOX_ASPECT}")
+            children = [w.HTML(css), heading(_("Presets: one click each")), presets, controls, outputs]
+        else:
+            outputs = w.VBox([self.mode_html, self.status_html, self.changes_html, self.diagram, self.diagram_note,
+                              self.table_html, self.findings_html, self.command_html],
+                             layout=w.Layout(width="100%"))
+            children = [w.HTML(_CSS), heading(_("Presets: one click each")), presets, self.hint_html, controls, outputs]
+        for box in self.inert_html.values() if self.projector else ():
+            box.add_class("ekslab-inert-box")  # one line within its group, never over the next one
+        root = w.VBox(children, layout=w.Layout(width="100%", max_width="100%"))
         root.add_class("ekslab-explorer")
+        if self.projector:
+            root.add_class("ekslab-projector")
         return root
 
     # -- reading and writing ------------------------------------------------------------------------------
@@ -283,7 +329,7 @@ class EndpointExplorer:
         p = next(p for p in PRESETS if p.key == key)
         self.set(**{name: getattr(target, name) for name in self.controls})
         self.hint_html.value = (f'<div class="ekslab-hint" style="padding:4px 8px;border-left:4px solid #0969da">'
-                                f"<b>{_e(_t(p.label))}</b>: {_e(_t(p.watch))} {link_keys_html(_e(p.source))}</div>")
+                                f"<b>{_e(p.title)}</b>: {_e(_t(p.watch))} {link_keys_html(_e(p.source))}</div>")
 
     def reset(self) -> None:
         """Back to the configuration the explorer started from. Taught in notebooks/02_explorer.ipynb."""
@@ -326,7 +372,11 @@ class EndpointExplorer:
             self.status_html.value = "".join(f'<div style="color:#cf222e">&#9888; {_e(m)}</div>' for m in others)
         inert = inert_settings(self.settings) if sc.ok else {}
         for name, box in self.inert_html.items():
-            box.value = f'<div class="ekslab-inert">{_e(inert[name])}</div>' if name in inert else ""
+            if name in inert:  # projector mode: a few words on one line; the whole note is the tooltip
+                shown = _("no effect now (hover for why)") if self.projector else inert[name]
+                box.value = f'<div class="ekslab-inert" title="{_e(inert[name])}">{_e(shown)}</div>'
+            else:  # projector mode keeps the note's line, empty, so that the controls below it stay put
+                box.value = '<div class="ekslab-inert"></div>' if self.projector else ""
         if sc.ok:
             self._show(sc)
 
@@ -352,8 +402,8 @@ class EndpointExplorer:
             self.changes_html.value = f'<div class="ekslab-changes" style="padding:2px 8px;color:#57606a">{same}</div>'
         try:
             drawing = draw(config, vantages, vpc, title=_("{mode} endpoint access").format(mode=config.mode.title),
-                           control_plane_egress=sc.settings.control_plane_egress)
-            self.diagram.value = drawing.png()
+                           control_plane_egress=sc.settings.control_plane_egress, projector=self.projector)
+            self.diagram.value = inline_svg(drawing.svg()) if self.projector else drawing.png()
             self.drawing = drawing
             self.diagram_note.value = ""
         except Exception as e:  # keep the last picture and say why it is stale

@@ -296,11 +296,13 @@ MODES = [
          dns_in_vpc=N_("public NLB addresses"), dns_outside_vpc=N_("public NLB addresses"),
          node_traffic=N_("leaves the VPC through a NAT gateway or public IP, stays on the AWS network"),
          fits=N_("the default for a new cluster; the source write-up's author recommends it only for early "
-                 "development and test, because the endpoint is exposed"),
+                 "development and test, because the endpoint is exposed; the Best Practices Guide says the endpoint "
+                 "\"is still considered secure because it requires all API requests to be authenticated by IAM and "
+                 "then authorized by Kubernetes RBAC\" [BPG2]"),
          caveat=N_("restricting the CIDRs must keep the nodes' (and Fargate pods') egress addresses in, or nodes "
                    "cannot register; nodes on their own public IPs, a private NAT or no default route need private "
                    "access instead, which AWS recommends [CCE]"),
-         sources="[CE][BPG][CCE]"),
+         sources="[CE][BPG][BPG2][CCE]"),
     dict(mode="public_and_private", endpointPublicAccess=True, endpointPrivateAccess=True,
          from_internet=N_("yes, limited to publicAccessCidrs"),
          dns_in_vpc=N_("private endpoint ENIs (managed private hosted zone)"),
@@ -315,11 +317,12 @@ MODES = [
          from_internet=N_("no"),
          dns_in_vpc=N_("private endpoint ENIs"), dns_outside_vpc=N_("private VPC addresses (since December 2019)"),
          node_traffic=N_("stays in the VPC through the private endpoint"),
-         fits=N_("production reached over VPN, Direct Connect or a bastion; the Best Practices Guide's advice is "
-                 "'Make the EKS Cluster Endpoint private' [BPG2]"),
+         fits=N_("production reached over VPN, Direct Connect or a bastion; the Best Practices Guide's advice "
+                 "'Make the EKS Cluster Endpoint private' is for when a security policy must keep the API off the "
+                 "internet or its traffic inside the VPC [BPG2]"),
          caveat=N_("kubectl needs the VPC or a connected network, a TCP 443 rule on the cluster security group, and "
                    "an access entry for the principal it uses [AE]"),
-         sources="[CE][BLOG][SG][AE]"),
+         sources="[CE][BLOG][SG][AE][BPG2]"),
 ]
 # the columns whose cells are words (translated at use); the others are values, fields or source keys
 _MODE_WORDS = ("from_internet", "dns_in_vpc", "dns_outside_vpc", "node_traffic", "fits", "caveat")

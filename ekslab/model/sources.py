@@ -49,6 +49,17 @@ SOURCES = {
     "GKA": _GUIDE + "grant-k8s-access.html",
 }
 
+# AWS's own words where ekslab quotes them (the modes table does), with the key of their page; verbatim but for
+# a bullet list run into the sentence: the Best Practices Guide's "Make the EKS Cluster Endpoint private" section
+QUOTES = {
+    "BPG2": ("By default when you provision an EKS cluster, the API cluster endpoint is set to public, i.e. it can "
+             "be accessed from the Internet. Despite being accessible from the Internet, the endpoint is still "
+             "considered secure because it requires all API requests to be authenticated by IAM and then authorized "
+             "by Kubernetes RBAC. That said, if your corporate security policy mandates that you restrict access to "
+             "the API from the Internet or prevents you from routing traffic outside the cluster VPC, you can: "
+             "Configure the EKS cluster endpoint to be private."),
+}
+
 # the titles are English (N_): every use translates them, _(SOURCE_TITLES[key])
 SOURCE_TITLES = {
     "CE": N_("EKS User Guide: Cluster API server endpoint"),

@@ -25,7 +25,10 @@ MOVES = [("01_access_modes", "01-allowlist", "m01-07"),
          ("00_primer", "00-owner", "p00-02"), ("00_primer", "00-endpoint", "p00-06"),
          ("00_primer", "00-kubeconfig", "p00-11"), ("00_primer", "00-gates", "p00-16"),
          ("00_primer", "00-route", "p00-21"), ("00_primer", "00-dns", "p00-26"),
-         ("01_access_modes", "01-connected", "m01-13"), ("01_access_modes", "01-resolve", "m01-19")]
+         ("01_access_modes", "01-connected", "m01-13"), ("01_access_modes", "01-resolve", "m01-19"),
+         ("04_troubleshooting", "04-fix-list", "m04-06")]
+# (notebook, markdown cell id, the id of the cell it goes right above): a question's lead-in moves with it
+CELL_MOVES = [("04_troubleshooting", "m04-08", "m04-09")]
 # one role per example address (RFC 5737): the course's notebooks use them so, tests/course/test_predict_first.py checks
 ADDRESS_ROLES = {"203.0.113.0/24": "the office range", "203.0.113.10": "a laptop in the office",
                  "203.0.113.11": "another laptop in the office", "198.51.100.20": "the nodes' NAT gateway",
@@ -55,12 +58,16 @@ EDITS = {
         ("[R53R]. 먼저 예측해 보세요.", "[R53R]."),
     ],
     "04_troubleshooting.ipynb": [
+        ("Try the second fix yourself: keep the office and let the nodes in, private access still off.",
+         "Before you read the fix, try one yourself: keep the office and let the nodes in, private access still off."),
         ("Keeping public access for the runners, restricted:",
          "Keeping public access for the office and the hosted CI runner (192.0.2.50), restricted:"),
         ("name the\npitfall, and answer with the id of its most severe finding (`EKS-EP-001` to `EKS-EP-008`; the\ncatalogue is in [03_fleet_analysis](03_fleet_analysis.ipynb)).",
          "name the\npitfall above that it shows (its number or its words), and the smallest fix (in words, or the\n`ekslab.EndpointConfig` after it)."),
     ],
     "ko/04_troubleshooting.ipynb": [
+        ("두 번째 해결책을 직접 해 보세요. 프라이빗 액세스는 비활성화한 채로, 사무실은 유지하고 노드를 들여보냅니다.",
+         "해결 방법을 읽기 전에 직접 해 보세요. 프라이빗 액세스는 비활성화한 채로, 사무실은 유지하고 노드를 들여보냅니다."),
         ("러너를 위해 퍼블릭 액세스를 제한된 채로 유지하는 방법:",
          "사무실과 호스팅 CI 러너(192.0.2.50)를 위해 퍼블릭 액세스를 제한된 채로 유지하는 방법:"),
         ("어떤 함정인지\n찾고, 가장 심각한 조사 결과의 ID(`EKS-EP-001`부터 `EKS-EP-008`까지. 목록은\n[03_fleet_analysis](03_fleet_analysis.ipynb)에 있습니다)로 답하세요.",
@@ -107,7 +114,7 @@ def _move(book, eid: str, anchor: str) -> None:
 def apply() -> list[str]:
     """Apply every split, edit, swap and move; return the anchors not found."""
     missing = []
-    names = {n for n, _c, _x in SPLITS} | {n for n, _e, _a in MOVES} | {n for n, _c, _o, _n in CODE} | set(SWAPS)
+    names = {n for n, _c, _x in SPLITS} | {n for n, _e, _a in MOVES} | {n for n, _c, _a in CELL_MOVES} | {n for n, _c, _o, _n in CODE} | set(SWAPS)
     for notebook in sorted(names):
         for path in paths(notebook):
             book = nbformat.read(path, as_version=4)
@@ -134,6 +141,11 @@ def apply() -> list[str]:
             for name, eid, anchor in MOVES:
                 if name == notebook:
                     _move(book, eid, anchor)
+            for name, cell_id, anchor in CELL_MOVES:
+                if name == notebook:
+                    i = next(k for k, c in enumerate(book.cells) if c.get("id") == cell_id)
+                    cell = book.cells.pop(i)
+                    book.cells.insert(next(k for k, c in enumerate(book.cells) if c.get("id") == anchor), cell)
             if nbformat.writes(book) != before:
                 nbformat.write(book, path)
     return missing

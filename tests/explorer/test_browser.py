@@ -248,3 +248,173 @@ def test_jupyterlab_runs_the_notebook(browser, tmp_path):
         assert page.get_by_role("button", name="Private access").is_visible()
         page.screenshot(path=str(tmp_path / "lab.png"))
         page.close()
+
+
+# -- projector mode: `make app` (`ekslab app --projector`) at 1024x768 ----------------------------------------
+
+SCREEN = {"width": 1024, "height": 768}
+CONTROLS = (".ekslab-explorer button, .ekslab-explorer input, .ekslab-explorer textarea, .ekslab-explorer select, "
+            ".ekslab-explorer .widget-label, .ekslab-explorer .widget-label-basic, .ekslab-explorer .ekslab-inert, "
+            ".ekslab-explorer .ekslab-field-label")
+# each visible control or label: its text and bounding box in the viewport
+_BOXES_JS = """(selector) => [...document.querySelectorAll(selector)]
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, r]) => r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden')
+    .map(([el, r]) => ({text: (el.innerText || el.value || el.tagName).trim().slice(0, 60), tag: el.tagName,
+                        x: r.left, y: r.top, right: r.right, bottom: r.bottom}))"""
+# every SVG label: its font size on the screen (the picture's own scale included) and the box of its glyphs
+# (from the baseline: a CJK font's line box is taller than the line spacing, so its boxes would touch)
+_LABELS_JS = """() => [...document.querySelectorAll('.ekslab-diagram svg text')].map(t => {
+    const r = t.getBoundingClientRect(), m = t.getScreenCTM();
+    const px = parseFloat(t.getAttribute('font-size')) * m.a;
+    const base = new DOMPoint(0, parseFloat(t.getAttribute('y'))).matrixTransform(m).y;
+    return {text: t.textContent, px: px, x: r.left, y: base - 0.75 * px, right: r.right, bottom: base + 0.2 * px};
+})"""
+
+
+def overlaps(boxes, slack=2.0):
+    """Pairs of boxes that share more than ``slack`` pixels both ways (a box inside its own label excepted)."""
+    found = []
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1:]:
+            wide = min(a["right"], b["right"]) - max(a["x"], b["x"])
+            tall = min(a["bottom"], b["bottom"]) - max(a["y"], b["y"])
+            inside = all(a[k] <= b[k] + 1 for k in ("x", "y")) and all(a[k] >= b[k] - 1 for k in ("right", "bottom"))
+            inside |= all(b[k] <= a[k] + 1 for k in ("x", "y")) and all(b[k] >= a[k] - 1 for k in ("right", "bottom"))
+            if wide > slack and tall > slack and not inside:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def stage(page) -> dict:
+    """Where the layout's fixed parts are: the explorer's box, every control, the strip and the diagram box."""
+    boxes = {f"{n}:{b['tag']}": (round(b["x"], 1), round(b["y"], 1), round(b["right"], 1))
+             for n, b in enumerate(page.evaluate(_BOXES_JS, CONTROLS))}
+    for part in (".ekslab-explorer", ".ekslab-strip", ".ekslab-diagram"):
+        box = page.locator(part).first.bounding_box()
+        boxes[part] = tuple(round(box[k], 1) for k in ("x", "y", "width"))
+    boxes[".ekslab-diagram height"] = round(page.locator(".ekslab-diagram").bounding_box()["height"], 1)
+    return boxes
+
+
+def projector_page(browser, tmp_path, language: str):
+    """Serve `ekslab app --projector` (the command itself) and open it at 1024x768; yields the page."""
+    port = free_port()
+    command = [str(BIN / "ekslab"), "--lang", language, "app", "--projector", "--port", str(port)]
+    return command, f"http://127.0.0.1:{port}/"
+
+
+def wait_for_projector(page, url):
+    page.set_default_timeout(WAIT_MS)
+    page.goto(url)
+    page.locator('.ekslab-projector .ekslab-mode[data-mode="public"]').wait_for()
+    page.locator(".ekslab-diagram svg text").first.wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def check_labels(page, where: str) -> None:
+    labels = page.evaluate(_LABELS_JS)
+    assert len(labels) > 15, where
+    small = [(x["text"], round(x["px"], 1)) for x in labels if x["px"] < 16]
+    assert not small, f"{where}: SVG labels under 16 px at 1024x768: {small}"
+    assert not overlaps(labels), f"{where}: SVG labels overlap: {overlaps(labels)}"
+
+
+def test_projector_app_at_1024x768(browser, tmp_path):
+    """`make app`: controls in the first screen, nothing overlapping, labels of 16 px and more, answers closed
+    until clicked, a layout that does not move between modes, and notebook 04's pitfall numbers."""
+    from test_pitfalls import PITFALL_WORDS, notebook_pitfalls
+
+    from ekslab.explorer.presets import PRESETS
+
+    command, url = projector_page(browser, tmp_path, "en")
+    with serve(command, url, tmp_path, cwd=tmp_path):
+        page = browser.new_page(viewport=SCREEN)
+        wait_for_projector(page, url)
+        page.screenshot(path=str(tmp_path / "projector-first-screen.png"))
+
+        # the controls first: every one of them inside the first 1024x768, none overlapping another
+        controls = page.evaluate(_BOXES_JS, CONTROLS)
+        assert len(controls) > 30
+        outside = [c["text"] for c in controls if c["x"] < 0 or c["y"] < 0 or c["right"] > 1024 or c["bottom"] > 768]
+        assert not outside, f"controls outside the first screen: {outside}"
+        assert not overlaps(controls), f"controls overlap: {overlaps(controls)}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+
+        # the diagram at the page's width, its labels 16 px or more, in every mode
+        diagram = page.locator(".ekslab-diagram").bounding_box()
+        assert diagram["width"] >= 0.9 * 1024 - 40, diagram
+        check_labels(page, "public")
+        before = stage(page)
+        for button, mode in (("Private", "private"), ("Public and private", "public_and_private"),
+                             ("Public", "public")):
+            page.get_by_role("button", name=button, exact=True).click()
+            page.locator(f'.ekslab-mode[data-mode="{mode}"]').wait_for()
+            page.wait_for_function("m => document.querySelector('.ekslab-diagram svg title').textContent"
+                                   ".toLowerCase().startsWith(m)", arg=mode.replace("_", " "))
+            page.evaluate("window.scrollTo(0, 0)")
+            check_labels(page, mode)
+            after = stage(page)
+            moved = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+            assert not moved and after.keys() == before.keys(), f"{mode}: the layout moved: {moved}"
+        page.get_by_role("button", name="Private access").click()  # a toggle, not a preset: the same holds
+        page.locator('.ekslab-mode[data-mode="public_and_private"]').wait_for()
+        page.evaluate("window.scrollTo(0, 0)")
+        assert stage(page) == before
+
+        # the pitfall presets carry notebook 04's numbers, and each picture stays legible
+        pitfalls = notebook_pitfalls()
+        names = [b.inner_text().strip() for b in page.locator(".ekslab-explorer button").all()]
+        shown = {int(m.group(1)): name for name in names if (m := re.match(r"Pitfall (\d+): ", name))}
+        assert shown and set(shown) == {p.pitfall for p in PRESETS if p.pitfall} and set(shown) <= set(pitfalls)
+        for p in PRESETS:
+            if p.pitfall:
+                assert all(word in pitfalls[p.pitfall].lower() for word in PITFALL_WORDS[p.key]), shown[p.pitfall]
+                page.get_by_role("button", name=shown[p.pitfall], exact=True).click()
+                page.locator(".ekslab-hint", has_text=f"Pitfall {p.pitfall}:").wait_for()
+                page.wait_for_timeout(300)  # the picture follows the hint
+                check_labels(page, shown[p.pitfall])
+
+        # "Check yourself": each model answer closed until its summary is clicked
+        answers = page.locator("details.ekslab-reveal")
+        assert answers.count() == 3
+        for n in range(answers.count()):
+            answer = answers.nth(n)
+            text = answer.locator("pre")
+            assert not text.is_visible() and answer.get_attribute("open") is None
+            answer.locator("summary").click()
+            text.wait_for(state="visible")
+            assert "gets through" in text.inner_text() or "cannot be false" in text.inner_text()
+        solutions = page.locator("details", has=page.locator("summary", has_text="Solution"))
+        assert solutions.count() == 3 and all(s.get_attribute("open") is None for s in solutions.all())
+        page.close()
+
+
+def test_korean_projector_app(browser, tmp_path):
+    """`EKSLAB_LANG=ko make app`: the same checks that do not read English words."""
+    command, url = projector_page(browser, tmp_path, "ko")
+    with serve(command, url, tmp_path, cwd=tmp_path):
+        page = browser.new_page(viewport=SCREEN)
+        wait_for_projector(page, url)
+        assert len(HANGUL.findall(page.locator("body").inner_text())) > 200
+        controls = page.evaluate(_BOXES_JS, CONTROLS)
+        outside = [c["text"] for c in controls if c["x"] < 0 or c["y"] < 0 or c["right"] > 1024 or c["bottom"] > 768]
+        assert not outside and not overlaps(controls), (outside, overlaps(controls))
+        check_labels(page, "ko public")
+        before = stage(page)
+        page.get_by_role("button", name="프라이빗", exact=True).click()
+        page.locator('.ekslab-mode[data-mode="private"]').wait_for()
+        page.wait_for_timeout(300)
+        page.evaluate("window.scrollTo(0, 0)")
+        check_labels(page, "ko private")
+        assert stage(page) == before
+        names = [b.inner_text().strip() for b in page.locator(".ekslab-explorer button").all()]
+        from test_pitfalls import notebook_pitfalls
+
+        numbers = {int(m.group(1)) for name in names if (m := re.match(r"함정 (\d+): ", name))}
+        assert numbers and numbers <= set(notebook_pitfalls(NOTEBOOK.parent / "ko" / "04_troubleshooting.ipynb"))
+        answers = page.locator("details.ekslab-reveal")
+        assert answers.count() == 3 and "모델의 답 보기" in answers.first.locator("summary").inner_text()
+        assert not answers.first.locator("pre").is_visible()
+        page.screenshot(path=str(tmp_path / "projector-ko.png"))
+        page.close()

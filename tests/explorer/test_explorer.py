@@ -28,7 +28,7 @@ def draws(monkeypatch):
     """Record the draw calls; most tests need the inputs of the picture, not Graphviz's pixels."""
     calls = []
 
-    def fake_draw(config, vantages=None, vpc=None, title=None, control_plane_egress=None):
+    def fake_draw(config, vantages=None, vpc=None, title=None, control_plane_egress=None, projector=False):
         calls.append((config, list(vantages), vpc, title, control_plane_egress))
         return FakeDrawing((config, list(vantages), vpc))
 

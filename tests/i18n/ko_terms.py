@@ -31,14 +31,35 @@ TERMS = [
     ("켰다가", "활성화했다가"), ("켰다", "활성화했다"), ("껐습니다", "비활성화했습니다"), ("켜라고", "활성화하라고"),
     ("켠", "활성화한"), ("끈", "비활성화한"), ("켬", "활성화"), ("끌", "비활성화할"), ("켜", "활성화해"),
 ]
-_PATTERN = re.compile("|".join(f"(?<![가-힣]){re.escape(old)}(?![가-힣])" if len(old) <= 2 or old[-1] in "켜끈끌켬켠"
-                               else f"(?<![가-힣]){re.escape(old)}" for old, _new in TERMS))
+_NOUNS = ("웹훅",)  # a short noun: whole, or followed by a particle (the verbs' short forms only whole)
+_PATTERN = re.compile("|".join(
+    f"(?<![가-힣]){re.escape(old)}(?=(?:과|와|을|를|은|는|이|가|으로|로|의|에)?(?![가-힣]))" if old in _NOUNS else
+    f"(?<![가-힣]){re.escape(old)}(?![가-힣])" if len(old) <= 2 or old[-1] in "켜끈끌켬켠" else
+    f"(?<![가-힣]){re.escape(old)}" for old, _new in TERMS))
 _NEW = dict(TERMS)
+# a one-syllable particle right after a term: it must fit the new term's last sound (웹훅과 -> 웹후크와)
+_PARTICLE = re.compile("(과|와|을|를|은|는|이|가|으로|로)(?![가-힣])")
+_FORMS = {"과": ("과", "와"), "와": ("과", "와"), "을": ("을", "를"), "를": ("을", "를"), "은": ("은", "는"),
+          "는": ("은", "는"), "이": ("이", "가"), "가": ("이", "가"), "으로": ("으로", "로"), "로": ("으로", "로")}
 
 
 def rewrite(text: str) -> str:
-    """``text`` with every old term replaced by the glossary's."""
-    return _PATTERN.sub(lambda m: _NEW[m.group(0)], text)
+    """``text`` with every old term replaced by the glossary's, and the particle after it made to fit."""
+    from ekslab.i18n.particles import final_consonant
+
+    out, last = [], 0
+    for m in _PATTERN.finditer(text):
+        new = _NEW[m.group(0)]
+        out += [text[last:m.start()], new]
+        last = m.end()
+        particle = _PARTICLE.match(text, last)
+        if particle:
+            final = final_consonant(new)
+            consonant, vowel = _FORMS[particle.group(1)]
+            fits = vowel if not final or (consonant == "으로" and final == "ㄹ") else consonant
+            out.append(fits)
+            last = particle.end()
+    return "".join(out) + text[last:]
 
 
 def files() -> list[Path]:

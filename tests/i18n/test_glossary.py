@@ -82,3 +82,23 @@ def test_the_korean_site_pages_avoid_the_words_not_to_use():
     pages = sorted((ROOT / "docs" / "pages" / "ko").glob("*.md"))
     assert pages
     assert offending([p.read_text() for p in pages], avoided_words()) == []
+
+
+# the glossary's nouns that end in a vowel, and the particle forms that would not fit them
+MISFIT = re.compile(r"(웹후크|해석기|IP 주소)(과|을|은|이|으로)(?![가-힣])")
+
+
+def test_a_new_term_carries_the_particle_that_fits_it():
+    """A term rewritten by ko_terms changes its last sound (웹훅 ends in ㄱ, 웹후크 in a vowel): the particle after it
+    follows, and no Korean text keeps the old one (웹후크과)."""
+    from tests.i18n.ko_terms import rewrite
+
+    assert rewrite("API 서버가 웹훅과 OIDC를, 웹훅을 리졸버로") == "API 서버가 웹후크와 OIDC를, 웹후크를 해석기로"
+    assert rewrite("공인 IP가 있고 켜면") == "퍼블릭 IP 주소가 있고 활성화하면"
+    assert MISFIT.findall("웹후크과 해석기가 IP 주소를") == [("웹후크", "과")]
+    with open(PO, "rb") as f:
+        texts = [m.string for m in read_po(f) if m.id and isinstance(m.string, str)]
+    texts += [GLOSSARY.read_text(), (ROOT / "README.ko.md").read_text()]
+    for nb in sorted((ROOT / "notebooks" / "ko").glob("*.ipynb")):
+        texts += ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"]]
+    assert [m.group(0) for t in texts for m in MISFIT.finditer(t)] == []

@@ -158,8 +158,12 @@ def make_dry_run(*args: str, env: dict | None = None) -> str:
                                             ("ko_KR.UTF-8", "notebooks/ko/02_explorer.ipynb")])
 def test_make_app_serves_the_explorer_in_ekslab_lang(lang, notebook):
     out = make_dry_run("app", env={"EKSLAB_LANG": lang} if lang else None)
-    [voila] = [line for line in out.splitlines() if "/voila " in line]
-    assert f"/voila {notebook} " in voila
+    [app] = [line for line in out.splitlines() if "/ekslab app " in line]
+    assert app.endswith("/ekslab app --projector")  # it picks the notebook of $EKSLAB_LANG itself:
+    from ekslab.explorer.app import app_notebook
+    from ekslab.i18n import LANGUAGES, normalize
+
+    assert app_notebook(normalize(lang, "EKSLAB_LANG") if lang else LANGUAGES[0]).as_posix().endswith(notebook)
 
 
 def test_make_lab_ko_opens_the_korean_notebooks_like_make_lab():

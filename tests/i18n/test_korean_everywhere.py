@@ -45,9 +45,9 @@ True False
 Alice Bob Carol
 """.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']+")
-# a command to copy, up to its comment (checked: ekslab writes it) or the end of its line
+# a command to copy (its <placeholders> too), up to its comment (checked: ekslab writes it) or the end of its line
 COMMAND = (r"\b(?:aws [a-z0-9-]+ |kubectl |eksctl |apt-get |brew |conda |python -m |make (?:app|lab|clean)|voila --"
-           r"|ss -)(?:\\\n|[^\n<#])*")  # a wrapped command continues after its " \\"
+           r"|ss -)(?:\\\n|<[a-z-]+>|[^\n<#])*")  # a wrapped command continues after its " \\"
 # values, not words: code, quoted text, addresses and paths, flags, source keys [CE], METAVARS, hex ids, and
 # tokens with a joint inside (a.b, a/b, a=b, a:b, a@b, a-b, --flag, snake_case); a word's closing "." or ":" is no joint
 VALUE = re.compile(r"(?s)<style.*?</style>|<[a-z-]+>|`[^`]*`|'[^']*'|\"[^\"]*\"|" + COMMAND +
@@ -56,10 +56,15 @@ VALUE = re.compile(r"(?s)<style.*?</style>|<[a-z-]+>|`[^`]*`|'[^']*'|\"[^\"]*\"|
                    r"|\S*[/=.:@_-][^\s,;.:!?)\]]\S*")
 
 
+# a two-form particle left in the text (ekslab.i18n.particles resolves them once the value is in)
+PARTICLE = re.compile(r"이\(가\)|가\(이\)|은\(는\)|는\(은\)|을\(를\)|를\(을\)|과\(와\)|와\(과\)|\(으\)로|\(이\)")
+
+
 def english(text: str, allowed=frozenset()) -> list[str]:
-    """The English words in ``text`` that are neither allowed names nor values (paths, addresses, flags, code)."""
+    """The English words in ``text`` that are neither allowed names nor values (paths, addresses, flags, code),
+    and any two-form particle (``이(가)``) left unresolved."""
     words = WORD.findall(VALUE.sub(" ", text))
-    return sorted({w for w in words if w not in ALLOWED and w not in allowed})
+    return sorted({w for w in words if w not in ALLOWED and w not in allowed} | set(PARTICLE.findall(text)))
 
 
 def run(*argv) -> str:
@@ -104,6 +109,7 @@ def test_the_check_finds_english_and_spares_names_and_values():
     assert english("ekslab: error: argument --mode: invalid choice") == ["argument", "choice", "error", "invalid"]
     assert english("심각도: critical, high") == ["critical", "high"], "severities are words, not names"
     assert english("findings 명령", TYPED) == [] and english("findings 명령") == ["findings"]
+    assert english("VPC vpc-5b77이(가) 사용자 지정 DNS 서버를") == ["이(가)"] and english("VPC가 (으)로") == ["(으)로"]
 
 
 def test_every_command_is_checked():
@@ -143,12 +149,16 @@ def test_every_command_refuses_bad_input_in_korean(command):
 
 # bad input a command itself judges after parsing (a missing file, a wrong suffix, a bad URL), per command
 SEMANTIC = {
-    "findings": [["findings", "{tmp}/missing.json"], ["findings", "sample", "--baseline", "{tmp}/bad.json"]],
+    "findings": [["findings", "{tmp}/missing.json"], ["findings", "{tmp}/bad.json"],
+                 ["findings", "sample", "--baseline", "{tmp}/bad.json"]],
     "report": [["report", "{tmp}/missing.json", "-o", "{tmp}/r.html"], ["report", "sample", "-o", "{tmp}/r.txt"]],
     "diagram": [["diagram", "--mode", "public", "-o", "{tmp}/p.gif"]],
-    "merge": [["merge", "{tmp}/missing.json", "-o", "{tmp}/all.json"]],
+    "merge": [["merge", "{tmp}/missing.json", "-o", "{tmp}/all.json"],
+              ["merge", "{tmp}/bad.json", "-o", "{tmp}/a.json"]],
     "notebooks": [["notebooks", "{tmp}/bad.json"]],
-    "probe": [["probe", "--endpoint", "http://example.invalid"], ["probe"], ["probe", "--explain", ""]],
+    "probe": [["probe", "--endpoint", "http://example.invalid"], ["probe"], ["probe", "--explain", ""],
+              ["probe", "--explain", "Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout"],
+              ["probe", "--explain", "error: You must be logged in to the server (Unauthorized)"]],
     "scan": [["scan", "--regions", "not a region", "-o", "{tmp}/s.json"]],
 }
 
@@ -247,7 +257,7 @@ def _doctor_checks(tmp_path):
             doctor.check_python((3, 9, 0)), doctor.check_dot(which=lambda _name: None),
             doctor.check_fonts(which=lambda _name: None), doctor.check_fonts(run=broken),
             doctor.check_hangul_font(find=lambda: []), doctor.check_hangul_font(find=no_fc_list),
-            doctor.check_sample_fleet(tmp_path / "missing.json"),
+            doctor.check_sample_fleet(tmp_path / "missing.json"), doctor.check_sample_fleet(tmp_path / "bad.json"),
             doctor.check_module("jupyterlab", "JupyterLab", find=lambda _name: None),
             doctor.check_port(taken.getsockname()[1]),
             doctor.check_aws_credentials(environ={}, home=tmp_path)]
@@ -258,6 +268,7 @@ def _doctor_checks(tmp_path):
 def test_the_doctor_is_korean_when_checks_pass_and_fail(tmp_path):
     from ekslab.course import doctor
 
+    (tmp_path / "bad.json").write_text("{not json")
     with using_language("ko"):
         text = doctor.report(_doctor_checks(tmp_path))
     text = text.replace(str(tmp_path), "/tmp/x").replace("Address already in use", "")  # the OS's words
@@ -281,6 +292,8 @@ def test_every_diagram_speaks_korean_in_its_svg():
         texts += [_svg_words(draw_cluster(row)) for row in rows]
         texts.append(_svg_words(ekslab.draw(ekslab.EndpointConfig(True, True, ["203.0.113.0/24"]),
                                             control_plane_egress="CUSTOMER_ROUTED")))
+        # how a notebook shows a drawing; Drawing is the class's name
+        texts.append(repr(ekslab.draw(ekslab.EndpointConfig(True, False))).replace("<Drawing ", "<"))
     for text in texts:
         assert hangul(text)
         assert english(text, TYPED | set(fleet.cluster)) == [], text
@@ -301,12 +314,24 @@ def test_the_librarys_errors_for_bad_arguments_are_korean():
         assert hangul(text) and english(text, TYPED) == [], text
 
 
-def test_the_explorer_controls_and_answers_are_korean():
+def test_the_explorer_controls_and_answers_are_korean(monkeypatch):
     import ipywidgets as widgets
 
+    import ekslab.explorer.widget as widget
+
+    monkeypatch.setattr(widget, "draw", lambda *a, **k: type("D", (), {"png": lambda self: b""})())  # words only
+    shown = []
     with using_language("ko"):
-        explorer = ekslab.EndpointExplorer()
-        explorer.apply_preset("pitfall_cidrs")
+        explorer = widget.EndpointExplorer()
+        for preset in explorer.preset_buttons:  # every scene: its hint, its answers, its findings
+            explorer.apply_preset(preset)
+            shown += _widget_words(explorer, widgets)
+    text = " ".join(shown)
+    assert "EKS-EP-" in text, "the pitfalls show findings: their severities are checked too"
+    assert english(text, TYPED) == []
+
+
+def _widget_words(explorer, widgets) -> list[str]:
     shown, todo = [], [explorer if isinstance(explorer, widgets.Widget) else explorer.widget]
     while todo:
         item = todo.pop()
@@ -317,9 +342,7 @@ def test_the_explorer_controls_and_answers_are_korean():
             page = re.sub(r"(?s)<style.*?</style>", " ", item.value)  # the explorer's CSS is not words
             shown.append(html.unescape(re.sub(r"<[^>]+>", " ", page)))
         todo.extend(getattr(item, "children", ()) or ())
-    text = " ".join(shown)
-    assert "EKS-EP-" in text, "the pitfall shows findings: their severities are checked too"
-    assert english(text, TYPED) == []
+    return shown
 
 
 def test_exercise_feedback_is_korean():
@@ -330,3 +353,16 @@ def test_exercise_feedback_is_korean():
         said = " ".join(check(eid, answer).message for eid, rows in MISCONCEPTIONS.items()
                         for answer, _fragment in rows)
     assert english(said, TYPED) == []
+
+
+def test_argparse_words_are_the_ones_this_python_says():
+    """cli._ARGPARSE_WORDS lends argparse ekslab's catalog: each must be a message argparse itself asks for, or a
+    Python that rewords one would show it in English again."""
+    import inspect
+
+    from ekslab.cli import _ARGPARSE_WORDS
+
+    source = inspect.getsource(argparse)
+    missing = [w for w in _ARGPARSE_WORDS if repr(w) not in source and f'"{w}"' not in source]
+    assert missing == []
+    assert "알 수 없는 인수" in run("--no-such-option") and "필요합니다" in run("merge")

@@ -3,6 +3,7 @@
 import pytest
 
 from ekslab import EndpointConfig, InvalidVantage, Vantage, VpcDns, behavior_table, evaluate, modes_table
+from ekslab.i18n import using_language
 
 CIDRS = ["203.0.113.0/24"]  # the allow-list of every case below
 IN, OUT = "203.0.113.9", "198.51.100.9"  # an address inside and one outside it
@@ -109,6 +110,26 @@ def test_modes_table_lists_the_three_valid_modes():
     for mode, row in table.iterrows():
         config = EndpointConfig(row["endpointPublicAccess"], row["endpointPrivateAccess"])
         assert config.mode == mode
+
+
+def test_modes_table_quotes_the_best_practices_guide_whole():
+    """The guide's advice to make the endpoint private comes with its own line that public is still secure."""
+    from ekslab.model.sources import QUOTES, SOURCES
+
+    quote = QUOTES["BPG2"]
+    assert SOURCES["BPG2"].endswith("/best-practices/identity-and-access-management.html")
+    secure = quote[quote.index("is still considered secure"):quote.index(" That said")].rstrip(".")
+    assert secure.endswith("authorized by Kubernetes RBAC") and "Make the EKS Cluster Endpoint private" not in quote
+    table = modes_table()
+    assert f'"{secure}" [BPG2]' in table.loc["public", "fits"] and "BPG2" in table.loc["public", "sources"]
+    private = table.loc["private", "fits"]
+    assert "'Make the EKS Cluster Endpoint private'" in private and "security policy" in private
+    assert "BPG2" in table.loc["private", "sources"]
+    with using_language("ko"):
+        korean = modes_table()
+    assert "여전히 안전" in korean.iloc[0, korean.columns.get_loc("적합한 경우")]
+    assert "[BPG2]" in korean.iloc[0, korean.columns.get_loc("적합한 경우")]
+    assert "보안 정책" in korean.iloc[2, korean.columns.get_loc("적합한 경우")]
 
 
 @pytest.mark.parametrize(("build", "message"), [

@@ -140,13 +140,14 @@ class _ListReader:
         import numpy as np
         import pandas as pd
 
-        codes, at, values = self.codes, self.at, self.values
+        codes, at, values, joined = self.codes, self.at, self.values, self.joined
+        self.joined = self.values = None  # the joined text is not kept past its coding (a million rows' worth)
         if not len(at):
             return Listed(codes, [None, ()])
-        if self.joined is not None:
+        if joined is not None:
             lengths = np.concatenate(self.lengths)
             full = np.flatnonzero(lengths)
-            joined = np.array(self.joined, dtype=object)[full]
+            joined = np.array(joined, dtype=object)[full]
             if "".join(joined).count(_SEP) == int(lengths[full].sum()) - len(full):
                 codes[at] = 1
                 found = pd.factorize(joined)[0] if len(full) else np.zeros(0, dtype=np.int64)
@@ -288,8 +289,8 @@ def _per_shape(values, rows, ask) -> list:
     memo, out = {}, []
     for entries in values[rows].tolist():
         try:
-            key = tuple([(e["kind"], e["target"], e["map_public_ip"] is False, e["onward_kind"], e["onward_target"],
-                          e["onward_target"].__class__, e["kind_v6"]) for e in entries])
+            key = tuple([(e.__class__, e["kind"], e["target"], e["map_public_ip"] is False, e["onward_kind"],
+                          e["onward_target"], e["onward_target"].__class__, e["kind_v6"]) for e in entries])
             hit = memo.get(key)
         except (TypeError, KeyError, IndexError):  # not a list of complete entries: asked as it is
             out.append(ask(entries))
@@ -402,10 +403,10 @@ def signatures(frame):
     """Per row, an integer standing for everything the rules read, and a function giving its ``Sig``.
 
     Clusters that share the integer share their findings, so ``recipe`` runs once per
-    distinct one. pandas factorizes each column in C (list columns as tuples, counted only
-    where a rule reads them), and the codes are combined pairwise; the per-subnet and
-    Resolver detail is read in Python only on the rows where a rule needs it.
-    Taught in notebooks/03_fleet_analysis.ipynb.
+    distinct one. Each column is coded in C, only where a rule reads it (the list columns
+    by their joined cells, a chunk of rows at a time: ``_listed``), and the codes are packed
+    into one integer; the per-subnet and Resolver detail is read in Python only on the rows
+    where a rule needs it, once per distinct shape. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     import numpy as np
     import pandas as pd

@@ -126,7 +126,6 @@ class _Cluster:
             order = order[np.argsort(_small(codes[order]), kind="stable")]
         self.order = order  # the rows in cluster order
 
-
     def cells(self, name: str, rows):
         """The values of column ``name`` at ``rows`` (None where the frame has no such column): read only for the
         rows a message or fix needs."""
@@ -153,7 +152,6 @@ def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
     if not len(at):
         return
     r = rows[at]
-    # data[k] is one object per finding of a configuration: equal values of different configurations share a key
     # data[k] is one object per finding of a configuration (few): equal values of different ones share a code
     ids = np.fromiter(map(id, data[at].tolist()), dtype=np.int64, count=len(at))
     _ids, first_of_id, by_id = np.unique(ids, return_index=True, return_inverse=True)
