@@ -21,6 +21,7 @@ account, then per account-region ListClusters, the describes, the EC2 and Resolv
 `--accounts` shards joined by `ekslab merge`).
 Targets: 10,000 x 100 <= 2x floor, peak RSS <= 300 MB, 0 errors; 10,000 x 10 <= 1.5x floor.
 Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50] [--scales 1k,org,thr,two]
+       [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -254,6 +255,7 @@ class Buckets:
     def __init__(self):
         self.state = {}
         self.counts = {}
+        self.connections = 0  # TCP connections accepted (the scanner keeps and reuses its own)
 
     def take(self, key, service) -> bool:
         rate, burst = LIMITS[service]
@@ -283,7 +285,8 @@ def respond(buckets, method, path, headers, raw):
     stay cheap, so the throttling answers are rendered once and nothing is validated here)."""
     if method == "GET" and path == "/__stats":
         stats = {"counts": [[op, outcome, n] for (op, outcome), n in sorted(buckets.counts.items())],
-                 "cpu": time.process_time(), "requests": sum(buckets.counts.values())}
+                 "cpu": time.process_time(), "requests": sum(buckets.counts.values()),
+                 "connections": buckets.connections}
         return _render(200, "application/json", json.dumps(stats))
     m = CRED.search(headers.get("authorization", ""))
     if not m:
@@ -322,6 +325,7 @@ def serve(accounts, regions, clusters, latency):
     buckets = Buckets()
 
     async def connection(reader, writer):
+        buckets.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -505,11 +509,14 @@ def stats(port):
         return json.load(r)
 
 
-def run_scale(label, accounts, regions, clusters, latency, shards=1):
+def run_scale(label, accounts, regions, clusters, latency, shards=1, baseline=None):
     fleet = Fleet(accounts, regions, clusters)
     floor, floor_calls = floor_seconds(fleet, latency, shards)
     server, port = start_server(accounts, regions, clusters, latency)
     env = {**os.environ, "ORG_SCALE_REGIONS": json.dumps(fleet.regions)}
+    if baseline:  # the scanner of another checkout (e.g. main's), against the same fake
+        env["PYTHONPATH"] = baseline
+        label = f"baseline {baseline}: {label}"
     try:
         fake_cpu = stats(port)["cpu"]
         t0 = time.perf_counter()
@@ -535,11 +542,13 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
         wall = max(f["wall_scan"] for f in figures) + (merged or 0.0)
         after = stats(port)
         counts, fake_cpu, requests = after["counts"], after["cpu"] - fake_cpu, after["requests"]
+        connections = after["connections"] - 2  # less the two /__stats requests
     finally:
         server.stdin.close()
         server.wait(timeout=30)
     got = sum(f["clusters"] for f in figures)
     throttled = sum(n for _op, outcome, n in counts if outcome == "throttled")
+    by_op = ", ".join(f"{op} {n}" for op, outcome, n in counts if outcome == "throttled")
     unknown = sum(n for _op, outcome, n in counts if outcome == "unknown")
     calls = sum(f["calls"] for f in figures)
     retries = sum(f["retries"] for f in figures)
@@ -551,11 +560,11 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1):
           f"CPU {sum(f['cpu'] for f in figures):6.1f} s   peak RSS {max(f['rss_mb'] for f in figures):6.0f} MB")
     cpu = sum(f["cpu"] for f in figures)
     print(f"  calls {calls} (floor {floor_calls}, +{calls - floor_calls} above: retries {retries})   "
-          f"throttled by the fake {throttled}   errors {errors}   unknown ops {unknown}   "
+          f"throttled by the fake {throttled}{f' ({by_op})' if by_op else ''}   errors {errors}   unknown ops {unknown}   "
           f"complete {got}/{fleet.per * accounts * regions}")
     print(f"  CPU per HTTP request: scanner {1000 * cpu / max(1, requests):.2f} ms, fake AWS "
           f"{1000 * fake_cpu / max(1, requests):.2f} ms ({requests} requests, fake CPU {fake_cpu:.1f} s = "
-          f"{fake_cpu / wall:.0%} of a core over the wall)")
+          f"{fake_cpu / wall:.0%} of a core over the wall); {connections} connections opened")
     if errors:
         print(f"  first errors: {figures[0]['first_errors']}")
     return {"wall": wall, "floor": floor, "rss": max(f["rss_mb"] for f in figures), "errors": errors,
@@ -567,6 +576,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller scales (1,000 and 3,000 clusters)")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--scales", default="1k,org,thr,two", help="which scales to run (default: all four)")
+    parser.add_argument("--baseline", metavar="DIR", help="also run each scale, just before, with the ekslab "
+                        "package of the checkout DIR (e.g. a worktree of main) against the same fake")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--scan", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -582,7 +593,11 @@ def main(argv=None) -> int:
     big = 3000 if args.quick else 10000
     scales = {"1k": ("1,000 x 10 accounts", 10, 4, 1000, 1), "org": (f"{big:,} x 100 accounts", 100, 4, big, 1),
               "thr": (f"{big:,} x 10 accounts", 10, 4, big, 1), "two": (f"{big:,} x 100 accounts", 100, 4, big, 2)}
-    results = {name: run_scale(*scales[name][:4], latency, shards=scales[name][4]) for name in args.scales.split(",")}
+    results = {}
+    for name in args.scales.split(","):
+        if args.baseline:
+            run_scale(*scales[name][:4], latency, shards=scales[name][4], baseline=args.baseline)
+        results[name] = run_scale(*scales[name][:4], latency, shards=scales[name][4])
     if set(results) != set(scales):
         return 0
     org, thr = results["org"], results["thr"]

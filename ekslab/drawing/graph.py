@@ -328,7 +328,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
         if kinds["vpc"]:
             nodes["eni"] >> Edge(style="dotted", constraint="false", **grey) >> nodes[f"ask{kinds['vpc'][0][0]}"]
         if facts.control_plane_egress == "CUSTOMER_ROUTED":  # spec 10.4: the control plane's own calls go out here
-            _control_plane_egress(nodes, nat_ids, Edge, edge_font)
+            _control_plane_egress(nodes, nat_ids, Edge, edge_font, projector)
         for i in forwarded:
             nodes[f"ask{i}"] - Edge(label=dot_text(_("DNS forwarded")), style="dotted", **grey) - nodes["rslvr"]
             nodes["rslvr"] - Edge(style="dotted", **grey) - nodes["zone"]
@@ -359,7 +359,7 @@ def build(config: EndpointConfig, answers, vpc: VpcDns, title: str, facts: Facts
     return canvas.dot.source, tuple(edges)
 
 
-def _control_plane_egress(nodes, nat_ids, Edge, edge_font) -> None:  # noqa: N803 (diagrams' class)
+def _control_plane_egress(nodes, nat_ids, Edge, edge_font, projector=False) -> None:  # noqa: N803 (diagrams' class)
     """CUSTOMER_ROUTED (spec 10.4): the API server's calls to webhooks and OIDC issuers leave through the ENIs and
     the cluster subnets' default route: through the first NAT gateway when there is one, else nowhere (red)."""
     way_out = next(iter(nat_ids.values()), None)
@@ -368,6 +368,8 @@ def _control_plane_egress(nodes, nat_ids, Edge, edge_font) -> None:  # noqa: N80
     words = _("control-plane egress: webhooks, OIDC\n(CUSTOMER_ROUTED, one-way)")
     if way_out is None:
         words += "\n" + _("no way out: those calls fail")
+    if projector:
+        words = wrap(words, PROJECTOR_WRAP, whole_words=True)
     nodes["api"] >> Edge(label=dot_text(words), style="solid" if way_out else "dashed", **style) >> nodes["eni"]
     if way_out:
         nodes["eni"] >> Edge(**style) >> nodes[way_out]

@@ -18,6 +18,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
+from contextlib import contextmanager, nullcontext
 
 # service -> (requests per second, burst) per account, region and API, as AWS documents them: paced from the start
 DOCUMENTED_RATES = {"ec2": (20.0, 100)}
@@ -89,11 +90,12 @@ class Pacer:
 
     ``attach(client, key, service, stopped)`` paces every HTTP attempt of a botocore client. ``waited`` is
     the time calls spent waiting for a token (the pace, not throttling). ``on_wait(key, until)`` tells the
-    pool that an account-region waits, so it starts none of its other calls until then.
+    pool that an account-region waits, so it starts none of its other calls until then; the thread sleeps
+    inside ``lend()`` (the pool's :meth:`FairPool.lend`), so that its sleep holds no thread others need.
     """
 
-    def __init__(self, max_rps: float | None = None, clock=time.monotonic, on_wait=None):
-        self.max_rps, self.clock, self.on_wait = max_rps, clock, on_wait
+    def __init__(self, max_rps: float | None = None, clock=time.monotonic, on_wait=None, lend=nullcontext):
+        self.max_rps, self.clock, self.on_wait, self.lend = max_rps, clock, on_wait, lend
         self._buckets: dict = {}
         self._lock = threading.Lock()
         self.waited = 0.0
@@ -126,11 +128,14 @@ class Pacer:
         when no call may be sent any more (a deadline, Ctrl-C), also while waiting. Returns the client."""
         def before_send(event_name="", **_event):
             wait = self.delay(key_of(), service, event_name.rsplit(".", 1)[-1])
+            if wait <= 0:
+                return
             end = self.clock() + wait
-            while wait > 0:  # sleep in slices: a deadline or Ctrl-C ends the wait
-                check()
-                time.sleep(min(wait, 0.25))
-                wait = end - self.clock()
+            with self.lend():  # the pool lets another thread run meanwhile
+                while wait > 0:  # sleep in slices: a deadline or Ctrl-C ends the wait
+                    check()
+                    time.sleep(min(wait, 0.25))
+                    wait = end - self.clock()
 
         client.meta.events.register("before-send", before_send, unique_id="ekslab-pace")
         return client
@@ -138,8 +143,10 @@ class Pacer:
 
 class FairPool:
     """Worker threads that take calls from per-key queues in turn (round robin over keys), at most ``cap``
-    in flight per key, skipping a key told to wait (:meth:`pause`). Threads are daemons: a scan that ends at
-    its deadline leaves a call stuck on a slow socket behind without waiting for it.
+    in flight per key, skipping a key told to wait (:meth:`pause`). A thread that sleeps for its pace
+    (:meth:`lend`) is replaced while it sleeps, so ``size`` threads stay awake for the keys that may run.
+    Threads are daemons: a scan that ends at its deadline leaves a call stuck on a slow socket behind
+    without waiting for it.
     """
 
     def __init__(self, workers: int, cap: int, name: str = "ekslab-call"):
@@ -150,23 +157,43 @@ class FairPool:
         self._paused: dict = {}
         self._cond = threading.Condition()
         self._closed = False
-        self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True) for i in range(workers)]
-        for t in self._threads:
-            t.start()
+        self._target = 0  # threads to keep awake
+        self._lent = 0  # threads asleep in a pace wait
+        self._threads: list = []
+        self._made = 0
+        self.grow(workers)
 
     @property
     def size(self) -> int:
-        """The number of threads."""
-        return len(self._threads)
+        """The number of threads kept awake (those asleep in a pace wait not counted)."""
+        return self._target
+
+    def _start(self):
+        t = threading.Thread(target=self._work, name=f"{self._name}-{self._made}", daemon=True)
+        self._made += 1
+        self._threads.append(t)
+        t.start()
 
     def grow(self, workers: int):
-        """Add threads up to ``workers`` (the pool is sized once the accounts and regions are known)."""
+        """Keep up to ``workers`` threads awake (the pool is sized once the accounts and regions are known)."""
         with self._cond:
-            start = len(self._threads)
-            for i in range(start, workers):
-                t = threading.Thread(target=self._work, name=f"{self._name}-{i}", daemon=True)
-                self._threads.append(t)
-                t.start()
+            self._target = max(self._target, workers)
+            while len(self._threads) - self._lent < self._target:
+                self._start()
+
+    @contextmanager
+    def lend(self):
+        """The calling worker sleeps (its call waits for a token) inside this block: another thread takes
+        its place meanwhile (at most ``4 x size`` in all); one left over ends when it finds no work."""
+        with self._cond:
+            self._lent += 1
+            if len(self._threads) - self._lent < self._target and len(self._threads) < 4 * self._target:
+                self._start()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._lent -= 1
 
     def submit(self, key, fn, *args, **kwargs) -> Future:
         """Queue ``fn(*args, **kwargs)`` under ``key``; returns its Future."""
@@ -217,6 +244,9 @@ class FairPool:
             with self._cond:
                 while True:
                     if self._closed:
+                        return
+                    if len(self._threads) - self._lent > self._target:  # a stand-in whose sleeper woke
+                        self._threads.remove(threading.current_thread())
                         return
                     ready, key, job = self._take()
                     if ready:

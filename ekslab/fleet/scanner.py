@@ -231,7 +231,11 @@ class _Calls:
             return fn(*args, **kwargs)
 
     def map(self, fn, items):
-        return [f.result() for f in [self.submit(fn, item) for item in items]]
+        from concurrent.futures import wait
+
+        futures = [self.submit(fn, item) for item in items]
+        wait(futures)  # one wake-up of this thread when all are answered, not one per answer
+        return [f.result() for f in futures]
 
 
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection to an endpoint
@@ -316,7 +320,7 @@ class _Scan:
         self._session_lock = threading.Lock()
         self.pool = FairPool(self.workers or 8, cap)
         self.regions_pool = None  # made once the accounts are known (its size follows the pool's)
-        self.pacer = Pacer(self.max_rps, on_wait=self.pool.pause)
+        self.pacer = Pacer(self.max_rps, on_wait=self.pool.pause, lend=self.pool.lend)
         self.throttles = 0
         self.duplicates = 0  # cluster names ListClusters repeated (each is described once)
         self.records, self.vpcs, self.accounts, self.regions = [], [], set(), set()
@@ -326,6 +330,11 @@ class _Scan:
         self.accounts_done = 0
         self.tally = _Tally()
         self.latencies = []  # seconds of the first calls (who am I, the organization's pages): sizes the pool
+        self.pairs = 0  # account-regions to scan, once known
+        self._started = {}  # thread id -> when its request was sent
+        # the answers since the pool's size was last checked (seconds, number), and when that was
+        # (process CPU seconds, wall clock)
+        self._timing = [0.0, 0, time.process_time(), time.monotonic()]
         self.fatal = None
         self.setup_thread = None
         self.local = threading.local()  # .task: the account-region this thread works for
@@ -354,13 +363,16 @@ class _Scan:
         per account-region; its connections are reused by all of them."""
         from botocore.config import Config
 
+        from ekslab.fleet.pace import MAX_WORKERS
         made = self._shared.get((id(session), service, region))  # without the lock: every call asks
         if made is not None:
             return made
         with self._session_lock:
             made = self._shared.get((id(session), service, region))
             if made is None:
-                config = self.config.merge(Config(max_pool_connections=max(self.pool.size, 10)))
+                # room for every thread the pool may ever run (connections are made as needed): a full
+                # connection pool would drop connections with a warning on stderr
+                config = self.config.merge(Config(max_pool_connections=4 * MAX_WORKERS))
                 made = session.client(service, region_name=region, config=config)
                 signer = getattr(made, "_request_signer", None)
                 if signer is not None:  # a stand-in client (tests) has none
@@ -387,7 +399,13 @@ class _Scan:
         def called(**_event):
             self.in_flight.pop(threading.get_ident(), None)
 
+        def sending(**_event):  # after the pace's wait: the round trip alone is timed
+            self._started[threading.get_ident()] = time.monotonic()
+
         def received(parsed_response=None, event_name="", **_event):
+            started = self._started.pop(threading.get_ident(), None)
+            if started is not None:
+                self._observe(time.monotonic() - started)
             code = ((parsed_response or {}).get("Error") or {}).get("Code")
             if code in _THROTTLING:
                 with self._lock:
@@ -397,6 +415,7 @@ class _Scan:
         events.register("before-parameter-build", calling, unique_id="ekslab-in-flight")  # params: the API's
         events.register("after-call", called, unique_id="ekslab-done")
         events.register("after-call-error", called, unique_id="ekslab-failed")
+        events.register("before-send", sending, unique_id="ekslab-sending")  # after the pacer's
         events.register("response-received", received, unique_id="ekslab-throttles")
         if shared and service == "eks":  # kept as they come: a deadline keeps what was read
             events.register("after-call.eks.ListClusters", lambda parsed=None, **_event: self.local.task.listed.extend(
@@ -486,13 +505,39 @@ class _Scan:
 
     def size(self, pairs: int):
         """Size the pools once the account-regions are counted: call threads from latency (the quickest of the
-        first calls) x rate, and account-regions in progress at once half as many."""
-        from ekslab.fleet.pace import TYPICAL_LATENCY, FairPool, auto_workers
+        first calls) x rate (they grow later when the answers take longer: ``_observe``), and a thread for
+        every account-region."""
+        from ekslab.fleet.pace import MAX_WORKERS, TYPICAL_LATENCY, FairPool, auto_workers
         latency = min(self.latencies) if self.latencies else TYPICAL_LATENCY
         workers = self.workers or auto_workers(pairs, self.max_rps, latency)
+        self.pairs = pairs
         self.pool.grow(workers)
-        regions = max(2, min(max(1, pairs), workers // 2))
+        # every account-region in progress at once: each is paced by its own buckets, so one left waiting for
+        # a slot loses its buckets' time (a throttle-bound scan took twice its floor so); a region's thread only
+        # waits for its calls, and the clients it uses are the region's shared ones
+        regions = max(2, min(max(1, pairs), 4 * MAX_WORKERS))
         self.regions_pool = FairPool(regions, regions, name="ekslab-region")
+
+    def _observe(self, seconds: float, every: int = 200):
+        """One answer took ``seconds`` from its request (pace and retry waits apart): every ``every`` answers
+        the pool grows (never shrinks) to what their mean asks for, so a first answer quicker than the rest
+        never starves the scan; but only while this process has CPU to spare: once its calls keep a core
+        busy, they take longer because they wait for the interpreter lock, and more threads would only wait
+        longer (and cost CPU).
+        Unlocked: a lost update only shifts when the next check comes."""
+        timing = self._timing
+        timing[0] += seconds
+        timing[1] += 1
+        if timing[1] < every or self.workers or not self.pairs:
+            return
+        mean, timing[0], timing[1] = timing[0] / timing[1], 0.0, 0
+        now, cpu = time.monotonic(), time.process_time()
+        busy = (cpu - timing[2]) / max(1e-6, now - timing[3])
+        timing[2], timing[3] = cpu, now
+        from ekslab.fleet.pace import auto_workers
+        wanted = auto_workers(self.pairs, self.max_rps, mean)
+        if busy < 0.8 and wanted > self.pool.size:
+            self.pool.grow(wanted)
 
     def close(self):
         """Stop the pools (nothing queued runs, threads end after their call); close the shared clients."""

@@ -18,9 +18,11 @@ moto's stored cluster after creation: ``vpcId`` and ``clusterSecurityGroupId`` (
 a fixed ``endpoint`` (the dual-stack ``api.aws`` form for IPv6 clusters made after October 2024),
 ``createdAt``, OIDC issuer and CA data, and what moto cannot be asked to make: ``accessConfig``,
 ``status`` other than ACTIVE with its ``health`` issues, and ``outpostConfig`` (a local cluster on
-Outposts); moto serializes these stored attributes as DescribeCluster fields. Member account
+Outposts); moto serializes these stored attributes as DescribeCluster fields (and a regional NAT
+gateway's automatic mode as DescribeNatGateways fields). Member account
 ids are fixed (moto draws random ones). The AccessDenied region cannot be stored at all: the
-sandbox denies it at the HTTP layer, so the scanner meets a real AccessDeniedException. moto's
+sandbox denies it at the HTTP layer, so the scanner meets a real AccessDeniedException; a refused
+optional read (``Fleet.refused``) is answered the same way, one operation only. moto's
 random ids are made reproducible by seeding moto's random generator before building each VPC
 and cluster from its own name. The generator fixes the snapshot's ``created`` time and
 ``source``; everything else is what the scanner read. Taught in notebooks/03_fleet_analysis.ipynb.
@@ -53,7 +55,9 @@ class Vpc:
     internet-gateway subnets; ``endpoints`` are VPC endpoints as (short service name, "Interface" or
     "Gateway", private DNS); ``forward`` are Resolver FORWARD rules associated with the VPC, a domain or
     "cluster:NAME" for that cluster's endpoint host name; ``isolated`` adds two subnets without a default
-    route (for clusters whose control-plane subnets are not their nodes')."""
+    route (for clusters whose control-plane subnets are not their nodes'); ``nat_auto`` makes the NAT gateways
+    regional in automatic mode (AWS adds zones and addresses itself, spec 10.1: moto has no regional NAT, so the
+    mode is set on moto's stored gateway)."""
 
     key: str
     account: str
@@ -72,6 +76,7 @@ class Vpc:
     endpoints: tuple = ()
     forward: tuple = ()
     isolated: bool = False
+    nat_auto: bool = False
 
 
 @dataclass
@@ -81,7 +86,8 @@ class Cluster:
     ``subnets``: the cluster subnets, "vpc" (the VPC's default: private, public for "igw"), "mixed"
     (public and private) or "isolated"; ``nodegroup``: the subnets of a managed node group ("private")
     or None; ``egress_mode``: controlPlaneEgressMode (None: absent, as on older answers);
-    ``auto_mode``: computeConfig enabled (EKS Auto Mode)."""
+    ``auto_mode``: computeConfig enabled (EKS Auto Mode); ``auth_mode`` None leaves accessConfig out (older
+    answers, spec 10.6)."""
 
     name: str
     account: str
@@ -98,7 +104,7 @@ class Cluster:
     tags: dict = field(default_factory=dict)
     status: str = "ACTIVE"
     health: tuple = ()  # (code, message) issues, as a FAILED cluster reports them
-    auth_mode: str = "API_AND_CONFIG_MAP"
+    auth_mode: str | None = "API_AND_CONFIG_MAP"
     outpost: bool = False  # an EKS local cluster on Outposts (private only by design)
     subnets: str = "vpc"
     nodegroup: str | None = None
@@ -109,7 +115,8 @@ class Cluster:
 @dataclass
 class Fleet:
     """A whole fleet: accounts (id -> label, the management account first), regions, VPCs, clusters,
-    and the (account, region) pairs where every EKS/EC2 request is denied."""
+    the (account, region) pairs where every EKS/EC2 request is denied, and the (account, region, operation)
+    reads refused there while everything else is answered (spec 10.9)."""
 
     name: str
     accounts: dict
@@ -117,6 +124,7 @@ class Fleet:
     vpcs: list
     clusters: list
     denied: tuple = ()
+    refused: tuple = ()
     org_role: str = ORG_ROLE
 
     def __post_init__(self):
@@ -173,6 +181,9 @@ def _sample() -> Fleet:
             forward=("amazonaws.com",)),  # a broader rule: the private zone still answers
         Vpc("platform-euw1-nodomain", P, W1, "10.19.0.0/16", dhcp_domain=False, nat_ips=("203.0.113.23",)),
         Vpc("payments-use1-routed", Y, E1, "10.28.0.0/16", nat_ips=("203.0.113.31",), isolated=True),
+        Vpc("platform-euw1-regional", P, W1, "10.38.0.0/16", nat_ips=("203.0.113.24",),
+            nat_auto=True),  # a regional NAT gateway in automatic mode: AWS adds addresses itself
+        Vpc("analytics-euw1-mixed", A, W1, "10.39.0.0/16", nat_ips=("203.0.113.72",)),  # public + private subnets
     ]
 
     def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
@@ -192,20 +203,22 @@ def _sample() -> Fleet:
           created="2021-03-02T08:00:00+00:00"),
         c("platform-gitops", P, E1, "platform-use1", "both", (office, vpn), version="1.32"),
         c("platform-observability", P, E1, "platform-use1", "both", (office,) + nat["platform-use1"]),
-        c("platform-eu-prod", P, W1, "platform-euw1", "both", (office,), version="1.31"),
-        c("platform-eu-batch", P, W1, "platform-euw1", "public", (office,) + nat["platform-euw1"], version="1.30"),
+        c("platform-eu-prod", P, W1, "platform-euw1", "private", (), version="1.31"),  # EP-007
+        c("platform-eu-batch", P, W1, "platform-euw1-regional", "public", (office,) + nat["platform-euw1-regional"],
+          version="1.30"),  # the NAT's address is in the list today; a regional NAT in automatic mode: a note
         c("platform-eu-legacy", P, W1, "platform-euw1-legacy", "both", (office,), version="1.28",  # EP-004
           created="2019-06-11T14:20:00+00:00"),
         c("platform-eu-legacy-api", P, W1, "platform-euw1-legacy", "private", (), version="1.28",  # EP-004, 007
           created="2019-06-12T10:05:00+00:00"),
         c("platform-au-edge", P, S2, "platform-apse2", "public", ("0.0.0.0/0",)),  # EP-001, nodes on public IPs
         c("platform-au-demo", P, S2, "platform-apse2", "public", (vpn,), version="1.30"),
-        c("platform-au-internal", P, S2, "platform-apse2", "both", (office,)),
+        c("platform-au-internal", P, S2, "platform-apse2", "both", (office,)),  # Resolver rules refused: unread
         # payments
         c("payments-prod", Y, E1, "payments-use1", "public", (office,), version="1.30"),  # EP-003: NAT IP missing
         c("payments-staging", Y, E1, "payments-use1", "both", (office,)),
         c("payments-ledger", Y, E1, "payments-use1-isolated", "private", (), version="1.31"),  # EP-007
-        c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31"),  # EP-007
+        c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31",
+          egress_mode="CUSTOMER_ISOLATED"),  # EP-007; an egress mode AWS does not document: a note, never a guess
         c("payments-gateway", Y, E1, "payments-use1", "both", ("0.0.0.0/0",)),  # EP-001
         c("payments-eu-prod", Y, W1, "payments-euw1", "public", (office, "203.0.113.40/32")),  # EP-003: .41 missing
         c("payments-eu-risk", Y, W1, "payments-euw1", "both", ("10.22.0.0/16", office)),  # EP-006
@@ -222,10 +235,12 @@ def _sample() -> Fleet:
           version="1.31"),  # EP-001 through ::/0
         c("analytics-etl", A, E1, "analytics-use1", "public", ("52.0.0.0/6", "203.0.113.60/32")),  # EP-002
         c("analytics-notebooks", A, E1, "analytics-use1", "both", ("0.0.0.0/0",)),  # EP-001
-        c("analytics-dash", A, E1, "analytics-use1", "public", (office, "203.0.113.60/32")),
+        c("analytics-dash", A, E1, "analytics-use1", "public", (office, "203.0.113.60/32"),
+          remote_nodes=("172.18.0.0/16",)),  # hybrid nodes, public only: their on-premises address must be listed
         c("analytics-eu-spark", A, W1, "analytics-euw1", "both", (office,)),
         c("analytics-eu-lab", A, W1, "analytics-euw1-lab", "private", ()),  # EP-004 (enableDnsSupport off), 007
-        c("analytics-eu-trino", A, W1, "analytics-euw1", "public", ("0.0.0.0/0",), version="1.29"),  # EP-001
+        c("analytics-eu-trino", A, W1, "analytics-euw1-mixed", "public", ("0.0.0.0/0",), version="1.29",
+          subnets="mixed"),  # EP-001; public + private cluster subnets, no node groups: a verify note (10.1)
         c("analytics-eu-airflow", A, W1, "analytics-euw1", "both", ("192.168.0.0/16", office)),  # EP-006
         c("analytics-au-prod", A, S2, "analytics-apse2", "both", (office,)),  # behind the AccessDenied region
         c("analytics-au-dev", A, S2, "analytics-apse2", "public", ("0.0.0.0/0",)),
@@ -258,9 +273,12 @@ def _sample() -> Fleet:
         c("platform-eu-configmap", P, W1, "platform-euw1", "private", (), auth_mode="CONFIG_MAP"),  # EP-007
         c("analytics-eu-auto", A, W1, "analytics-euw1", "private", (), auto_mode=True,
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
+        c("analytics-eu-oldapi", A, W1, "analytics-euw1", "private", ("0.0.0.0/0",),
+          auth_mode=None),  # no accessConfig: EKS-EP-007 says both ways in and how to read the mode
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
-                 vpcs, clusters, denied=((A, S2),))
+                 vpcs, clusters, denied=((A, S2),),
+                 refused=((P, S2, "ListResolverRules"),))  # an SCP denies one optional read (spec 10.9)
 
 
 SAMPLE = _sample()
@@ -383,6 +401,8 @@ def _build_vpc(ec2, v: Vpc) -> dict:
         for n, ip in enumerate(v.nat_ips):
             alloc = ec2.allocate_address(Domain="vpc", Address=ip)["AllocationId"]
             nat = ec2.create_nat_gateway(SubnetId=public[n % 2], AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+            if v.nat_auto:
+                _regional_auto(v, nat)
             rt = main if v.main_table and n == 0 else ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
             tables.append(rt)
@@ -430,6 +450,15 @@ def _build_vpc(ec2, v: Vpc) -> dict:
     _build_endpoints(ec2, v, vpc_id, private)
     return {"vpc_id": vpc_id, "subnets": public if v.egress == "igw" else private, "public": public,
             "private": private, "isolated": isolated}
+
+
+def _regional_auto(v: Vpc, nat_id: str) -> None:
+    """What DescribeNatGateways answers for a regional NAT gateway in automatic mode (spec 10.1 [NAT]); moto
+    serializes these stored attributes as its fields."""
+    from moto.ec2.models import ec2_backends
+
+    stored = ec2_backends[v.account][v.region].nat_gateways[nat_id]
+    stored.availability_mode, stored.auto_provision_zones, stored.auto_scaling_ips = "regional", "enabled", "enabled"
 
 
 def _build_endpoints(ec2, v: Vpc, vpc_id: str, private: list) -> None:
@@ -519,7 +548,7 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
         eks.create_nodegroup(clusterName=c.name, nodegroupName=f"{c.name}-workers", subnets=vpc[c.nodegroup],
                              nodeRole=f"arn:aws:iam::{c.account}:role/eks-node-role")
     stored.endpoint = f"https://{endpoint_host(c)}"
-    stored.access_config = {"authenticationMode": c.auth_mode}
+    stored.access_config = {"authenticationMode": c.auth_mode} if c.auth_mode else None
     stored.status = c.status
     if c.health:
         stored.health = {"issues": [{"code": code, "message": message, "resourceIds": vpc["subnets"][:1]}

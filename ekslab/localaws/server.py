@@ -4,7 +4,7 @@
 free port), seeds the sample fleet, points this process at it (AWS_ENDPOINT_URL, fake
 credentials, region) and yields the endpoint URL; ``ekslab sandbox`` keeps one running in
 the foreground for the AWS CLI or ``ekslab scan`` in another shell. A small WSGI layer in
-front of moto adds what moto cannot hold: the fleet's AccessDenied regions, and on request
+front of moto adds what moto cannot hold: the fleet's AccessDenied regions and refused reads, and on request
 a fixed latency, throttling and 5xx errors on a share of calls (real HTTP answers, so
 botocore's real retries run). Taught in notebooks/03_fleet_analysis.ipynb.
 """
@@ -116,7 +116,9 @@ class FaultInjector:
     ``throttle`` and ``server_errors`` are shares (0..1) of EKS and EC2 requests answered
     with ThrottlingException/RequestLimitExceeded or HTTP 500 instead of reaching moto.
     ``deny`` is a set of (account, region): every EKS and EC2 request there gets AccessDenied,
-    as a service control policy would answer. Counters show what was injected.
+    as a service control policy would answer. ``refuse`` is a set of (account, region, operation) of
+    JSON-protocol reads (Route 53 Resolver's ``ListResolverRules``) answered AccessDenied, one optional
+    read refused while the rest are answered (spec 10.9). Counters show what was injected.
     """
 
     def __init__(self, app, seed: int = 0):
@@ -125,11 +127,12 @@ class FaultInjector:
         self.throttle = 0.0
         self.server_errors = 0.0
         self.deny: set[tuple[str, str]] = set()
+        self.refuse: set[tuple[str, str, str]] = set()
         self.counts = {"requests": 0, "throttled": 0, "server_errors": 0, "denied": 0}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
 
-    def configure(self, latency=None, throttle=None, server_errors=None, deny=None, seed=None):
+    def configure(self, latency=None, throttle=None, server_errors=None, deny=None, seed=None, refuse=None):
         """Change the faults while the server runs (None keeps a setting); ``seed`` restarts the draws.
 
         See notebooks/04_troubleshooting.ipynb.
@@ -141,6 +144,8 @@ class FaultInjector:
                 setattr(self, name, float(value))
         if deny is not None:
             self.deny = {tuple(d) for d in deny}
+        if refuse is not None:
+            self.refuse = {tuple(r) for r in refuse}
         if seed is not None:
             with self._lock:
                 self._random.seed(seed)
@@ -152,6 +157,12 @@ class FaultInjector:
             time.sleep(self.latency)
         m = _CRED.search(environ.get("HTTP_AUTHORIZATION", ""))
         service, region = (m[3], m[2]) if m else (None, None)
+        if self.refuse and m:
+            from moto.iam.models import get_account_id_from
+            account = get_account_id_from(m[1])
+            operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+            if (account, region, operation) in self.refuse:
+                return self._fail("denied", environ, start_response, service, "refuse", account, region)
         if service not in ("eks", "ec2"):
             return self._pass("requests", environ, start_response)
         with self._lock:
@@ -183,6 +194,14 @@ class FaultInjector:
 
 def _error_response(service, kind, environ, account, region):
     """The HTTP answer AWS gives for a fault, in the service's own protocol."""
+    if kind == "refuse":  # a JSON-protocol service: the operation is in X-Amz-Target
+        operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+        body = json.dumps({"__type": "AccessDeniedException", "message": (
+            f"User: arn:aws:sts::{account}:assumed-role/ekslab-scan is not authorized to perform: "
+            f"{service}:{operation} with an explicit deny in a service control policy")}).encode()
+        return "400 Bad Request", [("Content-Type", "application/x-amz-json-1.1"),
+                                   ("x-amzn-ErrorType", "AccessDeniedException"),
+                                   ("Content-Length", str(len(body)))], body
     if service == "eks":
         path = environ.get("PATH_INFO", "")
         op = "ListClusters" if path.rstrip("/") == "/clusters" else "DescribeCluster" if path.startswith(
@@ -348,7 +367,7 @@ def sandbox(fleet="sample", *, port: int = 0, set_env: bool = True, latency: flo
         if spec is not None:
             fleets.seed(endpoint, spec, SANDBOX_KEY_ID, SANDBOX_SECRET)
         server.faults.configure(latency=latency, throttle=throttle, server_errors=server_errors,
-                                deny=spec.denied if spec else ())
+                                deny=spec.denied if spec else (), refuse=spec.refused if spec else ())
         env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": SANDBOX_KEY_ID,
                "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET,
                "AWS_DEFAULT_REGION": spec.regions[0] if spec else "us-east-1",

@@ -57,8 +57,9 @@ def test_the_json_document_holds_findings_notes_and_scan_errors_in_its_schema(ca
     jsonschema.validate(doc, FINDINGS_SCHEMA)
     assert code == 0 and doc["format"] == "ekslab-findings/1"
     assert doc["findings"] and doc["notes"] and doc["errors"]  # the sample holds all three
-    [error] = doc["errors"]
-    assert error["operation"] == "ListClusters" and error["code"] == "AccessDeniedException"
+    # the denied region, and one optional read refused in another (spec 10.9): both named, nothing else
+    assert sorted((e["operation"], e["code"]) for e in doc["errors"]) == [
+        ("ListClusters", "AccessDeniedException"), ("ListResolverRules", "AccessDeniedException")]
     assert (doc["snapshot"]["clusters"], doc["summary"]["findings"]) == sample_counts()
     assert doc["summary"]["findings"] == len(doc["findings"])
     first = doc["findings"][0]
@@ -168,7 +169,8 @@ def test_junit_has_a_suite_per_rule_and_one_for_scan_errors(capsys):
     assert code == 0 and len(suites) == len(RULES) + 1
     failures = root.findall(".//failure")
     assert len(failures) == int(root.get("failures")) == sample_counts()[1]
-    assert int(root.get("errors")) == 1 and "ListClusters" in root.find(".//error").get("message")
+    messages = [e.get("message") for e in root.findall(".//error")]
+    assert int(root.get("errors")) == 2 == len(messages) and any("ListClusters" in m for m in messages)
     for suite in suites:
         assert int(suite.get("tests")) == len(suite.findall("testcase"))
     assert sum(int(s.get("tests")) for s in suites) == int(root.get("tests"))
@@ -192,8 +194,10 @@ def test_an_output_file_is_written_whole_and_a_bad_one_refused_first(tmp_path, c
 
 def test_each_scan_error_is_named_in_one_line(capsys):
     code, _out, err = run(capsys)
-    [line] = [ln for ln in err.splitlines() if ln.startswith("scan error:")]
-    assert "444455556666 ap-southeast-2: ListClusters failed: AccessDeniedException: User:" in line
+    lines = [ln for ln in err.splitlines() if ln.startswith("scan error:")]
+    assert len(lines) == 2  # one line each: the denied region, and a read refused in another (spec 10.9)
+    assert any("444455556666 ap-southeast-2: ListClusters failed: AccessDeniedException: User:" in ln for ln in lines)
+    assert any("123456789012 ap-southeast-2: ListResolverRules failed: AccessDeniedException" in ln for ln in lines)
 
 
 def test_the_table_fits_the_terminal(capsys, monkeypatch):
@@ -215,8 +219,9 @@ def test_the_table_fits_the_terminal(capsys, monkeypatch):
 def test_the_report_names_each_scan_error_in_one_line(tmp_path, capsys):
     assert main(["report", "sample", "-o", str(tmp_path / "r.html")]) == 3
     err = capsys.readouterr().err
-    [line] = [ln for ln in err.splitlines() if ln.startswith("scan error:")]
-    assert "444455556666 ap-southeast-2: ListClusters failed: AccessDeniedException" in line
+    lines = [ln for ln in err.splitlines() if ln.startswith("scan error:")]
+    assert len(lines) == 2 and any("444455556666 ap-southeast-2: ListClusters failed: AccessDeniedException" in ln
+                                   for ln in lines)
 
 
 def test_every_rule_is_explained_for_sarif_and_the_catalogue():

@@ -30,7 +30,7 @@ def self_contained(html: str) -> bool:
 
 
 def test_sample_report_has_every_part(tmp_path):
-    path = write_report("sample", tmp_path / "report.html", max_rows=100)  # every cluster's row (56)
+    path = write_report("sample", tmp_path / "report.html", max_rows=100)  # every cluster's row (57)
     html = path.read_text(encoding="utf-8")
     assert self_contained(html)
     assert html.count('src="data:image/png;base64,') == 3

@@ -283,8 +283,8 @@ def test_cli_fail_on_exit_codes(capsys):
     assert main(["findings", "sample", "--fail-on", "critical"]) == 1  # the sample has EKS-EP-003
     assert "failing" in capsys.readouterr().err
     assert main(["findings", "sample", "--allow-partial"]) == 0  # findings alone never fail the run
-    assert main(["findings", "sample"]) == 3  # the sample holds a denied region: incomplete
-    assert "incomplete: the snapshot holds 1 scan error(s)" in capsys.readouterr().err
+    assert main(["findings", "sample"]) == 3  # the sample holds a denied region and a refused read: incomplete
+    assert "incomplete: the snapshot holds 2 scan error(s)" in capsys.readouterr().err
 
 
 def test_cli_fail_on_passes_when_nothing_reaches_it(monkeypatch, capsys):

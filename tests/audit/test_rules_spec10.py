@@ -334,6 +334,29 @@ def test_customer_routed_with_a_route_is_fine_and_central_egress_is_a_note():
     assert table.empty and any("subnet-0b leaves through central egress (tgw-0t)" in n for n in noted)
 
 
+SG_UNREAD = "the control plane's security groups must allow outbound TCP 443; not read, so not judged"
+
+
+@pytest.mark.parametrize(("subnets", "finding"), [([sub("subnet-0a", "public-nat", "nat-0a", NAT_IN)], False),
+                                                  ([sub("subnet-0a", "none")], True)])
+def test_customer_routed_says_the_security_groups_egress_was_not_read(subnets, finding):
+    table, noted = judged(control_plane_egress="CUSTOMER_ROUTED", cluster_subnet_egress=subnets)
+    in_notes = [n for n in noted if SG_UNREAD in n]
+    in_findings = [m for m in table["message"] if SG_UNREAD in m] if len(table) else []
+    assert len(in_notes) + len(in_findings) == 1  # once: in the EKS-EP-010 finding when there is one, else a note
+    assert len(table) == int(finding) and bool(in_findings) is finding
+    [text] = in_notes + in_findings
+    assert "authorize-security-group-egress --group-id <cluster-security-group> --protocol tcp --port 443" in text
+    assert "CUSTOMER_ROUTED: the control plane's security groups" in text  # never a pass it cannot prove
+    assert len(table) == 0 or "security-group" not in table.iloc[0]["fix"]  # printed advice, not the route's fix
+
+
+@pytest.mark.parametrize("mode", [None, "AWS_MANAGED", "CUSTOMER_ISOLATED"])
+def test_other_egress_modes_need_no_outbound_443_note(mode):
+    _table, noted = judged(control_plane_egress=mode, cluster_subnet_egress=[sub("subnet-0a", "none")])
+    assert not any(SG_UNREAD in n for n in noted)
+
+
 @pytest.mark.parametrize(("mode", "words"), [("CUSTOMER_ISOLATED", "does not guess"),
                                              ("SOMETHING_NEW", "is not one ekslab knows")])
 def test_an_undocumented_or_unknown_egress_mode_is_a_note(mode, words):

@@ -125,3 +125,15 @@ def test_the_app_variable_turns_projector_mode_on_and_a_bad_one_is_named_beside_
     assert not ex.projector and "EKSLAB_PROJECTOR=&#x27;sometimes&#x27;" in ex.findings_html.value
     with pytest.raises(TypeError, match="'yes'"):
         EndpointExplorer(projector="yes")
+
+
+def test_the_control_plane_egress_label_is_wrapped_too():
+    """CUSTOMER_ROUTED adds the longest label of all: in projector mode no line of it is wider than the wrap."""
+    from ekslab.drawing.graph import PROJECTOR_WRAP
+
+    sc = scene(Settings(control_plane_egress="CUSTOMER_ROUTED"))
+    source = draw(sc.config, sc.vantages, sc.vpc, control_plane_egress="CUSTOMER_ROUTED", projector=True).source
+    [label] = re.findall(r'label="(control-plane[^"]*)"', source)
+    assert all(len(line) <= PROJECTOR_WRAP or " " not in line for line in label.split("\n")), label
+    usual = draw(sc.config, sc.vantages, sc.vpc, control_plane_egress="CUSTOMER_ROUTED").source
+    assert "control-plane egress: webhooks, OIDC\n" in usual  # the usual picture keeps its two lines

@@ -33,7 +33,7 @@ def test_columns_are_the_contract(fleet):
 
 
 def test_sample_fleet_shape(fleet):
-    assert 50 <= len(fleet) <= 60
+    assert 55 <= len(fleet) <= 65
     # spec section 9: the networks the notebooks show
     kinds = {k for ks in fleet["egress_kinds"] for k in ks}
     assert {"public-nat", "private-nat", "internet-gateway", "transit-gateway", "none"} <= kinds
@@ -51,12 +51,16 @@ def test_sample_fleet_shape(fleet):
             ("internet-gateway", None, False), ("internet-gateway", None, True)} <= node
     assert set(fleet["node_subnets_source"]) == {"nodegroups", "cluster-subnets"}
     assert "" in set(fleet["dhcp_domain_name"]) and fleet["vpc_endpoints_no_dns"].map(len).any()
-    domains = {r["domain"] for rules in fleet["resolver_rules"] for r in rules}
+    domains = {r["domain"] for rules in fleet["resolver_rules"].dropna() for r in rules}
+    assert fleet["resolver_rules"].isna().any()  # a refused read (spec 10.9): unread, the region still judged
     assert "amazonaws.com" in domains and any(d.endswith(".eks.amazonaws.com") for d in domains)
-    assert set(fleet["control_plane_egress"].dropna()) == {"CUSTOMER_ROUTED", "AWS_MANAGED"}
+    assert set(fleet["control_plane_egress"].dropna()) == {"CUSTOMER_ROUTED", "AWS_MANAGED", "CUSTOMER_ISOLATED"}
     assert fleet["auto_mode"].any() and "CONFIG_MAP" in set(fleet["authentication_mode"])
+    assert fleet["authentication_mode"].isna().any()  # an answer without accessConfig (spec 10.6 "absent")
+    assert {e["nat_mode"] for es in fleet["node_egress"] for e in es} >= {"zonal", "regional-auto"}
     errors = errors_frame("sample")
-    assert list(errors["code"]) == ["AccessDeniedException"] and list(errors["operation"]) == ["ListClusters"]
+    assert sorted(errors["operation"]) == ["ListClusters", "ListResolverRules"]
+    assert set(errors["code"]) == {"AccessDeniedException"}
 
 
 def test_python_types_in_object_columns(fleet):

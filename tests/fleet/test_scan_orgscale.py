@@ -70,8 +70,12 @@ def test_the_fair_pool_takes_keys_in_turn_and_caps_each_key():
             running[key] -= 1
 
     pool = FairPool(workers=1, cap=1)
+    hold = threading.Event()
+    first = pool.submit("z", hold.wait, 5)  # the one thread is busy while the others queue up
     futures = [pool.submit("a", job, "a", n) for n in range(3)] + [pool.submit("b", job, "b", n) for n in range(3)]
     gate.set()
+    hold.set()
+    first.result(5)
     [f.result(5) for f in futures]
     assert [k for k, _n in order] == ["a", "b", "a", "b", "a", "b"]  # interleaved, not FIFO blocks
     gate.clear()
@@ -235,6 +239,42 @@ def test_the_pool_is_sized_from_the_first_calls_latency():
     state.latencies = [0.3, 0.05, 0.08]  # the quickest is the round trip (the others paid a connection)
     state.size(400)
     assert state.pool.size == auto_workers(400, latency=0.05) == 64
+    assert state.regions_pool.size == 400  # every account-region in progress at once, each on its own buckets
+    state.close()
+
+
+def test_a_thread_asleep_for_its_pace_is_stood_in_for():
+    pool = FairPool(workers=1, cap=1)
+    asleep, ran = threading.Event(), threading.Event()
+
+    def paced():
+        with pool.lend():  # as the pacer sleeps for a token
+            asleep.set()
+            assert ran.wait(5)  # the other key's call ran meanwhile, on a stand-in thread
+
+    slow = pool.submit("a", paced)
+    assert asleep.wait(5)
+    pool.submit("b", ran.set).result(5)
+    slow.result(5)
+    assert pool.size == 1
+    pool.close()
+
+
+@pytest.mark.parametrize(("cpu_used", "grows"), [(0.0, True), (2.0, False)])
+def test_the_pool_grows_when_calls_take_longer_unless_the_cpu_is_busy(cpu_used, grows):
+    from ekslab.fleet.scanner import _Scan
+
+    state = _Scan(workers=None, max_attempts=2, progress=False)
+    state.latencies = [0.01]
+    state.size(400)
+    assert state.pool.size == auto_workers(400, latency=0.01) == 13
+    # 200 calls of 200 ms answered over the last second, while the process used cpu_used seconds of CPU
+    state._timing[2:] = [time.process_time() - cpu_used, time.monotonic() - 1.0]
+    for _ in range(199):
+        state._observe(0.2)
+    assert state.pool.size == 13  # not before the 200th call
+    state._observe(0.2)
+    assert state.pool.size == (auto_workers(400, latency=0.2) if grows else 13)
     state.close()
 
 

@@ -43,9 +43,11 @@ def test_scan_command_against_the_sandbox(box, tmp_path, capsys):
     out = captured.out
     readable = [c for c in SAMPLE.clusters if (c.account, c.region) not in SAMPLE.denied
                 and c.region in ("us-east-1", "ap-southeast-2")]
-    assert status == 3 and "incomplete: 1 error(s)" in captured.err  # a denied region: the scan is partial
-    assert f"{len(readable)} clusters in 3 accounts x 2 regions; 1 error;" in out
+    # a denied region and a refused read (spec 10.9): the scan is partial, every readable cluster still read
+    assert status == 3 and "incomplete: 2 error(s)" in captured.err
+    assert f"{len(readable)} clusters in 3 accounts x 2 regions; 2 errors;" in out
     assert "444455556666/ap-southeast-2: ListClusters AccessDeniedException" in out
+    assert "123456789012/ap-southeast-2: ListResolverRules AccessDeniedException" in out
     snap = load_snapshot(out_file)
     assert sorted(c["cluster"]["name"] for c in snap["clusters"]) == sorted(c.name for c in readable)
     assert box.endpoint in snap["metadata"]["source"]  # AWS_ENDPOINT_URL was what it talked to

@@ -36,7 +36,7 @@ Route Resolver Direct Connect Transit Gateway PrivateLink Fargate Outposts Elast
 Kubernetes DHCP AmazonProvidedDNS ConfigMap RoleBinding NodeClass Karpenter etcd China
 publicAccessCidrs endpointPublicAccess endpointPrivateAccess enableDnsSupport enableDnsHostnames
 authenticationMode accessConfig resourcesVpcConfig controlPlaneEgressMode outpostConfig DhcpOptionsId
-MapPublicIpOnLaunch computeConfig ResolverRuleId DescribeCluster ListClusters NodeCreationFailure
+MapPublicIpOnLaunch computeConfig ResolverRuleId DescribeCluster ListClusters ListResolverRules NodeCreationFailure
 kubectl kubelet kubeconfig eksctl aws eks ec2 ekslab Python Graphviz dot fontconfig Noto Sans CJK DejaVu
 JupyterLab Voila moto Prowler Checkov Config Security Hub OCSF SARIF JUnit Detection Finding
 HTML PNG SVG CSV JSON Parquet gzip GiB MiB KiB README PC curl pandas exec Unauthorized

@@ -57,7 +57,8 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
     """EKS-EP-010: CUSTOMER_ROUTED control-plane egress and a cluster subnet without a way out (spec 10.4).
 
     ``subnets`` are ``(subnet, kind, kind_v6, target)`` of the cluster subnets (None: unread); ``servers``
-    what the DHCP options hand out. The mode is one-way: the fix is a route, never a mode change.
+    what the DHCP options hand out. The mode is one-way: the fix is a route, never a mode change. The ENIs'
+    security groups (outbound 443) are not read: the finding, or else a note, says so and how to add the rule.
     Taught in notebooks/04_troubleshooting.ipynb.
     """
     if not isinstance(mode, str) or not mode or mode == "AWS_MANAGED":
@@ -70,9 +71,14 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
         notes.append(_("controlPlaneEgressMode {mode} is not one ekslab knows ({known}): EKS-EP-010 not "
                        "evaluated").format(mode=mode, known=", ".join(EGRESS_MODES)))
         return []
+    # spec 10.4: the ENIs' security groups must allow outbound 443; the scan reads no security group, so say so
+    # (in the finding when there is one, else in a note)
+    unread_sg = _("CUSTOMER_ROUTED: the control plane's security groups must allow outbound TCP 443; not read, "
+                  "so not judged (if missing: `aws ec2 authorize-security-group-egress --group-id "
+                  "<cluster-security-group> --protocol tcp --port 443 --cidr 0.0.0.0/0`) [CPE]")
     if subnets is None:
-        notes.append(_("controlPlaneEgressMode CUSTOMER_ROUTED but the cluster subnets' routes were not read: "
-                       "EKS-EP-010 not evaluated"))
+        notes += [unread_sg, _("controlPlaneEgressMode CUSTOMER_ROUTED but the cluster subnets' routes were not read: "
+                               "EKS-EP-010 not evaluated")]
         return []
     causes, stuck, stuck6 = [], [], []
     for subnet, kind, kind6, target in subnets:
@@ -94,11 +100,12 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
     elif servers is None:
         notes.append(_("the DHCP DNS servers are unknown: EKS-EP-010 did not check them for AmazonProvidedDNS"))
     if not causes:
+        notes.append(unread_sg)
         return []
     return [item("EKS-EP-010", _("controlPlaneEgressMode CUSTOMER_ROUTED sends the API server's calls to admission "
                                  "webhooks, OIDC issuers (IRSA, identity providers) and aggregated API servers out "
                                  "through its network interfaces in the cluster subnets, and {causes}: those calls "
                                  "fail. The mode is one-way: the fix is a route, never a mode change [CPE]").format(
-                     causes="; ".join(causes)),
+                     causes="; ".join(causes)) + " " + _("Also: {unread}").format(unread=unread_sg),
                  ("route", tuple(stuck), tuple(stuck6), servers in ("custom", "none")))]
 
