@@ -2,7 +2,8 @@
 
 Also, for information: the depth check on the raw bytes, the whole ``load_snapshot`` of the file
 (.json.gz, read as a capped stream), and the peak memory of loading it in a fresh process as a
-multiple of the decompressed size (target: about 3x). Prints times and ratios; asserts nothing.
+multiple of the decompressed size (target: about 3x), and the same for ``stream_fleet`` (the frame
+``ekslab findings`` builds while it reads). Prints times and ratios; asserts nothing.
 Run: .venv/bin/python bench/snapshot.py [--clusters N]
 """
 
@@ -70,6 +71,14 @@ def main(argv=None) -> int:
         print(f"load_snapshot of {path.stat().st_size / 1e6:.0f} MB gzip ({size / 1e6:.0f} MB JSON): "
               f"{seconds:.2f} s; peak memory grew {grew / 1e6:.0f} MB = {grew / size:.1f}x the JSON "
               f"(target about {TARGET_MEMORY:.0f}x -> ratio {grew / size / TARGET_MEMORY:.2f})")
+        # for information: the frame `ekslab findings` builds as the records stream in (fleet/framestream.py)
+        code = code.replace("from ekslab.fleet.snapshot import load_snapshot", "import pandas; from "
+                            "ekslab.fleet.framestream import stream_fleet").replace("load_snapshot(", "stream_fleet(")
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+        seconds, before, after = (float(x) for x in out.stdout.split())
+        grew = (after - before) * 1024
+        print(f"stream_fleet (the fleet frame `ekslab findings` reads) of the same file: {seconds:.2f} s; peak "
+              f"memory grew {grew / 1e6:.0f} MB = {grew / size:.1f}x the JSON")
     return 0
 
 

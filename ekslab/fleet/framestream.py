@@ -21,28 +21,12 @@ from ekslab.fleet.frame import (
     network_columns,
     network_inputs,
 )
-from ekslab.fleet.snapshot import (
-    _SECTIONS,
-    MAX_DECOMPRESSED,
-    MAX_DEPTH,
-    SnapshotError,
-    record_problem,
-    set_aside_record,
-    validate,
-)
+from ekslab.fleet.jsonstream import SetAside
+from ekslab.fleet.snapshot import _SECTIONS, MAX_DECOMPRESSED, _read_json, checked_record, set_aside_record, validate
 
 # the cells that differ per cluster by definition: sharing them would only cost a lookup
 _UNIQUE = frozenset({"cluster", "arn"})
 _ENDPOINT = ("mode", "public", "private", "public_cidrs", "assumed_defaults", "error")
-
-
-class _Broken:
-    """A record that failed the schema, kept in its list until the end (where its error record is made)."""
-
-    __slots__ = ("problem", "stand_in")
-
-    def __init__(self, problem: str, stand_in: dict):
-        self.problem, self.stand_in = problem, stand_in
 
 
 def _frozen(value):
@@ -75,8 +59,7 @@ def _endpoint_key(cluster: dict):
 class _Builder:
     """The frame's columns, grown record by record (see the module's docstring)."""
 
-    def __init__(self, where: str):
-        self.where = where
+    def __init__(self):
         self.columns: dict[str, list] = {}
         self.pools: dict[str, dict] = {}
         self.endpoints: dict = {}  # _endpoint_key -> the six endpoint columns (shared)
@@ -87,11 +70,9 @@ class _Builder:
         if key == "clusters":  # a second "clusters" list replaces the first, as json.loads would
             self.columns, self.pools, self.codes = {}, {}, []
 
-    def keep(self, section: str, record):
-        problem = record_problem(section, record, f"$.{section}[?]")
-        if problem is not None:
-            return _Broken(problem, record)
-        if section != "clusters":
+    def keep(self, section: str, record, index: int):
+        record = checked_record(section, record, index)
+        if section != "clusters" or isinstance(record, SetAside):
             return record
         self._add(record)
         return None
@@ -122,26 +103,15 @@ class _Builder:
         inputs = network_inputs(record)
         self.codes.append(self.networks.setdefault(inputs, len(self.networks)))
 
-    def frame(self, top: dict, broken: dict):
+    def frame(self, top: dict, broken: dict, where: str):
         """(the fleet frame, the error records) once the whole snapshot is read; ``broken`` is the reader's."""
         import numpy as np
         import pandas as pd
 
-        broken = dict(broken)
-        records = {}
-        for section in _SECTIONS:
-            items = top.get(section)
-            if not isinstance(items, list):
-                continue
-            records[section] = []
-            for i, item in enumerate(items):
-                if isinstance(item, _Broken):
-                    broken[(section, i)] = item.problem.replace(f"$.{section}[?]", f"$.{section}[{i}]", 1)
-                    item = items[i] = item.stand_in
-                if (section, i) not in broken and section != "clusters":
-                    records[section].append(item)
         # the top level (format, metadata, the lists' types) is checked as validate checks it
-        validate({k: [] if isinstance(v, list) and k in _SECTIONS else v for k, v in top.items()}, self.where)
+        validate({k: [] if isinstance(v, list) and k in _SECTIONS else v for k, v in top.items()}, where)
+        records = {section: [item for i, item in enumerate(top[section]) if (section, i) not in broken]
+                   for section in ("vpcs", "errors")}
         errors = records["errors"] + [set_aside_record(section, i, top[section][i], problem)
                                       for section in _SECTIONS for (s, i), problem in sorted(broken.items())
                                       if s == section]
@@ -180,20 +150,6 @@ def stream_fleet(path, *, max_bytes: int = MAX_DECOMPRESSED):
     (SnapshotError naming the file), in far less memory (no record is kept). Its cells may be shared
     between rows: read it, do not edit cells in place. Taught in README.md ("For fleet work").
     """
-    from pathlib import Path
-
-    from ekslab.fleet.jsonstream import StreamError, read_json_object
-
-    if hasattr(path, "read"):
-        source, where = path, str(getattr(path, "name", "<stream>"))
-    elif str(path) == "-":
-        source, where = "-", "<stdin>"
-    else:
-        source = where = Path(path)
-    builder = _Builder(str(where))
-    try:
-        top, broken = read_json_object(source, max_bytes=max_bytes, max_depth=MAX_DEPTH, lists=_SECTIONS,
-                                       where=str(where), keep=builder.keep, begin=builder.begin)
-    except StreamError as e:
-        raise SnapshotError(str(e)) from None
-    return builder.frame(top, broken)
+    builder = _Builder()
+    top, broken, where = _read_json(path, max_bytes, keep=builder.keep, begin=builder.begin)
+    return builder.frame(top, broken, where)

@@ -32,6 +32,10 @@ PER_CONTAINER, PER_ITEM = 96, 48
 COST_RATIO = 8
 COST_SLACK = 1 << 20
 MAX_INT_DIGITS = 4300  # what int() reads (sys.get_int_max_str_digits' default)
+# What a record set aside costs further on: its error record and the row that stands for it (~2.5 KB measured).
+# Set-aside records are charged against the same COST_RATIO x the bytes read: 3 million 14-byte strings in a
+# record list would otherwise take 11 GB of error records and rows for 40 MB of text.
+BROKEN_COST = 4096
 
 _KINDS = bytes(1 if c in b"[{" else 2 if c in b"]}" else 3 if c == 0x2C else 4 if c == 0x3A else 0 for c in range(256))
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -41,6 +45,17 @@ _BLANK = " \t\r\n\ufeff"  # JSON whitespace, and a UTF-8 byte order mark, which 
 
 class StreamError(ValueError):
     """The JSON cannot be used: the message names the source, the JSON path and the byte."""
+
+
+class SetAside:
+    """What ``keep`` returns for a record it refuses: the problem (naming the record's JSON path) and the
+    record, whose account, region and name are kept to name it. Taught in notebooks/03_fleet_analysis.ipynb
+    (behind load_snapshot)."""
+
+    __slots__ = ("problem", "record")
+
+    def __init__(self, problem: str, record):
+        self.problem, self.record = problem, record
 
 
 class _TooLong:
@@ -196,8 +211,10 @@ def read_json_object(source, *, max_bytes: int, max_depth: int, lists, where: st
     ``lists`` are the keys whose arrays are read record by record. A record that cannot be parsed
     safely (too costly for its bytes, a number Python cannot read, a lone surrogate) stays in its
     list as a stand-in dict holding what could be read of its account, region and name, and its
-    problem, with the JSON path, is in the second value; the rest is read on. ``keep(key, record)``,
-    if given, returns what to keep of each parsed record, and ``begin(key)`` is told when a record list
+    problem, with the JSON path, is in the second value; the rest is read on. ``keep(key, record, index)``,
+    if given, returns what to keep of each parsed record, or a :class:`SetAside` for one it refuses (set
+    aside records are charged ``BROKEN_COST`` each against the bytes read: too many refuse the file), and
+    ``begin(key)`` is told when a record list
     starts (a key given twice starts it again: the last one counts, as in ``json.loads``). Raises
     :class:`StreamError` for anything else. Taught in notebooks/03_fleet_analysis.ipynb (behind load_snapshot).
     """
@@ -452,12 +469,23 @@ class _Reader:
             if problem:
                 self._set_aside(first + i, problem, record if isinstance(record, dict) else {})
             else:
-                self.records.append(self.keep(self.key, record) if self.keep else record)
-                self.spent += cost
+                kept = self.keep(self.key, record, first + i) if self.keep else record
+                if isinstance(kept, SetAside):
+                    self._set_aside(first + i, kept.problem, kept.record if isinstance(kept.record, dict) else {})
+                else:
+                    self.records.append(kept)
+                    self.spent += cost
 
     def _set_aside(self, index: int, problem: str, stand_in: dict) -> None:
         self.broken[(self.key, index)] = problem
         self.records.append(_stand_in(stand_in))
+        read = self.base + len(self.buf)
+        cost = len(self.broken) * BROKEN_COST
+        if cost > COST_RATIO * read + COST_SLACK:
+            raise StreamError(_("{path}: {n:,} broken records in the first {size:,} bytes: their error records "
+                                "would take about {mb:,.0f} MB; ekslab keeps at most about {most}x the bytes it "
+                                "reads").format(path=self.where, n=len(self.broken), size=read, mb=cost / 1e6,
+                                                most=COST_RATIO))
 
     def _head(self, start: int, end: int) -> dict:
         """What can be read of a record left unparsed: its account, region and name, if near its start."""

@@ -135,7 +135,7 @@ def _problem(exc, prefix: str = "$") -> str:
         path=path, expected=expected(exc.rule_definition), type=type(got).__name__, value=_short(got))
 
 
-def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
+def validate(snapshot, where: str = "snapshot", *, _broken=None, _checked: bool = False) -> dict:
     """Check a snapshot against the ``ekslab-fleet/1`` schema; return it (or a repaired copy) or raise SnapshotError.
 
     What a broken part costs: a broken top level (format, metadata, the record lists) makes
@@ -158,7 +158,7 @@ def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
         raise SnapshotError(_("{path}: unknown format {value}; this ekslab reads {format}").format(
             path=where, value=_short(fmt), format=repr(FORMAT)))
     whole, top, records = _validators()
-    if not _broken:
+    if not _broken and not _checked:
         try:
             whole(snapshot)
             return snapshot  # the common case: one pass, nothing to repair
@@ -169,7 +169,7 @@ def validate(snapshot, where: str = "snapshot", *, _broken=None) -> dict:
     except fastjsonschema.JsonSchemaValueException as e:
         raise SnapshotError(f"{where}: {_problem(e)}") from None
     broken = dict(_broken or {})
-    for section in _SECTIONS:
+    for section in () if _checked else _SECTIONS:  # _checked: each record was checked as it was read
         check = records[section]
         for i, item in enumerate(snapshot[section]):
             if (section, i) in broken:
@@ -325,8 +325,20 @@ def load_snapshot(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
     error record naming it and its JSON path takes its place, as :func:`validate` says.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    snapshot, broken, where = _read_json(path, max_bytes)
-    return validate(snapshot, where, _broken=broken)
+    snapshot, broken, where = _read_json(path, max_bytes, keep=checked_record)
+    return validate(snapshot, where, _broken=broken, _checked=True)
+
+
+def checked_record(section: str, record, index: int):
+    """``record`` if the schema accepts it as ``section[index]``, else a SetAside naming its problem: what
+    the stream reader is told to keep (jsonstream.read_json_object's ``keep``), so that each record is
+    checked as it is parsed and set-aside records count against the bytes read.
+    Taught in notebooks/03_fleet_analysis.ipynb (behind load_snapshot).
+    """
+    from ekslab.fleet.jsonstream import SetAside
+
+    problem = record_problem(section, record, f"$.{section}[{index}]")
+    return record if problem is None else SetAside(problem, record)
 
 
 # What a cluster record holds that no frame column reads: the command line (findings, report) drops it as
@@ -337,10 +349,11 @@ UNREAD_CLUSTER_KEYS = frozenset({"certificateAuthority", "identity", "logging", 
 _SHARED = ("account_id", "region", "vpc_id")  # repeated across records: one string object each
 
 
-def _slim(section: str, record):
-    """A cluster record without what the frame never reads, its repeated strings shared (sys.intern)."""
+def _slim(section: str, record, index: int):
+    """A checked cluster record without what the frame never reads, its repeated strings shared (sys.intern)."""
     import sys
 
+    record = checked_record(section, record, index)
     if section != "clusters" or not isinstance(record, dict):
         return record
     out = {k: sys.intern(v) if k in _SHARED and isinstance(v, str) else v for k, v in record.items()}
@@ -357,11 +370,12 @@ def load_for_frame(path, *, max_bytes: int = MAX_DECOMPRESSED) -> dict:
     Taught in README.md ("For fleet work").
     """
     snapshot, broken, where = _read_json(path, max_bytes, keep=_slim)
-    return validate(snapshot, where, _broken=broken)
+    return validate(snapshot, where, _broken=broken, _checked=True)
 
 
-def _read_json(path, max_bytes: int, keep=None):
-    """(top-level dict, {(section, index): problem}, the source's name) of a snapshot read as a stream."""
+def _read_json(path, max_bytes: int, keep=None, begin=None):
+    """(top-level dict, {(section, index): problem}, the source's name) of a snapshot read as a stream;
+    ``keep`` and ``begin`` as jsonstream.read_json_object takes them."""
     from ekslab.fleet.jsonstream import StreamError, read_json_object
 
     if hasattr(path, "read"):
@@ -372,7 +386,7 @@ def _read_json(path, max_bytes: int, keep=None):
         source = where = Path(path)
     try:
         snapshot, broken = read_json_object(source, max_bytes=max_bytes, max_depth=MAX_DEPTH, lists=_SECTIONS,
-                                            where=str(where), keep=keep)
+                                            where=str(where), keep=keep, begin=begin)
     except StreamError as e:
         raise SnapshotError(str(e)) from None
     return snapshot, broken, str(where)

@@ -207,3 +207,45 @@ def test_the_slimmed_read_of_a_synthetic_fleet(tmp_path):
     path = tmp_path / "fleet.json"
     path.write_text(dumps(synthetic_snapshot(500)))
     _same(fleet_frame(load_for_frame(path)), fleet_frame(load_snapshot(path)))
+
+
+PEAK = """
+import re, sys
+import numpy, pandas, fastjsonschema
+from ekslab.fleet.snapshot import SnapshotError, load_snapshot
+from ekslab.fleet.framestream import stream_fleet
+kb = lambda k: int(re.search(k + r':\\s+(\\d+)', open('/proc/self/status').read())[1])
+before = kb('VmRSS')
+try:
+    (load_snapshot if sys.argv[2] == 'load' else stream_fleet)(sys.argv[1])
+    outcome = 'loaded'
+except SnapshotError as e:
+    outcome = str(e)
+print((kb('VmHWM') - before) * 1024)
+print(outcome)
+"""
+
+
+@pytest.mark.parametrize("reader", ["load", "stream"])
+def test_a_flood_of_small_broken_records_is_refused_in_a_few_times_its_size(tmp_path, reader):
+    # each broken record becomes an error record and a row (~2.5 KB): 14 bytes of text must not buy that
+    snap = synthetic_snapshot(2)
+    text = json.dumps(dict(snap, clusters=["xxxxxxxxxxx"] * ((8 << 20) // 14)))
+    path = tmp_path / "flood.json"
+    path.write_text(text)
+    done = subprocess.run([sys.executable, "-c", PEAK, str(path), reader], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    grew, outcome = done.stdout.split("\n", 1)
+    assert "broken records in the first" in outcome and str(path) in outcome, outcome
+    assert int(grew) < 4 * len(text) + (64 << 20), f"peak grew {int(grew) >> 20} MiB for {len(text) >> 20} MiB"
+
+
+def test_a_few_hundred_broken_records_are_each_set_aside(tmp_path):
+    snap = synthetic_snapshot(20)
+    path = tmp_path / "some.json"
+    path.write_text(json.dumps(dict(snap, clusters=snap["clusters"] + [{"account_id": 5}] * 200)))
+    loaded = load_snapshot(path)
+    assert len(loaded["clusters"]) == 20
+    assert sum(e["code"] == "InvalidRecord" for e in loaded["errors"]) == 200
+    _check_equal(_whole(path), _streamed(path))

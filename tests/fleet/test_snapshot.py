@@ -305,7 +305,8 @@ def test_the_spec10_fields_take_their_unknown_and_empty_values(sample, field, va
     ("unknown format", lambda s: _broken(s, format="ekslab-fleet/2"),
      "알 수 없는 형식 'ekslab-fleet/2'입니다. 이 ekslab은 'ekslab-fleet/1'을 읽습니다"),
     ("no format", lambda s: _broken(s, format=KeyError), "키 'format'이 없습니다"),
-    ("clusters not a list", lambda s: _broken(s, clusters={"a": 1}), "$.clusters: 배열이 와야 하는데 dict {'a': 1}입니다"),
+    ("clusters not a list", lambda s: _broken(s, clusters={"a": 1}),
+     "$.clusters: 배열이 와야 하는데 dict {'a': 1}입니다"),
     ("not an object", lambda s: b"[1, 2]", "최상위에 JSON 객체가 와야 하는데 배열입니다"),
     ("too deep", lambda s: b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}", "101단계까지 중첩되어 있습니다"),
     ("a NUL byte", lambda s: b'{"a": \x00}', "NUL 바이트가 있습니다"),
@@ -324,9 +325,10 @@ def test_a_broken_record_is_named_in_korean(sample, tmp_path):
     with ekslab.i18n.using_language("ko"):
         snap = load_snapshot(path)
     added = [e["message"] for e in snap["errors"] if e["code"] == "InvalidRecord"]
-    assert added == ["깨진 cluster 레코드를 제외했습니다: $.clusters[3].region: 문자열이 와야 하는데 dict {'not': 'text'}입니다",
-                     "깨진 cluster 레코드를 제외했습니다: $.clusters[4].cluster.resourcesVpcConfig.subnetIds: 배열 또는 "
-                     "null이 와야 하는데 int 5입니다"], added
+    assert added == ["깨진 cluster 레코드를 제외했습니다: $.clusters[3].region: "
+                     "문자열이 와야 하는데 dict {'not': 'text'}입니다",
+                     "깨진 cluster 레코드를 제외했습니다: $.clusters[4].cluster.resourcesVpcConfig.subnetIds: "
+                     "배열 또는 null이 와야 하는데 int 5입니다"], added
     english = [e["message"] for e in load_snapshot(path)["errors"] if e["code"] == "InvalidRecord"]
     assert english[1] == ("broken cluster record, left out: at $.clusters[4].cluster.resourcesVpcConfig.subnetIds: "
                           "expected an array or a null, got int 5")
