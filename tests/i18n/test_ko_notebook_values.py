@@ -29,8 +29,9 @@ def test_korean_notebooks_print_korean_severities(name):
 
 
 def test_the_check_can_fail(tmp_path):
-    bad = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "stream", "text": ["EKS-EP-003 (critical): x"]}]},
-                     {"cell_type": "code", "outputs": [{"output_type": "stream", "text": ["EKS-EP-003 (심각): x"]}]}]}
+    def cell(text):
+        return {"cell_type": "code", "outputs": [{"output_type": "stream", "text": [text]}]}
+    bad = {"cells": [cell("EKS-EP-003 (critical): x"), cell("EKS-EP-003 (심각): x")]}
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(bad), encoding="utf-8")
     assert english_severities(path) == [(0, ["critical"])]
