@@ -186,12 +186,16 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
     proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2.5)  # imports done, the first call waiting on the silent socket
+        # Ctrl-C once the first call waits on the silent socket (a fixed sleep raced a cold, loaded start)
+        server.settimeout(60)
+        waiting, _addr = server.accept()
+        time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
     finally:
         proc.kill()
         server.close()
+    waiting.close()
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["ekslab: interrupted (Ctrl-C); no partial file was left"]
     assert list(tmp_path.iterdir()) == []
