@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 from ekslab.i18n import _
 
 MIN_PYTHON = (3, 11)
-VOILA_PORT = 8866  # Voilà's default port; `make app` serves the explorer there
+VOILA_PORT = 8866  # Voilà's default port; `make app` serves the explorer there (explorer.app.APP_PORT)
 
 
 @dataclass(frozen=True)
@@ -118,14 +117,14 @@ def check_module(name: str, label: str, find=importlib.util.find_spec) -> Check:
 
 def check_port(port: int = VOILA_PORT, host: str = "127.0.0.1") -> Check:
     """The Voilà port is free on this machine (``make app``). Taught in notebooks/TRAINER.md."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError as error:
-            return Check(_("port {port}").format(port=port), False,
-                         _("{host}:{port} is taken ({reason})").format(host=host, port=port, reason=error.strerror),
-                         _("stop what listens there (ss -ltnp 'sport = :{port}'), or run voila with --port").format(
-                             port=port))
+    from ekslab.explorer.app import port_taken
+
+    reason = port_taken(port, host)
+    if reason:
+        return Check(_("port {port}").format(port=port), False,
+                     _("{host}:{port} is taken ({reason})").format(host=host, port=port, reason=reason),
+                     _("stop what listens there (ss -ltnp 'sport = :{port}'), or run voila with --port").format(
+                         port=port))
     return Check(_("port {port}").format(port=port), True, _("{host}:{port} is free").format(host=host, port=port))
 
 
@@ -168,19 +167,6 @@ def report(checks) -> str:
     return "\n".join(lines)
 
 
-def _port(text: str) -> int:
-    """A TCP port for ``--port``: 1 to 65535, else an argparse error naming the value."""
-    import argparse
-
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(_("{value!r} is not a TCP port (1 to 65535)").format(value=text))
-    return port
-
-
 def _run(args) -> int:
     checks = run_checks(args.port)
     print(report(checks))
@@ -189,6 +175,7 @@ def _run(args) -> int:
 
 def add_cli(subparsers) -> None:
     """Register ``ekslab doctor``. Taught in notebooks/TRAINER.md."""
+    from ekslab.explorer.app import port_argument
     from ekslab.fleet.outputs import exit_codes_help
 
     p = subparsers.add_parser("doctor", help=_("pre-flight for a classroom machine: Python, Graphviz, fonts, "
@@ -196,7 +183,7 @@ def add_cli(subparsers) -> None:
                                                "(optional)"),
                               description=_("Check that this machine can run the course; exit 0 ready, 1 missing."),
                               epilog=exit_codes_help())
-    p.add_argument("--port", type=_port, default=VOILA_PORT,
+    p.add_argument("--port", type=port_argument, default=VOILA_PORT,
                    help=_("the port the app will use (make app, voila --port); default {port}").format(
                        port=VOILA_PORT))
     p.set_defaults(func=_run)

@@ -102,7 +102,11 @@ def port_taken(port: int, host: str = APP_HOST) -> str:
     return ""
 
 
-def _port_argument(text: str) -> int:
+def port_argument(text: str) -> int:
+    """``tcp_port`` for argparse's ``type=``: a bad value is an argparse error naming it (exit 2).
+
+    Taught in notebooks/TRAINER.md.
+    """
     import argparse
 
     try:
@@ -148,6 +152,6 @@ def add_cli(subparsers) -> None:
     p.add_argument("--projector", action="store_true",
                    help=_("lay it out for a 1024x768 projector: controls first, a large diagram, answers hidden "
                           "until clicked, a layout that stays put"))
-    p.add_argument("--port", type=_port_argument, default=APP_PORT,
+    p.add_argument("--port", type=port_argument, default=APP_PORT,
                    help=_("the port to serve on; default {port}").format(port=APP_PORT))
     p.set_defaults(func=_run)
