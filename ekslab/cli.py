@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -135,6 +136,8 @@ def main(argv=None) -> int:
                 print(f"ekslab {args.command}: {e}", file=sys.stderr)
                 return EXIT_USAGE
     except KeyboardInterrupt:
+        if from_command_line and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the line below short
         print(_("ekslab: interrupted (Ctrl-C); no partial file was left"), file=sys.stderr, flush=True)
         if from_command_line and threading.active_count() > 1:
             # the command line, with scan threads still waiting on sockets: do not wait for them
