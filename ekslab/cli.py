@@ -108,7 +108,8 @@ def main(argv=None) -> int:
     ``--lang`` may stand anywhere on the line; an ``EKSLAB_LANG`` ekslab does not speak (``C.UTF-8``,
     ``de``) gives one warning line and English. A mistyped command gets "did you mean". A feature
     whose extra is not installed says which one (exit 2). Ctrl-C prints one line and returns 130;
-    every writer is atomic, so no partial file is left. Taught in README.md.
+    every writer is atomic, so no partial file is left (a process started with SIGINT ignored, as a
+    script's background job is, gets no Ctrl-C: as for any program). Taught in README.md.
     """
     from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_USAGE
 
