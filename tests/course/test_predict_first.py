@@ -91,7 +91,8 @@ def test_the_role_check_can_fail():
 def fleet_role_problems(nat_ips, cidr_lists) -> list[str]:
     """A fleet's example addresses outside their role: NAT addresses that are not NATs, list entries without a role."""
     problems = [f"NAT {a}: {role(a)}" for a in nat_ips if not is_nat(a)]
-    return problems + [f"{c}: no role" for cidrs in cidr_lists for c in cidrs if ADDRESS.fullmatch(c) and role(c) is None]
+    return problems + [f"{c}: no role" for cidrs in cidr_lists for c in cidrs
+                       if ADDRESS.fullmatch(c) and role(c) is None]
 
 
 @pytest.mark.parametrize("fleet", [SAMPLE, synthetic_fleet(clusters=12, vpcs=156, accounts=1, regions=1)],
@@ -125,5 +126,6 @@ def test_the_fleet_role_check_can_fail():
     # the sample fleet as it was: office 198.51.100.0/24, NAT gateways at 203.0.113.x (a laptop's address)
     assert fleet_role_problems(["203.0.113.10", "198.51.100.110"], [("198.51.100.0/24", "203.0.113.40/32")]) == [
         "NAT 203.0.113.10: a laptop in the office", "198.51.100.0/24: no role", "203.0.113.40/32: no role"]
-    assert role_problems('ekslab.Vantage.internet("198.51.100.7")') == ["198.51.100.7: no role", "client 198.51.100.7: None"]
+    assert role_problems('ekslab.Vantage.internet("198.51.100.7")') == ["198.51.100.7: no role",
+                                                                      "client 198.51.100.7: None"]
     assert role("198.51.100.99") is None and is_nat("198.51.100.100") and is_nat("198.51.100.255")
