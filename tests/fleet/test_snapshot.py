@@ -87,8 +87,8 @@ def test_a_broken_record_becomes_an_error_record_and_the_rest_is_kept(sample, tm
 
 
 def test_the_schema_words_are_the_scanners():
-    from ekslab.fleet.scanner import EGRESS_KINDS, dns_servers_kind
     from ekslab.fleet.snapshot import schema
+    from ekslab.fleet.vpcfacts import EGRESS_KINDS, dns_servers_kind
 
     words = schema()["definitions"]
     assert words["egressKind"]["enum"] == [*EGRESS_KINDS, None]  # a kind the scanner writes is never refused
@@ -256,8 +256,8 @@ def test_anonymize_hides_every_endpoint_form_and_identifying_field(sample, endpo
 
 
 def test_the_nat_modes_are_the_scanners():
-    from ekslab.fleet.scanner import NAT_MODES
     from ekslab.fleet.snapshot import schema
+    from ekslab.fleet.vpcfacts import NAT_MODES
 
     assert schema()["definitions"]["natMode"]["enum"] == [*NAT_MODES, None]
 
