@@ -331,11 +331,17 @@ def errors_frame(snapshot):
 
     Accepts a snapshot dict, a ScanResult or a path. Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    return error_records_frame(_snapshot_of(snapshot)["errors"])
+
+
+def error_records_frame(errors: list):
+    """``errors_frame`` of a snapshot's error records already read (``stream_fleet`` gives them).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     import pandas as pd
 
-    snap = _snapshot_of(snapshot)
-    return pd.DataFrame([{k: e.get(k) for k in ERROR_COLUMNS} for e in snap["errors"]], columns=ERROR_COLUMNS,
-                        dtype=object)
+    return pd.DataFrame([{k: e.get(k) for k in ERROR_COLUMNS} for e in errors], columns=ERROR_COLUMNS, dtype=object)
 
 
 def load_fleet(source="sample"):
