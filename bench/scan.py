@@ -38,7 +38,7 @@ def region_calls(clusters: int, vpcs: int, subnets: int | None = None, dhcp_sets
     default to ``vpcs``. A region without clusters needs its ListClusters only. bench/org_scale.py counts its
     floor with it too.
     """
-    from ekslab.fleet.scanner import _FILTER_CHUNK
+    from ekslab.fleet.vpcfacts import _FILTER_CHUNK
 
     if not clusters:
         return {"ListClusters": 1}
