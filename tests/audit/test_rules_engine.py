@@ -139,3 +139,16 @@ def test_account_and_cluster_columns_read_as_their_text(values):
         text = column.astype("str").to_numpy(dtype=object)
         assert [str(v) for v in cl.name] == [str(v) for v in text]
         assert [str(v) for v in cl.account] == [str(v) for v in text]
+
+
+@pytest.mark.parametrize("vpc", [["vpc-0a"], {"id": "vpc-0a"}, 5, None, "", "vpc-0a"])
+def test_a_vpc_or_group_cell_of_any_form_is_shown_or_named_unknown(vpc):
+    rows = [cluster_row(cluster=f"c{i}", vpc_id=v, cluster_sg=v, dns_servers="custom", amazon_provided_dns=False,
+                        public=False, private=True, public_cidrs=[]) for i, v in enumerate([vpc, "vpc-0b", vpc])]
+    table = evaluate_fleet(fleet_of(*rows))[0]
+    messages = table.loc[table["id"] == "EKS-EP-004", "message"].tolist()
+    assert len(messages) == 3 and "the VPC vpc-0b hands out" in messages[1]
+    shown = "vpc-0a" if vpc == "vpc-0a" else "(id unknown)"
+    assert messages[0] == messages[2] == messages[1].replace("vpc-0b", shown)
+    groups = table.loc[table["id"] == "EKS-EP-007", "message"].tolist()
+    assert len(groups) == 3 and groups[0] == groups[1].replace("vpc-0b", shown)

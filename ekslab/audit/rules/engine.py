@@ -76,13 +76,33 @@ def _sg_template(region: str):
     return head, tail.replace(SENTINEL, _YOUR_NETWORK)
 
 
+def _as_is(text):
+    return text
+
+
 def _spoken():
     """What a finished text goes through once its per-row values are in: ``particles.resolve`` where the language
     writes a particle after a value (Korean ``{vpc}이(가)`` reads ``vpc-0a1b이`` or ``vpc-0a12가``), else nothing."""
     from ekslab.i18n import LANGUAGES, get_language
     from ekslab.i18n.particles import resolve
 
-    return (lambda text: text) if get_language() == LANGUAGES[0] else resolve
+    return _as_is if get_language() == LANGUAGES[0] else resolve
+
+
+def _item_codes(values):
+    """One code per item (equal texts, equal codes), indexed by ``item_idx``: few items, coded in Python."""
+    import numpy as np
+
+    index = {}
+    return np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+
+
+def _each(spoken, text):
+    """``spoken`` applied to each text of an object array (nothing to do when it is the identity)."""
+    if spoken is _as_is:
+        return text
+    text[:] = [spoken(t) for t in text.tolist()]
+    return text
 
 
 def _small(codes):
@@ -129,33 +149,26 @@ def _text_codes(series):
 
 
 def _shared(keys, build):
-    """Per row, ``build(k)`` for the first row ``k`` with the row's key: one object shared by every row with that
-    key (a fleet repeats its VPCs, groups and regions: the text is made once per distinct value, not per row)."""
+    """Per row, what ``build(firsts)`` makes for the first row of each distinct key (an object array, one per
+    first row): one object shared by every row with that key (a fleet repeats its VPCs, groups and regions: the
+    text is made once per distinct value, not per row)."""
     import numpy as np
 
     if not len(keys):
         return np.empty(0, dtype=object)
     _unique, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
     made = np.empty(len(firsts), dtype=object)
-    made[:] = [build(f) for f in firsts.tolist()]
+    made[:] = build(firsts)
     return made[inverse]
 
 
-def _codes(values):
-    """Dense integer codes of an object array of strings (equal strings, equal codes)."""
-    import pandas as pd
-
-    return pd.factorize(values)[0]
-
-
-def _key(*columns):
-    """One integer per row standing for the row's combination of the given object arrays of strings."""
+def _key(*codes):
+    """One integer per row standing for the row's combination of the given integer codes (each from 0)."""
     import numpy as np
 
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for values in columns:
-        codes = _codes(values)
-        key = key * (int(codes.max(initial=0)) + 1) + codes
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max(initial=0)) + 1) + c
     return key
 
 
@@ -207,12 +220,33 @@ class _Cluster:
             return np.full(len(rows), None, dtype=object)
         return self._frame[name].take(rows).to_numpy(dtype=object)
 
+    def codes(self, name: str, rows, shown):
+        """Per row of ``rows``, a code from 0 such that rows with equal codes show the same text ``shown`` (made
+        from column ``name``'s values): the values' own codes, by pandas from the column (in C for a text
+        column); ``shown``'s where a value cannot be hashed (a list where an id belongs)."""
+        import pandas as pd
+
+        try:
+            return pd.factorize(self._frame[name].take(rows))[0] + 1  # missing: -1
+        except TypeError:
+            return pd.factorize(shown)[0]
+
     def valid(self, name: str, pattern: re.Pattern, rows):
         """Per row of ``rows``, whether column ``name`` holds a value ``pattern`` accepts (one AWS could give)."""
         return _valid(self._frame[name].take(rows), pattern)
 
 
 _SOME_VPC = "vpc-0feedface0feedface"  # a VPC id the command builders accept, swapped for each row's own
+
+
+def _joined(parts, values):
+    """``value.join(parts)`` for each of ``values`` (an object array of strings), in C."""
+    import numpy as np
+
+    text = np.full(len(values), parts[0], dtype=object)
+    for part in parts[1:]:
+        text = text + values + part
+    return text
 
 
 def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
@@ -234,14 +268,15 @@ def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
                                          return_inverse=True)
     vpc, ok = cl.cells("vpc_id", r), cl.valid("vpc_id", _VPC_RE, r)
     own = np.where(ok, vpc, "<vpc-id>").astype(object)
-    own_codes = _codes(own)
+    own_codes = cl.codes("vpc_id", r, own)  # equal ids, equal text (a finer split than the text's is harmless)
     by_template = np.argsort(inverse, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(firsts)))])
     for t, f in enumerate(firsts.tolist()):
         template = _vpc_commands(_SOME_VPC, cl.region[r[f]], lambda vpc, region, d=data[at[f]]: build(vpc, region, d))
         mine = by_template[bounds[t]:bounds[t + 1]]
         parts = template.split(_SOME_VPC)  # each VPC's own id put in, once per distinct VPC
-        fix[at[mine]] = _shared(own_codes[mine], lambda k, mine=mine, parts=parts: own[mine[k]].join(parts))
+        fix[at[mine]] = _shared(own_codes[mine], lambda firsts, mine=mine, parts=parts: _joined(
+            parts, own[mine[firsts]]))
     for j in np.flatnonzero(~ok).tolist():
         if _text(vpc[j]):  # a VPC id AWS could not have given: say so, per row
             fix[at[j]] = _vpc_commands(vpc[j], cl.region[r[j]], lambda v, region, d=data[at[j]]: build(v, region, d))
@@ -271,17 +306,19 @@ def _render_fixes(kind, data, rows, item_idx, cl: _Cluster):
         heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
 
-        def one(k):  # hybrid nodes: one rule per CIDR (spec 10.5)
-            cidrs = data[sg[k]][0]
-            if not cidrs:
-                return heads[k] + groups[k] + tails[k]
-            return "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c) for c in cidrs)
+        def made(firsts):
+            text = heads[firsts] + groups[firsts] + tails[firsts]
+            for n, k in enumerate(firsts.tolist()):  # hybrid nodes: one rule per CIDR (spec 10.5)
+                if data[sg[k]][0]:
+                    text[n] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c)
+                                         for c in data[sg[k]][0])
+            return text
         # made once per distinct region, group and hybrid CIDRs (coded once per item: few)
         _items, first_of_item, by_item = np.unique(item_idx[sg], return_index=True, return_inverse=True)
         known = {}
         cidrs = np.array([known.setdefault(data[sg[f]][0], len(known)) for f in first_of_item.tolist()],
                          dtype=np.int64)[by_item]
-        fix[sg] = _shared((cidrs * (len(cl.regions) + 1) + codes) * len(groups) + _codes(groups), one)
+        fix[sg] = _shared(_key(cidrs, codes, cl.codes("cluster_sg", r, groups)), made)
         bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
         fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
     at = np.flatnonzero(kind == "resolver")
@@ -370,6 +407,8 @@ def evaluate_fleet(frame):
                         dtype=object)[item_idx]
 
     message, field = per_item(it.message for it in items), per_item(it.field for it in items)
+    message_codes, tail_codes = (_item_codes([*values, None]) for values in (
+        [it.message for it in items], [it.tail for it in items]))
     for name in ("vpc_id", "cluster_sg"):
         at = np.flatnonzero(field == name)
         if len(at):
@@ -378,8 +417,10 @@ def evaluate_fleet(frame):
                              dtype=object)
             before, tail = message[at], per_item(it.tail for it in items)[at]
             # made once per distinct text before, id and text after (a fleet has few VPCs and groups), shared
-            message[at] = _shared(_key(before, shown, tail), lambda k, before=before, shown=shown, tail=tail: spoken(
-                before[k] + shown[k] + tail[k]))
+            message[at] = _shared(_key(message_codes[item_idx[at]], tail_codes[item_idx[at]],
+                                       cl.codes(name, rows[at], shown)),
+                                  lambda f, before=before, shown=shown, tail=tail: _each(spoken, before[f] + shown[f]
+                                                                                         + tail[f]))
     same = {}  # a text made per row below is one object with its equals
     at = np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True)  # noqa: E712
     for k, endpoint, entries in zip(at.tolist(), cl.cells("endpoint", rows[at]),
