@@ -77,3 +77,15 @@ def test_routes_unread_and_groups_closed_is_still_a_finding():
     f, noted = one("EKS-EP-010", **ROUTED, cluster_subnet_egress=None, control_plane_sg_443="no",
                    control_plane_sg_443_why=["no-rule 0.0.0.0/0"])
     assert "authorize-security-group-egress" in f["fix"] and any("routes were not read" in n for n in noted)
+
+
+def test_the_egress_command_takes_the_two_worlds_only():
+    from ekslab.model.commands import sg_egress_command
+
+    assert sg_egress_command("sg-0abc1234", "eu-west-1", ("::/0",)).endswith(
+        "'IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]'")
+    for group, region, worlds in (("sg-0abc1234", "eu-west-1", ("10.0.0.0/8",)), ("sg-0abc1234", "eu-west-1", ()),
+                                  ("sg-0abc1234; rm -rf /", "eu-west-1", ("0.0.0.0/0",)),
+                                  ("sg-0abc1234", "mars-1", ("0.0.0.0/0",))):
+        with pytest.raises(ValueError):
+            sg_egress_command(group, region, worlds)
