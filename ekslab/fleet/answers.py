@@ -26,7 +26,7 @@ def as_failure(exc: Exception) -> Exception:
     """What one failed read or describe records (spec 10.9): a parser's crash on a malformed body (botocore's
     ResponseParserError, which is no BotoCoreError, or a Python error inside its parser) as the UnexpectedAnswer
     it is; any other error as it is. A ReadOnlyViolation is a bug in ekslab, never data: raised again.
-    Taught in notebooks/03_fleet_analysis.ipynb (behind scan)."""
+    Taught in notebooks/03_fleet_analysis.ipynb (a scan's error records)."""
     if isinstance(exc, ReadOnlyViolation):
         raise exc
     if isinstance(exc, _BROKEN) or type(exc).__name__ == "ResponseParserError":
@@ -38,7 +38,8 @@ def as_failure(exc: Exception) -> Exception:
 
 def items_of(page, key: str, kind=dict) -> list:
     """The list under ``key`` of one answer page, every item a ``kind``; UnexpectedAnswer otherwise.
-    Taught in notebooks/03_fleet_analysis.ipynb (behind scan)."""
+
+    Taught in notebooks/03_fleet_analysis.ipynb (a scan's error records)."""
     items = page.get(key) if isinstance(page, dict) else None
     if not isinstance(items, list):
         raise UnexpectedAnswer(f"the answer has no {key!r} list", f"missing key {key}")

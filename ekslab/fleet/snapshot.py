@@ -35,7 +35,7 @@ import hmac
 import ipaddress
 import json
 import re
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from ekslab import i18n
@@ -86,9 +86,23 @@ def _no_remote(uri):
         uri=repr(uri)))
 
 
-@lru_cache(maxsize=1)
+_compiled: list = []  # the validators, once compiled (a list: appended once, under the lock)
+_compiling = threading.Lock()
+
+
 def _validators():
-    """(whole snapshot, top level with the records left untyped, {section: one record}), compiled once."""
+    """(whole snapshot, top level with the records left untyped, {section: one record}), compiled once.
+
+    Thread-safe: the scan's call threads check answers at once, and each compilation costs ~0.1 s of CPU; the
+    first caller compiles, the others wait for it (an lru_cache would let every one of them compile)."""
+    if not _compiled:
+        with _compiling:
+            if not _compiled:
+                _compiled.append(_compile_validators())
+    return _compiled[0]
+
+
+def _compile_validators():
     import fastjsonschema
 
     full = schema()
