@@ -280,10 +280,10 @@ def _sample() -> Fleet:
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
         c("analytics-eu-oldapi", A, W1, "analytics-euw1", "private", ("0.0.0.0/0",),
           auth_mode=None),  # no accessConfig: EKS-EP-007 says both ways in and how to read the mode
-        c("payments-routed-sg", Y, E1, "payments-use1", "both", (office,), egress_mode="CUSTOMER_ROUTED",
-          sg_egress="closed"),  # EP-010: routes and DNS fine, the cluster security group lets no TCP 443 out
-        c("analytics-eu-routed-pl", A, W1, "analytics-euw1", "both", (office,), egress_mode="CUSTOMER_ROUTED",
-          sg_egress="prefix-list"),  # TCP 443 out to a prefix list only: "unknown", a note naming it
+        c("payments-routed-sg", Y, E1, "payments-use1", "public", (office,) + nat["payments-use1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="closed"),  # EP-010: routes and DNS fine, no TCP 443 out
+        c("analytics-eu-routed-pl", A, W1, "analytics-euw1", "public", (office,) + nat["analytics-euw1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="prefix-list"),  # 443 to a prefix list only: a note naming it
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
                  vpcs, clusters, denied=((A, S2),),
