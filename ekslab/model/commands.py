@@ -117,6 +117,28 @@ def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
             f"--protocol tcp --port 443 --cidr {cidr}")
 
 
+def sg_egress_command(group_id: str, region: str, destinations=("0.0.0.0/0",)) -> str:
+    """The ``aws ec2`` command that lets a security group's members out on TCP 443 to ``destinations``
+    ("0.0.0.0/0" and/or "::/0"): what the control plane's network interfaces need in CUSTOMER_ROUTED
+    egress mode (spec 10.4). Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    check_value(SG_ID_RE, group_id, N_("security group id"))
+    check_value(REGION_RE, region, N_("region"))
+    ranges = []
+    for destination in destinations:
+        if destination == "0.0.0.0/0":
+            ranges.append("IpRanges=[{CidrIp=0.0.0.0/0}]")
+        elif destination == "::/0":
+            ranges.append("Ipv6Ranges=[{CidrIpv6=::/0}]")
+        else:
+            raise ValueError(_("expected 0.0.0.0/0 or ::/0 as the destination, got {value}").format(
+                value=repr(destination)))
+    if not ranges:
+        raise ValueError(_("expected 0.0.0.0/0 or ::/0 as the destination, got {value}").format(value="()"))
+    return (f"aws ec2 --region {region} authorize-security-group-egress --group-id {group_id} "
+            f"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,{','.join(ranges)}'")
+
+
 def vpc_endpoint_commands(vpc_id: str, region: str, services, private_dns_off=()) -> list[str]:
     """The ``aws ec2`` commands that give a VPC without internet egress the endpoints nodes need (spec 10.3).
 

@@ -23,6 +23,7 @@ from ekslab.model.commands import VPC_ID_RE as _VPC_RE
 from ekslab.model.commands import (
     default_route_commands,
     dns_fix_commands,
+    sg_egress_command,
     sg_rule_command,
     system_rule_commands,
     update_command,
@@ -103,6 +104,14 @@ def _each(spoken, text):
         return text
     text[:] = [spoken(t) for t in text.tolist()]
     return text
+
+
+def _sg_egress(group, region: str, destinations) -> str:
+    """The egress rule for the row's cluster security group (spec 10.4); ``<cluster-security-group-id>`` when the
+    row has none AWS could have given."""
+    ok = isinstance(group, str) and bool(_SG_RE.match(group))
+    text = sg_egress_command(group if ok else "sg-0", region, destinations)
+    return text if ok else text.replace("--group-id sg-0 ", "--group-id <cluster-security-group-id> ")
 
 
 def _small(codes):
@@ -330,15 +339,17 @@ def _render_fixes(kind, data, rows, item_idx, cl: _Cluster):
     _per_vpc(fix, np.flatnonzero(kind == "vpce"), data, rows, cl,
              lambda vpc, region, d: vpc_endpoint_commands(vpc, region, d[0], d[1]))
     at = np.flatnonzero(kind == "route")
-    for k, i, vpc, endpoint, entries in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
-                                            cl.cells("endpoint", rows[at]),
-                                            cl.cells("cluster_subnet_egress", rows[at]), strict=True):
-        stuck, stuck6, dhcp = ([_fill(s, endpoint, entries) for s in group] if isinstance(group, tuple) else group
-                               for group in data[k])
+    for k, i, vpc, endpoint, entries, group in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
+                                                   cl.cells("endpoint", rows[at]),
+                                                   cl.cells("cluster_subnet_egress", rows[at]),
+                                                   cl.cells("cluster_sg", rows[at]), strict=True):
+        stuck, stuck6, dhcp, closed = ([_fill(s, endpoint, entries) for s in part] if isinstance(part, tuple)
+                                       else part for part in data[k])
 
-        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp):
+        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp, closed=closed, group=group):
             return (default_route_commands(region, stuck) + default_route_commands(region, stuck6, ipv6=True)
-                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else []))
+                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else [])
+                    + ([_sg_egress(group, region, closed)] if closed else []))
         fix[k] = _vpc_commands(vpc, cl.region[i], route)
     at = np.flatnonzero(kind == "describe")
     if len(at):  # a name update_command accepts needs no quoting; the region is quoted once
