@@ -824,7 +824,9 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     Time limits: ``connect_timeout`` (5 s) and ``read_timeout`` (30 s) on every call, and ``timeout``
     (3600 s) for the whole scan, whatever the endpoints do: at the deadline the scan returns what it read,
     and every call still running and every region not finished is an error record (code ScanStopped)
-    naming it. The first calls (GetCallerIdentity, ListAccounts) make at most 4 attempts.
+    naming it. The grace past ``timeout`` is the time to name them (the waiting thread wakes at the deadline;
+    calls stuck on a socket or a DNS lookup are abandoned, not waited for, and the clients close on another
+    thread). The first calls (GetCallerIdentity, ListAccounts) make at most 4 attempts.
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
