@@ -28,8 +28,9 @@ from ekslab import i18n
 from ekslab.i18n import N_, _
 
 # accounts each child must have for "auto" to start it: a child costs ~0.7 s of CPU to start (imports and
-# service models) and ~70 MB; below this, one process finishes first (bench/org_scale.py, 1,000 x 10)
-MIN_ACCOUNTS_PER_PROCESS = 4
+# service models) and ~70 MB, and one process is CPU-bound only with many accounts; measured with
+# bench/org_scale.py's fake (100 clusters an account): 20 accounts in one process finished first, 40 in two
+MIN_ACCOUNTS_PER_PROCESS = 16
 MAX_PROCESSES = 256
 GRACE = 5.0  # seconds after the deadline for a child to hand back what it read before it is killed
 CHILD = [sys.executable, "-m", "ekslab.fleet.process_child"]
