@@ -570,7 +570,8 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1, processes="
     elif processes == "default":
         mode = "ekslab scan as users run it"
     else:
-        mode = f"ekslab scan --processes {processes}" + (f": {ran} processes" if processes == "auto" else "")
+        mode = f"ekslab scan --processes {processes}" + (
+            f": {ran} process{'es' if ran > 1 else ''}" if processes == "auto" else "")
     print(f"{label}: {clusters} clusters x {accounts} accounts x {regions} regions ({mode})")
     rss = max(f["rss_mb"] for f in figures)
     parts = (f" (parent {figures[0]['parent_rss_mb']:.0f} + {ran} x {figures[0]['child_rss_mb']:.0f} MB)"
