@@ -4,8 +4,8 @@ It reads JSON lines on stdin: the scan's settings, then one line per account (it
 session scans it, the assumed-role keys or none), then ``{"end": true}``. It scans each account as one
 process does (``ekslab.fleet.scanner``: the same pools, pace, deadline and error records), writes its
 progress to stdout as JSON lines every quarter second, then its results as one line. Its stdout is
-the protocol's alone: anything else printed goes to stderr. When stdin closes before the end (the parent
-is gone), the scan stops as at Ctrl-C. Taught in README.md ("Organization scale").
+the protocol's alone: anything else printed goes to stderr. When stdin closes (the parent has the results,
+or was interrupted, or is gone), the child ends at once. Taught in README.md ("Organization scale").
 """
 
 from __future__ import annotations
@@ -50,11 +50,10 @@ def _serve(config: dict, out) -> int:
 
     inbox: queue.Queue = queue.Queue()
 
-    def listen():  # the parent's lines; their end before "end" means the parent is gone: stop as at Ctrl-C
+    def listen():  # the parent's lines; their end means no one waits for this child's results: it ends at once
         for raw in sys.stdin.buffer:
             inbox.put(json.loads(raw))
-        state.interrupted = True
-        inbox.put(None)
+        os._exit(1)  # (the parent closes them after the results, or at Ctrl-C, or it is gone)
 
     sessions: dict = {}
 

@@ -289,14 +289,18 @@ class Spread:
                 _kill(child.proc)
                 child.reader.join(GRACE)
 
+    def kill(self):
+        """Kill every child still running, waiting for nothing (Ctrl-C: no child outlives this process)."""
+        for child in self.children:
+            if child.proc.poll() is None:
+                _kill(child.proc)
+
     def close(self):
         """Kill every child still running and reap it (Ctrl-C, a fatal error, the end of the scan)."""
         if self._closed:
             return
         self._closed = True
-        for child in self.children:
-            if child.proc.poll() is None:
-                _kill(child.proc)
+        self.kill()
         for child in self.children:
             try:
                 child.proc.wait(timeout=GRACE)
