@@ -290,10 +290,16 @@ class Spread:
                 child.reader.join(GRACE)
 
     def kill(self):
-        """Kill every child still running, waiting for nothing (Ctrl-C: no child outlives this process)."""
+        """Kill every child still running and reap it (Ctrl-C: no child, not even a zombie, outlives this
+        process); a killed child ends at once, but no wait is longer than a second."""
         for child in self.children:
             if child.proc.poll() is None:
                 _kill(child.proc)
+        for child in self.children:
+            try:
+                child.proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                pass
 
     def close(self):
         """Kill every child still running and reap it (Ctrl-C, a fatal error, the end of the scan)."""
