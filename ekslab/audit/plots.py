@@ -8,7 +8,7 @@ input always draws the same picture. Taught in notebooks/03_fleet_analysis.ipynb
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 
 from ekslab import i18n
 from ekslab.audit.words import exposure_word, severity_word
@@ -65,7 +65,29 @@ def _figure(width: float, height: float, ncols: int = 1, **kwargs):
 
     fig, axes = plt.subplots(1, ncols, figsize=(width, height), **kwargs)
     plt.close(fig)  # pyplot forgets it: no second copy at the end of a notebook cell, no global figure left
+    _compact_canvas()(fig)  # its PNG (a notebook's output, a report's image) re-encoded smaller, losslessly
     return fig, axes
+
+
+@cache
+def _compact_canvas():
+    """Agg, whose PNG goes through ``compact_png`` (matplotlib writes RGBA at zlib's default level)."""
+    import io
+
+    from matplotlib import cbook
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ekslab.fleet.outputs import compact_png
+
+    class CompactCanvas(FigureCanvasAgg):
+        def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
+            # savefig's other options (orientation, dpi...) are applied before a print method runs
+            raw = io.BytesIO()
+            super().print_png(raw, metadata=metadata, pil_kwargs=pil_kwargs)
+            with cbook.open_file_cm(filename_or_obj, "wb") as out:
+                out.write(compact_png(raw.getvalue()))
+
+    return CompactCanvas
 
 
 def _mode_labels(frame):

@@ -75,7 +75,7 @@ _HELP = {
            "AWS says to use public or private, not both."),
         N_("Use private access only (hybrid nodes then reach the private endpoint over the VPN or Direct "
            "Connect) or public access only."),
-        ("CE", "HP", "HPC"), {"public": True, "private": True, "public_cidrs": ["198.51.100.0/24"]}),
+        ("CE", "HP", "HPC"), {"public": True, "private": True, "public_cidrs": ["203.0.113.0/24"]}),
     "EKS-EP-006": (
         N_("A private or reserved block (RFC 1918 and the like) in publicAccessCidrs can never match a public "
            "source address, and AWS documents that the list may not hold reserved addresses: it gives a false "

@@ -16,6 +16,7 @@ from pathlib import Path
 from ekslab import i18n
 from ekslab.drawing.graph import AskerEdge, Facts, build
 from ekslab.drawing.render import portable_svg, run_dot
+from ekslab.fleet.outputs import compact_png
 from ekslab.fleet.rows import missing, row_config, row_dns, row_list, row_name
 from ekslab.i18n import N_, _, get_language
 from ekslab.model.behavior import evaluate
@@ -59,7 +60,7 @@ class Drawing:
         with self._lock:
             if fmt not in self._rendered:
                 raw = run_dot(self.source, fmt)
-                self._rendered[fmt] = portable_svg(raw) if fmt == "svg" else raw
+                self._rendered[fmt] = portable_svg(raw) if fmt == "svg" else compact_png(raw)
             return self._rendered[fmt]
 
     def png(self) -> bytes:

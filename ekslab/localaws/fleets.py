@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 MANAGEMENT_ACCOUNT = "123456789012"  # moto's default account: what unknown (sandbox) credentials map to
 ORG_ROLE = "OrganizationAccountAccessRole"
+# the NAT gateways' Elastic IPs of every bundled fleet: 198.51.100.100 to .255 (the course's role for NATs)
+NAT_FIRST, NAT_SPAN = "198.51.100.100", 156
 SAMPLE_CREATED = "2025-01-15T12:00:00Z"
 SAMPLE_SOURCE = (
     "ekslab sample fleet: ekslab.localaws.fleets.SAMPLE seeded into the moto sandbox and scanned by ekslab.scan")
@@ -87,7 +89,8 @@ class Cluster:
     (public and private) or "isolated"; ``nodegroup``: the subnets of a managed node group ("private")
     or None; ``egress_mode``: controlPlaneEgressMode (None: absent, as on older answers);
     ``auto_mode``: computeConfig enabled (EKS Auto Mode); ``auth_mode`` None leaves accessConfig out (older
-    answers, spec 10.6)."""
+    answers, spec 10.6); ``sg_egress``: the cluster security group's outbound rules, None for AWS's default (all
+    traffic out), "closed" (TCP 80 only) or "prefix-list" (TCP 443 to a managed prefix list only) (spec 10.4)."""
 
     name: str
     account: str
@@ -110,6 +113,7 @@ class Cluster:
     nodegroup: str | None = None
     egress_mode: str | None = None
     auto_mode: bool = False
+    sg_egress: str | None = None
 
 
 @dataclass
@@ -144,46 +148,47 @@ _ENDPOINTS = (("ec2", "Interface", True), ("ecr.api", "Interface", True), ("ecr.
 def _sample() -> Fleet:
     P, Y, A = "123456789012", "111122223333", "444455556666"
     E1, W1, S2 = "us-east-1", "eu-west-1", "ap-southeast-2"
-    office, vpn = "198.51.100.0/24", "192.0.2.0/24"  # documentation ranges standing in for public addresses
+    office, vpn = "203.0.113.0/24", "198.51.100.30/32"  # the course's roles: the office, the VPN site's egress
+    # the NAT gateways' Elastic IPs: 198.51.100.100 and up (notebooks/TRAINER.md keeps one role per address)
     vpcs = [
-        Vpc("platform-use1", P, E1, "10.10.0.0/16", nat_ips=("203.0.113.10", "203.0.113.11")),
-        Vpc("platform-euw1", P, W1, "10.11.0.0/16", nat_ips=("203.0.113.20",)),
-        Vpc("platform-euw1-legacy", P, W1, "10.12.0.0/16", dns_hostnames=False, nat_ips=("203.0.113.21",)),
+        Vpc("platform-use1", P, E1, "10.10.0.0/16", nat_ips=("198.51.100.110", "198.51.100.111")),
+        Vpc("platform-euw1", P, W1, "10.11.0.0/16", nat_ips=("198.51.100.120",)),
+        Vpc("platform-euw1-legacy", P, W1, "10.12.0.0/16", dns_hostnames=False, nat_ips=("198.51.100.121",)),
         Vpc("platform-apse2", P, S2, "10.13.0.0/16", egress="igw"),
-        Vpc("payments-use1", Y, E1, "10.20.0.0/16", nat_ips=("203.0.113.30",), main_table=True),
+        Vpc("payments-use1", Y, E1, "10.20.0.0/16", nat_ips=("198.51.100.130",), main_table=True),
         Vpc("payments-use1-isolated", Y, E1, "10.21.0.0/16", egress="none"),
-        Vpc("payments-euw1", Y, W1, "10.22.0.0/16", nat_ips=("203.0.113.40", "203.0.113.41")),
+        Vpc("payments-euw1", Y, W1, "10.22.0.0/16", nat_ips=("198.51.100.140", "198.51.100.141")),
         Vpc("payments-euw1-corpdns", Y, W1, "10.23.0.0/16", dns_servers=("10.23.0.10", "10.23.0.11"),
-            nat_ips=("203.0.113.42",)),
-        Vpc("payments-apse2", Y, S2, "10.24.0.0/16", nat_ips=("203.0.113.50",)),
-        Vpc("analytics-use1", A, E1, "10.30.0.0/16", nat_ips=("203.0.113.60",), ipv6=True),
-        Vpc("analytics-euw1", A, W1, "10.31.0.0/16", nat_ips=("203.0.113.70",)),
-        Vpc("analytics-euw1-lab", A, W1, "10.32.0.0/16", dns_support=False, nat_ips=("203.0.113.71",)),
-        Vpc("analytics-apse2", A, S2, "10.33.0.0/16", nat_ips=("203.0.113.80",)),
+            nat_ips=("198.51.100.142",)),
+        Vpc("payments-apse2", Y, S2, "10.24.0.0/16", nat_ips=("198.51.100.150",)),
+        Vpc("analytics-use1", A, E1, "10.30.0.0/16", nat_ips=("198.51.100.160",), ipv6=True),
+        Vpc("analytics-euw1", A, W1, "10.31.0.0/16", nat_ips=("198.51.100.170",)),
+        Vpc("analytics-euw1-lab", A, W1, "10.32.0.0/16", dns_support=False, nat_ips=("198.51.100.171",)),
+        Vpc("analytics-apse2", A, S2, "10.33.0.0/16", nat_ips=("198.51.100.180",)),
         # spec section 9: the networks enterprise fleets run
         Vpc("payments-use1-shared", Y, E1, "10.25.0.0/16", egress="tgw"),  # central egress through a TGW
         Vpc("analytics-euw1-privnat", A, W1, "10.34.0.0/16", egress="private-nat"),  # no internet egress
-        Vpc("platform-use1-corp", P, E1, "10.14.0.0/16", nat_ips=("203.0.113.12",), resolver_inbound=True),
-        Vpc("platform-euw1-nodhcp", P, W1, "10.15.0.0/16", dns_servers=(), nat_ips=("203.0.113.22",)),
+        Vpc("platform-use1-corp", P, E1, "10.14.0.0/16", nat_ips=("198.51.100.112",), resolver_inbound=True),
+        Vpc("platform-euw1-nodhcp", P, W1, "10.15.0.0/16", dns_servers=(), nat_ips=("198.51.100.122",)),
         # spec section 10: what decides reachability beyond the route table (private where the shape allows:
     # notebook 03's exposure chart draws one bar per public cluster up to 40)
         Vpc("analytics-use1-peered", A, E1, "10.35.0.0/16", egress="peering"),  # no internet through a peer
         Vpc("payments-euw1-privnat-tgw", Y, W1, "10.26.0.0/16", egress="private-nat-tgw"),  # central egress
-        Vpc("platform-use1-mixed", P, E1, "10.16.0.0/16", nat_ips=("203.0.113.13",)),  # public + private subnets
+        Vpc("platform-use1-mixed", P, E1, "10.16.0.0/16", nat_ips=("198.51.100.113",)),  # public + private subnets
         Vpc("platform-apse2-nopip", P, S2, "10.17.0.0/16", egress="igw", public_ips=False),  # IGW, no public IPs
         Vpc("payments-use1-endpoints", Y, E1, "10.27.0.0/16", egress="none",
             endpoints=_ENDPOINTS),  # fully private, every endpoint nodes need
         Vpc("analytics-euw1-endpoints-nodns", A, W1, "10.36.0.0/16", egress="none",
             endpoints=tuple((svc, kind, svc != "ecr.dkr") for svc, kind, _ in _ENDPOINTS)),  # ecr.dkr: DNS off
-        Vpc("platform-use1-fwd", P, E1, "10.18.0.0/16", nat_ips=("203.0.113.14",),
+        Vpc("platform-use1-fwd", P, E1, "10.18.0.0/16", nat_ips=("198.51.100.114",),
             forward=("cluster:platform-fwd",)),  # a forwarding rule takes the cluster's name away
-        Vpc("analytics-use1-broad", A, E1, "10.37.0.0/16", nat_ips=("203.0.113.61",),
+        Vpc("analytics-use1-broad", A, E1, "10.37.0.0/16", nat_ips=("198.51.100.161",),
             forward=("amazonaws.com",)),  # a broader rule: the private zone still answers
-        Vpc("platform-euw1-nodomain", P, W1, "10.19.0.0/16", dhcp_domain=False, nat_ips=("203.0.113.23",)),
-        Vpc("payments-use1-routed", Y, E1, "10.28.0.0/16", nat_ips=("203.0.113.31",), isolated=True),
-        Vpc("platform-euw1-regional", P, W1, "10.38.0.0/16", nat_ips=("203.0.113.24",),
+        Vpc("platform-euw1-nodomain", P, W1, "10.19.0.0/16", dhcp_domain=False, nat_ips=("198.51.100.123",)),
+        Vpc("payments-use1-routed", Y, E1, "10.28.0.0/16", nat_ips=("198.51.100.131",), isolated=True),
+        Vpc("platform-euw1-regional", P, W1, "10.38.0.0/16", nat_ips=("198.51.100.124",),
             nat_auto=True),  # a regional NAT gateway in automatic mode: AWS adds addresses itself
-        Vpc("analytics-euw1-mixed", A, W1, "10.39.0.0/16", nat_ips=("203.0.113.72",)),  # public + private subnets
+        Vpc("analytics-euw1-mixed", A, W1, "10.39.0.0/16", nat_ips=("198.51.100.172",)),  # public + private subnets
     ]
 
     def c(name, acct, region, vpc, mode, cidrs=(office,), **kw):
@@ -220,7 +225,7 @@ def _sample() -> Fleet:
         c("payments-vault", Y, E1, "payments-use1-isolated", "private", ("0.0.0.0/0",), version="1.31",
           egress_mode="CUSTOMER_ISOLATED"),  # EP-007; an egress mode AWS does not document: a note, never a guess
         c("payments-gateway", Y, E1, "payments-use1", "both", ("0.0.0.0/0",)),  # EP-001
-        c("payments-eu-prod", Y, W1, "payments-euw1", "public", (office, "203.0.113.40/32")),  # EP-003: .41 missing
+        c("payments-eu-prod", Y, W1, "payments-euw1", "public", (office, "198.51.100.140/32")),  # EP-003: .141 missing
         c("payments-eu-risk", Y, W1, "payments-euw1", "both", ("10.22.0.0/16", office)),  # EP-006
         c("payments-eu-split", Y, W1, "payments-euw1", "both", ("0.0.0.0/1", "128.0.0.0/1")),  # EP-001 (no literal)
         c("payments-eu-corp", Y, W1, "payments-euw1-corpdns", "private", ()),  # EP-004 (no AmazonProvidedDNS), 007
@@ -231,11 +236,11 @@ def _sample() -> Fleet:
         c("payments-au-store", Y, S2, "payments-apse2", "private", (), remote_nodes=("192.168.0.0/20",),
           remote_pods=("192.168.64.0/18",)),  # hybrid done right; EP-007
         # analytics
-        c("analytics-ml", A, E1, "analytics-use1", "both", ("203.0.113.0/24", "::/0"), ip_family="ipv6",
+        c("analytics-ml", A, E1, "analytics-use1", "both", (office, "::/0"), ip_family="ipv6",
           version="1.31"),  # EP-001 through ::/0
-        c("analytics-etl", A, E1, "analytics-use1", "public", ("52.0.0.0/6", "203.0.113.60/32")),  # EP-002
+        c("analytics-etl", A, E1, "analytics-use1", "public", ("52.0.0.0/6", "198.51.100.160/32")),  # EP-002
         c("analytics-notebooks", A, E1, "analytics-use1", "both", ("0.0.0.0/0",)),  # EP-001
-        c("analytics-dash", A, E1, "analytics-use1", "public", (office, "203.0.113.60/32"),
+        c("analytics-dash", A, E1, "analytics-use1", "public", (office, "198.51.100.160/32"),
           remote_nodes=("172.18.0.0/16",)),  # hybrid nodes, public only: their on-premises address must be listed
         c("analytics-eu-spark", A, W1, "analytics-euw1", "both", (office,)),
         c("analytics-eu-lab", A, W1, "analytics-euw1-lab", "private", ()),  # EP-004 (enableDnsSupport off), 007
@@ -250,7 +255,7 @@ def _sample() -> Fleet:
         c("analytics-eu-ingest", A, W1, "analytics-euw1-privnat", "public", (office,)),  # EP-003: private NAT
         c("platform-corp", P, E1, "platform-use1-corp", "both", (office,), auth_mode="API"),  # DNS forwarded site
         c("platform-corp-private", P, E1, "platform-use1-corp", "private", ()),  # EP-007 names the access entry
-        c("platform-eu-nodhcp", P, W1, "platform-euw1-nodhcp", "public", (office, "203.0.113.22/32")),  # EP-004
+        c("platform-eu-nodhcp", P, W1, "platform-euw1-nodhcp", "public", (office, "198.51.100.122/32")),  # EP-004
         c("analytics-features", A, E1, "analytics-use1", "public", (office, "2001:db8::/32"), ip_family="ipv6",
           created="2025-02-10T10:00:00+00:00"),  # dual-stack endpoint, ::/0 out: IPv6 may save it (a note)
         c("platform-retired", P, E1, "platform-use1", "public", ("0.0.0.0/0",), status="FAILED",
@@ -275,6 +280,10 @@ def _sample() -> Fleet:
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
         c("analytics-eu-oldapi", A, W1, "analytics-euw1", "private", ("0.0.0.0/0",),
           auth_mode=None),  # no accessConfig: EKS-EP-007 says both ways in and how to read the mode
+        c("payments-routed-sg", Y, E1, "payments-use1", "public", (office,) + nat["payments-use1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="closed"),  # EP-010: routes and DNS fine, no TCP 443 out
+        c("analytics-eu-routed-pl", A, W1, "analytics-euw1", "public", (office,) + nat["analytics-euw1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="prefix-list"),  # 443 to a prefix list only: a note naming it
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
                  vpcs, clusters, denied=((A, S2),),
@@ -290,14 +299,16 @@ def synthetic_fleet(clusters: int = 400, vpcs: int = 16, accounts: int = 2, regi
     Modes and CIDRs cycle so that every mode appears. Taught in notebooks/03_fleet_analysis.ipynb.
     """
     all_regions = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1")
-    if not 1 <= regions <= len(all_regions) or not 1 <= accounts <= 9 or vpcs < accounts * regions or clusters < 0:
+    if (not 1 <= regions <= len(all_regions) or not 1 <= accounts <= 9 or not accounts * regions <= vpcs <= NAT_SPAN
+            or clusters < 0):
         raise ValueError(f"synthetic_fleet: need 1-9 accounts, 1-{len(all_regions)} regions and a VPC per account-"
-                         f"region, got clusters={clusters}, vpcs={vpcs}, accounts={accounts}, regions={regions}")
+                         f"region (at most {NAT_SPAN}: one NAT address each), got clusters={clusters}, vpcs={vpcs}, "
+                         f"accounts={accounts}, regions={regions}")
     ids = [MANAGEMENT_ACCOUNT] + [str(i) * 12 for i in range(1, accounts)]
     pairs = [(a, r) for a in ids for r in all_regions[:regions]]
     vpc_list = [Vpc(f"vpc{i:03d}", *pairs[i % len(pairs)], f"10.{100 + i}.0.0/16",
-                    nat_ips=(str(ipaddress.ip_address("203.0.113.100") + i),)) for i in range(vpcs)]
-    modes = ((True, False, ("0.0.0.0/0",)), (True, True, ("198.51.100.0/24",)), (False, True, ()))
+                    nat_ips=(str(ipaddress.ip_address(NAT_FIRST) + i),)) for i in range(vpcs)]
+    modes = ((True, False, ("0.0.0.0/0",)), (True, True, ("203.0.113.0/24",)), (False, True, ()))
     cl = []
     for i in range(clusters):
         v = vpc_list[i % vpcs]
@@ -512,6 +523,23 @@ def _build_forwarding(resolver, ec2, v: Vpc, built: dict, clusters: dict):
         resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=built["vpc_id"], Name=f"{v.key}-{n}")
 
 
+def _restrict_egress(ec2, sg: str, c: Cluster) -> None:
+    """Replace a new group's allow-all egress with TCP 80 only ("closed") or TCP 443 to a prefix list only."""
+    ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    if c.sg_egress == "closed":
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    elif c.sg_egress == "prefix-list":
+        pl = ec2.create_managed_prefix_list(PrefixListName=f"{c.name}-egress", MaxEntries=4, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "203.0.113.128/25", "Description": "egress proxy"}])
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+             "PrefixListIds": [{"PrefixListId": pl["PrefixList"]["PrefixListId"]}]}])
+    else:
+        raise ValueError(f"cluster {c.name}: sg_egress {c.sg_egress!r} is not 'closed' or 'prefix-list'")
+
+
 def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
     import datetime as dt
 
@@ -522,6 +550,8 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
         GroupName=f"eks-cluster-sg-{c.name}-{int(h[:8], 16) % 10**10:010d}", VpcId=vpc["vpc_id"],
         Description="EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
                     "as well as any managed workloads.")["GroupId"]
+    if c.sg_egress:
+        _restrict_egress(ec2, sg, c)
     subnets = {"vpc": vpc["subnets"], "mixed": vpc["public"] + vpc["private"], "isolated": vpc["isolated"]}[c.subnets]
     cfg = {"subnetIds": subnets, "securityGroupIds": []}
     for key, value in (("endpointPublicAccess", c.public), ("endpointPrivateAccess", c.private),

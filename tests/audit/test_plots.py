@@ -98,3 +98,17 @@ def test_bad_input():
         plots.plot_modes({"mode": []})
     with pytest.raises(ValueError, match="severity"):
         plots.plot_findings(fleet_of(cluster_row()))
+
+
+def test_a_plots_png_is_compact_and_lossless(fleet):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig = plots.plot_modes(fleet)
+    compact = io.BytesIO()
+    fig.savefig(compact, format="png", dpi=60)
+    plain = io.BytesIO()
+    FigureCanvasAgg(fig).print_figure(plain, format="png", dpi=60)  # matplotlib's own encoding, same figure
+    ours, theirs = Image.open(compact), Image.open(plain)
+    assert ours.mode == "RGB" and theirs.mode == "RGBA" and len(compact.getvalue()) < len(plain.getvalue())
+    assert list(ours.convert("RGBA").getdata()) == list(theirs.getdata())

@@ -35,7 +35,8 @@ ADDRESS_ROLES = {"203.0.113.0/24": "the office range", "203.0.113.10": "a laptop
                  "198.51.100.30": "the on-premises network's internet egress",
                  "198.51.100.40": "the hybrid nodes' internet egress", "198.51.100.50": "a peered VPC's NAT gateway",
                  "192.0.2.50": "a hosted CI runner", "192.0.2.77": "a laptop at home"}
-_NOTE = "the sample fleet (notebooks 03 and 04's diagnoses) is data with its own addresses"
+# the bundled fleets' NAT gateways need many addresses: the NAT role covers 198.51.100.100 to .255 (TRAINER.md says so)
+NAT_RANGE = ("198.51.100.100", "198.51.100.255", "a NAT gateway's Elastic IP (the sample fleet)")
 EDITS = {
     "00_primer.ipynb": [
         ("Each has a small picture and a question:\n**predict the answer first**, type it in place of `...`, run the cell, and read what the checker\nsays. Then run the cell below it, which shows the same fact from ekslab or from plain Python.",

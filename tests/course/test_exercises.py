@@ -62,7 +62,7 @@ def test_a_diagnosis_is_a_cause_and_the_smallest_fix():
                                                "FIX": "add the NAT addresses"}).ok
     wrong = check("04-diagnose-payments-prod", {"cause": "open to the whole internet",
                                                 "fix": "narrow the list"}).message
-    assert wrong.startswith("not yet: cause: not that: payments-prod's list (198.51.100.0/24) does not admit the whole "
+    assert wrong.startswith("not yet: cause: not that: payments-prod's list (203.0.113.0/24) does not admit the whole "
                             "internet; look again at mode=public")
     # the id of a finding (03's catalogue) is not an answer any more: 04 runs before 03
     assert check("04-diagnose-payments-prod", "EKS-EP-003").message == \
@@ -70,11 +70,11 @@ def test_a_diagnosis_is_a_cause_and_the_smallest_fix():
     assert check("04-diagnose-payments-eu-corp", {"cause": "custom DNS", "fix": "verify forwarding"}).ok
     assert check("04-diagnose-payments-eu-corp", {"cause": 6}).message == \
         "not yet: say both the cause and the fix; missing: fix"
-    fixed = ekslab.EndpointConfig(public=True, private=False, public_cidrs=["198.51.100.0/24", "203.0.113.30/32"])
+    fixed = ekslab.EndpointConfig(public=True, private=False, public_cidrs=["203.0.113.0/24", "198.51.100.130/32"])
     assert check("04-diagnose-payments-prod", {"cause": 1, "fix": fixed}).ok  # judged with the model
-    unfixed = fixed.with_changes(public_cidrs=["198.51.100.0/24"])
+    unfixed = fixed.with_changes(public_cidrs=["203.0.113.0/24"])
     assert check("04-diagnose-payments-prod", {"cause": 1, "fix": unfixed}).message.startswith(
-        "not yet: fix: the nodes are still refused: [CE][CCE] 203.0.113.30 is outside publicAccessCidrs")
+        "not yet: fix: the nodes are still refused: [CE][CCE] 198.51.100.130 is outside publicAccessCidrs")
 
 
 def test_predictions_explain_the_tempting_wrong_answer():

@@ -174,9 +174,32 @@ def test_the_real_executable_on_hostile_files(tmp_path):
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
 
 
-@pytest.mark.xfail(reason="hangs after SIGINT in a fresh clone's full .ci/run (not alone, not in worktrees): "
-                          "under investigation, see the closing note of this stop", strict=False)
-def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
+@contextlib.contextmanager
+def _sigint(handler):
+    """SIGINT handled by ``handler`` in this (pytest's main) thread inside the block, as before after it."""
+    saved = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
+def _ignores_sigint(pid: int) -> bool | None:
+    """Whether process ``pid`` ignores SIGINT (Linux's /proc; None where there is none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+    return bool(mask & (1 << (signal.SIGINT - 1)))
+
+
+# A shell without job control (a script, `make test &`, a CI runner's background step) starts a background job
+# with SIGINT ignored, and an ignored signal stays ignored across exec: Python then installs no KeyboardInterrupt
+# handler, so the Ctrl-C below reached no one and the scan waited on (the hang of a fresh clone's full run, which
+# was started so). A caught signal is reset at exec: while the child starts, this process catches SIGINT.
+@pytest.mark.parametrize("parent", ["default", "ignores SIGINT (a background job)"])
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path, parent):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(8)  # accepts (the kernel does), never answers
@@ -185,9 +208,13 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     env.pop("AWS_PROFILE", None)
     out = tmp_path / "fleet.json"
-    proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    with _sigint(signal.SIG_IGN if parent != "default" else signal.default_int_handler):
+        with _sigint(signal.default_int_handler):  # what a Ctrl-C at a terminal reaches: a process that catches it
+            proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = None
     try:
+        assert _ignores_sigint(proc.pid) is not True, "the scan was started with SIGINT ignored: no Ctrl-C reaches it"
         # Ctrl-C once the first call waits on the silent socket (a fixed sleep raced a cold, loaded start)
         server.settimeout(60)
         waiting, _addr = server.accept()
@@ -197,10 +224,125 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
     finally:
         proc.kill()
         server.close()
-    waiting.close()
+        if waiting is not None:
+            waiting.close()
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["ekslab: interrupted (Ctrl-C); no partial file was left"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_deadline_waits_for_no_lock_a_worker_holds():
+    """The deadline passes while a worker holds a lock that closing the scan needs (it is making a shared
+    client, whose credentials may take long): the scan ends, its call named, the lock still held."""
+    import threading
+
+    from ekslab.fleet.scanner import _run, _Scan
+
+    state = _Scan(workers=1, max_attempts=1, progress=False, timeout=0.5)
+    release = threading.Event()
+
+    def orchestrate():
+        with state._session_lock:
+            release.wait(20)  # before the fix, _run waited here for the lock: 20 s, then the lock was free
+
+    try:
+        _run(state, orchestrate)
+        held = state._session_lock.locked()
+    finally:
+        release.set()
+    assert held, "the deadline waited for the worker's lock"
+    assert [(e["operation"], e["code"]) for e in state.errors] == [("GetCallerIdentity", "ScanStopped")]
+
+
+def test_ctrl_c_waits_for_no_lock_a_worker_holds():
+    """A Ctrl-C while a worker holds a lock that closing the scan needs (here: it is making a shared client):
+    the scan raises KeyboardInterrupt at once, the lock still held; closing happens on another thread."""
+    import threading
+
+    from ekslab.fleet.scanner import _run, _Scan
+
+    state = _Scan(workers=1, max_attempts=1, progress=False)
+    holding, release = threading.Event(), threading.Event()
+
+    def orchestrate():
+        with state._session_lock:
+            holding.set()
+            release.wait(20)  # before the fix, _run waited here for the lock: 20 s, then the lock was free
+
+    def ctrl_c():
+        if holding.wait(20):
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    with _sigint(signal.default_int_handler):
+        threading.Thread(target=ctrl_c, daemon=True).start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                _run(state, orchestrate)
+            held = state._session_lock.locked()
+        finally:
+            release.set()
+    assert holding.is_set() and state.interrupted
+    assert held, "the Ctrl-C waited for the worker's lock"
+    for _ in range(200):  # closing ends once the worker lets go of the lock
+        if state.pool._closed:
+            break
+        time.sleep(0.05)
+    assert state.pool._closed
+
+
+
+# ---- `ekslab scan --timeout S` ends at S whatever the endpoint does: the calls still running are abandoned ----
+# (daemon threads), named as ScanStopped errors, and the snapshot of what was read is written. Each endpoint below
+# gives up on its own long after the deadline, so a deadline that did not hold ends in another error, not a hang.
+
+def _scan_to_the_deadline(tmp_path, capsys, *extra):
+    out = tmp_path / "fleet.json"
+    status = main(["scan", "--regions", "eu-west-1", "--no-progress", "-o", str(out), "--timeout", "1", *extra])
+    captured = capsys.readouterr()
+    errors = json.loads(out.read_text())["errors"]
+    assert status == 3 and "Traceback" not in captured.err, captured
+    return [(e["operation"], e["code"]) for e in errors], captured
+
+
+@pytest.fixture
+def hanging_dns(aws_env, monkeypatch):
+    """AWS_ENDPOINT_URL names a host whose DNS lookup does not return (for a minute, then fails); the
+    threads caught in it."""
+    import threading
+
+    caught, release, real = [], threading.Event(), socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if host == "dns-hangs.invalid":
+            caught.append(threading.current_thread())
+            release.wait(60)  # then this lookup and every later one fails at once
+            release.set()
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://dns-hangs.invalid")
+    yield caught
+    release.set()
+
+
+def test_the_deadline_holds_while_a_dns_lookup_hangs(hanging_dns, tmp_path, capsys):
+    # connect_timeout does not cover the lookup (getaddrinfo has no timeout): only the deadline ends it
+    errors, _captured = _scan_to_the_deadline(tmp_path, capsys)
+    assert errors == [("GetCallerIdentity", "ScanStopped")]
+    assert hanging_dns and all(t.is_alive() for t in hanging_dns)  # the scan ended while the lookup still hung
+
+
+def test_the_deadline_holds_before_the_read_timeout_on_a_silent_socket(aws_env, monkeypatch, tmp_path, capsys):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)  # accepts (the kernel does), never answers; the read timeout (30 s by default) never comes
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.getsockname()[1]}")
+    try:
+        errors, captured = _scan_to_the_deadline(tmp_path, capsys)
+    finally:
+        server.close()
+    assert errors == [("GetCallerIdentity", "ScanStopped")] and "deadline of 1 s" in captured.out
 
 
 def test_a_full_disk_keeps_the_old_snapshot(tmp_path, monkeypatch):
@@ -227,9 +369,12 @@ def small_disk(tmp_path):
     """A 64 kB tmpfs (root only; skipped where mounting is not permitted)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
+    if os.geteuid() != 0:
         pytest.skip("cannot mount a tmpfs here (needs root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:  # root in a container without CAP_SYS_ADMIN
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
     try:
         yield mount
     finally:

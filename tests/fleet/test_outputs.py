@@ -11,6 +11,7 @@ from ekslab.fleet.outputs import (
     atomic_path,
     atomic_write,
     check_output,
+    compact_png,
     csv_safe,
     terminal_safe,
 )
@@ -74,3 +75,31 @@ def test_terminal_safe_escapes_controls_and_surrogates():
     assert terminal_safe("a\x1b[31mb\x07") == "a\\x1b[31mb\\x07"
     assert terminal_safe("one\ntwo") == "one\\x0atwo" and terminal_safe("one\ntwo", newlines=True) == "one\ntwo"
     assert terminal_safe("x\ud800") == "x\\ud800" and terminal_safe("\x9b") == "\\x9b"
+
+
+def _png(image, **options) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1, **options)
+    return out.getvalue()
+
+
+def test_compact_png_is_lossless_and_smaller():
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 200), (255, 255, 255, 255))
+    ImageDraw.Draw(image).ellipse((20, 20, 280, 180), fill=(30, 90, 200, 255), outline=(0, 0, 0, 255), width=3)
+    raw = _png(image, dpi=(100, 100))
+    small = compact_png(raw)
+    again = Image.open(io.BytesIO(small))
+    assert len(small) < len(raw) and again.mode == "RGB" and round(again.info["dpi"][0]) == 100
+    assert list(again.convert("RGBA").getdata()) == list(image.getdata())  # every pixel as it was
+    # a translucent pixel keeps the alpha channel: dropping it would change the picture
+    image.putpixel((5, 5), (255, 0, 0, 128))
+    kept = Image.open(io.BytesIO(compact_png(_png(image))))
+    assert kept.mode == "RGBA" and list(kept.getdata()) == list(image.getdata())
+    # already as small as it gets: the bytes come back as they were
+    assert compact_png(small) == small

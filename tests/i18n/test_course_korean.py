@@ -33,7 +33,7 @@ def test_wrong_and_right_answers_are_explained_in_korean_with_the_values_kept():
         right = check("00-owner", EXERCISES["00-owner"].solution)
         odd = check("00-dns", "not an address").message
     assert wrong == "아직: 사무실 범위 203.0.113.0/24가 더는 허용되지 않습니다. 목록에 남겨 두세요"
-    assert diagnosed.startswith("아직: 원인: 그것이 아닙니다. payments-prod의 목록(198.51.100.0/24)은 인터넷 전체를 "
+    assert diagnosed.startswith("아직: 원인: 그것이 아닙니다. payments-prod의 목록(203.0.113.0/24)은 인터넷 전체를 "
                                 "허용하지 않습니다") and "mode=public" in diagnosed
     assert right.ok and right.message.startswith("정답: ") and HANGUL.search(right.message)
     assert odd == "아직: 'not an address'는 IP 주소가 아닙니다"
