@@ -18,7 +18,10 @@ import threading
 
 
 def main() -> int:
-    """Serve one shard of a scan over stdin and stdout; 0 once its results are written."""
+    """Serve one shard of a scan over stdin and stdout; 0 once its results are written.
+
+    Taught in README.md ("Organization scale").
+    """
     out = os.fdopen(os.dup(1), "wb")  # the protocol's channel; fd 1 becomes stderr: a stray print cannot break it
     os.dup2(2, 1)
     sys.stdout = sys.stderr

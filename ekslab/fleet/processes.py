@@ -49,7 +49,7 @@ def processes_value(value):
 
 
 def processes_argument(text: str):
-    """argparse's type for ``--processes``."""
+    """argparse's type for ``--processes``. Taught in README.md ("Organization scale")."""
     import argparse
 
     try:
@@ -59,7 +59,10 @@ def processes_argument(text: str):
 
 
 def cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system says it, else the CPU count)."""
+    """The cores this process may run on (its CPU affinity where the system says it, else the CPU count).
+
+    Taught in README.md ("Organization scale").
+    """
     try:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
@@ -77,7 +80,8 @@ def processes_for(accounts: int, requested="auto") -> int:
 
 def spread_over(state, accounts: list, requested, settings: dict):
     """Start the child processes for ``accounts`` (in the order their keys will come) when
-    :func:`processes_for` says more than one; returns the :class:`Spread` (also ``state.spread``) or None."""
+    :func:`processes_for` says more than one; returns the :class:`Spread` (also ``state.spread``) or None.
+    Taught in README.md ("Organization scale")."""
     n = processes_for(len(accounts), requested)
     if n < 2:
         return None
