@@ -1,6 +1,11 @@
 """Shared fixtures for tests that talk to moto (in-process ``mock_aws`` or the HTTP sandbox), and CI's rule
 that nothing is skipped silently (its hooks, from tests/ci_policy.py)."""
 
+import contextlib
+import signal
+import subprocess
+from pathlib import Path
+
 import pytest
 from hypothesis import settings
 
@@ -65,6 +70,39 @@ def plain_cluster(eks, name, subnets, public=True, private=False, cidrs=("0.0.0.
             cfg[key] = value
     eks.create_cluster(name=name, roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig=cfg,
                        clientRequestToken=f"token-{name}", **extra)
+
+
+@contextlib.contextmanager
+def sigint_handled_by(handler):
+    """SIGINT handled by ``handler`` in this (pytest's main) thread inside the block, as before after it."""
+    saved = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
+# A shell without job control (a script, `make test &`, a CI runner's background step) starts a background job
+# with SIGINT ignored, and an ignored signal stays ignored across exec: a Python started so installs no
+# KeyboardInterrupt handler and a test's Ctrl-C reaches no one (the hang of a fresh clone's full run). A caught
+# signal is reset at exec: while the child starts, this process catches SIGINT.
+def popen_reachable_by_ctrl_c(args, **kwargs):
+    """``subprocess.Popen(args, **kwargs)`` started so that a SIGINT sent to it is a Ctrl-C, however pytest was
+    started (a background job ignores SIGINT, and its children inherit that)."""
+    with sigint_handled_by(signal.default_int_handler):
+        proc = subprocess.Popen(args, **kwargs)
+    assert ignores_sigint(proc.pid) is not True, "started with SIGINT ignored: no Ctrl-C reaches it"
+    return proc
+
+
+def ignores_sigint(pid: int) -> bool | None:
+    """Whether process ``pid`` ignores SIGINT (Linux's /proc; None where there is none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+    return bool(mask & (1 << (signal.SIGINT - 1)))
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import add_network, make_clients, plain_cluster
+from conftest import add_network, make_clients, plain_cluster, popen_reachable_by_ctrl_c
 
 from ekslab import cli
 from ekslab.fleet import processes
@@ -192,9 +192,10 @@ def _children_of(pid: int) -> set[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from Linux's /proc")
 def test_ctrl_c_stops_every_child_and_leaves_no_file(org, stuck, tmp_path):
     out = tmp_path / "fleet.json"
-    scan_ = subprocess.Popen([sys.executable, "-m", "ekslab.cli", "scan", "--org-role", ROLE, "--processes", "2",
-                              "--no-progress", "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    scan_ = popen_reachable_by_ctrl_c([sys.executable, "-m", "ekslab.cli", "scan", "--org-role", ROLE, "--processes",
+                                       "2", "--no-progress", "-o", str(out)], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE,
+                                      env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     children = set()
     for _ in range(600):  # until both children run (stuck-0 holds one of them in DescribeCluster)
         children = _children_of(scan_.pid)
