@@ -104,11 +104,13 @@ _HELP = {
     "EKS-EP-010": (
         N_("With controlPlaneEgressMode CUSTOMER_ROUTED, the API server's calls to admission webhooks, OIDC "
            "issuers (IRSA) and aggregated API servers leave through the cluster subnets: they need a default "
-           "route to an egress device, and the DHCP options must include AmazonProvidedDNS. Otherwise webhooks "
-           "and IRSA fail. The mode cannot be switched back."),
+           "route to an egress device, security groups on the network interfaces that allow outbound TCP 443, "
+           "and DHCP options that include AmazonProvidedDNS. Otherwise webhooks and IRSA fail. The mode cannot "
+           "be switched back."),
         N_("Give every cluster subnet a default route to your egress device (0.0.0.0/0, and ::/0 for IPv6 "
-           "clusters) and let the network interfaces' security groups allow outbound 443; list AmazonProvidedDNS "
-           "in the DHCP options. The fix is a route, never a mode change."),
+           "clusters) and let the network interfaces' security groups allow outbound 443 (the finding's "
+           "authorize-security-group-egress command); list AmazonProvidedDNS in the DHCP options. The fix is in "
+           "the network, never a mode change."),
         ("API", "NR"), None),
     "EKS-EP-008": (
         N_("The snapshot's record lacks endpoint fields (endpointPublicAccess, endpointPrivateAccess or "

@@ -117,8 +117,9 @@ class FaultInjector:
     with ThrottlingException/RequestLimitExceeded or HTTP 500 instead of reaching moto.
     ``deny`` is a set of (account, region): every EKS and EC2 request there gets AccessDenied,
     as a service control policy would answer. ``refuse`` is a set of (account, region, operation) of
-    JSON-protocol reads (Route 53 Resolver's ``ListResolverRules``) answered AccessDenied, one optional
-    read refused while the rest are answered (spec 10.9). Counters show what was injected.
+    reads answered AccessDenied (a JSON-protocol one such as Route 53 Resolver's ``ListResolverRules``, or
+    an EC2 one such as ``DescribeSecurityGroups``: UnauthorizedOperation), one optional read refused while
+    the rest are answered (spec 10.9). Counters show what was injected.
     """
 
     def __init__(self, app, seed: int = 0):
@@ -160,7 +161,8 @@ class FaultInjector:
         if self.refuse and m:
             from moto.iam.models import get_account_id_from
             account = get_account_id_from(m[1])
-            operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+            operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2] or (
+                _query_action(environ) if service == "ec2" else "")
             if (account, region, operation) in self.refuse:
                 return self._fail("denied", environ, start_response, service, "refuse", account, region)
         if service not in ("eks", "ec2"):
@@ -192,9 +194,25 @@ class FaultInjector:
         return [body]
 
 
+def _query_action(environ) -> str:
+    """The ``Action`` of a query-protocol request (EC2), read from its form body, which is put back for moto."""
+    import io
+    from urllib.parse import parse_qs
+
+    try:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return ""
+    body = environ["wsgi.input"].read(size) if size > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return (parse_qs(body.decode("utf-8", "replace")).get("Action") or [""])[0]
+
+
 def _error_response(service, kind, environ, account, region):
     """The HTTP answer AWS gives for a fault, in the service's own protocol."""
-    if kind == "refuse":  # a JSON-protocol service: the operation is in X-Amz-Target
+    if kind == "refuse" and service == "ec2":  # the query protocol: EC2's own refusal, in XML
+        kind = "deny"
+    elif kind == "refuse":  # a JSON-protocol service: the operation is in X-Amz-Target
         operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
         body = json.dumps({"__type": "AccessDeniedException", "message": (
             f"User: arn:aws:sts::{account}:assumed-role/ekslab-scan is not authorized to perform: "

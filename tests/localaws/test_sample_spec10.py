@@ -98,3 +98,31 @@ def test_each_security_group_verdict_lands_on_its_own_cluster_only():
     verdicts = dict(zip(fleet.cluster, fleet.control_plane_sg_443, strict=True))
     assert {c: v for c, v in verdicts.items() if v is not None} == {
         "payments-routed": "yes", "payments-routed-sg": "no", "analytics-eu-routed-pl": "unknown"}
+
+
+def test_the_sandbox_refuses_an_ec2_read_and_the_routed_cluster_is_still_judged():
+    """An SCP that denies ec2:DescribeSecurityGroups (the query protocol: the Action is in the form body):
+    the CUSTOMER_ROUTED cluster names the read in its unread, keeps its other facts, and EKS-EP-010 says it
+    could not judge the groups; the other cluster of the VPC reads as before (spec 10.9)."""
+    import ekslab
+    from ekslab.fleet.scanner import scan
+    from ekslab.localaws.fleets import MANAGEMENT_ACCOUNT, Cluster, Fleet, Vpc
+    from ekslab.localaws.server import sandbox
+
+    region = "eu-west-1"
+    fleet = Fleet("sg-refused", {MANAGEMENT_ACCOUNT: "management"}, (region,),
+                  [Vpc("v", MANAGEMENT_ACCOUNT, region, "10.60.0.0/16", nat_ips=("198.51.100.60",))],
+                  [Cluster("routed", MANAGEMENT_ACCOUNT, region, "v", egress_mode="CUSTOMER_ROUTED",
+                           sg_egress="closed"),
+                   Cluster("managed", MANAGEMENT_ACCOUNT, region, "v")],
+                  refused=((MANAGEMENT_ACCOUNT, region, "DescribeSecurityGroups"),))
+    with sandbox(fleet):
+        result = scan(regions=[region], progress=False)
+    assert [(e["operation"], e["code"]) for e in result.errors] == [("DescribeSecurityGroups", "UnauthorizedOperation")]
+    frame = result.frame().set_index("cluster")
+    assert frame.loc["routed", "unread"] == ["DescribeSecurityGroups (UnauthorizedOperation)"]
+    assert frame.loc["managed", "unread"] == [] and frame.loc["routed", "egress_kinds"] == ["public-nat"]
+    assert frame.loc["routed", "control_plane_sg_443"] is None  # closed, but not read: never judged as closed
+    notes = ekslab.notes(frame.reset_index())
+    said = list(notes.loc[notes.cluster == "routed", "note"])
+    assert any("security groups must allow outbound TCP 443; not read" in n for n in said)
