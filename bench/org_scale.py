@@ -142,6 +142,14 @@ def ec2_answer(action, params, account, region):
                          "<privateDnsEnabled>false</privateDnsEnabled><requesterManaged>false</requesterManaged>"
                          f"<ownerId>{account}</ownerId></item>")
         body = f"<vpcEndpointSet>{''.join(items)}</vpcEndpointSet>"
+    elif action == "DescribeSecurityGroups":  # asked for CUSTOMER_ROUTED clusters only (none here): all out
+        for g in vpcs:  # the filter's values are group ids
+            items.append(f"<item><ownerId>{account}</ownerId><groupId>{g}</groupId><groupName>eks-cluster-{g}"
+                         f"</groupName><groupDescription>EKS created security group</groupDescription><vpcId>"
+                         f"{vpc_of(account, 0)}</vpcId><ipPermissions/><ipPermissionsEgress><item><ipProtocol>-1"
+                         "</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>"
+                         "<ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress></item>")
+        body = f"<securityGroupInfo>{''.join(items)}</securityGroupInfo>"
     elif action == "DescribeRegions":
         body = "<regionInfo>" + "".join(
             f"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}.amazonaws.com</regionEndpoint>"
@@ -394,7 +402,9 @@ def validate_answers() -> int:
         ("ec2", "DescribeVpcAttribute", {"Action": "DescribeVpcAttribute", "VpcId": v, "Attribute": attr}, "/")
         for attr in ("enableDnsSupport", "enableDnsHostnames")] + [
         ("ec2", "DescribeDhcpOptions", {"Action": "DescribeDhcpOptions", "Filter.1.Name": "dhcp-options-id",
-                                        "Filter.1.Value.1": f"dopt-{v[4:]}"}, "/")]
+                                        "Filter.1.Value.1": f"dopt-{v[4:]}"}, "/"),
+        ("ec2", "DescribeSecurityGroups", {"Action": "DescribeSecurityGroups", "Filter.1.Name": "group-id",
+                                           "Filter.1.Value.1": "sg-0e1f2a3b", "Filter.1.Value.2": "sg-0a1b2c3d"}, "/")]
     from ekslab.fleet.readonly import ALLOWED_ACTIONS
 
     missing = ALLOWED_ACTIONS - NOT_ASKED - {f"{service}:{op}" for service, op, _params, _path in cases}
@@ -454,7 +464,8 @@ def floor_seconds(fleet: Fleet, latency: float, shards: int = 1) -> tuple[float,
     v = fleet.vpcs
     need = region_calls(fleet.per, v, subnets=2 * v, dhcp_sets=v, associations=v)
     ec2 = max(paced(need[op], "ec2") for op in ("DescribeSubnets", "DescribeRouteTables", "DescribeNatGateways",
-                                                "DescribeVpcEndpoints", "DescribeVpcAttribute"))
+                                                "DescribeVpcEndpoints", "DescribeVpcAttribute",
+                                                "DescribeSecurityGroups") if op in need)
     chain = paced(need["DescribeVpcs"], "ec2") + paced(need["DescribeDhcpOptions"], "ec2")  # DHCP ids from VPCs
     resolver = max(paced(1, "route53resolver"), need["ListResolverRuleAssociations"] * latency)
     region = need["ListClusters"] * latency + paced(fleet.per, "eks") + max(ec2, chain, resolver)

@@ -28,13 +28,15 @@ PAGE = 100  # ListClusters and the Resolver lists, as the scanner asks for them
 
 
 def region_calls(clusters: int, vpcs: int, subnets: int | None = None, dhcp_sets: int | None = None,
-                 associations: int = 0) -> dict:
+                 associations: int = 0, routed_groups: int = 0) -> dict:
     """The calls one account-region needs at least for complete facts (spec 9-10), operation -> count.
 
     ListClusters in pages; one DescribeCluster per cluster; the EC2 reads batched by filters of up to
     199 values, as the scanner makes them (subnets, VPCs, route tables, NAT gateways, VPC endpoints; DHCP
     options once the VPCs name them); two DescribeVpcAttribute per VPC, which EC2 cannot batch; the three
-    Route 53 Resolver lists once per region (rule associations in pages). ``subnets`` and ``dhcp_sets``
+    Route 53 Resolver lists once per region (rule associations in pages); DescribeSecurityGroups by group-id
+    filters when CUSTOMER_ROUTED clusters attach ``routed_groups`` distinct groups (spec 10.4: none, no call).
+    ``subnets`` and ``dhcp_sets``
     default to ``vpcs``. A region without clusters needs its ListClusters only. bench/org_scale.py counts its
     floor with it too.
     """
@@ -46,13 +48,14 @@ def region_calls(clusters: int, vpcs: int, subnets: int | None = None, dhcp_sets
     def chunks(n):
         return -(-n // _FILTER_CHUNK)
 
+    groups = {"DescribeSecurityGroups": chunks(routed_groups)} if routed_groups else {}
     return {"ListClusters": -(-clusters // PAGE), "DescribeCluster": clusters,
             "DescribeSubnets": chunks(vpcs if subnets is None else subnets), "DescribeVpcs": chunks(vpcs),
             "DescribeRouteTables": chunks(vpcs), "DescribeNatGateways": chunks(vpcs),
             "DescribeVpcEndpoints": chunks(vpcs), "DescribeVpcAttribute": 2 * vpcs,
             "DescribeDhcpOptions": chunks(vpcs if dhcp_sets is None else dhcp_sets),
             "ListResolverEndpoints": 1, "ListResolverRules": 1,
-            "ListResolverRuleAssociations": max(1, -(-associations // PAGE))}
+            "ListResolverRuleAssociations": max(1, -(-associations // PAGE)), **groups}
 
 
 def serial_loop(fleet) -> tuple[int, int]:
@@ -168,7 +171,9 @@ def main(argv=None) -> int:
     # GetCallerIdentity, ListAccounts, and one AssumeRole per member account
     account_calls = 1 + (len(fleet.accounts) if len(fleet.accounts) > 1 else 0)
     per_pair = [region_calls(sum(c.account == a and c.region == r for c in fleet.clusters),
-                             sum(v.account == a and v.region == r for v in fleet.vpcs))
+                             sum(v.account == a and v.region == r for v in fleet.vpcs),
+                             routed_groups=sum(c.account == a and c.region == r and c.egress_mode == "CUSTOMER_ROUTED"
+                                               for c in fleet.clusters))  # each its own cluster group
                 for a in fleet.accounts for r in fleet.regions]
     floor_calls = account_calls + sum(sum(p.values()) for p in per_pair)
     per_region = [op for op, n in per_pair[0].items() if op not in ("DescribeCluster", "DescribeVpcAttribute")]

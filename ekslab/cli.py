@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -107,7 +108,8 @@ def main(argv=None) -> int:
     ``--lang`` may stand anywhere on the line; an ``EKSLAB_LANG`` ekslab does not speak (``C.UTF-8``,
     ``de``) gives one warning line and English. A mistyped command gets "did you mean". A feature
     whose extra is not installed says which one (exit 2). Ctrl-C prints one line and returns 130;
-    every writer is atomic, so no partial file is left. Taught in README.md.
+    every writer is atomic, so no partial file is left (a process started with SIGINT ignored, as a
+    script's background job is, gets no Ctrl-C: as for any program). Taught in README.md.
     """
     from ekslab.fleet.outputs import EXIT_INTERRUPTED, EXIT_USAGE
 
@@ -135,6 +137,8 @@ def main(argv=None) -> int:
                 print(f"ekslab {args.command}: {e}", file=sys.stderr)
                 return EXIT_USAGE
     except KeyboardInterrupt:
+        if from_command_line and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the line below short
         print(_("ekslab: interrupted (Ctrl-C); no partial file was left"), file=sys.stderr, flush=True)
         if from_command_line and threading.active_count() > 1:
             # the command line, with scan threads still waiting on sockets: do not wait for them

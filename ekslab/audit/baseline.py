@@ -150,11 +150,14 @@ def suppress(table, frame, positions, entries=(), today: dt.date | None = None) 
     import numpy as np
 
     today = today or dt.date.today()
-    keys = keys_of(table)
+    entries = list(entries)
+    # a key per finding only when a baseline is given (a million findings' keys are a million strings)
+    keys = keys_of(table) if entries else [None] * len(table)
     live = {e.key: e for e in entries if e.expires is None or e.expires >= today}
     expired = [e for e in entries if e.expires is not None and e.expires < today]
     tags = frame["tags"].to_numpy(dtype=object) if "tags" in frame.columns else np.full(len(frame), None)
-    ruled = [tag_rules(t) for t in tags]  # (rule ids, other words) per cluster, split once
+    untagged = ((), ())  # shared by every cluster without the tag (nearly all)
+    ruled = [tag_rules(t) if isinstance(t, dict) and TAG in t else untagged for t in tags.tolist()]  # split once
     kind, reason, until = [], [], []
     for key, row, rule in zip(keys, positions, table["id"], strict=True):
         if key in live:

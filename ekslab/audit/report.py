@@ -64,14 +64,15 @@ def _inputs(source):
     """(fleet frame, scan-error frame, metadata dict) from whatever the caller has."""
     import pandas as pd
 
-    from ekslab.fleet.frame import ERROR_COLUMNS, SAMPLE_PATH, errors_frame, fleet_frame
+    from ekslab.fleet.frame import ERROR_COLUMNS, SAMPLE_PATH, error_records_frame, errors_frame, fleet_frame
 
+    if isinstance(source, (str, Path)):  # built as the snapshot streams in: no record is kept (bench/million.py)
+        from ekslab.fleet.framestream import stream_fleet
+
+        source, errors = stream_fleet(SAMPLE_PATH if str(source) == "sample" else source)
+        return source, error_records_frame(errors), dict(source.attrs.get("metadata") or {})
     if isinstance(source, pd.DataFrame):
         return source, pd.DataFrame(columns=ERROR_COLUMNS), dict(source.attrs.get("metadata") or {})
-    if isinstance(source, (str, Path)):
-        from ekslab.fleet.snapshot import load_snapshot
-
-        source = load_snapshot(SAMPLE_PATH if str(source) == "sample" else source)
     snapshot = getattr(source, "snapshot", source)
     if not isinstance(snapshot, dict):
         raise ReportError(_("write_report needs a fleet DataFrame, a snapshot, a ScanResult or a path, "
@@ -179,9 +180,13 @@ def _summary(frame, table, errors, notes, metadata) -> str:
 
 def _gather(source) -> dict:
     """Everything the report and the exports show, computed once."""
+    return _evaluated(*_inputs(source))
+
+
+def _evaluated(frame, errors, metadata) -> dict:
+    """_gather's dict from the fleet frame, the scan-error frame and the metadata."""
     from ekslab.audit.rules import evaluate_fleet
 
-    frame, errors, metadata = _inputs(source)
     table, notes, positions = evaluate_fleet(frame)
     return dict(frame=frame, errors=errors, metadata=metadata, table=table, notes=notes, positions=positions)
 
@@ -455,8 +460,9 @@ def write_exports(frames: dict, directory, fmt: str) -> list[Path]:
 def _run(args) -> int:
     import sys
 
-    from ekslab.audit.cli import incomplete, nothing_judged, read_snapshot, scan_error_lines
+    from ekslab.audit.cli import incomplete, load_for_cli, nothing_judged, scan_error_lines
     from ekslab.fleet.extras import MissingExtra, need
+    from ekslab.fleet.frame import error_records_frame
     from ekslab.fleet.outputs import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, check_output, terminal_safe
 
     try:
@@ -465,7 +471,7 @@ def _run(args) -> int:
             if directory is not None:
                 check_output(directory, directory=True)
         _check_max_rows(args.max_rows)
-        snapshot = read_snapshot(args.snapshot, args.max_bytes)
+        frame, errors = load_for_cli(args.snapshot, args.max_bytes)  # as `ekslab findings` reads it: streamed
         try:
             need("matplotlib", _("the report's plots"))
         except MissingExtra as e:
@@ -473,7 +479,7 @@ def _run(args) -> int:
                   file=sys.stderr)
         if args.parquet is not None:  # before any work: no half-written exports
             need("pyarrow", _("Parquet exports"))
-        data = _gather(snapshot)
+        data = _evaluated(frame, error_records_frame(errors), dict(frame.attrs.get("metadata") or {}))
         path = _write(data, check_output(args.output, (".html", ".htm")), {"csv": args.csv, "parquet": args.parquet},
                       args.max_rows)
     except (OSError, ValueError) as e:  # SnapshotError and OutputError are ValueErrors naming the file
@@ -482,13 +488,13 @@ def _run(args) -> int:
     extra = [_("{format} exports in {folder}").format(format=fmt, folder=d)
              for fmt, d in (("CSV", args.csv), ("Parquet", args.parquet)) if d]
     print(terminal_safe(_("wrote {path}").format(path=path) + (f" ({', '.join(extra)})" if extra else "")))
-    for line in scan_error_lines(snapshot["errors"]):
+    for line in scan_error_lines(errors):
         print(line, file=sys.stderr)
     nothing = nothing_judged(data["table"], data["positions"], len(data["frame"]))
     if nothing:
         print(_("ekslab report: {why} (the report says so; exit 3)").format(why=nothing), file=sys.stderr)
         return EXIT_INCOMPLETE
-    why = incomplete(snapshot["clusters"] + [e for e in snapshot["errors"] if e.get("cluster")], snapshot["errors"])
+    why = incomplete(frame, errors)  # the frame has a row per cluster record and per failed cluster
     if why and not args.allow_partial:
         print(_("ekslab report: incomplete: {why} (the report says so; exit 3; --allow-partial accepts it)").format(
             why=why), file=sys.stderr)

@@ -376,7 +376,7 @@ def frame_row(sc: Scene, account_id: str = DEMO_ACCOUNT, region: str = DEMO_REGI
         cluster_subnet_egress=list(own) if apart else egress,
         dhcp_domain_name=dhcp_domain_name(region) if REGION_RE.match(region) else "ec2.internal",
         vpc_endpoints=None, vpc_endpoints_no_dns=None, resolver_rules=[], control_plane_egress=s.control_plane_egress,
-        auto_mode=False,
+        auto_mode=False, control_plane_sg_443=None, control_plane_sg_443_why=None,  # the explorer draws no groups
     ) | facts
     return {c: row[c] for c in FRAME_COLUMNS}  # the contract's columns, in its order
 

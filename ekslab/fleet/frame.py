@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ekslab import i18n
 from ekslab.fleet.bundled import bundled_path
+from ekslab.fleet.secgroups import egress_443, eni_groups
 from ekslab.i18n import N_, _
 from ekslab.model.config import EndpointConfig, InvalidEndpointConfig
 
@@ -26,6 +27,7 @@ FRAME_COLUMNS = [
     # spec section 10 (real networks, revision 3)
     "node_egress", "node_subnets_source", "cluster_subnet_egress", "dhcp_domain_name", "vpc_endpoints",
     "vpc_endpoints_no_dns", "resolver_rules", "control_plane_egress", "auto_mode",
+    "control_plane_sg_443", "control_plane_sg_443_why",
 ]
 # What each spec-9 column means (notebooks/03_fleet_analysis.ipynb shows them):
 COLUMN_DOCS = {
@@ -68,6 +70,14 @@ COLUMN_DOCS = {
                                "CUSTOMER_ISOLATED; None when the answer has none (older answers: AWS_MANAGED) "
                                "(spec 10.4)"),
     "auto_mode": N_("EKS Auto Mode (computeConfig.enabled): the NodeClass, not read, decides the node subnets"),
+    "control_plane_sg_443": N_("CUSTOMER_ROUTED only: whether the security groups of the control plane's network "
+                               "interfaces allow outbound TCP 443 to the internet (0.0.0.0/0, and ::/0 for IPv6 "
+                               "clusters): yes, no, or unknown (only narrower CIDRs, prefix lists or other security "
+                               "groups, which ekslab cannot match to the webhook and OIDC endpoints); None when "
+                               "not read or another mode (spec 10.4)"),
+    "control_plane_sg_443_why": N_("what decided control_plane_sg_443 when it is not yes: no-rule 0.0.0.0/0, "
+                                   "cidr 10.0.0.0/8, prefix-list pl-..., security-group sg-..., not-found sg-... "
+                                   "(a group the answer lacked)"),
 }
 
 
@@ -158,8 +168,8 @@ def _endpoint_lists(facts: dict) -> tuple:
 
 def _row(record: dict, vpcs: dict) -> dict:
     row = cluster_columns(record)
-    account, region, vpc_id, subnets, nodes_in, source, unread = network_inputs(record)
-    row.update(network_columns(vpcs.get((account, region, vpc_id)) or {}, vpc_id, subnets, nodes_in, source, unread))
+    inputs = network_inputs(record)
+    row.update(network_columns(vpcs.get(inputs[:3]) or {}, *inputs[2:]))
     return row
 
 
@@ -200,14 +210,21 @@ def network_inputs(record: dict) -> tuple:
     node subnets, where those come from, the record's own unread reads); hashable, so that clusters sharing
     them share the columns (ekslab/fleet/framestream.py). Taught in notebooks/03_fleet_analysis.ipynb.
     """
-    vpc_cfg = record["cluster"].get("resourcesVpcConfig") or {}
+    cluster = record["cluster"]
+    vpc_cfg = cluster.get("resourcesVpcConfig") or {}
     nodes_in, source = node_subnets(record)
+    # the network interfaces' groups and the IP family count only in CUSTOMER_ROUTED (spec 10.4): elsewhere every
+    # cluster's own group would keep it from sharing its network columns
+    routed = vpc_cfg.get("controlPlaneEgressMode") == "CUSTOMER_ROUTED"
     return (record["account_id"], record["region"], record.get("vpc_id") or vpc_cfg.get("vpcId"),
-            tuple(vpc_cfg.get("subnetIds") or ()), tuple(nodes_in), source, tuple(record.get("unread") or ()))
+            tuple(vpc_cfg.get("subnetIds") or ()), tuple(nodes_in), source, tuple(record.get("unread") or ()),
+            tuple(eni_groups(cluster)) if routed else (),
+            ((cluster.get("kubernetesNetworkConfig") or {}).get("ipFamily") or "ipv4") if routed else "")
 
 
-def network_columns(facts: dict, vpc_id, subnets, nodes_in, source: str, unread) -> dict:
-    """The columns of a row that its VPC's facts decide (DNS, egress, endpoints, Resolver rules, unread reads).
+def network_columns(facts: dict, vpc_id, subnets, nodes_in, source: str, unread, groups=(), family="") -> dict:
+    """The columns of a row that its VPC's facts decide (DNS, egress, endpoints, Resolver rules, unread reads,
+    the control plane's security groups in CUSTOMER_ROUTED).
 
     The arguments after ``facts`` are :func:`network_inputs`' (from the VPC id on); a VPC whose facts
     were not read is ``{}``. Taught in notebooks/03_fleet_analysis.ipynb (behind fleet_frame).
@@ -230,6 +247,8 @@ def network_columns(facts: dict, vpc_id, subnets, nodes_in, source: str, unread)
         "resolver_rules": None if rules is None else [dict(r) for r in rules],
     }
     row.update(_egress_columns(list(nodes_in), facts, vpc_id, row["unread"]))
+    row["control_plane_sg_443"], row["control_plane_sg_443_why"] = egress_443(
+        facts.get("security_groups"), groups, family)
     return row
 
 
@@ -331,11 +350,17 @@ def errors_frame(snapshot):
 
     Accepts a snapshot dict, a ScanResult or a path. Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    return error_records_frame(_snapshot_of(snapshot)["errors"])
+
+
+def error_records_frame(errors: list):
+    """``errors_frame`` of a snapshot's error records already read (``stream_fleet`` gives them).
+
+    Taught in notebooks/03_fleet_analysis.ipynb.
+    """
     import pandas as pd
 
-    snap = _snapshot_of(snapshot)
-    return pd.DataFrame([{k: e.get(k) for k in ERROR_COLUMNS} for e in snap["errors"]], columns=ERROR_COLUMNS,
-                        dtype=object)
+    return pd.DataFrame([{k: e.get(k) for k in ERROR_COLUMNS} for e in errors], columns=ERROR_COLUMNS, dtype=object)
 
 
 def load_fleet(source="sample"):

@@ -20,6 +20,7 @@ ALLOWED_ACTIONS = frozenset({
     "ec2:DescribeNatGateways",
     "ec2:DescribeRegions",
     "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcAttribute",
     "ec2:DescribeVpcEndpoints",

@@ -312,7 +312,10 @@ class _Scan:
         self.closed = False  # set at the deadline: what abandoned threads still find is left out
         self._stop = _stopper(self)
         self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
+        # released by the last unit to end: the waiting (main) thread waits on a plain lock, which a Ctrl-C leaves
+        # at once; a Condition's wait would take its lock back first, and that wait can end in a traceback
+        self._done = threading.Lock()
+        self._done.acquire()
         self._session_lock = threading.Lock()
         self.pool = FairPool(self.workers or 8, cap)
         self.regions_pool = None  # made once the accounts are known (its size follows the pool's)
@@ -444,8 +447,8 @@ class _Scan:
                 self.account_units[account] -= 1
                 if not self.account_units[account]:
                     self.accounts_done += 1
-            if not self.unfinished:
-                self._idle.notify_all()
+            if not self.unfinished and self._done.locked():
+                self._done.release()
 
     def run(self, unit, account, region, operation, fn, *args, task=None, pool=None, key=None):
         """Run ``fn(*args)`` as a unit in a pool (the call pool under ``key``, or the regions pool)."""
@@ -907,28 +910,30 @@ def _run(state, orchestrate):
 
     state.begin("setup", None, None, "GetCallerIdentity")
     disable = None if state.progress is None else not state.progress
-    bar = tqdm(total=0, unit="account", desc="ekslab scan", disable=disable, leave=True, file=sys.stderr)
-    threading.Thread(target=runner, name="ekslab-setup", daemon=True).start()
+    bar = None
+
     def draw():  # accounts done of those known, clusters read, throttles; tqdm adds the ETA
         bar.total = len(state.accounts)
         bar.update(state.accounts_done - bar.n)
         bar.set_postfix_str(_("{clusters} clusters, {throttles} throttles").format(
             clusters=state.tally.n, throttles=state.throttles), refresh=True)
 
-    try:
-        with state._idle:
-            while state.unfinished and state.fatal is None and time.monotonic() < state.deadline:
-                state._idle.wait(min(0.25, max(0.0, state.deadline - time.monotonic())))
-                if not bar.disable:
-                    draw()
+    try:  # from the bar on: a Ctrl-C while the setup thread starts stops the scan too
+        bar = tqdm(total=0, unit="account", desc="ekslab scan", disable=disable, leave=True, file=sys.stderr)
+        threading.Thread(target=runner, name="ekslab-setup", daemon=True).start()
+        while state.unfinished and state.fatal is None and time.monotonic() < state.deadline:
+            state._done.acquire(timeout=min(0.25, max(0.0, state.deadline - time.monotonic())))
+            if not bar.disable:
+                draw()
         if not bar.disable:
             draw()
-    except BaseException:  # Ctrl-C above all: no call starts or retries, nothing waits for the threads
-        state.interrupted = True
-        state.close()
+    except BaseException:  # Ctrl-C above all: no call starts or retries, and this thread waits for nothing:
+        state.interrupted = True  # close() takes locks a worker may hold (a client being made): it runs apart
+        threading.Thread(target=state.close, name="ekslab-close", daemon=True).start()
         raise
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     if isinstance(state.fatal, BaseException):
         state.close()
         raise state.fatal

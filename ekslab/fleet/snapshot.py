@@ -10,6 +10,8 @@ A snapshot is a dict (never a pickle)::
                    "domain_name_servers", "amazon_provided_dns", "dns_servers", "resolver_inbound", "unread",
                    "dhcp_domain_name", "vpc_endpoints": {service: {"type", "private_dns", "state"}},
                    "resolver_rules": [{"rule_id", "domain", "type", "target_ips", ...}],
+                   optional "security_groups": {group_id: [{"protocol", "from_port", "to_port", "cidrs",
+                                                "cidrs_v6", "prefix_lists", "groups"}]} (CUSTOMER_ROUTED only),
                    "subnets": {subnet_id: {"route_table_id", "default_route", "egress_kind", "egress_ips",
                                            "default_route_v6", "egress_kind_v6", "map_public_ip",
                                            "assign_ipv6", "nat_mode", "onward_kind", "onward_target",
@@ -19,7 +21,7 @@ A snapshot is a dict (never a pickle)::
 ``vpc_id`` beside the raw record is the scanner's finding (from ``resourcesVpcConfig.vpcId``,
 else derived from the subnets); the raw record is kept exactly as the API returned it. The
 spec-9 and spec-10 keys (``dns_servers``, ``egress_kind``, ``resolver_inbound``, ``unread``,
-``vpc_endpoints``, ``resolver_rules``, ``map_public_ip``, ...) are optional: a snapshot from before
+``vpc_endpoints``, ``resolver_rules``, ``map_public_ip``, ``security_groups``, ...) are optional: a snapshot from before
 them is read as it was, their facts unknown (None).
 Taught in notebooks/03_fleet_analysis.ipynb.
 """
@@ -33,7 +35,7 @@ import hmac
 import ipaddress
 import json
 import re
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from ekslab import i18n
@@ -84,9 +86,23 @@ def _no_remote(uri):
         uri=repr(uri)))
 
 
-@lru_cache(maxsize=1)
+_compiled: list = []  # the validators, once compiled (a list: appended once, under the lock)
+_compiling = threading.Lock()
+
+
 def _validators():
-    """(whole snapshot, top level with the records left untyped, {section: one record}), compiled once."""
+    """(whole snapshot, top level with the records left untyped, {section: one record}), compiled once.
+
+    Thread-safe: the scan's call threads check answers at once, and each compilation costs ~0.1 s of CPU; the
+    first caller compiles, the others wait for it (an lru_cache would let every one of them compile)."""
+    if not _compiled:
+        with _compiling:
+            if not _compiled:
+                _compiled.append(_compile_validators())
+    return _compiled[0]
+
+
+def _compile_validators():
     import fastjsonschema
 
     full = schema()
@@ -406,7 +422,7 @@ _ENDPOINT = re.compile(r"\b([A-Za-z0-9]{16,64})\.(?:([a-z0-9]{1,8})\.)?([a-z]{2}
                        r"|api\.aws|api\.amazonwebservices\.com\.cn)\b")
 _OIDC = re.compile(r"(oidc[.-]eks\.[a-z0-9-]{1,32}\.[a-z0-9.]{1,64}/id/)([A-Za-z0-9]{1,64})")
 _RESOURCE_ID = re.compile(r"\b(vpc|subnet|sg|rtb|nat|dopt|igw|eipalloc|eni|rtbassoc|tgw-attach|tgw|eigw|vpce|pcx|vgw|"
-                          r"lgw|cagw|op|rslvr-in|rslvr-out|i)-([0-9a-f]{8,17})\b")
+                          r"lgw|cagw|op|rslvr-in|rslvr-out|pl|i)-([0-9a-f]{8,17})\b")
 # an Outposts local cluster's id (and any other UUID): the cluster's identity as much as its name is
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 # EC2 host names carry the address: ip-10-0-1-5.ec2.internal, ip-10-0-1-5.eu-west-1.compute.internal,
@@ -550,7 +566,7 @@ class _Anonymizer:
         if isinstance(value, dict):
             if key == "tags":
                 return self.tags(value)
-            return {self.text(k) if key in ("subnets",) else k: self.walk(v, k)
+            return {self.text(k) if key in ("subnets", "security_groups") else k: self.walk(v, k)
                     for k, v in value.items() if k != "certificateAuthority"}
         if isinstance(value, list):
             return [self.walk(v, key) for v in value]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from ekslab.fleet.answers import UnexpectedAnswer, as_failure, items_of
+from ekslab.fleet.secgroups import egress_rules, eni_groups
 
 _FILTER_CHUNK = 199  # EC2 accepts up to 200 values per filter
 
@@ -18,10 +19,10 @@ def _chunks(values, size=_FILTER_CHUNK):
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
-def _read(state, task, operation, fn, key=None, client=None, **kwargs):
+def _read(state, task, operation, fn, key=None, client=None, records=None, **kwargs):
     """One (paginated) read of EC2 (or of ``client``): the items under ``key`` of every page (the pages when
     ``key`` is None). A refusal, a failure or an answer without its ``key`` list costs this read only
-    (spec 10.9): an error record, the read named in ``task.refused`` (so in ``unread``), and None."""
+    (spec 10.9): an error record, the read named in ``unread`` (see :func:`_failed`), and None."""
     try:
         client = client or task.ec2
         if client.can_paginate(fn):
@@ -30,12 +31,21 @@ def _read(state, task, operation, fn, key=None, client=None, **kwargs):
             pages = [getattr(client, fn)(**kwargs)]
         return pages if key is None else [item for page in pages for item in items_of(page, key)]
     except Exception as e:  # noqa: BLE001 - any failure of one read costs that read only (spec 10.9)
-        e = as_failure(e)
-        code = state.error(task.account_id, task.region, None, operation, e,
-                           note=f"{kwargs['VpcId']}: " if "VpcId" in kwargs else "")["code"]
-        with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
-            task.refused.append((operation, kwargs.get("VpcId"), e.detail if isinstance(e, UnexpectedAnswer) else code))
+        _failed(state, task, operation, e, kwargs.get("VpcId"), records)
         return None
+
+
+def _failed(state, task, operation, exc, vpc=None, records=None) -> None:
+    """Record one failed read: an error record, and the read named in ``unread``: of the ``records`` it was made
+    for when given (their clusters alone needed it), else of ``vpc`` (every VPC of the region when None)."""
+    e = as_failure(exc)
+    code = state.error(task.account_id, task.region, None, operation, e, note=f"{vpc}: " if vpc else "")["code"]
+    text = e.detail if isinstance(e, UnexpectedAnswer) else code
+    with state._lock:  # what each VPC could not have read: the clusters in it carry it (spec 9.7)
+        if records is None:
+            task.refused.append((operation, vpc, text))
+        for rec in records or ():
+            rec.setdefault("unread", []).append(f"{operation} ({text})")
 
 
 def _joined(futures):
@@ -80,6 +90,14 @@ def vpc_facts(state, task, calls, records):
                                         "NatGateways", Filter=flt))
         jobs["vpce"].append(calls.submit(_read, state, task, "DescribeVpcEndpoints", "describe_vpc_endpoints",
                                          "VpcEndpoints", Filters=flt))
+    # spec 10.4: the groups of the CUSTOMER_ROUTED clusters' network interfaces, in one filtered read per region; in
+    # the other modes no call of the API server leaves through them, so they cost no call (and no refusal)
+    routed = [rec for rec in records if (rec["cluster"].get("resourcesVpcConfig") or {}).get(
+        "controlPlaneEgressMode") == "CUSTOMER_ROUTED"]
+    groups_of = {id(rec): eni_groups(rec["cluster"]) for rec in routed}
+    sg_jobs = [calls.submit(_read, state, task, "DescribeSecurityGroups", "describe_security_groups", "SecurityGroups",
+                            records=routed, Filters=[{"Name": "group-id", "Values": chunk}])
+               for chunk in _chunks({g for groups in groups_of.values() for g in groups})]
     # one call each per region, whatever its VPCs: inbound endpoints answer on-premises DNS (spec 9.3), and
     # forwarding rules may take the cluster's name away from the private hosted zone (spec 10.2)
     # in pages of 100, the most these APIs give (their default is 10)
@@ -105,6 +123,7 @@ def vpc_facts(state, task, calls, records):
                if e.get("Status") not in ("DELETING", "ACTION_NEEDED")}
     rules_of = _resolver_rules(got["rules"], got["assoc"])
     endpoints_of = _vpc_endpoints(got["vpce"], task.region)
+    groups_in = _groups_in(state, task, routed, groups_of, _joined(sg_jobs))
     out = []
     for vpc in vpc_ids:
         dhcp = dhcp_of.get(vpc)
@@ -126,11 +145,30 @@ def vpc_facts(state, task, calls, records):
                  "vpc_endpoints": None if endpoints_of is None else endpoints_of.get(vpc, {}),
                  "unread": sorted({f"{op} ({code})" for op, where, code in task.refused if where in (None, vpc)}),
                  "subnets": {}}
+        if vpc in groups_in:  # only where a CUSTOMER_ROUTED cluster needed them: None when the read failed
+            facts["security_groups"] = groups_in[vpc]
         if tables is not None:
             facts["subnets"] = {s: node_egress(s, vpc, tables, nat_of,
                                                None if subnet_of is None else subnet_of.get(s, {}))
                                 for s in sorted(subnets_in[vpc])}
         out.append(facts)
+    return out
+
+
+def _groups_in(state, task, routed, groups_of, items) -> dict:
+    """vpc id -> {group id: its egress rules} of the CUSTOMER_ROUTED clusters there (a group the answer lacks is
+    left out: not found); None for each when the read failed or its answer was not the operation's shape."""
+    rules_of = None
+    if items is not None:
+        try:
+            rules_of = {g.get("GroupId"): egress_rules(g) for g in items}
+        except UnexpectedAnswer as e:
+            _failed(state, task, "DescribeSecurityGroups", e, records=routed)
+    out = {}
+    for rec in routed:
+        found = out.setdefault(rec["vpc_id"], None if rules_of is None else {})
+        if found is not None:
+            found.update((g, rules_of[g]) for g in groups_of[id(rec)] if g in rules_of)
     return out
 
 

@@ -89,7 +89,8 @@ class Cluster:
     (public and private) or "isolated"; ``nodegroup``: the subnets of a managed node group ("private")
     or None; ``egress_mode``: controlPlaneEgressMode (None: absent, as on older answers);
     ``auto_mode``: computeConfig enabled (EKS Auto Mode); ``auth_mode`` None leaves accessConfig out (older
-    answers, spec 10.6)."""
+    answers, spec 10.6); ``sg_egress``: the cluster security group's outbound rules, None for AWS's default (all
+    traffic out), "closed" (TCP 80 only) or "prefix-list" (TCP 443 to a managed prefix list only) (spec 10.4)."""
 
     name: str
     account: str
@@ -112,6 +113,7 @@ class Cluster:
     nodegroup: str | None = None
     egress_mode: str | None = None
     auto_mode: bool = False
+    sg_egress: str | None = None
 
 
 @dataclass
@@ -278,6 +280,10 @@ def _sample() -> Fleet:
           egress_mode="AWS_MANAGED"),  # Auto Mode: the NodeClass, not read, places nodes
         c("analytics-eu-oldapi", A, W1, "analytics-euw1", "private", ("0.0.0.0/0",),
           auth_mode=None),  # no accessConfig: EKS-EP-007 says both ways in and how to read the mode
+        c("payments-routed-sg", Y, E1, "payments-use1", "public", (office,) + nat["payments-use1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="closed"),  # EP-010: routes and DNS fine, no TCP 443 out
+        c("analytics-eu-routed-pl", A, W1, "analytics-euw1", "public", (office,) + nat["analytics-euw1"],
+          egress_mode="CUSTOMER_ROUTED", sg_egress="prefix-list"),  # 443 to a prefix list only: a note naming it
     ]
     return Fleet("sample", {P: "platform (management)", Y: "payments", A: "analytics"}, (E1, W1, S2),
                  vpcs, clusters, denied=((A, S2),),
@@ -517,6 +523,23 @@ def _build_forwarding(resolver, ec2, v: Vpc, built: dict, clusters: dict):
         resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=built["vpc_id"], Name=f"{v.key}-{n}")
 
 
+def _restrict_egress(ec2, sg: str, c: Cluster) -> None:
+    """Replace a new group's allow-all egress with TCP 80 only ("closed") or TCP 443 to a prefix list only."""
+    ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    if c.sg_egress == "closed":
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    elif c.sg_egress == "prefix-list":
+        pl = ec2.create_managed_prefix_list(PrefixListName=f"{c.name}-egress", MaxEntries=4, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "203.0.113.128/25", "Description": "egress proxy"}])
+        ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+             "PrefixListIds": [{"PrefixListId": pl["PrefixList"]["PrefixListId"]}]}])
+    else:
+        raise ValueError(f"cluster {c.name}: sg_egress {c.sg_egress!r} is not 'closed' or 'prefix-list'")
+
+
 def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
     import datetime as dt
 
@@ -527,6 +550,8 @@ def _build_cluster(ec2, eks, c: Cluster, vpc: dict):
         GroupName=f"eks-cluster-sg-{c.name}-{int(h[:8], 16) % 10**10:010d}", VpcId=vpc["vpc_id"],
         Description="EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
                     "as well as any managed workloads.")["GroupId"]
+    if c.sg_egress:
+        _restrict_egress(ec2, sg, c)
     subnets = {"vpc": vpc["subnets"], "mixed": vpc["public"] + vpc["private"], "isolated": vpc["isolated"]}[c.subnets]
     cfg = {"subnetIds": subnets, "securityGroupIds": []}
     for key, value in (("endpointPublicAccess", c.public), ("endpointPrivateAccess", c.private),

@@ -105,7 +105,7 @@ def synthetic_fleet(n: int, seed: int = 0):
             vpcs[i] % 5 == 0, family == "ipv6", False, "API_AND_CONFIG_MAP", [], [],
             *_network(networks, vpcs[i], region, _EGRESS[egress[i]], _NO_NAT_KINDS[no_nat[i]][0], endpoints[i],
                       forwarded[i] and private, f"{i:032X}.gr7.{region}.eks.amazonaws.com"),
-            "CUSTOMER_ROUTED" if routed[i] else None, auto[i],
+            "CUSTOMER_ROUTED" if routed[i] else None, auto[i], None, None,  # security groups not read
         ))
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     for col in ("dns_support", "dns_hostnames", "amazon_provided_dns"):
@@ -170,7 +170,8 @@ def cluster_row(**changes) -> dict:
         egress_kinds_v6=[], egress_targets=[], egress_unknown=None, resolver_inbound=False, dual_stack=False,
         outpost=False, authentication_mode="API_AND_CONFIG_MAP", health_issues=[], unread=[],
         node_subnets_source="cluster-subnets", dhcp_domain_name="ec2.internal", vpc_endpoints=[],
-        vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False)
+        vpc_endpoints_no_dns=[], resolver_rules=[], control_plane_egress=None, auto_mode=False,
+        control_plane_sg_443=None, control_plane_sg_443_why=None)
     row.update(changes)
     if "node_egress" not in changes:  # the per-subnet view follows the summary columns a case sets
         kinds = list(row["egress_kinds"] or []) or [None]

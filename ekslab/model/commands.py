@@ -17,10 +17,14 @@ REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]+$")
 SG_ID_RE = re.compile(r"^sg-[0-9a-f]+$")
 _SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
-_HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}\.)+[a-z]{2,}$", re.IGNORECASE)
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}\.)+[a-z]{2,}$", re.IGNORECASE)  # an endpoint host name
 
 
-def _check(pattern: re.Pattern, value, what: str) -> str:
+def check_value(pattern: re.Pattern, value, what: str) -> str:
+    """``value`` when it is a string ``pattern`` matches, else a ValueError naming ``what`` (a translatable
+    label, ``N_``-marked) and the value: the check every command builder makes before a value enters a
+    command. Taught in notebooks/05_changing_access.ipynb.
+    """
     if not isinstance(value, str) or not pattern.match(value):
         raise ValueError(_("{what} {value} is not valid").format(what=i18n.gettext(what), value=repr(value)))
     return value
@@ -52,8 +56,8 @@ def update_command(cluster_name: str, region: str, config: EndpointConfig) -> st
     the configuration a cluster already has is refused by AWS. Taught in
     notebooks/05_changing_access.ipynb.
     """
-    _check(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
-    _check(REGION_RE, region, N_("region"))
+    check_value(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
+    check_value(REGION_RE, region, N_("region"))
     parts = []
     for key, value in vpc_config_request(config).items():
         shown = ",".join(f'"{c}"' for c in value) if isinstance(value, list) else _flag(value)
@@ -66,7 +70,7 @@ def dhcp_domain_name(region: str) -> str:
     """The DHCP ``domain-name`` AWS gives a VPC in ``region``: ``ec2.internal`` in us-east-1, else
     ``<region>.compute.internal`` [DHCP][TS]. Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(REGION_RE, region, N_("region"))
+    check_value(REGION_RE, region, N_("region"))
     return "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
 
 
@@ -78,8 +82,8 @@ def dns_fix_commands(vpc_id: str, region: str, dns: VpcDns, domain_name: bool = 
     servers alone is itself one AWS documents as making nodes fail to join). Taught in
     notebooks/04_troubleshooting.ipynb.
     """
-    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
-    _check(REGION_RE, region, N_("region"))
+    check_value(VPC_ID_RE, vpc_id, N_("VPC id"))
+    check_value(REGION_RE, region, N_("region"))
     base = f"aws ec2 --region {region}"
     value = shlex.quote('{"Value":true}')
     commands = []
@@ -106,11 +110,33 @@ def sg_rule_command(group_id: str, region: str, source_cidr: str) -> str:
 
     Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(SG_ID_RE, group_id, N_("security group id"))
-    _check(REGION_RE, region, N_("region"))
+    check_value(SG_ID_RE, group_id, N_("security group id"))
+    check_value(REGION_RE, region, N_("region"))
     cidr = str(parse_network(source_cidr, N_("source network")))
     return (f"aws ec2 --region {region} authorize-security-group-ingress --group-id {group_id} "
             f"--protocol tcp --port 443 --cidr {cidr}")
+
+
+def sg_egress_command(group_id: str, region: str, destinations=("0.0.0.0/0",)) -> str:
+    """The ``aws ec2`` command that lets a security group's members out on TCP 443 to ``destinations``
+    ("0.0.0.0/0" and/or "::/0"): what the control plane's network interfaces need in CUSTOMER_ROUTED
+    egress mode (spec 10.4). Taught in notebooks/04_troubleshooting.ipynb.
+    """
+    check_value(SG_ID_RE, group_id, N_("security group id"))
+    check_value(REGION_RE, region, N_("region"))
+    ranges = []
+    for destination in destinations:
+        if destination == "0.0.0.0/0":
+            ranges.append("IpRanges=[{CidrIp=0.0.0.0/0}]")
+        elif destination == "::/0":
+            ranges.append("Ipv6Ranges=[{CidrIpv6=::/0}]")
+        else:
+            raise ValueError(_("expected 0.0.0.0/0 or ::/0 as the destination, got {value}").format(
+                value=repr(destination)))
+    if not ranges:
+        raise ValueError(_("expected 0.0.0.0/0 or ::/0 as the destination, got {value}").format(value="()"))
+    return (f"aws ec2 --region {region} authorize-security-group-egress --group-id {group_id} "
+            f"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,{','.join(ranges)}'")
 
 
 def vpc_endpoint_commands(vpc_id: str, region: str, services, private_dns_off=()) -> list[str]:
@@ -120,12 +146,12 @@ def vpc_endpoint_commands(vpc_id: str, region: str, services, private_dns_off=()
     private DNS on, a gateway endpoint for "s3"; ``private_dns_off`` names interface endpoints to switch
     private DNS on. Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
-    _check(REGION_RE, region, N_("region"))
+    check_value(VPC_ID_RE, vpc_id, N_("VPC id"))
+    check_value(REGION_RE, region, N_("region"))
     base = f"aws ec2 --region {region}"
     commands = []
     for service in services:
-        _check(_SERVICE_RE, service, N_("endpoint service"))
+        check_value(_SERVICE_RE, service, N_("endpoint service"))
         name = f"com.amazonaws.{region}.{service}"
         if service == "s3":
             commands.append(f"{base} create-vpc-endpoint --vpc-id {vpc_id} --vpc-endpoint-type Gateway "
@@ -135,7 +161,7 @@ def vpc_endpoint_commands(vpc_id: str, region: str, services, private_dns_off=()
                             f"--service-name {name} --subnet-ids <node-subnet-ids> "
                             "--security-group-ids <group-admitting-443-from-the-nodes> --private-dns-enabled")
     for service in private_dns_off:
-        _check(_SERVICE_RE, service, N_("endpoint service"))
+        check_value(_SERVICE_RE, service, N_("endpoint service"))
         commands.append(f"{base} modify-vpc-endpoint --vpc-endpoint-id <{service}-endpoint-id> --private-dns-enabled")
     return commands
 
@@ -146,7 +172,7 @@ def default_route_commands(region: str, subnets, ipv6: bool = False) -> list[str
     The route table and the NAT (or egress-only) gateway are yours to name. Taught in
     notebooks/04_troubleshooting.ipynb.
     """
-    _check(REGION_RE, region, N_("region"))
+    check_value(REGION_RE, region, N_("region"))
     base = f"aws ec2 --region {region} create-route"
     if ipv6:
         return [f"{base} --route-table-id <route-table-of-{shlex.quote(s)}> --destination-ipv6-cidr-block ::/0 "
@@ -161,10 +187,10 @@ def system_rule_commands(vpc_id: str, region: str, host: str, cluster_name: str)
     A SYSTEM rule for the endpoint name is more specific than a FORWARD rule for its domain, so the
     EKS private hosted zone answers again. Taught in notebooks/04_troubleshooting.ipynb.
     """
-    _check(VPC_ID_RE, vpc_id, N_("VPC id"))
-    _check(REGION_RE, region, N_("region"))
-    _check(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
-    _check(_HOST_RE, host, N_("endpoint host"))
+    check_value(VPC_ID_RE, vpc_id, N_("VPC id"))
+    check_value(REGION_RE, region, N_("region"))
+    check_value(CLUSTER_NAME_RE, cluster_name, N_("cluster name"))
+    check_value(HOST_RE, host, N_("endpoint host"))
     base = f"aws route53resolver --region {region}"
     return [f"{base} create-resolver-rule --rule-type SYSTEM --domain-name {host} "
             f"--creator-request-id ekslab-{cluster_name}-system  # " + _("note the Id it returns"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ekslab import i18n
 from ekslab.i18n import N_, _
 from ekslab.model.behavior import Verdict, evaluate
-from ekslab.model.commands import _HOST_RE, CLUSTER_NAME_RE, REGION_RE, _check
+from ekslab.model.commands import CLUSTER_NAME_RE, HOST_RE, REGION_RE, check_value
 from ekslab.model.config import AccessMode, EndpointConfig, InvalidEndpointConfig, VpcDns
 from ekslab.model.sources import cited_keys
 from ekslab.model.vantage import Vantage
@@ -103,7 +103,7 @@ def _host(endpoint: str | None, region: str) -> str:
         return f"0A1B2C3D4E5F.gr7.{region}.eks.amazonaws.com"
     host = str(endpoint).strip()
     host = host.removeprefix("https://").split("/", 1)[0]
-    return _check(_HOST_RE, host, N_("endpoint host"))
+    return check_value(HOST_RE, host, N_("endpoint host"))
 
 
 _NO_PRIVATE_ANSWER = N_("[CE] with private access off there is no private answer anywhere: every asker gets the "
@@ -232,8 +232,8 @@ def diagnostics(config: EndpointConfig, vantage: Vantage, vpc: VpcDns = VpcDns()
     if not isinstance(vantage, Vantage):
         raise TypeError(_("diagnostics needs a Vantage (e.g. Vantage.vpc()), got {value}").format(
             value=repr(vantage)))
-    _check(CLUSTER_NAME_RE, cluster, N_("cluster name"))
-    _check(REGION_RE, region, N_("region"))
+    check_value(CLUSTER_NAME_RE, cluster, N_("cluster name"))
+    check_value(REGION_RE, region, N_("region"))
     try:
         network = ipaddress.ip_network(str(vpc_cidr), strict=False)
     except ValueError:

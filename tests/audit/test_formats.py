@@ -234,3 +234,37 @@ def test_every_rule_is_explained_for_sarif_and_the_catalogue():
         assert info.why and info.fix and info.severity == RULES[rule_id][0]
     with pytest.raises(ValueError, match="unknown rule id 'EKS-EP-999'"):
         rulebook.rule_help("EKS-EP-999")
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], "", None, 0, -1.5, float("nan"), float("inf"), True,
+    {"a": [1, {"b": None, "c": []}, {}], "é": "한국어 \x00\x1f\u2028 \"q\" \\ \ud800", "n": [[], [[]]]},
+    [{"k": str(i), "v": [i] * (i % 3)} for i in range(70_000)],  # more than one batch of pieces
+])
+def test_json_text_is_json_dumps_byte_for_byte(value):
+    from ekslab.audit.cli import json_text
+
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("value", [{"a": object()}, {"a": {1, 2}}, [b"bytes"], {(1, 2): "tuple key"}])
+def test_json_text_refuses_what_json_dumps_refuses(value):
+    from ekslab.audit.cli import json_text
+
+    with pytest.raises(TypeError) as expected:
+        json.dumps(value, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError, match=str(expected.value)):
+        json_text(value)
+
+
+def test_findings_json_sarif_and_ocsf_are_json_dumps_of_their_documents(tmp_path, capsys):
+    from ekslab.audit.formats import to_ocsf, to_sarif
+
+    assert main(["findings", "sample", "--format", "json", "--allow-partial"]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads(text)
+    assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n" and len(doc["findings"]) > 5
+    for fmt, convert in (("sarif", to_sarif), ("ocsf", to_ocsf)):
+        assert main(["findings", "sample", "--format", fmt, "--allow-partial", "-o", str(tmp_path / fmt)]) == 0
+        assert (tmp_path / fmt).read_text(encoding="utf-8") == json.dumps(
+            convert(doc), indent=2, ensure_ascii=False) + "\n"

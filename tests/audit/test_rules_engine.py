@@ -95,3 +95,61 @@ def test_findings_and_notes_come_in_the_contracts_order(varied):
     assert list(table["cluster"]) == [varied.loc[p, "cluster"] for p in positions]
     order = list(zip(noted["account_id"], noted["region"], noted["cluster"], strict=True))
     assert order == sorted(order) and len(noted) > 10
+
+
+def test_equal_texts_are_one_object_shared_by_their_findings(tmp_path):
+    # a million clusters' findings fit in memory because a message or fix shared by many clusters (the same
+    # VPC, group, region) is one object, and the names are the frame's own (bench/million.py)
+    from ekslab.fleet.framestream import stream_fleet
+    from ekslab.fleet.snapshot import dumps
+    from ekslab.localaws.synthetic import synthetic_snapshot
+
+    path = tmp_path / "fleet.json"
+    path.write_text(dumps(synthetic_snapshot(600)))
+    frame = stream_fleet(path)[0]
+    table = evaluate_fleet(frame)[0]
+    for column in ("account_id", "region", "id", "severity", "message"):
+        assert len({id(v) for v in table[column]}) == table[column].nunique(), column
+    per_cluster = table["fix"].str.contains(" --name ", regex=False)  # update/describe: the cluster's own name
+    shared = table.loc[~per_cluster, "fix"]
+    # made once per distinct configuration and VPC or group: a few objects per distinct text, not one per row
+    assert len(shared) > 100 and shared.nunique() < len(shared) / 4
+    assert len({id(v) for v in shared}) <= 2 * shared.nunique()
+    assert {id(v) for v in table["cluster"]} <= {id(v) for v in frame["cluster"]}
+    with_ids = table[table["message"].str.contains("vpc-|sg-", regex=True)]
+    assert len(with_ids) > 50 and with_ids["message"].nunique() < len(with_ids) / 5
+
+
+@pytest.mark.parametrize("values", [
+    ["b", "a", None, "b", "ä", "A"],  # text and missing: the frame's own objects are used
+    [5, "5", 5.0, None, float("nan"), True, "x"],  # not text: what astype("str") gives (5 and 5.0 apart)
+    [1, 2, 1],
+    [],
+])
+def test_account_and_cluster_columns_read_as_their_text(values):
+    from ekslab.audit.rules.engine import _Cluster, _text_codes
+
+    series = pd.Series(values, dtype=object)
+    codes, texts = _text_codes(series)
+    expected_codes, expected = pd.factorize(series.astype("str"), sort=True)
+    assert codes.tolist() == expected_codes.tolist() and list(texts) == list(expected)
+    for dtype in (object, "str"):
+        column = series.astype(dtype) if dtype == "str" else series
+        frame = pd.DataFrame({"cluster": column, "region": ["us-east-1"] * len(values), "account_id": column})
+        cl = _Cluster(frame)
+        text = column.astype("str").to_numpy(dtype=object)
+        assert [str(v) for v in cl.name] == [str(v) for v in text]
+        assert [str(v) for v in cl.account] == [str(v) for v in text]
+
+
+@pytest.mark.parametrize("vpc", [["vpc-0a"], {"id": "vpc-0a"}, 5, None, "", "vpc-0a"])
+def test_a_vpc_or_group_cell_of_any_form_is_shown_or_named_unknown(vpc):
+    rows = [cluster_row(cluster=f"c{i}", vpc_id=v, cluster_sg=v, dns_servers="custom", amazon_provided_dns=False,
+                        public=False, private=True, public_cidrs=[]) for i, v in enumerate([vpc, "vpc-0b", vpc])]
+    table = evaluate_fleet(fleet_of(*rows))[0]
+    messages = table.loc[table["id"] == "EKS-EP-004", "message"].tolist()
+    assert len(messages) == 3 and "the VPC vpc-0b hands out" in messages[1]
+    shown = "vpc-0a" if vpc == "vpc-0a" else "(id unknown)"
+    assert messages[0] == messages[2] == messages[1].replace("vpc-0b", shown)
+    groups = table.loc[table["id"] == "EKS-EP-007", "message"].tolist()
+    assert len(groups) == 3 and groups[0] == groups[1].replace("vpc-0b", shown)

@@ -176,7 +176,7 @@ class _Session:
 def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, hostnames=True,
                  servers=("AmazonProvidedDNS",), domain=f"{REGION}.compute.internal",
                  endpoints=(), refuse=(), nodegroups=None, subnets=None, vpc_endpoints=(), rules=(),
-                 associations=None, listed=None, bodies=None, without=()):
+                 associations=None, listed=None, bodies=None, without=(), security_groups=None):
     """Scan one region of realistic answers through Stubber (one worker: calls come in a fixed order).
 
     ``refuse``: operation names answered with UnauthorizedOperation / AccessDeniedException, as a
@@ -186,7 +186,9 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
     ListClusters answers (default: each cluster once). ``bodies``: cluster name -> the raw bytes of a
     200 answer to its DescribeCluster (a proxy's page, a cut body), parsed by botocore's own parser
     (no Stubber: no valid answer looks like that). ``without``: operations whose answer
-    comes back without its list key (as a proxy or a new API version might). Returns the ScanResult.
+    comes back without its list key (as a proxy or a new API version might). ``security_groups``: the
+    DescribeSecurityGroups items, for a scan of CUSTOMER_ROUTED clusters (the only ones whose groups are read).
+    Returns the ScanResult.
     """
     from botocore.stub import Stubber
 
@@ -237,6 +239,8 @@ def stubbed_scan(clusters, vpc_answer=None, tables=(), nats=(), support=True, ho
         answer("ec2", "DescribeRouteTables", {"RouteTables": list(tables)})
         answer("ec2", "DescribeNatGateways", {"NatGateways": list(nats)})
         answer("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": list(vpc_endpoints)})
+        if security_groups is not None:
+            answer("ec2", "DescribeSecurityGroups", {"SecurityGroups": list(security_groups)})
         answer("route53resolver", "ListResolverEndpoints", {"ResolverEndpoints": list(endpoints),
                                                              "MaxResults": 100})
         if associations is None:

@@ -19,6 +19,8 @@ CONTRACT = [
     # CONTRACT-18 (spec section 10)
     "node_egress", "node_subnets_source", "cluster_subnet_egress", "dhcp_domain_name", "vpc_endpoints",
     "vpc_endpoints_no_dns", "resolver_rules", "control_plane_egress", "auto_mode",
+    # spec 10.4: the control plane's security groups (CUSTOMER_ROUTED)
+    "control_plane_sg_443", "control_plane_sg_443_why",
 ]
 
 

@@ -174,9 +174,32 @@ def test_the_real_executable_on_hostile_files(tmp_path):
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
 
 
-@pytest.mark.xfail(reason="hangs after SIGINT in a fresh clone's full .ci/run (not alone, not in worktrees): "
-                          "under investigation, see the closing note of this stop", strict=False)
-def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
+@contextlib.contextmanager
+def _sigint(handler):
+    """SIGINT handled by ``handler`` in this (pytest's main) thread inside the block, as before after it."""
+    saved = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
+def _ignores_sigint(pid: int) -> bool | None:
+    """Whether process ``pid`` ignores SIGINT (Linux's /proc; None where there is none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+    return bool(mask & (1 << (signal.SIGINT - 1)))
+
+
+# A shell without job control (a script, `make test &`, a CI runner's background step) starts a background job
+# with SIGINT ignored, and an ignored signal stays ignored across exec: Python then installs no KeyboardInterrupt
+# handler, so the Ctrl-C below reached no one and the scan waited on (the hang of a fresh clone's full run, which
+# was started so). A caught signal is reset at exec: while the child starts, this process catches SIGINT.
+@pytest.mark.parametrize("parent", ["default", "ignores SIGINT (a background job)"])
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path, parent):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(8)  # accepts (the kernel does), never answers
@@ -185,9 +208,13 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     env.pop("AWS_PROFILE", None)
     out = tmp_path / "fleet.json"
-    proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    with _sigint(signal.SIG_IGN if parent != "default" else signal.default_int_handler):
+        with _sigint(signal.default_int_handler):  # what a Ctrl-C at a terminal reaches: a process that catches it
+            proc = subprocess.Popen([*EKSLAB, "scan", "--no-progress", "-o", str(out)], env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = None
     try:
+        assert _ignores_sigint(proc.pid) is not True, "the scan was started with SIGINT ignored: no Ctrl-C reaches it"
         # Ctrl-C once the first call waits on the silent socket (a fixed sleep raced a cold, loaded start)
         server.settimeout(60)
         waiting, _addr = server.accept()
@@ -197,10 +224,47 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path):
     finally:
         proc.kill()
         server.close()
-    waiting.close()
+        if waiting is not None:
+            waiting.close()
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["ekslab: interrupted (Ctrl-C); no partial file was left"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_waits_for_no_lock_a_worker_holds():
+    """A Ctrl-C while a worker holds a lock that closing the scan needs (here: it is making a shared client):
+    the scan raises KeyboardInterrupt at once, the lock still held; closing happens on another thread."""
+    import threading
+
+    from ekslab.fleet.scanner import _run, _Scan
+
+    state = _Scan(workers=1, max_attempts=1, progress=False)
+    holding, release = threading.Event(), threading.Event()
+
+    def orchestrate():
+        with state._session_lock:
+            holding.set()
+            release.wait(20)  # before the fix, _run waited here for the lock: 20 s, then the lock was free
+
+    def ctrl_c():
+        if holding.wait(20):
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    with _sigint(signal.default_int_handler):
+        threading.Thread(target=ctrl_c, daemon=True).start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                _run(state, orchestrate)
+            held = state._session_lock.locked()
+        finally:
+            release.set()
+    assert holding.is_set() and state.interrupted
+    assert held, "the Ctrl-C waited for the worker's lock"
+    for _ in range(200):  # closing ends once the worker lets go of the lock
+        if state.pool._closed:
+            break
+        time.sleep(0.05)
+    assert state.pool._closed
 
 
 def test_a_full_disk_keeps_the_old_snapshot(tmp_path, monkeypatch):
@@ -227,9 +291,12 @@ def small_disk(tmp_path):
     """A 64 kB tmpfs (root only; skipped where mounting is not permitted)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
+    if os.geteuid() != 0:
         pytest.skip("cannot mount a tmpfs here (needs root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:  # root in a container without CAP_SYS_ADMIN
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
     try:
         yield mount
     finally:

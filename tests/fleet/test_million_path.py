@@ -1,8 +1,8 @@
 """The command line's reads give the same frame as the whole snapshot (bench/million.py measures their memory).
 
-``stream_fleet`` (what ``ekslab findings`` reads) builds the rows as the records stream in; ``load_for_frame``
-(``ekslab report``) slims each record. Both must give exactly ``fleet_frame(load_snapshot(path))``, its error
-records, its refusals and its findings.
+``stream_fleet`` (what ``ekslab findings`` and ``ekslab report`` read) builds the rows as the records stream in;
+``load_for_frame`` slims each record. Both must give exactly ``fleet_frame(load_snapshot(path))``, its error
+records, its refusals and its findings; ``ekslab report`` writes what it wrote from the whole snapshot.
 """
 
 from __future__ import annotations
@@ -191,12 +191,13 @@ def test_streamed_refusals_speak_korean(tmp_path):
 
 @pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: Path(p).name)
 def test_the_slimmed_read_gives_the_same_frame(path):
-    if Path(path).name in ("expect.json", "paths.json"):
-        pytest.skip("not a snapshot")
     try:
         whole = load_snapshot(path)
-    except ValueError:
-        pytest.skip("a file-level refusal: the same for both readers")
+    except ValueError as e:  # a file-level refusal (expect.json, paths.json are no snapshots): the same from both
+        with pytest.raises(type(e)) as slim_refusal:
+            load_for_frame(path)
+        assert str(slim_refusal.value) == str(e)
+        return
     slim = load_for_frame(path)
     _same(fleet_frame(slim), fleet_frame(whole))
     dropped = {k for c in whole["clusters"] for k in c.get("cluster", {})} & UNREAD_CLUSTER_KEYS
@@ -249,3 +250,71 @@ def test_a_few_hundred_broken_records_are_each_set_aside(tmp_path):
     assert len(loaded["clusters"]) == 20
     assert sum(e["code"] == "InvalidRecord" for e in loaded["errors"]) == 200
     _check_equal(_whole(path), _streamed(path))
+
+
+def _whole_for_cli(source, max_bytes=None):
+    """The reading `ekslab report` had before it streamed: the slimmed snapshot, then fleet_frame."""
+    from ekslab.fleet.snapshot import MAX_DECOMPRESSED
+
+    snap = load_for_frame(SAMPLE_PATH if str(source) == "sample" else source, max_bytes=max_bytes or MAX_DECOMPRESSED)
+    frame = fleet_frame(snap)
+    frame.attrs["metadata"] = dict(snap["metadata"])
+    # what the report's exit status was judged on before: the records plus the failed clusters
+    assert len(frame) == len(snap["clusters"]) + sum(1 for e in snap["errors"] if e.get("cluster"))
+    return frame, snap["errors"]
+
+
+def _report(path, out, capsys, monkeypatch, whole: bool, *extra):
+    """(exit status, stdout, stderr, {file name: bytes}) of `ekslab report` with either reading."""
+    from ekslab.audit import cli
+    from ekslab.cli import main
+
+    out.mkdir()
+    with monkeypatch.context() as m:
+        if whole:
+            m.setattr(cli, "load_for_cli", _whole_for_cli)
+        code = main(["report", str(path), "-o", str(out / "r.html"), "--csv", str(out / "csv"), *extra])
+    said = capsys.readouterr()
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return code, said.out.replace(str(out), "OUT"), said.err.replace(str(out), "OUT"), files
+
+
+REPORTED = [SAMPLE_PATH, *(HOSTILE / f"{name}.json" for name in (
+    "clusters-object", "error-record-number", "format-future", "injection", "metadata-lone-surrogate",
+    "name-lone-surrogate", "egress-mixed", "health-issues-object", "cluster-unread-objects"))]
+
+
+@pytest.mark.parametrize("path", REPORTED, ids=lambda p: Path(p).name)
+def test_report_reads_the_stream_and_writes_what_the_whole_snapshot_gave(tmp_path, capsys, monkeypatch, path):
+    assert Path(path).is_file()
+    streamed = _report(path, tmp_path / "a", capsys, monkeypatch, False)
+    whole = _report(path, tmp_path / "b", capsys, monkeypatch, True)
+    assert streamed == whole  # exit status, messages, refusals word for word, the page and its exports
+    if streamed[0] == 2:  # a refusal names the file and writes nothing
+        assert str(path) in streamed[2] and streamed[3] == {}
+    else:
+        assert set(streamed[3]) >= {"r.html", "csv/fleet.csv", "csv/findings.csv"}
+
+
+@pytest.mark.parametrize("change", ["broken records", "truncated", "no clusters", "duplicate clusters"])
+def test_report_reads_broken_and_odd_snapshots_as_before(tmp_path, capsys, monkeypatch, change):
+    snap = synthetic_snapshot(30)
+    if change == "broken records":
+        text = _broken_fleet()
+    elif change == "truncated":
+        text = dumps(snap)[:-3000]
+    elif change == "no clusters":
+        text = json.dumps(dict(snap, clusters=[]))
+    else:
+        head = json.dumps({"clusters": snap["clusters"][:5]})[:-1]
+        text = head + ", " + json.dumps(snap)[1:]
+    path = tmp_path / "odd.json"
+    path.write_text(text)
+    streamed = _report(path, tmp_path / "a", capsys, monkeypatch, False)
+    whole = _report(path, tmp_path / "b", capsys, monkeypatch, True)
+    assert streamed == whole
+    expected = {"broken records": 3, "truncated": 2, "no clusters": 3, "duplicate clusters": 0}[change]
+    assert streamed[0] == expected, streamed[2]
+    with_partial = _report(path, tmp_path / "c", capsys, monkeypatch, False, "--allow-partial")
+    assert with_partial == _report(path, tmp_path / "d", capsys, monkeypatch, True, "--allow-partial")
+    assert with_partial[0] == (2 if change == "truncated" else 0)

@@ -4,6 +4,7 @@ import copy
 import gzip
 import ipaddress
 import json
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -332,3 +333,37 @@ def test_a_broken_record_is_named_in_korean(sample, tmp_path):
     english = [e["message"] for e in load_snapshot(path)["errors"] if e["code"] == "InvalidRecord"]
     assert english[1] == ("broken cluster record, left out: at $.clusters[4].cluster.resourcesVpcConfig.subnetIds: "
                           "expected an array or a null, got int 5")
+
+
+def test_the_validators_compile_once_when_many_threads_ask_first(monkeypatch):
+    """The scan's call threads check answers at once: the first compiles the schema, the others wait for it."""
+    import threading
+
+    import fastjsonschema
+
+    from ekslab.fleet import snapshot
+
+    compiled, real = [], fastjsonschema.compile
+
+    def slow_compile(definition, **kwargs):  # widens the window in which another thread may start compiling
+        compiled.append(definition)
+        time.sleep(0.05)
+        return real(definition, **kwargs)
+
+    monkeypatch.setattr(fastjsonschema, "compile", slow_compile)
+    monkeypatch.setattr(snapshot, "_compiled", [])
+    start, got, problems = threading.Barrier(8), [], []
+
+    def first_use():
+        start.wait()
+        got.append(snapshot._validators())
+        problems.append(snapshot.record_problem("clusters", {"account_id": 5}))
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(got) == 8 and all(v is got[0] for v in got)
+    assert len(compiled) == 2 + len(snapshot._SECTIONS)  # the whole, the top level, one per section: once
+    assert len(set(problems)) == 1 and problems[0] == "at $: missing key 'region' (and 2 more)"

@@ -15,6 +15,8 @@ SHAPES = [  # (cluster, what its note or EKS-EP-007 message says)
     ("analytics-dash", "hybrid nodes reach the public endpoint from your on-premises internet egress"),  # 10.5
     ("platform-au-internal", "not read: the Route 53 Resolver rules (EKS-EP-004)"),  # 10.9
     ("analytics-eu-oldapi", "authenticationMode unknown: read it with aws eks describe-cluster"),  # 10.6 absent
+    ("analytics-eu-routed-pl", "allow outbound TCP 443 only to prefix list pl-"),  # 10.4: unknown, never a guess
+    ("payments-routed-sg", "security groups of its network interfaces allow no outbound TCP 443 to 0.0.0.0/0"),
 ]
 
 
@@ -79,3 +81,20 @@ def test_the_sandbox_refuses_only_the_named_operation_in_the_named_region():
         got, _body = _call(faults, target, region)
         assert got["status"] == "200 OK", (target, region)
     assert len(passed) == 2
+
+
+def test_each_security_group_verdict_lands_on_its_own_cluster_only():
+    import ekslab
+    from ekslab.fleet.frame import load_fleet
+
+    fleet = load_fleet("sample")
+    found, notes = ekslab.findings(fleet), ekslab.notes(fleet)
+    sg_fix = found[found.fix.str.contains("authorize-security-group-egress", regex=False)]
+    assert list(sg_fix.cluster) == ["payments-routed-sg"] and list(sg_fix.id) == ["EKS-EP-010"]
+    assert "--group-id sg-" in sg_fix.iloc[0].fix and "IpRanges=[{CidrIp=0.0.0.0/0}]" in sg_fix.iloc[0].fix
+    unknown = notes[notes.note.str.contains("only to prefix list", regex=False)]
+    assert list(unknown.cluster) == ["analytics-eu-routed-pl"]
+    assert not (found.cluster == "analytics-eu-routed-pl").any()  # routes and DNS fine: nothing to find
+    verdicts = dict(zip(fleet.cluster, fleet.control_plane_sg_443, strict=True))
+    assert {c: v for c, v in verdicts.items() if v is not None} == {
+        "payments-routed": "yes", "payments-routed-sg": "no", "analytics-eu-routed-pl": "unknown"}

@@ -1,5 +1,6 @@
 """The AWS CLI commands ekslab prints as fixes."""
 
+import re
 import shlex
 
 import pytest
@@ -102,3 +103,21 @@ def test_endpoint_route_and_resolver_commands_name_what_they_make_and_refuse_bad
                       ("'Oregon'", lambda: default_route_commands("Oregon", ["subnet-0a"]))):
         with pytest.raises(ValueError, match=bad):
             call()
+
+
+@pytest.mark.parametrize("value", ["abc.gr7.us-east-1.eks.amazonaws.com", "ABC.YL4.EU-WEST-1.EKS.AMAZONAWS.COM",
+                                   "x.api.aws"])
+def test_check_value_accepts_a_host_the_pattern_matches(value):
+    from ekslab.model.commands import HOST_RE, check_value
+
+    assert check_value(HOST_RE, value, "endpoint host") is value
+
+
+@pytest.mark.parametrize("value", ["", "localhost", "-bad.example.com", "a b.example.com", "host.example.c0m", None, 42,
+                                   "abc.eks.amazonaws.com; rm -rf /"])
+def test_check_value_refuses_what_the_pattern_does_not_match_naming_it(value):
+    from ekslab.i18n import N_, using_language
+    from ekslab.model.commands import HOST_RE, check_value
+
+    with using_language("en"), pytest.raises(ValueError, match=re.escape(f"endpoint host {value!r} is not valid")):
+        check_value(HOST_RE, value, N_("endpoint host"))

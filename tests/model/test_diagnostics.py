@@ -180,3 +180,14 @@ def test_korean_runbook():
     assert "dig +short" in text and re.search(r"[\uac00-\ud7a3]", text)
     assert "expect:" not in text and "Why:" not in text
     assert "mode" not in table.columns
+
+
+def test_diagnostics_imports_no_private_name_of_another_module():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(diag.__file__).read_text(encoding="utf-8"))
+    private = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               for alias in node.names if alias.name.startswith("_") and alias.name != "_"]
+    assert private == []
+    assert diag.check_value.__module__ == "ekslab.model.commands" and diag.HOST_RE.pattern.startswith("^")

@@ -21,7 +21,8 @@ OPTIONAL = {"status": None, "dns_servers": None, "egress_kinds": None, "egress_k
              # spec section 10 (CONTRACT-18): absent means unread, and the rules say what they could not judge
              "node_egress": None, "node_subnets_source": None, "cluster_subnet_egress": None,
              "dhcp_domain_name": None, "vpc_endpoints": None, "vpc_endpoints_no_dns": None, "resolver_rules": None,
-             "control_plane_egress": None, "auto_mode": False, "remote_pod_cidrs": None, "endpoint": None}
+             "control_plane_egress": None, "auto_mode": False, "remote_pod_cidrs": None, "endpoint": None,
+             "control_plane_sg_443": None, "control_plane_sg_443_why": None}
 
 
 def check_frame(frame):
@@ -242,6 +243,7 @@ class Sig(NamedTuple):
     domain: str  # the DHCP domain-name: "ok", "missing" or "unread"
     resolver: tuple | None  # the Resolver rule that decides the endpoint name (see _resolver)
     cp_subnets: tuple | None  # CUSTOMER_ROUTED: (subnet, kind, kind_v6, target) of each cluster subnet
+    cp_sg: tuple | None  # CUSTOMER_ROUTED: (control_plane_sg_443, its why entries); None: not read
 
 
 HOST = "\x00host\x00"  # stands for the cluster's own endpoint name in a message: filled in per row
@@ -534,6 +536,16 @@ def signatures(frame):
                 e, list | tuple) else None), strict=True):
             cp_subnets[i] = detail
     codes.append(_object_codes(cp_subnets))
+    # and whether their network interfaces' security groups let TCP 443 out (spec 10.4)
+    cp_sg = np.full(n, None, dtype=object)
+    if routed.any() and "control_plane_sg_443" in frame.columns:
+        at = np.flatnonzero(routed)
+        verdicts = frame["control_plane_sg_443"].take(at).to_numpy(dtype=object)
+        whys = _column(frame, "control_plane_sg_443_why").take(at).to_numpy(dtype=object)
+        for i, verdict, why in zip(at.tolist(), verdicts, whys, strict=True):
+            if verdict in ("yes", "no", "unknown"):
+                cp_sg[i] = (verdict, as_blocks(why))
+    codes.append(_object_codes(cp_sg))
 
     def raws(rows) -> list[Sig]:
         """The values of the given rows, as ``recipe`` takes them (one pass over few rows)."""
@@ -546,7 +558,7 @@ def signatures(frame):
             out.append(Sig(values[0], bool(has_error[i]), *values[1:], c_blocks or (), c_egress or (), c_remote,
                            c_pods, c_assumed or (), c_kinds6 or (), c_targets or (), c_health or (), c_unread or (),
                            c_ep, c_nodns, (kinds.at(i) or ()) if has_kinds else None, bool(nat_auto[i]), domain[i],
-                           resolver[i], cp_subnets[i]))
+                           resolver[i], cp_subnets[i], cp_sg[i]))
         return out
 
     # a cluster that is going away, or whose endpoint mode is unknown, is judged on its status or error alone

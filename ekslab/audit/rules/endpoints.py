@@ -53,13 +53,47 @@ def endpoints_rule(kinds, source, endpoints, no_dns, notes: list) -> list[Item]:
                  ("vpce", tuple(s for s in missing if s not in off), tuple(s for s in missing if s in off)))]
 
 
-def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[Item]:
+_DESTINATION = {"cidr": "{value}", "prefix-list": N_("prefix list {value}"),
+                "security-group": N_("security group {value}")}
+
+
+def _sg_state(sg, notes: list) -> tuple:
+    """What the control plane's security groups say for EKS-EP-010 (spec 10.4): (the cause, or None; the
+    destinations no rule lets TCP 443 out to). "unknown" and "not read" become notes saying why."""
+    if sg is None:
+        notes.append(_("CUSTOMER_ROUTED: the control plane's security groups must allow outbound TCP 443; not read, "
+                       "so not judged (if missing: `aws ec2 authorize-security-group-egress --group-id "
+                       "<cluster-security-group> --protocol tcp --port 443 --cidr 0.0.0.0/0`) [CPE]"))
+        return None, ()
+    verdict, why = sg
+    pairs = [tuple(w.split(" ", 1)) for w in why if " " in w]
+    if verdict == "no":
+        closed = tuple(v for k, v in pairs if k == "no-rule")
+        return _("the security groups of its network interfaces allow no outbound TCP 443 to {destinations}").format(
+            destinations=", ".join(closed)), closed
+    if verdict == "unknown":
+        shown = [i18n.gettext(_DESTINATION[k]).format(value=v) for k, v in pairs if k in _DESTINATION]
+        missing = [v for k, v in pairs if k == "not-found"]
+        if shown:
+            notes.append(_("CUSTOMER_ROUTED: the control plane's security groups allow outbound TCP 443 only to "
+                           "{destinations}: AWS routes those, but ekslab cannot tell whether they reach the admission "
+                           "webhooks and OIDC issuers; EKS-EP-010 did not judge them [CPE]").format(
+                destinations=", ".join(shown)))
+        if missing:
+            notes.append(_("CUSTOMER_ROUTED: security group {groups} of the control plane's network interfaces was "
+                           "not in the DescribeSecurityGroups answer (deleted, or not visible to this account): "
+                           "EKS-EP-010 did not judge outbound TCP 443").format(groups=", ".join(missing)))
+    return None, ()
+
+
+def egress_mode_rule(mode, subnets, servers, family: str, sg, notes: list) -> list[Item]:
     """EKS-EP-010: CUSTOMER_ROUTED control-plane egress and a cluster subnet without a way out (spec 10.4).
 
     ``subnets`` are ``(subnet, kind, kind_v6, target)`` of the cluster subnets (None: unread); ``servers``
-    what the DHCP options hand out. The mode is one-way: the fix is a route, never a mode change. The ENIs'
-    security groups (outbound 443) are not read: the finding, or else a note, says so and how to add the rule.
-    Taught in notebooks/04_troubleshooting.ipynb.
+    what the DHCP options hand out; ``sg`` the network interfaces' security groups as
+    ``(control_plane_sg_443, its why entries)`` (None: not read). Groups known to keep TCP 443 in are a cause
+    (the fix: an egress rule on the cluster security group); "unknown" and "not read" are notes saying why.
+    The mode is one-way: the fix is never a mode change. Taught in notebooks/04_troubleshooting.ipynb.
     """
     if not isinstance(mode, str) or not mode or mode == "AWS_MANAGED":
         return []
@@ -71,16 +105,13 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
         notes.append(_("controlPlaneEgressMode {mode} is not one ekslab knows ({known}): EKS-EP-010 not "
                        "evaluated").format(mode=mode, known=", ".join(EGRESS_MODES)))
         return []
-    # spec 10.4: the ENIs' security groups must allow outbound 443; the scan reads no security group, so say so
-    # (in the finding when there is one, else in a note)
-    unread_sg = _("CUSTOMER_ROUTED: the control plane's security groups must allow outbound TCP 443; not read, "
-                  "so not judged (if missing: `aws ec2 authorize-security-group-egress --group-id "
-                  "<cluster-security-group> --protocol tcp --port 443 --cidr 0.0.0.0/0`) [CPE]")
-    if subnets is None:
-        notes += [unread_sg, _("controlPlaneEgressMode CUSTOMER_ROUTED but the cluster subnets' routes were not read: "
-                               "EKS-EP-010 not evaluated")]
-        return []
+    said = []  # what the security groups leave to a note
+    blocked, closed = _sg_state(sg, said)
     causes, stuck, stuck6 = [], [], []
+    if subnets is None:
+        notes += [*said, _("controlPlaneEgressMode CUSTOMER_ROUTED but the cluster subnets' routes were not read: "
+                           "EKS-EP-010 not evaluated")]
+        return [_egress_item([blocked], (), (), False, closed, sg)] if blocked else []
     for subnet, kind, kind6, target in subnets:
         if kind in _WHY:
             stuck.append(subnet)
@@ -99,13 +130,28 @@ def egress_mode_rule(mode, subnets, servers, family: str, notes: list) -> list[I
         causes.append(_("the DHCP options do not hand out AmazonProvidedDNS"))
     elif servers is None:
         notes.append(_("the DHCP DNS servers are unknown: EKS-EP-010 did not check them for AmazonProvidedDNS"))
+    if blocked:
+        causes.append(blocked)
     if not causes:
-        notes.append(unread_sg)
+        notes += said
         return []
-    return [item("EKS-EP-010", _("controlPlaneEgressMode CUSTOMER_ROUTED sends the API server's calls to admission "
-                                 "webhooks, OIDC issuers (IRSA, identity providers) and aggregated API servers out "
-                                 "through its network interfaces in the cluster subnets, and {causes}: those calls "
-                                 "fail. The mode is one-way: the fix is a route, never a mode change [CPE]").format(
-                     causes="; ".join(causes)) + " " + _("Also: {unread}").format(unread=unread_sg),
-                 ("route", tuple(stuck), tuple(stuck6), servers in ("custom", "none")))]
+    if sg is not None:
+        notes += said  # "unknown": beside the finding; "not read" goes into it (below)
+    return [_egress_item(causes, stuck, stuck6, servers in ("custom", "none"), closed, sg)]
 
+
+def _egress_item(causes, stuck, stuck6, dhcp: bool, closed, sg) -> Item:
+    message = _("controlPlaneEgressMode CUSTOMER_ROUTED sends the API server's calls to admission webhooks, OIDC "
+                "issuers (IRSA, identity providers) and aggregated API servers out through its network interfaces "
+                "in the cluster subnets, and {causes}: those calls fail. The mode is one-way: the fix is a route, "
+                "never a mode change [CPE]") if not closed else _(
+        "controlPlaneEgressMode CUSTOMER_ROUTED sends the API server's calls to admission webhooks, OIDC issuers "
+        "(IRSA, identity providers) and aggregated API servers out through its network interfaces in the cluster "
+        "subnets, and {causes}: those calls fail (webhooks time out, IRSA tokens cannot be checked). The mode is "
+        "one-way: the fix is in the network (a route, a security-group egress rule), never a mode change [CPE]")
+    text = message.format(causes="; ".join(causes))
+    if sg is None:
+        said = []
+        _sg_state(None, said)
+        text += " " + _("Also: {unread}").format(unread=said[0])
+    return item("EKS-EP-010", text, ("route", tuple(stuck), tuple(stuck6), dhcp, tuple(closed)))

@@ -23,6 +23,7 @@ from ekslab.model.commands import VPC_ID_RE as _VPC_RE
 from ekslab.model.commands import (
     default_route_commands,
     dns_fix_commands,
+    sg_egress_command,
     sg_rule_command,
     system_rule_commands,
     update_command,
@@ -76,6 +77,43 @@ def _sg_template(region: str):
     return head, tail.replace(SENTINEL, _YOUR_NETWORK)
 
 
+def _as_is(text):
+    return text
+
+
+def _spoken():
+    """What a finished text goes through once its per-row values are in: ``particles.resolve`` where the language
+    writes a particle after a value (Korean ``{vpc}이(가)`` reads ``vpc-0a1b이`` or ``vpc-0a12가``), else nothing."""
+    from ekslab.i18n import LANGUAGES, get_language
+    from ekslab.i18n.particles import resolve
+
+    return _as_is if get_language() == LANGUAGES[0] else resolve
+
+
+def _item_codes(values):
+    """One code per item (equal texts, equal codes), indexed by ``item_idx``: few items, coded in Python."""
+    import numpy as np
+
+    index = {}
+    return np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+
+
+def _each(spoken, text):
+    """``spoken`` applied to each text of an object array (nothing to do when it is the identity)."""
+    if spoken is _as_is:
+        return text
+    text[:] = [spoken(t) for t in text.tolist()]
+    return text
+
+
+def _sg_egress(group, region: str, destinations) -> str:
+    """The egress rule for the row's cluster security group (spec 10.4); ``<cluster-security-group-id>`` when the
+    row has none AWS could have given."""
+    ok = isinstance(group, str) and bool(_SG_RE.match(group))
+    text = sg_egress_command(group if ok else "sg-0", region, destinations)
+    return text if ok else text.replace("--group-id sg-0 ", "--group-id <cluster-security-group-id> ")
+
+
 def _small(codes):
     """Integer codes in the smallest type that holds them (numpy's stable sort is a radix sort up to 16 bits)."""
     import numpy as np
@@ -86,10 +124,61 @@ def _small(codes):
 
 def _valid(series, pattern: re.Pattern):
     """Per row, whether the value matches ``pattern`` (run by pandas over the whole column at once)."""
+    return _matches(series.astype("str"), pattern)
+
+
+def _matches(text, pattern: re.Pattern):
+    """Per row of a text series (``astype("str")``'s), whether it matches ``pattern``."""
     import numpy as np
 
-    text = series.astype("str")
     return np.asarray(text.str.fullmatch(pattern.pattern.strip("^$")).fillna(False), dtype=bool)
+
+
+def _all_text(values, skipna: bool = False) -> bool:
+    """Whether an object array holds only strings (``skipna``: or missing values): then ``astype("str")`` would
+    give each value back as it is, and the frame's own objects serve (no copy of every row's text)."""
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(values, skipna=skipna) in ("string", "empty")
+
+
+def _text_codes(series):
+    """``pd.factorize(series.astype("str"), sort=True)`` as (codes, object array of the texts), the distinct
+    values converted rather than every row when the column holds text already (a fleet frame's does)."""
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype == object:  # a text dtype is converted by nothing: it is factorized as it is, below
+        values = series.to_numpy()
+        if _all_text(values, skipna=True):  # text or missing: the same codes and order (code-point order)
+            codes, uniques = pd.factorize(values, sort=True)
+            return codes, np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(series.astype("str"), sort=True)
+    return codes, np.array([str(u) for u in uniques], dtype=object)
+
+
+def _shared(keys, build):
+    """Per row, what ``build(firsts)`` makes for the first row of each distinct key (an object array, one per
+    first row): one object shared by every row with that key (a fleet repeats its VPCs, groups and regions: the
+    text is made once per distinct value, not per row)."""
+    import numpy as np
+
+    if not len(keys):
+        return np.empty(0, dtype=object)
+    _unique, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    made = np.empty(len(firsts), dtype=object)
+    made[:] = build(firsts)
+    return made[inverse]
+
+
+def _key(*codes):
+    """One integer per row standing for the row's combination of the given integer codes (each from 0)."""
+    import numpy as np
+
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max(initial=0)) + 1) + c
+    return key
 
 
 class _Cluster:
@@ -106,12 +195,16 @@ class _Cluster:
             self.region_codes = np.where(self.region_codes < 0, len(regions), self.region_codes)
             regions.append("-")
         self.region = np.asarray(regions, dtype=object)[self.region_codes]
-        self.name = frame["cluster"].astype("str").to_numpy(dtype=object)
+        # the names as text once, in C (for the order and update_command's check); the names shown are the frame's
+        # own objects where they are text already (always, from a snapshot), not a copy per row
+        text = frame["cluster"].astype("str")
+        names = frame["cluster"].to_numpy() if frame["cluster"].dtype == object else None
+        self.name = names if names is not None and _all_text(names) else text.to_numpy(dtype=object)
         self.regions = regions
         self._frame = frame
         # the fix is built only where update_command's checks pass; prefixes are shared per region
         region_ok = np.array([bool(_REGION_RE.match(r)) for r in regions], dtype=bool)
-        self.name_ok = _valid(frame["cluster"], _NAME_RE) if len(frame) else np.zeros(0, dtype=bool)
+        self.name_ok = _matches(text, _NAME_RE) if len(frame) else np.zeros(0, dtype=bool)
         self.eks_ok = region_ok[self.region_codes] & self.name_ok
         self.eks_prefix = np.array([f"aws eks update-cluster-config --region {r} --name " for r in regions],
                                    dtype=object)
@@ -119,9 +212,10 @@ class _Cluster:
         self.sg_parts = [_sg_template(r) for r in regions]
         # the order by account, region, name: stable sorts, the least significant first (a missing value first,
         # as a sorted factorize gives it -1; a missing region last, as above)
-        account_codes, accounts = pd.factorize(frame["account_id"].astype("str"), sort=True)
+        account_codes, accounts = _text_codes(frame["account_id"])
         self.account = np.array([*accounts, np.nan], dtype=object)[account_codes]  # -1: missing, NaN as it was
-        order = np.asarray(frame["cluster"].astype("str").array.argsort(kind="stable", na_position="first"))
+        order = np.asarray(text.array.argsort(kind="stable", na_position="first"))
+        del text
         for codes in (self.region_codes, account_codes):  # small integers: numpy sorts them by radix
             order = order[np.argsort(_small(codes[order]), kind="stable")]
         self.order = order  # the rows in cluster order
@@ -135,12 +229,33 @@ class _Cluster:
             return np.full(len(rows), None, dtype=object)
         return self._frame[name].take(rows).to_numpy(dtype=object)
 
+    def codes(self, name: str, rows, shown):
+        """Per row of ``rows``, a code from 0 such that rows with equal codes show the same text ``shown`` (made
+        from column ``name``'s values): the values' own codes, by pandas from the column (in C for a text
+        column); ``shown``'s where a value cannot be hashed (a list where an id belongs)."""
+        import pandas as pd
+
+        try:
+            return pd.factorize(self._frame[name].take(rows))[0] + 1  # missing: -1
+        except TypeError:
+            return pd.factorize(shown)[0]
+
     def valid(self, name: str, pattern: re.Pattern, rows):
         """Per row of ``rows``, whether column ``name`` holds a value ``pattern`` accepts (one AWS could give)."""
         return _valid(self._frame[name].take(rows), pattern)
 
 
 _SOME_VPC = "vpc-0feedface0feedface"  # a VPC id the command builders accept, swapped for each row's own
+
+
+def _joined(parts, values):
+    """``value.join(parts)`` for each of ``values`` (an object array of strings), in C."""
+    import numpy as np
+
+    text = np.full(len(values), parts[0], dtype=object)
+    for part in parts[1:]:
+        text = text + values + part
+    return text
 
 
 def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
@@ -162,23 +277,23 @@ def _per_vpc(fix, at, data, rows, cl: _Cluster, build) -> None:
                                          return_inverse=True)
     vpc, ok = cl.cells("vpc_id", r), cl.valid("vpc_id", _VPC_RE, r)
     own = np.where(ok, vpc, "<vpc-id>").astype(object)
+    own_codes = cl.codes("vpc_id", r, own)  # equal ids, equal text (a finer split than the text's is harmless)
     by_template = np.argsort(inverse, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(firsts)))])
     for t, f in enumerate(firsts.tolist()):
         template = _vpc_commands(_SOME_VPC, cl.region[r[f]], lambda vpc, region, d=data[at[f]]: build(vpc, region, d))
         mine = by_template[bounds[t]:bounds[t + 1]]
-        parts = template.split(_SOME_VPC)
-        text = np.full(len(mine), parts[0], dtype=object)
-        for part in parts[1:]:
-            text = text + own[mine] + part
-        fix[at[mine]] = text
+        parts = template.split(_SOME_VPC)  # each VPC's own id put in, once per distinct VPC
+        fix[at[mine]] = _shared(own_codes[mine], lambda firsts, mine=mine, parts=parts: _joined(
+            parts, own[mine[firsts]]))
     for j in np.flatnonzero(~ok).tolist():
         if _text(vpc[j]):  # a VPC id AWS could not have given: say so, per row
             fix[at[j]] = _vpc_commands(vpc[j], cl.region[r[j]], lambda v, region, d=data[at[j]]: build(v, region, d))
 
 
-def _render_fixes(kind, data, rows, cl: _Cluster):
-    """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group."""
+def _render_fixes(kind, data, rows, item_idx, cl: _Cluster):
+    """The fix column: the per-configuration part joined with each cluster's name, region, VPC or group
+    (``item_idx``: which of the recipes' items each finding is)."""
     import numpy as np
 
     fix = np.empty(len(kind), dtype=object)
@@ -199,9 +314,20 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
         codes = cl.region_codes[r]
         heads = np.array([p[0] if p else "" for p in cl.sg_parts], dtype=object)[codes]
         tails = np.array([p[1] if p else "" for p in cl.sg_parts], dtype=object)[codes]
-        fix[sg] = heads + groups + tails
-        for k in np.flatnonzero([bool(d[0]) for d in data[sg]]):  # hybrid nodes: one rule per CIDR (spec 10.5)
-            fix[sg[k]] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c) for c in data[sg[k]][0])
+
+        def made(firsts):
+            text = heads[firsts] + groups[firsts] + tails[firsts]
+            for n, k in enumerate(firsts.tolist()):  # hybrid nodes: one rule per CIDR (spec 10.5)
+                if data[sg[k]][0]:
+                    text[n] = "\n".join(heads[k] + groups[k] + tails[k].replace(_YOUR_NETWORK, c)
+                                         for c in data[sg[k]][0])
+            return text
+        # made once per distinct region, group and hybrid CIDRs (coded once per item: few)
+        _items, first_of_item, by_item = np.unique(item_idx[sg], return_index=True, return_inverse=True)
+        known = {}
+        cidrs = np.array([known.setdefault(data[sg[f]][0], len(known)) for f in first_of_item.tolist()],
+                         dtype=np.int64)[by_item]
+        fix[sg] = _shared(_key(cidrs, codes, cl.codes("cluster_sg", r, groups)), made)
         bad = ~np.array([p is not None for p in cl.sg_parts], dtype=bool)[codes]
         fix[sg[bad]] = [_no_command(cl.name[i], cl.region[i]) for i in r[bad]]
     at = np.flatnonzero(kind == "resolver")
@@ -213,15 +339,17 @@ def _render_fixes(kind, data, rows, cl: _Cluster):
     _per_vpc(fix, np.flatnonzero(kind == "vpce"), data, rows, cl,
              lambda vpc, region, d: vpc_endpoint_commands(vpc, region, d[0], d[1]))
     at = np.flatnonzero(kind == "route")
-    for k, i, vpc, endpoint, entries in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
-                                            cl.cells("endpoint", rows[at]),
-                                            cl.cells("cluster_subnet_egress", rows[at]), strict=True):
-        stuck, stuck6, dhcp = ([_fill(s, endpoint, entries) for s in group] if isinstance(group, tuple) else group
-                               for group in data[k])
+    for k, i, vpc, endpoint, entries, group in zip(at.tolist(), rows[at].tolist(), cl.cells("vpc_id", rows[at]),
+                                                   cl.cells("endpoint", rows[at]),
+                                                   cl.cells("cluster_subnet_egress", rows[at]),
+                                                   cl.cells("cluster_sg", rows[at]), strict=True):
+        stuck, stuck6, dhcp, closed = ([_fill(s, endpoint, entries) for s in part] if isinstance(part, tuple)
+                                       else part for part in data[k])
 
-        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp):
+        def route(vpc, region, stuck=stuck, stuck6=stuck6, dhcp=dhcp, closed=closed, group=group):
             return (default_route_commands(region, stuck) + default_route_commands(region, stuck6, ipv6=True)
-                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else []))
+                    + (dns_fix_commands(vpc, region, VpcDns(dns_servers="none")) if dhcp else [])
+                    + ([_sg_egress(group, region, closed)] if closed else []))
         fix[k] = _vpc_commands(vpc, cl.region[i], route)
     at = np.flatnonzero(kind == "describe")
     if len(at):  # a name update_command accepts needs no quoting; the region is quoted once
@@ -266,6 +394,7 @@ def evaluate_fleet(frame):
     import pandas as pd
 
     check_frame(frame)
+    spoken = _spoken()
     n = len(frame)
     rid, raws, facts = signatures(frame)
     firsts = np.unique(rid, return_index=True)[1] if n else []  # rid is dense: firsts[k] is a row of key k
@@ -283,31 +412,43 @@ def evaluate_fleet(frame):
     order = np.argsort(severity, kind="stable")
     rows, item_idx, severity = rows[order], item_idx[order], severity[order]
 
-    def per_item(values):
-        return np.array([*values, None], dtype=object)[item_idx]
+    def per_item(values):  # equal texts of different items are one object too
+        same = {}
+        return np.array([*(same.setdefault(v, v) if v.__class__ is str else v for v in values), None],
+                        dtype=object)[item_idx]
 
     message, field = per_item(it.message for it in items), per_item(it.field for it in items)
+    message_codes, tail_codes = (_item_codes([*values, None]) for values in (
+        [it.message for it in items], [it.tail for it in items]))
     for name in ("vpc_id", "cluster_sg"):
         at = np.flatnonzero(field == name)
         if len(at):
             unknown = _("(id unknown)")
             shown = np.array([v if v.__class__ is str and v else unknown for v in cl.cells(name, rows[at]).tolist()],
                              dtype=object)
-            message[at] = message[at] + shown + per_item(it.tail for it in items)[at]
+            before, tail = message[at], per_item(it.tail for it in items)[at]
+            # made once per distinct text before, id and text after (a fleet has few VPCs and groups), shared
+            message[at] = _shared(_key(message_codes[item_idx[at]], tail_codes[item_idx[at]],
+                                       cl.codes(name, rows[at], shown)),
+                                  lambda f, before=before, shown=shown, tail=tail: _each(spoken, before[f] + shown[f]
+                                                                                         + tail[f]))
+    same = {}  # a text made per row below is one object with its equals
     at = np.flatnonzero(per_item("\x00" in it.message + it.tail for it in items) == True)  # noqa: E712
     for k, endpoint, entries in zip(at.tolist(), cl.cells("endpoint", rows[at]),
                                     cl.cells("cluster_subnet_egress", rows[at]), strict=True):
-        message[k] = _fill(message[k], endpoint, entries)  # a value only the row knows (its host, its subnets)
+        text = spoken(_fill(message[k], endpoint, entries))  # a value only the row knows (its host, its subnets)
+        message[k] = same.setdefault(text, text)
     pending = facts["pending"][rows] if len(rows) else np.zeros(0, dtype=object)
     for k in np.flatnonzero(pd.notna(pending)):  # spec 9.5: shown, marked as pending
-        message[k] = _("[pending: cluster {status}] {message}").format(status=pending[k], message=message[k])
+        text = _("[pending: cluster {status}] {message}").format(status=pending[k], message=message[k])
+        message[k] = same.setdefault(text, text)
     kind = per_item(it.fix[0] for it in items)
     data = np.fromiter([*((" --resources-vpc-config " + it.fix[1]) if it.fix[0] == "eks" else it.fix[1:]
                           for it in items), None], dtype=object, count=len(items) + 1)[item_idx]
     table = pd.DataFrame({
         "account_id": cl.account[rows], "region": cl.region[rows], "cluster": cl.name[rows],
         "id": per_item(it.rule for it in items), "severity": np.array(SEVERITIES, dtype=object)[severity],
-        "message": message, "fix": _render_fixes(kind, data, rows, cl)},
+        "message": message, "fix": _render_fixes(kind, data, rows, item_idx, cl)},
         columns=FINDING_COLUMNS, dtype=object)
 
     # the notes: the recipe's, then Auto Mode's (per row), clusters in order
@@ -329,7 +470,7 @@ def evaluate_fleet(frame):
             one = text[k]  # a value only the row knows (its host, its subnets, its error)
             if "\x00" in one:
                 one = _fill(one, endpoint, entries)
-            text[k] = one.replace("{error}", str(error)) if "{error}" in one else one
+            text[k] = spoken(one.replace("{error}", str(error)) if "{error}" in one else one)
     notes_table = pd.DataFrame({"account_id": cl.account[noted], "region": cl.region[noted], "cluster": cl.name[noted],
                                 "note": text}, columns=NOTE_COLUMNS, dtype=object)
     return table, notes_table, rows.tolist()

@@ -142,7 +142,7 @@ def recipe(sig) -> tuple[list[Item], list[str]]:
     parts.append(_DNS((as_flag(sig.dns_support), as_flag(sig.dns_hostnames), servers), public, private,
                       tuple(sig.unread), sig.domain, sig.resolver))
     parts.append(_ENDPOINTS(kinds, source, sig.endpoints, sig.endpoints_no_dns))
-    parts.append(_EGRESS_MODE(_text(sig.cp_egress), sig.cp_subnets, servers, family))
+    parts.append(_EGRESS_MODE(_text(sig.cp_egress), sig.cp_subnets, servers, family, sig.cp_sg))
     parts.append(_ACCESS(public, private, hybrid, sig.remote, sig.remote_pods, _text(sig.auth), outpost, family))
     for found, said in parts:
         items += found
