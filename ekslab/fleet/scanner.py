@@ -937,8 +937,10 @@ def _run(state, orchestrate):
     if isinstance(state.fatal, BaseException):
         state.close()
         raise state.fatal
-    if state.unfinished:
-        state.expire()
+    if state.unfinished:  # the deadline: the calls still running are abandoned, and so is closing, which may need
+        state.expire()  # a lock one of them holds (a client being made, its credentials resolved): it runs apart
+        threading.Thread(target=state.close, name="ekslab-close", daemon=True).start()
+        return
     state.close()
 
 

@@ -231,6 +231,29 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_no_file(tmp_path, parent):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_deadline_waits_for_no_lock_a_worker_holds():
+    """The deadline passes while a worker holds a lock that closing the scan needs (it is making a shared
+    client, whose credentials may take long): the scan ends, its call named, the lock still held."""
+    import threading
+
+    from ekslab.fleet.scanner import _run, _Scan
+
+    state = _Scan(workers=1, max_attempts=1, progress=False, timeout=0.5)
+    release = threading.Event()
+
+    def orchestrate():
+        with state._session_lock:
+            release.wait(20)  # before the fix, _run waited here for the lock: 20 s, then the lock was free
+
+    try:
+        _run(state, orchestrate)
+        held = state._session_lock.locked()
+    finally:
+        release.set()
+    assert held, "the deadline waited for the worker's lock"
+    assert [(e["operation"], e["code"]) for e in state.errors] == [("GetCallerIdentity", "ScanStopped")]
+
+
 def test_ctrl_c_waits_for_no_lock_a_worker_holds():
     """A Ctrl-C while a worker holds a lock that closing the scan needs (here: it is making a shared client):
     the scan raises KeyboardInterrupt at once, the lock still held; closing happens on another thread."""
@@ -265,6 +288,61 @@ def test_ctrl_c_waits_for_no_lock_a_worker_holds():
             break
         time.sleep(0.05)
     assert state.pool._closed
+
+
+
+# ---- `ekslab scan --timeout S` ends at S whatever the endpoint does: the calls still running are abandoned ----
+# (daemon threads), named as ScanStopped errors, and the snapshot of what was read is written. Each endpoint below
+# gives up on its own long after the deadline, so a deadline that did not hold ends in another error, not a hang.
+
+def _scan_to_the_deadline(tmp_path, capsys, *extra):
+    out = tmp_path / "fleet.json"
+    status = main(["scan", "--regions", "eu-west-1", "--no-progress", "-o", str(out), "--timeout", "1", *extra])
+    captured = capsys.readouterr()
+    errors = json.loads(out.read_text())["errors"]
+    assert status == 3 and "Traceback" not in captured.err, captured
+    return [(e["operation"], e["code"]) for e in errors], captured
+
+
+@pytest.fixture
+def hanging_dns(aws_env, monkeypatch):
+    """AWS_ENDPOINT_URL names a host whose DNS lookup does not return (for a minute, then fails); the
+    threads caught in it."""
+    import threading
+
+    caught, release, real = [], threading.Event(), socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if host == "dns-hangs.invalid":
+            caught.append(threading.current_thread())
+            release.wait(60)  # then this lookup and every later one fails at once
+            release.set()
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://dns-hangs.invalid")
+    yield caught
+    release.set()
+
+
+def test_the_deadline_holds_while_a_dns_lookup_hangs(hanging_dns, tmp_path, capsys):
+    # connect_timeout does not cover the lookup (getaddrinfo has no timeout): only the deadline ends it
+    errors, _captured = _scan_to_the_deadline(tmp_path, capsys)
+    assert errors == [("GetCallerIdentity", "ScanStopped")]
+    assert hanging_dns and all(t.is_alive() for t in hanging_dns)  # the scan ended while the lookup still hung
+
+
+def test_the_deadline_holds_before_the_read_timeout_on_a_silent_socket(aws_env, monkeypatch, tmp_path, capsys):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)  # accepts (the kernel does), never answers; the read timeout (30 s by default) never comes
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.getsockname()[1]}")
+    try:
+        errors, captured = _scan_to_the_deadline(tmp_path, capsys)
+    finally:
+        server.close()
+    assert errors == [("GetCallerIdentity", "ScanStopped")] and "deadline of 1 s" in captured.out
 
 
 def test_a_full_disk_keeps_the_old_snapshot(tmp_path, monkeypatch):

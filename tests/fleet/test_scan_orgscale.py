@@ -102,7 +102,8 @@ def test_a_paused_key_waits_while_another_runs():
 
 @pytest.fixture
 def trickle(aws_env, monkeypatch):
-    """A loopback server that answers every request one byte per second, forever: no read ever times out."""
+    """A loopback server that answers every request one byte per second: no read times out. After 20 bytes (the
+    headers unfinished) it hangs up: a deadline that did not hold ends in a connection error, not a hang."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -111,7 +112,7 @@ def trickle(aws_env, monkeypatch):
     def talk(conn):
         with conn:
             conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n" + b"<" * 10**5:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n"[:20]:
                 if stop.wait(1):
                     return
                 try:
@@ -137,12 +138,10 @@ def trickle(aws_env, monkeypatch):
 
 def test_timeout_holds_against_a_server_that_trickles_one_byte_a_second(trickle, tmp_path, capsys):
     out = tmp_path / "fleet.json"
-    started = time.monotonic()
     status = cli.main(["scan", "--regions", "eu-west-1", "--no-progress", "-o", str(out), "--timeout", "3",
                        "--read-timeout", "2"])
-    elapsed = time.monotonic() - started
     captured = capsys.readouterr()
-    assert status == 3 and elapsed < 8, (elapsed, captured)  # the read timeout (2 s per read) never trips
+    assert status == 3, captured  # the read timeout (2 s per read) never trips: the deadline ends it (ScanStopped)
     [error] = json.loads(out.read_text())["errors"]
     assert (error["operation"], error["code"]) == ("GetCallerIdentity", "ScanStopped")
     assert "deadline of 3 s" in error["message"] and "ScanStopped" in captured.out
