@@ -42,7 +42,18 @@ def merge_snapshots(shards, names=None) -> dict:
         raise MergeError(_("some shards are anonymized and some are not ({names}): anonymize all of them "
                            "with one key, or none").format(
             names=", ".join(n for n, s in zip(names, shards, strict=True) if s["metadata"].get("anonymized"))))
-    out = {"format": FORMAT}
+    out = {"format": FORMAT, **join_records(shards, names)}
+    out["metadata"] = _metadata([s["metadata"] for s in shards], names, anonymized.pop())
+    return out
+
+
+def join_records(shards, names) -> dict:
+    """The clusters, VPCs and errors of several snapshots as one: a record in two of them kept once, sorted.
+
+    Raises :class:`MergeError` when two record one cluster or VPC differently. ``ekslab merge`` and the
+    child processes of ``ekslab scan --processes`` use it. Taught in README.md ("Organization scale").
+    """
+    out = {}
     for section, key_of in _KEYS.items():
         kept, origin = {}, {}
         for name, snap in zip(names, shards, strict=True):
@@ -61,30 +72,39 @@ def merge_snapshots(shards, names=None) -> dict:
             errors.setdefault(tuple(sorted((k, str(v)) for k, v in e.items())), e)
     out["errors"] = sorted(errors.values(), key=lambda e: tuple(
         str(e.get(k) or "") for k in ("account_id", "region", "cluster", "operation")))
-    out["metadata"] = _metadata([s["metadata"] for s in shards], names, anonymized.pop())
     return out
 
 
-def _metadata(metas, names, anonymized) -> dict:
+def summed_counts(metas) -> dict:
+    """The metadata that adds up over several snapshots: accounts and regions (joined), API calls, retries,
+    calls per action, throttles and duplicate cluster names (the last two only when there were some).
+
+    Taught in README.md ("Organization scale").
+    """
     by_action: dict[str, int] = {}
     for m in metas:
         for action, n in (m.get("api_calls_by_action") or {}).items():
             by_action[action] = by_action.get(action, 0) + n
+    out = {"accounts": sorted({a for m in metas for a in m["accounts"]}),
+           "regions": sorted({r for m in metas for r in m["regions"]}),
+           "api_calls": sum(m["api_calls"] for m in metas), "retries": sum(m.get("retries", 0) for m in metas),
+           "api_calls_by_action": dict(sorted(by_action.items()))}
+    for key in ("throttles", "duplicate_clusters"):
+        total = sum(m.get(key, 0) for m in metas)
+        if total:
+            out[key] = total
+    return out
+
+
+def _metadata(metas, names, anonymized) -> dict:
     versions = sorted({m["ekslab_version"] for m in metas})
     meta = {
         "created": max(m["created"] for m in metas),
         "ekslab_version": versions[0] if len(versions) == 1 else ", ".join(versions),
         "source": f"merge of {len(metas)} shards: " + "; ".join(m["source"] for m in metas),
-        "accounts": sorted({a for m in metas for a in m["accounts"]}),
-        "regions": sorted({r for m in metas for r in m["regions"]}),
-        "api_calls": sum(m["api_calls"] for m in metas),
-        "retries": sum(m.get("retries", 0) for m in metas),
-        "api_calls_by_action": dict(sorted(by_action.items())),
+        **summed_counts(metas),
         "shards": [{"file": name, **m} for name, m in zip(names, metas, strict=True)],
     }
-    throttles = sum(m.get("throttles", 0) for m in metas)
-    if throttles:
-        meta["throttles"] = throttles
     if anonymized:
         meta["anonymized"] = True
     return meta
@@ -112,7 +132,8 @@ def _cli(args):
     try:
         check_output(args.output, (".json", ".json.gz"))
         merged = merge_snapshots([load_snapshot(p) for p in args.snapshots], args.snapshots)
-        path = save_snapshot(merged, args.output, compact=True)
+        # every record was checked as its shard was read: the writer checks the top level only
+        path = save_snapshot(merged, args.output, compact=True, records_checked=True)
     except (OutputError, SnapshotError, MergeError, OSError, ValueError) as e:
         print(f"ekslab merge: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE

@@ -338,6 +338,7 @@ class _Scan:
         self.setup_thread = None
         self.local = threading.local()  # .task: the account-region this thread works for
         self._shared = {}
+        self.spread = None  # the child processes the accounts went to (ekslab.fleet.processes), if any
 
     def stopped(self) -> str | None:
         """Why no more calls may start (Ctrl-C, the deadline), or None."""
@@ -482,8 +483,8 @@ class _Scan:
             missing = list(in_flight.values())
             partial = []
             for unit, (account, region, operation, task) in self.unfinished.items():
-                if unit == "setup" and self.setup_thread in in_flight:
-                    continue  # its call is named
+                if operation is None or (unit == "setup" and self.setup_thread in in_flight):
+                    continue  # its call is named, or (a child process's feed) the parent names what it did not send
                 if task is None or not task.started:
                     missing.append((account, region, None, operation))
                     continue
@@ -539,7 +540,10 @@ class _Scan:
             self.pool.grow(wanted)
 
     def close(self):
-        """Stop the pools (nothing queued runs, threads end after their call); close the shared clients."""
+        """Stop the pools (nothing queued runs, threads end after their call), the child processes if any (killed:
+        nothing they read is waited for); close the shared clients."""
+        if self.spread is not None:
+            self.spread.close()
         for pool in (self.pool, self.regions_pool):
             if pool is not None:
                 pool.close()
@@ -676,49 +680,66 @@ def _members(state, mgmt, base, region, ou):
     return sorted({a["Id"] for a in active})
 
 
-def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups):
+def _scan_account(state, acct, sess, creds, regions, home, nodegroups):
+    """Queue one account's regions (after DescribeRegions for "all") with ``creds`` (assumed-role keys) or the
+    session's own; a child process of ``ekslab scan --processes`` runs this for each account it is handed."""
+    with state._lock:
+        state.accounts.add(acct)
+    region = sess.region_name or home
+    if regions == "all":
+        state.run(("regions", acct), acct, region, "DescribeRegions", lambda: [
+            _region_task(state, acct, sess, creds, r, nodegroups)
+            for r in _regions_for(state, acct, sess, creds, regions, region)], pool=state.pool, key=(acct, region))
+    else:
+        for r in _regions_for(state, acct, sess, creds, regions, region):
+            _region_task(state, acct, sess, creds, r, nodegroups)
+
+
+def _region_task(state, acct, sess, creds, region, nodegroups):
+    task = _Task(acct, region, state, sess, creds, nodegroups=bool(nodegroups))
+    with state._lock:
+        state.regions.add(region)
+    state.run(("region", acct, region), acct, region, "ListClusters", _region_job, state, task, task=task)
+
+
+def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, processes=1, profile_of=None):
     """The scan's setup, on its own thread: who am I, the organization, then every AssumeRole in parallel,
-    each account's regions queued as soon as its credentials come (interleaved account by account)."""
+    each account's regions queued as soon as its credentials come (interleaved account by account).
+    With ``processes`` ("auto" or a number), once the accounts are known they may be handed to child
+    processes instead (``ekslab.fleet.processes``): this process then only assumes the roles, at one pace."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    def account(acct, sess, creds):
-        with state._lock:
-            state.accounts.add(acct)
-        region = sess.region_name or home
-        if regions == "all":
-            state.run(("regions", acct), acct, region, "DescribeRegions", lambda: [
-                region_task(acct, sess, creds, r) for r in _regions_for(state, acct, sess, creds, regions, region)],
-                pool=state.pool, key=(acct, region))
-        else:
-            for r in _regions_for(state, acct, sess, creds, regions, region):
-                region_task(acct, sess, creds, r)
+    from ekslab.fleet.processes import spread_over
 
-    def region_task(acct, sess, creds, region):
-        task = _Task(acct, region, state, sess, creds, nodegroups=bool(nodegroups))
-        with state._lock:
-            state.regions.add(region)
-        state.run(("region", acct, region), acct, region, "ListClusters", _region_job, state, task, task=task)
+    local = partial(_scan_account, state, regions=regions, home=home, nodegroups=nodegroups)
+    settings = {"regions": regions, "home": home, "nodegroups": bool(nodegroups)}
 
-    def assume(sts, acct, partition, region):
+    def assume(sts, acct, partition, region, route):
         try:
             creds = sts.assume_role(RoleArn=f"arn:{partition}:iam::{acct}:role/{org_role}",
                                     RoleSessionName="ekslab-scan")["Credentials"]
         except (ClientError, BotoCoreError) as e:
             state.error(acct, region, None, "AssumeRole", e)
             return
-        account(acct, base, {"aws_access_key_id": creds["AccessKeyId"],
-                             "aws_secret_access_key": creds["SecretAccessKey"],
-                             "aws_session_token": creds["SessionToken"]})
+        route(acct, base, {"aws_access_key_id": creds["AccessKeyId"],
+                           "aws_secret_access_key": creds["SecretAccessKey"],
+                           "aws_session_token": creds["SessionToken"]})
 
     from ekslab.fleet.snapshot import record_problem
 
     record_problem("clusters", {})  # its validator compiled once here, not by every call thread at once
     identities = _identities(state, bases, home)
     if not org_role or not identities:
-        state.size(len(identities) * _region_count(regions))
-        for acct, sess, _partition in identities:
-            if only is None or acct in only:
-                account(acct, sess, None)
+        chosen = [(acct, sess) for acct, sess, _partition in identities if only is None or acct in only]
+        spread = spread_over(state, [acct for acct, _sess in chosen], processes, settings)
+        state.size(len(identities) * _region_count(regions) if spread is None else 2)
+        for acct, sess in chosen:
+            if spread is None:
+                local(acct, sess, None)
+            else:
+                spread.send(acct, (profile_of or {}).get(id(sess)), None)
+        if spread is not None:
+            spread.sent_all()
         return
     mgmt, base, partition = identities[0]
     region = base.region_name or home
@@ -735,14 +756,23 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups):
         scan_mgmt = mgmt in only
     else:
         scan_mgmt = ou is None
-    state.size((len(members) + 1) * _region_count(regions))
+    others = [a for a in members if a != mgmt]
+    spread = spread_over(state, [mgmt] * scan_mgmt + others, processes, settings)
+    state.size((len(members) + 1) * _region_count(regions) if spread is None else 2)  # 2: its AssumeRoles
     sts = state.client(base, "sts", region, key=(mgmt, region))
+    if spread is None:
+        route = local
+    else:  # the assumed keys go to the child process that scans the account; when all went, it is told so
+        profile = (profile_of or {}).get(id(base))
+        def route(acct, _sess, creds):
+            spread.send(acct, profile, creds)
+        spread.expect(len(others))
     if scan_mgmt:
-        account(mgmt, base, None)
-    for acct in members:
-        if acct != mgmt:
-            state.run(("assume", acct), acct, region, "AssumeRole", assume, sts, acct, partition, region,
-                      pool=state.pool, key=(mgmt, region))
+        route(mgmt, base, None)
+    for acct in others:
+        job = assume if spread is None else spread.settling(assume)
+        state.run(("assume", acct), acct, region, "AssumeRole", job, sts, acct, partition, region, route,
+                  pool=state.pool, key=(mgmt, region))
 
 
 def _region_count(regions) -> int:
@@ -789,7 +819,7 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
          workers: int | None = None, max_attempts: int = 8, source: str | None = None,
          connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
          timeout: float = SCAN_TIMEOUT, nodegroups: bool = False, accounts=None, ou: str | None = None,
-         max_rps: float | None = None) -> ScanResult:
+         max_rps: float | None = None, processes="auto") -> ScanResult:
     """Scan EKS clusters across accounts and regions; returns a :class:`ScanResult`.
 
     - ``profiles``: None (the default credential chain), a profile name or a list of them;
@@ -824,9 +854,19 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     Time limits: ``connect_timeout`` (5 s) and ``read_timeout`` (30 s) on every call, and ``timeout``
     (3600 s) for the whole scan, whatever the endpoints do: at the deadline the scan returns what it read,
     and every call still running and every region not finished is an error record (code ScanStopped)
-    naming it. The first calls (GetCallerIdentity, ListAccounts) make at most 4 attempts.
+    naming it. The grace past ``timeout`` is the time to name them (the waiting thread wakes at the deadline;
+    calls stuck on a socket or a DNS lookup are abandoned, not waited for, and the clients close on another
+    thread). The first calls (GetCallerIdentity, ListAccounts) make at most 4 attempts.
+
+    ``processes`` ("auto" or a number; ``ekslab.fleet.processes``): one process's CPU signs and parses about
+    640 calls a second, so a large scan is split over child processes once its accounts are known: account i
+    to process i mod N, each scanning its accounts as this one would, while this process assumes every role
+    at one pace and joins their results. "auto" takes a process per core when there are at least
+    ``MIN_ACCOUNTS_PER_PROCESS`` accounts for each; 1 scans in this process. Needs profiles or the default
+    credential chain (a ``session`` object cannot be handed to another process: it scans in this one).
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
+    from ekslab.fleet.processes import processes_value
     if org_role is not None and (not isinstance(org_role, str) or not _ROLE.match(org_role)
                                  or org_role.startswith("arn:")):
         raise ValueError(_("org_role must be a role name such as 'ekslab-readonly', got {value}").format(
@@ -845,9 +885,15 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
                            "like 'r-ab12', got {value}").format(value=repr(ou)))
     if (only is not None or ou is not None) and not org_role and ou is not None:
         raise ValueError(_("ou needs org_role: the accounts of an OU are scanned through the organization's role"))
+    processes = processes_value(processes)
+    if session is not None and processes not in ("auto", 1):
+        raise ValueError(_("processes={value} needs profiles or the default credential chain: a session object "
+                           "cannot be handed to another process").format(value=repr(processes)))
     regions = _parse_regions(regions)
     started = time.perf_counter()
     bases = _base_sessions(profiles, session)
+    names = [profiles] if isinstance(profiles, str) else list(profiles or [])
+    profile_of = {id(sess): name for name, (_label, sess) in zip(names, bases, strict=False)} if session is None else {}
     if regions is None:
         for _label, sess in bases:
             if not sess.region_name:
@@ -858,11 +904,22 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     home = home or (regions[0] if isinstance(regions, list) else "us-east-1")
     state = _Scan(workers=workers, max_attempts=max_attempts, progress=progress, connect_timeout=connect_timeout,
                   read_timeout=read_timeout, timeout=timeout, max_rps=max_rps)
-    _run(state, partial(_orchestrate, state, bases, org_role, regions, home, only, ou, nodegroups))
+    _run(state, partial(_orchestrate, state, bases, org_role, regions, home, only, ou, nodegroups,
+                        1 if session is not None else processes, profile_of))
+    snapshot = _snapshot(state, source or _describe_source(bases, org_role))
+    if only is not None or ou is not None:
+        snapshot["metadata"]["shard"] = {"accounts": only, "ou": ou}
+    if state.spread is not None:
+        snapshot = state.spread.joined(snapshot)
+    return ScanResult(snapshot, time.perf_counter() - started)
+
+
+def _snapshot(state, source: str) -> dict:
+    """The snapshot of what ``state`` read: records sorted, metadata with the calls, retries and throttles."""
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "ekslab_version": __version__,
-        "source": source or _describe_source(bases, org_role),
+        "source": source,
         "accounts": sorted(state.accounts),
         "regions": sorted(state.regions),
         "api_calls": state.counter.calls,
@@ -873,16 +930,13 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
         meta["duplicate_clusters"] = state.duplicates
     if state.throttles:  # only when there were some: the bundled sample stays byte for byte the same
         meta["throttles"] = state.throttles
-    if only is not None or ou is not None:
-        meta["shard"] = {"accounts": only, "ou": ou}
-    snapshot = {
+    return {
         "format": "ekslab-fleet/1", "metadata": meta,
         "clusters": sorted(state.records, key=lambda r: (r["account_id"], r["region"], r["cluster"]["name"])),
         "vpcs": sorted(state.vpcs, key=lambda v: (v["account_id"], v["region"], v["vpc_id"])),
         "errors": sorted(state.errors, key=lambda e: tuple(str(e[k] or "") for k in
                                                            ("account_id", "region", "cluster", "operation"))),
     }
-    return ScanResult(snapshot, time.perf_counter() - started)
 
 
 def _describe_source(bases, org_role):
@@ -892,9 +946,11 @@ def _describe_source(bases, org_role):
     return text + (f" via endpoint {endpoint}" if endpoint else "")
 
 
-def _run(state, orchestrate):
+def _run(state, orchestrate, setup_operation="GetCallerIdentity"):
     """Run the scan on daemon threads; this thread only waits, draws the bar, and keeps the deadline:
-    a call stuck on a socket that trickles one byte a second is abandoned there, named as an error."""
+    a call stuck on a socket that trickles one byte a second is abandoned there, named as an error.
+    With child processes (``state.spread``), the bar counts theirs, and at the deadline their partial
+    results are collected (a child that does not answer in a short grace is killed, its accounts named)."""
     import sys
 
     from tqdm.auto import tqdm
@@ -908,15 +964,19 @@ def _run(state, orchestrate):
         finally:
             state.end("setup")
 
-    state.begin("setup", None, None, "GetCallerIdentity")
+    state.begin("setup", None, None, setup_operation)
     disable = None if state.progress is None else not state.progress
     bar = None
 
     def draw():  # accounts done of those known, clusters read, throttles; tqdm adds the ETA
+        done, clusters, throttles = state.accounts_done, state.tally.n, state.throttles
+        if state.spread is not None:  # this process's own count is of the accounts whose role it could not assume
+            more = state.spread.progress()
+            done, clusters, throttles = done + more[0], clusters + more[1], throttles + more[2]
         bar.total = len(state.accounts)
-        bar.update(state.accounts_done - bar.n)
+        bar.update(done - bar.n)
         bar.set_postfix_str(_("{clusters} clusters, {throttles} throttles").format(
-            clusters=state.tally.n, throttles=state.throttles), refresh=True)
+            clusters=clusters, throttles=throttles), refresh=True)
 
     try:  # from the bar on: a Ctrl-C while the setup thread starts stops the scan too
         bar = tqdm(total=0, unit="account", desc="ekslab scan", disable=disable, leave=True, file=sys.stderr)
@@ -925,10 +985,14 @@ def _run(state, orchestrate):
             state._done.acquire(timeout=min(0.25, max(0.0, state.deadline - time.monotonic())))
             if not bar.disable:
                 draw()
+        if state.spread is not None and state.fatal is None:
+            state.spread.finish()
         if not bar.disable:
             draw()
     except BaseException:  # Ctrl-C above all: no call starts or retries, and this thread waits for nothing:
         state.interrupted = True  # close() takes locks a worker may hold (a client being made): it runs apart
+        if state.spread is not None:
+            state.spread.kill()  # signals only, and the reaping of the dead: no child outlives this process
         threading.Thread(target=state.close, name="ekslab-close", daemon=True).start()
         raise
     finally:
@@ -1110,6 +1174,12 @@ def add_cli(subparsers):
     p.add_argument("--workers", type=_workers, default=None, metavar="N|auto",
                    help=_("threads for the calls (default auto: from the number of account-regions, "
                           "latency x rate)"))
+    from ekslab.fleet.processes import MIN_ACCOUNTS_PER_PROCESS, processes_argument
+    p.add_argument("--processes", type=processes_argument, default="auto", metavar="N|auto",
+                   help=_("processes that scan (default auto: one per core when each gets at least {n} accounts, "
+                          "else 1; each child process takes ~70 MB plus its share of the clusters; 1: all in "
+                          "this process)").format(
+                       n=MIN_ACCOUNTS_PER_PROCESS))
     p.add_argument("--allow-partial", action="store_true", help=_("exit 0, not 3, when some reads failed"))
     p.add_argument("--no-progress", action="store_true", help=_("no progress bar (it shows only on a terminal)"))
     p.add_argument("--nodegroups", action="store_true",
@@ -1138,7 +1208,7 @@ def _cli(args):
         result = scan(args.profiles, args.org_role, args.regions, progress=False if args.no_progress else None,
                       connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, timeout=args.timeout,
                       nodegroups=args.nodegroups, accounts=args.accounts, ou=args.ou, max_rps=args.max_rps,
-                      workers=args.workers)
+                      workers=args.workers, processes=args.processes)
     except (OutputError, ValueError) as e:
         print(f"ekslab scan: {terminal_safe(e)}", file=sys.stderr)
         return EXIT_USAGE

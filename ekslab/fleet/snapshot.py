@@ -278,18 +278,20 @@ def dumps(snapshot, compact: bool = False) -> str:
     return json.dumps(_as_snapshot(snapshot), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_snapshot(snapshot, path, compact: bool = False) -> Path:
+def save_snapshot(snapshot, path, compact: bool = False, records_checked: bool = False) -> Path:
     """Write a snapshot (dict or ScanResult) as JSON, gzip-compressed when ``path`` ends in ``.gz``.
 
     The output is canonical (sorted keys, fixed gzip header), so equal snapshots give equal bytes.
     The write is atomic: a temporary file beside ``path``, then a rename, so a full disk or an
     interruption never leaves half a snapshot nor destroys the file that was there.
-    ``compact`` drops the indentation (``dumps``). Returns the path. Taught in notebooks/03_fleet_analysis.ipynb.
+    ``compact`` drops the indentation (``dumps``). ``records_checked``: every record was validated already
+    (``ekslab merge`` joins snapshots it loaded), so only the top level is checked. Returns the path.
+    Taught in notebooks/03_fleet_analysis.ipynb.
     """
     from ekslab.fleet.outputs import atomic_write, check_output
 
     path = check_output(path)
-    snap = validate(_as_snapshot(snapshot), str(path))
+    snap = validate(_as_snapshot(snapshot), str(path), _checked=records_checked)
     try:
         data = dumps(snap, compact).encode("utf-8")
     except UnicodeEncodeError as e:

@@ -252,6 +252,11 @@ def test_the_deadline_waits_for_no_lock_a_worker_holds():
         release.set()
     assert held, "the deadline waited for the worker's lock"
     assert [(e["operation"], e["code"]) for e in state.errors] == [("GetCallerIdentity", "ScanStopped")]
+    for _ in range(200):  # closing ends once the worker lets go of the lock
+        if state.pool._closed:
+            break
+        time.sleep(0.05)
+    assert state.pool._closed
 
 
 def test_ctrl_c_waits_for_no_lock_a_worker_holds():
