@@ -44,7 +44,10 @@ CLUSTER_ATTR = {"fontsize": "18", "margin": "18"}
 # that the layout counts (icon above its words), the long lines wrapped, the API server beside the NLB.
 PROJECTOR_COLUMNS = (*COLUMNS[:4], ("nlb", "api"))
 PROJECTOR_GRAPH = {"ranksep": "0.35", "nodesep": "0.15", "pad": "0.1", "fontsize": "24",
-                   "dpi": "72"}  # 72: the SVG's units are the layout's points, unscaled
+                   "dpi": "72",  # 72: the SVG's units are the layout's points, unscaled
+                   # at most 16 inches wide: a wide picture (two NAT gateways, CUSTOMER_ROUTED's label) is packed
+                   # tighter, then scaled, so that its 20-point labels still come out at 16 px or more on the screen
+                   "ratio": "compress", "size": "16,20"}
 PROJECTOR_FONT, PROJECTOR_ICON, PROJECTOR_WRAP = "20", 42, 16  # points, points, characters
 
 

@@ -122,7 +122,14 @@ PRESETS: tuple[Preset, ...] = (
            N_("Private only, and the cluster security group has no TCP 443 rule for the on-premises network: "
            "requests over the VPN time out."), dict(public=False, private=True, sg_allows_443=False), "[SG][CE]",
            pitfall=3),
-    # not one of notebook 04's numbered pitfalls (its 4th, an old cluster without the public record, is no setting)
+    # the model answers for a current cluster; an old one without the public record is in the words (spec section 6)
+    Preset("pitfall_private_name", N_("The private name does not resolve outside the VPC"),
+           N_("Private only: the VPN site resolves the cluster's name through public DNS, which has answered with "
+              "the private addresses since December 2019, and gets through over its link. A cluster from before "
+              "then may lack that public record: 'no such host'. Fix: turn public access on and off again once, "
+              "or update the cluster."),
+           dict(public=False, private=True, dns_forwarding=False), "[HPC][BLOG][CE]", pitfall=4),
+    # not one of notebook 04's numbered pitfalls
     Preset("pitfall_dns_outside", N_("The VPN site gets the public answer"),
            N_("Public and private, the list narrowed to the laptop: the VPN site is outside the VPC, so DNS "
            "gives it the public address, and its internet egress is not on the list. Fix: forward its DNS "

@@ -13,8 +13,8 @@ import re
 from ekslab.i18n import _
 
 SCREEN = (1024, 768)  # the projector to plan for: its usual worst case
-# the diagram box: the page's width (about 990 pixels at 1024 in Voila), a quarter taller than wide
-BOX_ASPECT = 1.25  # height / width: the tallest picture (private, VPC DNS broken) still fits
+# the diagram box: the page's width (about 990 pixels at 1024 in Voila), a little taller than wide
+BOX_ASPECT = 1.08  # height / width: the tallest picture (private, VPC DNS broken) keeps labels of 16 px
 MIN_LABEL_PX = 16  # the smallest readable label at the back of a room
 
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(?:pt|px)?"[^>]*?\bheight="([\d.]+)(?:pt|px)?"', re.S)

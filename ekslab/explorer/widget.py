@@ -98,7 +98,8 @@ _CSS = """<style>
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25; }
 .ekslab-field-label { font-size: 0.95em; line-height: 1.2; margin-top: 4px; }
 </style>"""
-# Projector mode: every box that a click fills has a fixed height, so that nothing moves when the mode changes;
+# Projector mode: every box that a click fills has a fixed height, so that nothing moves when the mode changes
+# (below the picture too: the behavior table, the findings and the command scroll inside boxes of fixed height);
 # a control's note keeps one line (the whole note is its tooltip); the picture fills a box of fixed proportions.
 _PROJECTOR_CSS = """<style>
 .ekslab-projector .ekslab-inert-box, .ekslab-projector .ekslab-inert-box .widget-html-content { width: 100%;
@@ -109,6 +110,10 @@ _PROJECTOR_CSS = """<style>
 .ekslab-projector .ekslab-diagram { width: 100%; aspect-ratio: {ratio}; min-height: 0; overflow: hidden; }
 .ekslab-projector .ekslab-diagram .widget-html-content { width: 100%; height: 100%; }
 .ekslab-projector .ekslab-diagram svg { display: block; width: 100%; height: 100%; }
+.ekslab-projector .ekslab-below-note { height: 1.6em; overflow-y: auto; }
+.ekslab-projector .ekslab-below-table { height: 29em; overflow-y: auto; }
+.ekslab-projector .ekslab-below-findings { height: 17em; overflow-y: auto; }
+.ekslab-projector .ekslab-below-command { height: 10em; overflow-y: auto; }
 .ekslab-projector .widget-dropdown { flex-wrap: wrap; height: auto; }
 .ekslab-projector .widget-dropdown > select { flex: 1 1 100%; min-width: 0; max-width: 100%; }
 </style>"""
@@ -258,6 +263,10 @@ class EndpointExplorer:
         self.diagram_note = w.HTML("")
         self.findings_html = w.HTML("")
         self.command_html = w.HTML("")
+        # the boxes below the picture: projector mode gives each a fixed height (_PROJECTOR_CSS)
+        for box, name in ((self.diagram_note, "note"), (self.table_html, "table"), (self.findings_html, "findings"),
+                          (self.command_html, "command")):
+            box.add_class(f"ekslab-below-{name}")
 
     def _layout(self) -> w.Widget:
         """Presets, then the controls in wrapping groups, then the outputs full width: fits 1024x768."""

@@ -286,14 +286,21 @@ def overlaps(boxes, slack=2.0):
     return found
 
 
+# below the picture: the table, the findings and the command keep their places too
+BELOW = (".ekslab-below-note", ".ekslab-below-table", ".ekslab-below-findings", ".ekslab-below-command")
+TWO_NATS = "198.51.100.20, 198.51.100.21"  # the widest pictures: two NAT gateways, CUSTOMER_ROUTED's label
+
+
 def stage(page) -> dict:
-    """Where the layout's fixed parts are: the explorer's box, every control, the strip and the diagram box."""
+    """Where the layout's fixed parts are: the explorer's box, every control, the strip, the diagram box and the
+    boxes below it (each with its height: the explorer's own grows with nothing)."""
     boxes = {f"{n}:{b['tag']}": (round(b["x"], 1), round(b["y"], 1), round(b["right"], 1))
              for n, b in enumerate(page.evaluate(_BOXES_JS, CONTROLS))}
-    for part in (".ekslab-explorer", ".ekslab-strip", ".ekslab-diagram"):
+    box = page.locator(".ekslab-explorer").first.bounding_box()
+    boxes[".ekslab-explorer"] = tuple(round(box[k], 1) for k in ("x", "y", "width", "height"))
+    for part in (".ekslab-strip", ".ekslab-diagram", *BELOW):
         box = page.locator(part).first.bounding_box()
-        boxes[part] = tuple(round(box[k], 1) for k in ("x", "y", "width"))
-    boxes[".ekslab-diagram height"] = round(page.locator(".ekslab-diagram").bounding_box()["height"], 1)
+        boxes[part] = tuple(round(box[k], 1) for k in ("x", "y", "width", "height"))
     return boxes
 
 
@@ -318,6 +325,37 @@ def check_labels(page, where: str) -> None:
     small = [(x["text"], round(x["px"], 1)) for x in labels if x["px"] < 16]
     assert not small, f"{where}: SVG labels under 16 px at 1024x768: {small}"
     assert not overlaps(labels), f"{where}: SVG labels overlap: {overlaps(labels)}"
+
+
+def _svg_shows(page, words: str) -> None:
+    page.wait_for_function("w => [...document.querySelectorAll('.ekslab-diagram svg text')]"
+                           ".some(t => t.textContent.includes(w))", arg=words)
+
+
+def check_wide_pictures(page, where: str, before: dict) -> None:
+    """Two NAT gateways, then CUSTOMER_ROUTED with them and with one (public mode): the widest pictures keep
+    labels of 16 px and more, and the layout stays put."""
+    nat = page.locator('.ekslab-explorer input[type="text"]').nth(1)
+    assert nat.input_value() == "198.51.100.20", "the second text field should be the NAT addresses"
+    nat.fill(TWO_NATS)
+    nat.press("Enter")
+    _svg_shows(page, "198.51.100.21")
+    page.evaluate("window.scrollTo(0, 0)")
+    check_labels(page, f"{where}: two NAT gateways")
+    egress = page.locator(".ekslab-explorer select").first
+    assert "CUSTOMER_ROUTED" in egress.inner_text()
+    egress.select_option("CUSTOMER_ROUTED")
+    _svg_shows(page, "CUSTOMER_ROUTED")
+    check_labels(page, f"{where}: CUSTOMER_ROUTED, two NAT gateways")
+    nat.fill("198.51.100.20")
+    nat.press("Enter")
+    page.wait_for_function("() => ![...document.querySelectorAll('.ekslab-diagram svg text')]"
+                           ".some(t => t.textContent.includes('198.51.100.21'))")
+    page.evaluate("window.scrollTo(0, 0)")
+    check_labels(page, f"{where}: CUSTOMER_ROUTED, public")
+    after = stage(page)
+    moved = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    assert not moved, f"{where}: the layout moved: {moved}"
 
 
 def test_projector_app_at_1024x768(browser, tmp_path):
@@ -373,7 +411,12 @@ def test_projector_app_at_1024x768(browser, tmp_path):
                 page.get_by_role("button", name=shown[p.pitfall], exact=True).click()
                 page.locator(".ekslab-hint", has_text=f"Pitfall {p.pitfall}:").wait_for()
                 page.wait_for_timeout(300)  # the picture follows the hint
+                page.evaluate("window.scrollTo(0, 0)")
                 check_labels(page, shown[p.pitfall])
+                assert stage(page) == before, f"{shown[p.pitfall]}: the layout moved"
+        page.get_by_role("button", name="Public", exact=True).click()
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
+        check_wide_pictures(page, "en", before)
 
         # "Check yourself": each model answer closed until its summary is clicked
         answers = page.locator("details.ekslab-reveal")
@@ -413,6 +456,9 @@ def test_korean_projector_app(browser, tmp_path):
 
         numbers = {int(m.group(1)) for name in names if (m := re.match(r"함정 (\d+): ", name))}
         assert numbers and numbers <= set(notebook_pitfalls(NOTEBOOK.parent / "ko" / "04_troubleshooting.ipynb"))
+        page.get_by_role("button", name="퍼블릭", exact=True).click()
+        page.locator('.ekslab-mode[data-mode="public"]').wait_for()
+        check_wide_pictures(page, "ko", before)
         answers = page.locator("details.ekslab-reveal")
         assert answers.count() == 3 and "모델의 답 보기" in answers.first.locator("summary").inner_text()
         assert not answers.first.locator("pre").is_visible()

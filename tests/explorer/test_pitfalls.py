@@ -14,7 +14,8 @@ TROUBLESHOOTING = NOTEBOOKS / "04_troubleshooting.ipynb"
 # what notebook 04's heading N must be about, for each preset that claims pitfall N (English words)
 PITFALL_WORDS = {"pitfall_cidrs": ("allow-list", "private access is off"), "pitfall_timeout": ("i/o timeout",),
                  "pitfall_sg": ("timeouts", "bastion"), "pitfall_hybrid": ("hybrid nodes", "both endpoints"),
-                 "pitfall_vpc_dns": ("vpc dns prerequisites",)}
+                 "pitfall_vpc_dns": ("vpc dns prerequisites",),
+                 "pitfall_private_name": ("private name", "does not resolve outside the vpc")}
 HEADING = re.compile(r"^## (\d+)\. (.+)$", re.M)
 
 

@@ -70,11 +70,29 @@ def test_pitfall_4_the_vpn_site_gets_the_public_answer_and_is_refused():
     assert v["vpc"].reachable  # the nodes use the private endpoint: only the VPN site suffers
 
 
+def test_notebook_04s_pitfall_4_current_clusters_resolve_the_private_name_from_outside():
+    """Through the model: private only, the VPN site gets the private addresses from public DNS and gets through;
+    the old cluster without that record is no setting (the preset's words say so, and what to do)."""
+    sc, v = verdicts("pitfall_private_name")
+    assert (sc.config.public, sc.config.private, sc.settings.dns_forwarding) == (False, True, False)
+    assert v["connected"].reachable and v["connected"].endpoint == "private"
+    assert "public DNS answers with the private VPC addresses (since December 2019)" in str(v["connected"])
+    assert not v["internet"].reachable and v["vpc"].reachable
+    words = preset("pitfall_private_name").watch
+    assert "no such host" in words and "on and off again" in words
+    # the same preset with the security group rule gone is pitfall 3, not 4: the check can tell them apart
+    refused = scene(apply_preset("pitfall_private_name").changed(sg_allows_443=False))
+    vpn_site = next(x for x in refused.vantages if x.kind == "connected")
+    assert not evaluate(refused.config, vpn_site, refused.vpc).reachable
+
+
 def test_every_preset_applies_different_settings_and_every_pitfall_shows_a_problem():
     from ekslab.explorer.presets import PRESETS
 
-    applied = {p.key: p.apply() for p in PRESETS}
-    assert len(set(applied.values())) == len(PRESETS), "two presets apply the same settings"
+    # pitfall 4 is the private mode seen from the VPN site (its DNS answer): its settings are the mode preset's
+    applied = {p.key: p.apply() for p in PRESETS if p.key != "pitfall_private_name"}
+    assert len(set(applied.values())) == len(applied), "two presets apply the same settings"
+    assert preset("pitfall_private_name").apply() == preset("private").apply()
     for p in PRESETS:
         if p.key.startswith("pitfall"):
             _, v = verdicts(p.key)

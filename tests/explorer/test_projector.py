@@ -57,7 +57,12 @@ def projector_picture(settings):
                 control_plane_egress=sc.settings.control_plane_egress, projector=True)
 
 
-CASES = [(p.key, p.apply()) for p in PRESETS] + [("default", Settings())]
+TWO_NATS = "198.51.100.20, 198.51.100.21"  # the widest pictures: two NAT gateways, CUSTOMER_ROUTED's label
+WIDE = [("two_nat_gateways", Settings(nat_ips=TWO_NATS)),
+        ("customer_routed_public", Settings(control_plane_egress="CUSTOMER_ROUTED")),
+        ("customer_routed_both", Settings(private=True, control_plane_egress="CUSTOMER_ROUTED")),
+        ("customer_routed_two_nat_gateways", Settings(nat_ips=TWO_NATS, control_plane_egress="CUSTOMER_ROUTED"))]
+CASES = [(p.key, p.apply()) for p in PRESETS] + [("default", Settings())] + WIDE
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -104,6 +109,12 @@ def test_projector_mode_shows_inline_svg_in_a_box_and_keeps_every_note_line(monk
     ex.set(public=False, private=True)
     assert all(box.value.startswith('<div class="ekslab-inert"') for box in ex.inert_html.values())
     assert 'data-mode="private"' in ex.mode_html.value and "Private" in ex.diagram.value
+    # the boxes below the picture have fixed heights too (the browser test measures that nothing moves)
+    css = ex.widget.children[0].value
+    for box, name in ((ex.diagram_note, "note"), (ex.table_html, "table"), (ex.findings_html, "findings"),
+                      (ex.command_html, "command")):
+        assert f"ekslab-below-{name}" in box._dom_classes
+        assert re.search(rf"\.ekslab-projector \.ekslab-below-{name} {{ height: [\d.]+em; overflow-y: auto; }}", css)
 
 
 def test_the_usual_layout_is_the_default_and_keeps_its_png(monkeypatch):
