@@ -9,6 +9,7 @@ notebooks/TRAINER.md ("Projector mode").
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from importlib.resources import files
@@ -135,9 +136,28 @@ def _run(args) -> int:
     print(_("serving {notebook} ({mode}) on http://{host}:{port}/ ; Ctrl-C stops it").format(
         notebook=notebook.name if language == LANGUAGES[0] else f"{language}/{notebook.name}", mode=mode,
         host=APP_HOST, port=args.port), flush=True)
-    done = subprocess.run(voila_command(notebook, args.port), env=app_environment(args.projector, language),
-                          check=False)
-    return done.returncode
+    return serve(voila_command(notebook, args.port), app_environment(args.projector, language))
+
+
+def serve(command: list[str], env: dict) -> int:
+    """Run Voilà's ``command`` until it ends and return its exit code. A SIGTERM or SIGHUP sent to ``ekslab app``
+    (``kill``, a closed terminal, a service manager) is passed on, so Voilà stops its kernels and frees the port
+    instead of living on as an orphan. Taught in notebooks/TRAINER.md."""
+    proc = subprocess.Popen(command, env=env)
+
+    def pass_on(signum, _frame):
+        proc.send_signal(signum)
+
+    saved = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:  # the terminal's Ctrl-C reached Voilà too (one process group): it decides
+                continue
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def add_cli(subparsers) -> None:

@@ -1,7 +1,10 @@
 """`ekslab app` and `make app`: the plain functions, and the command with Voilà replaced by a recorder."""
 
+import signal
 import socket
 import subprocess
+import sys
+import time
 
 import pytest
 
@@ -83,11 +86,11 @@ def voila(monkeypatch):
     """Record the Voilà runs instead of serving."""
     runs = []
 
-    def run(command, env=None, check=False):
+    def serve(command, env):
         runs.append((command, env))
-        return subprocess.CompletedProcess(command, 0)
+        return 0
 
-    monkeypatch.setattr(app.subprocess, "run", run)
+    monkeypatch.setattr(app, "serve", serve)
     return runs
 
 
@@ -138,3 +141,38 @@ def test_the_errors_and_help_speak_korean(voila, capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "ko", "app", "--help"])
     assert "프로젝터" in capsys.readouterr().out
+
+
+# The stand-in for Voilà: says it is up, then waits; a SIGTERM or SIGHUP ends it cleanly, saying which.
+STAND_IN = """
+import pathlib, signal, sys, time
+mark = pathlib.Path(sys.argv[1])
+def stop(signum, _frame):
+    mark.write_text(signal.Signals(signum).name)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGHUP, stop)
+mark.write_text("up")
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stopped_app_stops_voila_too(tmp_path, sig):
+    """`kill` on `ekslab app` (or its terminal closing) reaches Voilà, which stops its kernels and frees the port;
+    before, Voilà lived on as an orphan holding the port (the browser tests left one per run)."""
+    mark = tmp_path / "voila.state"
+    runner = ("import os, sys\nfrom ekslab.explorer.app import serve\n"
+              f"sys.exit(serve([sys.executable, '-c', {STAND_IN!r}, {str(mark)!r}], dict(os.environ)))")
+    proc = subprocess.Popen([sys.executable, "-c", runner])
+    try:
+        for _ in range(300):
+            if mark.exists() and mark.read_text() == "up":
+                break
+            time.sleep(0.1)
+        assert mark.read_text() == "up"
+        proc.send_signal(sig)
+        assert proc.wait(20) == 0  # Voilà's own exit code
+    finally:
+        proc.kill()
+    assert mark.read_text() == sig.name
