@@ -54,6 +54,17 @@ def make_clients(region="eu-west-1", **creds):
     return boto3.client("ec2", region_name=region, **creds), boto3.client("eks", region_name=region, **creds)
 
 
+def member_account(org, n: int, role: str):
+    """A new member account ``m{n}`` of the organization ``org``, and its EC2 and EKS clients through ``role``."""
+    import boto3
+
+    member = org.create_account(Email=f"m{n}@example.com", AccountName=f"m{n}")["CreateAccountStatus"]["AccountId"]
+    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/{role}",
+                                            RoleSessionName="seed")["Credentials"]
+    return member, *make_clients(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                                 aws_session_token=creds["SessionToken"])
+
+
 def add_network(ec2, key="net", region="eu-west-1", cidr="10.50.0.0/16", **vpc):
     """A VPC built the way the sample fleet builds them (subnets, gateways, routes); returns its ids."""
     from ekslab.localaws.fleets import Vpc, _build_vpc

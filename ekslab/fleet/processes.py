@@ -107,8 +107,11 @@ class _Child:
         self.reader = self.errs = None
 
     def write(self, message: dict):
-        self.proc.stdin.write(json.dumps(message).encode() + b"\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps(message).encode() + b"\n")
+            self.proc.stdin.flush()
+        except ValueError as e:  # its pipe was closed (the scan is closing): as if it had died
+            raise BrokenPipeError(str(e)) from None
 
 
 class Spread:
@@ -207,7 +210,20 @@ class Spread:
         return tuple(sum(c.progress[i] for c in self.children) for i in range(3))
 
     def _read(self, child: _Child):
-        """A child's stdout: progress lines, then its results; at its end the child's unit ends."""
+        """A child's stdout: progress lines, then its results; at its end the child's unit ends. Never a thread's
+        traceback: after Ctrl-C the scan's one line is all that is said, and a failure here is the child's."""
+        try:
+            self._consume(child)
+        except Exception as e:
+            if not self.state.interrupted:
+                self._failed(child, None, None, str(e) or type(e).__name__)
+        finally:
+            try:
+                self.state.end(("child", child.index))
+            except KeyError:
+                pass
+
+    def _consume(self, child: _Child):
         bad = None
         try:
             for line in child.proc.stdout:
@@ -242,7 +258,6 @@ class Spread:
             code = child.proc.wait()
         if child.result is None:
             self._failed(child, code, bad)
-        self.state.end(("child", child.index))
 
     def _stderr(self, child: _Child):
         try:
@@ -253,10 +268,15 @@ class Spread:
         except (OSError, ValueError):
             pass
 
-    def _failed(self, child: _Child, code, bad):
-        child.errs.join(1.0)  # its last words, if it said any
-        pid, last = child.proc.pid, next(reversed(child.tail), "")
-        if child.killed_at_deadline:
+    def _failed(self, child: _Child, code, bad, why: str = ""):
+        if child.errs is not None:
+            child.errs.join(1.0)  # its last words, if it said any
+        tail = list(child.tail)  # a copy: its reader may still append
+        pid, last = child.proc.pid, (tail[-1] if tail else "")
+        if why:
+            message = _("the child process scanning this account (pid {pid}, --processes) could not be read: "
+                        "{reason}").format(pid=pid, reason=why)
+        elif child.killed_at_deadline:
             message = _("the child process scanning this account (pid {pid}, --processes) did not hand back its "
                         "results within {grace} s of the deadline and was killed").format(pid=pid, grace=f"{GRACE:g}")
         elif bad is not None:
@@ -274,7 +294,7 @@ class Spread:
         else:
             message = _("the child process scanning this account (pid {pid}, --processes) exited with code {code} "
                         "without its results").format(pid=pid, code=code)
-        if last and bad is None and not child.killed_at_deadline:
+        if last and bad is None and not why and not child.killed_at_deadline:
             message += ": " + last[:300]
         with child.lock:
             child.failed = message

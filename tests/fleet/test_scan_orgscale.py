@@ -8,7 +8,7 @@ import time
 
 import boto3
 import pytest
-from conftest import add_network, make_clients, plain_cluster
+from conftest import add_network, make_clients, member_account, plain_cluster
 
 from ekslab import cli
 from ekslab.fleet.merge import MergeError, merge_snapshots
@@ -180,12 +180,8 @@ def organization(moto_aws):
     ou = org.create_organizational_unit(ParentId=root, Name="teams")["OrganizationalUnit"]["Id"]
     members = []
     for n in range(2):
-        member = org.create_account(Email=f"m{n}@example.com", AccountName=f"m{n}")["CreateAccountStatus"]["AccountId"]
+        member, ec2, eks = member_account(org, n, "admin")
         members.append(member)
-        creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/admin",
-                                                RoleSessionName="seed")["Credentials"]
-        ec2, eks = make_clients(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                aws_session_token=creds["SessionToken"])
         plain_cluster(eks, f"team-{n}", add_network(ec2, nat_ips=(f"203.0.113.{40 + n}",))["subnets"])
     org.move_account(AccountId=members[1], SourceParentId=root, DestinationParentId=ou)
     ec2, eks = make_clients()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import add_network, make_clients, plain_cluster, popen_reachable_by_ctrl_c
+from conftest import add_network, make_clients, member_account, plain_cluster, popen_reachable_by_ctrl_c
 
 from ekslab import cli
 from ekslab.fleet import processes
@@ -49,12 +49,8 @@ def org(server, aws_env, monkeypatch):
     org.create_organization(FeatureSet="ALL")
     members = []
     for n in range(MEMBERS):
-        member = org.create_account(Email=f"m{n}@example.com", AccountName=f"m{n}")["CreateAccountStatus"]["AccountId"]
+        member, ec2, eks = member_account(org, n, ROLE)
         members.append(member)
-        creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/{ROLE}",
-                                                RoleSessionName="seed")["Credentials"]
-        ec2, eks = make_clients(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                aws_session_token=creds["SessionToken"])
         subnets = add_network(ec2, nat_ips=(f"203.0.113.{40 + n}",))["subnets"]
         plain_cluster(eks, f"team-{n}", subnets)
         if n == 0:
@@ -268,3 +264,31 @@ def test_merge_checks_each_record_once(tmp_path, monkeypatch, capsys):
     assert cli.main(["merge", *paths[:2], "-o", paths[2]]) == 0
     assert calls == {"whole": 0, "records": 2}  # each cluster as its shard was read, none again when written
     assert len(json.loads((tmp_path / "all.json").read_text())["clusters"]) == 2
+
+
+@pytest.mark.parametrize("interrupted", [False, True], ids=["running", "after Ctrl-C"])
+def test_a_reader_that_fails_names_the_childs_accounts_and_never_prints_a_traceback(monkeypatch, interrupted):
+    """A fault while reading a child (here: checking its results raises) is that child's error, not a thread's
+    traceback on stderr (a fresh clone's run printed one after Ctrl-C); after Ctrl-C nothing more is said.
+    Either way the child's unit ends, so the scan does not wait for it."""
+    from ekslab.fleet.scanner import _Scan
+
+    def broken(snapshot):
+        raise RuntimeError("checking broke")
+
+    monkeypatch.setattr(processes, "_checked_result", broken)
+    hooks = []
+    monkeypatch.setattr(threading, "excepthook", hooks.append)
+    state = _Scan(workers=1, max_attempts=1, progress=False)
+    state.interrupted = interrupted
+    spread = processes.Spread(state, ["111111111111"], 1, {})
+    child = processes._Child(0, subprocess.Popen([sys.executable, "-c", "print('{\"snapshot\": {}}')"],
+                                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    child.accounts.append("111111111111")
+    state.begin(("child", 0), None, None, "scan")
+    spread._read(child)
+    assert hooks == [] and ("child", 0) not in state.unfinished
+    named = [(e["account_id"], e["code"]) for e in state.errors]
+    assert named == ([] if interrupted else [("111111111111", "ProcessFailed")])
+    if not interrupted:
+        assert "could not be read: checking broke" in state.errors[0]["message"]
