@@ -66,9 +66,6 @@ def _serve(config: dict, out) -> int:
         return sessions[profile]
 
     def feed():
-        from ekslab.fleet.snapshot import record_problem
-
-        record_problem("clusters", {})  # its validator compiled once here, not by every call thread at once
         state.size(max(1, config["accounts"]) * scanner._region_count(regions))
         while True:
             message = inbox.get()

@@ -725,9 +725,6 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, pr
                            "aws_secret_access_key": creds["SecretAccessKey"],
                            "aws_session_token": creds["SessionToken"]})
 
-    from ekslab.fleet.snapshot import record_problem
-
-    record_problem("clusters", {})  # its validator compiled once here, not by every call thread at once
     identities = _identities(state, bases, home)
     if not org_role or not identities:
         chosen = [(acct, sess) for acct, sess, _partition in identities if only is None or acct in only]
