@@ -18,9 +18,11 @@ completeness, the CPU per HTTP request of the scanner and of the fake, and the f
 the call counts and the buckets allow with unlimited concurrency (AssumeRoles paced in the management
 account, then per account-region ListClusters, the describes, the EC2 and Resolver reads: bench/scan.py's
 ``region_calls``), and wall / floor. Each line says how it ran: 10,000 x 100 as users run it
-(`--processes auto`: a child process per core, this machine's two), and beside it `--processes 1` (one
-process, CPU-bound); ``--scales two`` adds the same by hand (two `--accounts` shards in two processes,
-joined by `ekslab merge`: what a CI matrix does). CPU and peak RSS count the child processes too.
+(`--processes auto`: a process per core, this machine's two: the scanning process and one child), and
+beside it `--processes 1` (one process, CPU-bound); ``--scales two`` adds the same by hand (two
+`--accounts` shards in two processes, joined by `ekslab merge`: what a CI matrix does). CPU and peak RSS
+count the child processes too: peak RSS is an upper bound, the scanning process's peak plus each child
+at the largest child's peak, as if all peaked at once.
 Targets: 10,000 x 100 <= 2x floor, peak RSS <= 300 MB, 0 errors; 10,000 x 10 <= 1.5x floor.
 Usage: .venv/bin/python bench/org_scale.py [--quick] [--latency-ms 50] [--scales 1k,org,one,thr,two]
        [--baseline DIR]
@@ -504,13 +506,13 @@ def scan_child(port, accounts_csv, out):
         result.save(out, compact=True)
     meta = result.snapshot["metadata"]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan's child processes, reaped
-    n = meta.get("processes", 1)
+    n = meta.get("processes", 1)  # this process and n - 1 children
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"wall": time.perf_counter() - t0, "wall_scan": wall_scan,
                       "cpu": time.process_time() - c0 + children.ru_utime + children.ru_stime,
                       "processes": n, "parent_rss_mb": own, "child_rss_mb": children.ru_maxrss / 1024 if n > 1 else 0,
-                      # at most: this process and each child at the largest child's peak
-                      "rss_mb": own + (n * children.ru_maxrss / 1024 if n > 1 else 0),
+                      # at most: this process at its peak and each child at the largest child's peak, at once
+                      "rss_mb": own + (n - 1) * children.ru_maxrss / 1024,
                       "clusters": len(result.clusters), "errors": len(result.errors),
                       "first_errors": result.errors[:3], "calls": meta["api_calls"],
                       "retries": meta.get("retries", 0), "throttles_seen": meta.get("throttles", 0)}), flush=True)
@@ -585,7 +587,7 @@ def run_scale(label, accounts, regions, clusters, latency, shards=1, processes="
             f": {ran} process{'es' if ran > 1 else ''}" if processes == "auto" else "")
     print(f"{label}: {clusters} clusters x {accounts} accounts x {regions} regions ({mode})")
     rss = max(f["rss_mb"] for f in figures)
-    parts = (f" (parent {figures[0]['parent_rss_mb']:.0f} + {ran} x {figures[0]['child_rss_mb']:.0f} MB)"
+    parts = (f" (process 0: {figures[0]['parent_rss_mb']:.0f} + {ran - 1} x {figures[0]['child_rss_mb']:.0f} MB)"
              if ran > 1 else "")
     print(f"  wall {wall:6.1f} s (processes {started:.1f} s with Python's start)   floor {floor:5.1f} s   "
           f"wall/floor {wall / floor:5.2f}x   "

@@ -2,10 +2,12 @@
 
 It reads JSON lines on stdin: the scan's settings, then one line per account (its id, the profile whose
 session scans it, the assumed-role keys or none), then ``{"end": true}``. It scans each account as one
-process does (``ekslab.fleet.scanner``: the same pools, pace, deadline and error records), writes its
-progress to stdout as JSON lines every quarter second, then its results as one line. Its stdout is
-the protocol's alone: anything else printed goes to stderr. When stdin closes (the parent has the results,
-or was interrupted, or is gone), the child ends at once. Taught in README.md ("Organization scale").
+process does (``ekslab.fleet.scanner``: the same pools, pace, deadline and error records). Every quarter
+second it writes its progress to stdout as a JSON line, with the clusters and VPCs read since (``"read"``:
+it keeps none, so its memory does not grow with them, and a child that dies loses at most its last
+quarter second), then the rest and its counts as one line (``"snapshot"``). Its stdout is the protocol's
+alone: anything else printed goes to stderr. When stdin closes (the parent has the results, or was
+interrupted, or is gone), the child ends at once. Taught in README.md ("Organization scale").
 """
 
 from __future__ import annotations
@@ -77,14 +79,19 @@ def _serve(config: dict, out) -> int:
     def progress():
         return [state.accounts_done, state.tally.n, state.throttles]
 
+    def handed_back():  # what was read since the last line (errors stay: the deadline names what they did not)
+        with state._lock:
+            clusters, vpcs, state.records, state.vpcs = state.records, state.vpcs, [], []
+        return {"clusters": clusters, "vpcs": vpcs} if clusters or vpcs else None
+
     stop = threading.Event()
 
     def report():
         last = None
         while not stop.wait(0.25):
-            now = progress()
-            if now != last:
-                write({"progress": now})
+            now, read = progress(), handed_back()
+            if now != last or read:
+                write({"progress": now, **({"read": read} if read else {})})
                 last = now
 
     threading.Thread(target=listen, name="ekslab-child-in", daemon=True).start()

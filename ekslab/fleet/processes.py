@@ -2,15 +2,18 @@
 
 One process signs, sends and parses about 640 botocore calls per second of CPU (bench/org_scale.py), so
 an organization of hundreds of accounts keeps one core busy. Once the accounts are known (the
-organization's listing, or the profiles), the scanning process hands account i to child i mod N
+organization's listing, or the profiles), account i goes to process i mod N: process 0 is this one,
+which scans its share as ``--processes 1`` would, and each other is a child
 (``python -m ekslab.fleet.process_child``; the accounts whose roles are assumed first spread over all
-children). The parent assumes every role itself, at one pace (the management account's STS bucket is
+processes). This process assumes every role itself, at one pace (the management account's STS bucket is
 never paced twice), and sends each child its accounts with their keys over a pipe; a child scans them
-as one process would and reports its progress (accounts done, clusters, throttles) as JSON lines, then
-its results. The parent draws one bar, joins the results (``ekslab.fleet.merge``) and the caller writes
-one snapshot. Failure is per child: one that dies, or answers with no snapshot, costs its accounts an
-error record each naming what happened; at the deadline every child hands back what it read, and one
-that does not within :data:`GRACE` seconds is killed. Ctrl-C kills every child.
+as one process would and reports its progress (accounts done, clusters, throttles) and what it read,
+as it reads it, as JSON lines (so a child holds little, and one that dies loses only what it had not
+sent), then its counts. This process draws one bar, joins the results (``ekslab.fleet.merge``) and the
+caller writes one snapshot. Failure is per child: one that dies, or ends without its counts, costs its
+accounts an error record each naming what happened (what it sent before is kept); at the deadline every
+child hands back what it read, and one that does not within :data:`GRACE` seconds is killed. Ctrl-C
+kills every child.
 Taught in README.md ("Organization scale").
 """
 
@@ -80,8 +83,8 @@ def processes_for(accounts: int, requested="auto") -> int:
 
 def spread_over(state, accounts: list, requested, settings: dict):
     """Start the child processes for ``accounts`` (in the order their keys will come) when
-    :func:`processes_for` says more than one; returns the :class:`Spread` (also ``state.spread``) or None.
-    Taught in README.md ("Organization scale")."""
+    :func:`processes_for` says more than one: this process is process 0, so N processes are N - 1 children.
+    Returns the :class:`Spread` (also ``state.spread``) or None. Taught in README.md ("Organization scale")."""
     n = processes_for(len(accounts), requested)
     if n < 2:
         return None
@@ -101,6 +104,7 @@ class _Child:
         self.lock = threading.Lock()
         self.progress = (0, 0, 0)  # accounts done, clusters read, throttles
         self.result = None
+        self.read: dict = {"clusters": [], "vpcs": []}  # what it handed back as it read it
         self.failed = None  # why it gave no result, once known
         self.killed_at_deadline = False
         self.tail: deque = deque(maxlen=5)  # its last lines on stderr, to name a crash
@@ -115,14 +119,15 @@ class _Child:
 
 
 class Spread:
-    """The child processes of one scan, seen from the parent: they are handed accounts (:meth:`send`), told
-    when there are no more (:meth:`sent_all`), and their results are joined (:meth:`joined`)."""
+    """The processes of one scan, seen from the parent (process 0): the children are handed their accounts
+    (:meth:`send`; :meth:`mine` says which are this process's own), told when there are no more
+    (:meth:`sent_all`), and their results are joined (:meth:`joined`)."""
 
     def __init__(self, state, accounts: list, n: int, settings: dict):
         self.state, self.n, self.settings = state, n, settings
         self.shard_of = {acct: i % n for i, acct in enumerate(accounts)}
         self.counts = [sum(1 for i in range(len(accounts)) if i % n == k) for k in range(n)]
-        self.children: list[_Child] = []
+        self.children: list[_Child] = []  # process k is children[k - 1]
         self._pending = 0
         self._pending_lock = threading.Lock()
         self._ended = False
@@ -137,7 +142,7 @@ class Spread:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
         scan = {"workers": state.workers, "max_attempts": state.max_attempts, "connect_timeout": state.connect_timeout,
                 "read_timeout": state.read_timeout, "timeout": state.timeout, "max_rps": state.max_rps}
-        for k in range(self.n):
+        for k in range(1, self.n):
             proc = subprocess.Popen(CHILD, stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                     start_new_session=True)  # Ctrl-C at a terminal is the parent's to handle
@@ -155,10 +160,14 @@ class Spread:
             child.reader.start()
             child.errs.start()
 
+    def mine(self, account: str) -> bool:
+        """Whether ``account`` is this process's own to scan (process 0's share)."""
+        return self.shard_of.get(account, 0) == 0
+
     def send(self, account: str, profile: str | None, creds: dict | None):
         """Hand ``account`` (with ``profile``'s session and the assumed keys, or none) to its child."""
         state = self.state
-        child = self.children[self.shard_of[account]]
+        child = self.children[self.shard_of[account] - 1]
         with state._lock:
             state.accounts.add(account)
             # its work is the child's now: this process never counts it done (the child's progress does)
@@ -240,8 +249,16 @@ class Spread:
                     if child.result is None:
                         bad = line
                         break
+                    for section, records in child.read.items():
+                        child.result[section] = records + child.result[section]
                     child.progress = tuple(message.get("progress") or child.progress)
                 elif "progress" in message:
+                    read = message.get("read")
+                    if read is not None and not _records_of(read, ("clusters", "vpcs")):
+                        bad = line
+                        break
+                    for section, records in (read or {}).items():
+                        child.read[section] += records
                     child.progress = tuple(message["progress"])
                 elif "fatal" in message:  # a bug in ekslab (ReadOnlyViolation): the whole scan stops loudly
                     from ekslab.fleet.readonly import ReadOnlyViolation
@@ -346,11 +363,14 @@ class Spread:
         """This process's snapshot (its setup's calls and errors) with every child's results joined into it."""
         from ekslab.fleet.merge import join_records, summed_counts
 
-        shards = [own] + [c.result for c in self.children if c.result is not None]
-        names = ["parent"] + [f"process {c.index + 1}" for c in self.children if c.result is not None]
-        out = {"format": own["format"], **join_records(shards, names)}
+        done = [own] + [c.result for c in self.children if c.result is not None]
+        # a child that failed: what it handed back before is kept, beside its accounts' error records
+        lost = [{**c.read, "errors": []} for c in self.children if c.result is None]
+        names = (["process 0 (this one)"] + [f"process {c.index}" for c in self.children if c.result is not None]
+                 + [f"process {c.index}" for c in self.children if c.result is None])
+        out = {"format": own["format"], **join_records(done + lost, names)}
         meta = {k: v for k, v in own["metadata"].items() if k not in ("throttles", "duplicate_clusters")}
-        meta.update(summed_counts([s["metadata"] for s in shards]), processes=self.n)
+        meta.update(summed_counts([s["metadata"] for s in done]), processes=self.n)
         out["metadata"] = meta
         return out
 
@@ -362,16 +382,19 @@ def _kill(proc):
         pass
 
 
+def _records_of(part, sections) -> bool:
+    """Whether ``part`` is a dict of exactly ``sections``, each a list of records (dicts)."""
+    return (isinstance(part, dict) and set(part) <= set(sections)
+            and all(isinstance(part.get(k), list) and all(isinstance(r, dict) for r in part[k]) for k in sections))
+
+
 def _checked_result(snapshot):
     """A child's snapshot if it has the shape joining needs (records are validated once, when written)."""
     if not isinstance(snapshot, dict) or not isinstance(snapshot.get("metadata"), dict):
-        return None
-    if not all(isinstance(snapshot.get(k), list) for k in ("clusters", "vpcs", "errors")):
         return None
     meta = snapshot["metadata"]
     if not isinstance(meta.get("accounts"), list) or not isinstance(meta.get("regions"), list) \
             or not isinstance(meta.get("api_calls"), int):
         return None
-    if not all(isinstance(r, dict) for k in ("clusters", "vpcs", "errors") for r in snapshot[k]):
-        return None
-    return snapshot
+    sections = ("clusters", "vpcs", "errors")
+    return snapshot if _records_of({k: snapshot.get(k) for k in sections}, sections) else None

@@ -234,6 +234,7 @@ class _Calls:
         return [f.result() for f in futures]
 
 
+_PAGINATED = {"eks": "list_clusters", "ec2": "describe_subnets", "route53resolver": "list_resolver_rules"}
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection to an endpoint
 READ_TIMEOUT = 30.0  # seconds to wait for an answer on an open connection
 SCAN_TIMEOUT = 3600.0  # the whole scan's deadline: at it the scan returns what it read, the rest named as errors
@@ -374,6 +375,8 @@ class _Scan:
                 # connection pool would drop connections with a warning on stderr
                 config = self.config.merge(Config(max_pool_connections=4 * MAX_WORKERS))
                 made = session.client(service, region_name=region, config=config)
+                if service in _PAGINATED:  # its paginators' model read now, under this lock: a herd of threads
+                    made.can_paginate(_PAGINATED[service])  # each reading botocore's data directory cost ~2 s of CPU
                 signer = getattr(made, "_request_signer", None)
                 if signer is not None:  # a stand-in client (tests) has none
                     signer._credentials = _ThreadCredentials(self.local, signer._credentials)
@@ -705,8 +708,8 @@ def _region_task(state, acct, sess, creds, region, nodegroups):
 def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, processes=1, profile_of=None):
     """The scan's setup, on its own thread: who am I, the organization, then every AssumeRole in parallel,
     each account's regions queued as soon as its credentials come (interleaved account by account).
-    With ``processes`` ("auto" or a number), once the accounts are known they may be handed to child
-    processes instead (``ekslab.fleet.processes``): this process then only assumes the roles, at one pace."""
+    With ``processes`` ("auto" or a number), once the accounts are known all but this process's share may be
+    handed to child processes (``ekslab.fleet.processes``): this process assumes every role, at one pace."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     from ekslab.fleet.processes import spread_over
@@ -725,13 +728,17 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, pr
                            "aws_secret_access_key": creds["SecretAccessKey"],
                            "aws_session_token": creds["SessionToken"]})
 
+    def own(accounts, spread):  # with child processes: the account-regions this process scans itself
+        return max(1, sum(1 for a in accounts if spread.mine(a))) * _region_count(regions)
+
     identities = _identities(state, bases, home)
     if not org_role or not identities:
         chosen = [(acct, sess) for acct, sess, _partition in identities if only is None or acct in only]
         spread = spread_over(state, [acct for acct, _sess in chosen], processes, settings)
-        state.size(len(identities) * _region_count(regions) if spread is None else 2)
+        state.size(len(identities) * _region_count(regions) if spread is None
+                   else own([acct for acct, _sess in chosen], spread))
         for acct, sess in chosen:
-            if spread is None:
+            if spread is None or spread.mine(acct):
                 local(acct, sess, None)
             else:
                 spread.send(acct, (profile_of or {}).get(id(sess)), None)
@@ -755,14 +762,18 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, pr
         scan_mgmt = ou is None
     others = [a for a in members if a != mgmt]
     spread = spread_over(state, [mgmt] * scan_mgmt + others, processes, settings)
-    state.size((len(members) + 1) * _region_count(regions) if spread is None else 2)  # 2: its AssumeRoles
+    state.size((len(members) + 1) * _region_count(regions) if spread is None
+               else own([mgmt] * scan_mgmt + others, spread) + 2)  # 2: its AssumeRoles
     sts = state.client(base, "sts", region, key=(mgmt, region))
     if spread is None:
         route = local
-    else:  # the assumed keys go to the child process that scans the account; when all went, it is told so
+    else:  # the assumed keys go to the process that scans the account; when all went, the children are told so
         profile = (profile_of or {}).get(id(base))
-        def route(acct, _sess, creds):
-            spread.send(acct, profile, creds)
+        def route(acct, sess, creds):
+            if spread.mine(acct):
+                local(acct, sess, creds)
+            else:
+                spread.send(acct, profile, creds)
         spread.expect(len(others))
     if scan_mgmt:
         route(mgmt, base, None)
@@ -831,7 +842,8 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     Per region: ListClusters (a name listed twice is described once), DescribeCluster per cluster in
     parallel threads, then batched EC2 reads (DescribeSubnets of the cluster and node subnets,
     DescribeVpcs, DescribeVpcAttribute once per VPC and attribute, DescribeDhcpOptions,
-    DescribeRouteTables, DescribeNatGateways, DescribeVpcEndpoints) and three Route 53 Resolver
+    DescribeRouteTables, DescribeNatGateways, DescribeVpcEndpoints; DescribeSecurityGroups of the control
+    plane's groups, only where CUSTOMER_ROUTED clusters are, spec 10.4) and three Route 53 Resolver
     reads (ListResolverEndpoints: does the VPC have an inbound endpoint, spec 9.3; ListResolverRules
     and ListResolverRuleAssociations: forwarding rules, spec 10.2). Each subnet's default route is
     classified by its target (spec 9.1, 10.1: a private NAT is followed through its own subnet).
@@ -856,10 +868,11 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     thread). The first calls (GetCallerIdentity, ListAccounts) make at most 4 attempts.
 
     ``processes`` ("auto" or a number; ``ekslab.fleet.processes``): one process's CPU signs and parses about
-    640 calls a second, so a large scan is split over child processes once its accounts are known: account i
-    to process i mod N, each scanning its accounts as this one would, while this process assumes every role
-    at one pace and joins their results. "auto" takes a process per core when there are at least
-    ``MIN_ACCOUNTS_PER_PROCESS`` accounts for each; 1 scans in this process. Needs profiles or the default
+    640 calls a second, so a large scan is split over processes once its accounts are known: account i to
+    process i mod N, process 0 being this one and the others child processes, each scanning its accounts as
+    this one would, while this process assumes every role at one pace and joins their results. "auto" takes
+    a process per core when there are at least ``MIN_ACCOUNTS_PER_PROCESS`` accounts for each; 1 scans in
+    this process. Needs profiles or the default
     credential chain (a ``session`` object cannot be handed to another process: it scans in this one).
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
@@ -1174,7 +1187,7 @@ def add_cli(subparsers):
     from ekslab.fleet.processes import MIN_ACCOUNTS_PER_PROCESS, processes_argument
     p.add_argument("--processes", type=processes_argument, default="auto", metavar="N|auto",
                    help=_("processes that scan (default auto: one per core when each gets at least {n} accounts, "
-                          "else 1; each child process takes ~70 MB plus its share of the clusters; 1: all in "
+                          "else 1; each takes ~75 MB of botocore plus what its calls have in flight; 1: all in "
                           "this process)").format(
                        n=MIN_ACCOUNTS_PER_PROCESS))
     p.add_argument("--allow-partial", action="store_true", help=_("exit 0, not 3, when some reads failed"))

@@ -20,7 +20,8 @@ from ekslab.fleet.processes import processes_for, processes_value
 from ekslab.fleet.scanner import scan
 
 ROLE = "OrganizationAccountAccessRole"
-MEMBERS = 4  # and the management account: 5 accounts, 3 for one child of two and 2 for the other
+MEMBERS = 4  # and the management account: 5 accounts; with 2 processes, 3 for this one and 2 for its child
+MGMT = "123456789012"
 
 
 @pytest.fixture(scope="module")
@@ -132,13 +133,18 @@ def _first_child_killed(monkeypatch):
     monkeypatch.setattr(processes.Spread, "start", start_and_kill)
 
 
+def _shares(org) -> tuple[set, set]:
+    """The accounts of this process and of its one child with 2 processes: the management account first (no
+    role to assume), then the members as the organization lists them; account i to process i mod 2."""
+    order = [MGMT, *sorted(org)]  # (moto lists them by id)
+    return set(order[0::2]), set(order[1::2])
+
+
 def test_a_killed_child_costs_its_accounts_only(org, monkeypatch):
     one = scan(org_role=ROLE, processes=1, progress=False)
     _first_child_killed(monkeypatch)
     two = scan(org_role=ROLE, processes=2, progress=False)
-    mgmt = "123456789012"  # sent first (no role to assume), then the members in order: account i to child i mod 2
-    order = [mgmt] + sorted(a for a in one.snapshot["metadata"]["accounts"] if a != mgmt)
-    lost, kept = set(order[0::2]), set(order[1::2])
+    kept, lost = _shares(org)
     assert {c["account_id"] for c in two.clusters} == kept
     assert [c for c in two.clusters] == [c for c in one.clusters if c["account_id"] in kept]
     assert sorted(e["account_id"] for e in two.errors) == sorted(lost)  # one error each, nothing else
@@ -150,15 +156,67 @@ def test_a_killed_child_costs_its_accounts_only(org, monkeypatch):
     ("import sys; sys.stderr.write('boom: the child fell over\\n'); sys.exit(3)", "exited with code 3"),
     ("import sys, json; sys.stdin.readline(); print(json.dumps({'snapshot': {'clusters': 1}}))",
      "output that is no snapshot"),
+    ("import sys, json; sys.stdin.readline(); print(json.dumps({'progress': [0, 1, 0], 'read': {'clusters': [1], "
+     "'vpcs': []}})); sys.stdin.read()", "output that is no snapshot"),
+    ("import sys, json; sys.stdin.readline(); print(json.dumps({'progress': [0, 1, 0], 'read': {'clusters': []}}));"
+     " sys.stdin.read()", "output that is no snapshot"),
 ])
 def test_a_child_that_answers_no_snapshot_costs_its_accounts_an_error_each(org, monkeypatch, command, words):
     monkeypatch.setattr(processes, "CHILD", [sys.executable, "-c", command])
     result = scan(org_role=ROLE, processes=2, progress=False)
-    assert not result.clusters and len(result.errors) == MEMBERS + 1
-    assert {e["account_id"] for e in result.errors} == set(result.snapshot["metadata"]["accounts"])
+    mine, childs = _shares(org)
+    assert {c["account_id"] for c in result.clusters} == mine  # this process's share is read all the same
+    assert sorted(e["account_id"] for e in result.errors) == sorted(childs)  # one error each, nothing else
     assert all(e["code"] == "ProcessFailed" and words in e["message"] for e in result.errors), result.errors[0]
     if "boom" in command:
         assert all(e["message"].endswith("boom: the child fell over") for e in result.errors)
+
+
+HANDS_BACK_THEN_DIES = """
+import json, sys
+sys.stdin.readline()  # the settings
+account = json.loads(sys.stdin.readline())["account"]
+record = {"account_id": account, "region": "us-east-1", "vpc_id": None, "cluster": {"name": "handed-back"}}
+print(json.dumps({"progress": [0, 1, 0], "read": {"clusters": [record], "vpcs": []}}), flush=True)
+sys.exit(3)
+"""
+
+
+def test_what_a_child_handed_back_before_it_died_is_kept_beside_its_errors(org, monkeypatch):
+    monkeypatch.setattr(processes, "CHILD", [sys.executable, "-c", HANDS_BACK_THEN_DIES])
+    result = scan(org_role=ROLE, processes=2, progress=False)
+    mine, childs = _shares(org)
+    kept = [(c["account_id"], c["cluster"]["name"]) for c in result.clusters if c["account_id"] in childs]
+    assert len(kept) == 1 and kept[0][1] == "handed-back"
+    assert {c["account_id"] for c in result.clusters} == mine | {kept[0][0]}
+    assert sorted(e["account_id"] for e in result.errors) == sorted(childs)
+    assert all("exited with code 3" in e["message"] for e in result.errors)
+
+
+def test_a_childs_results_are_what_it_handed_back_as_it_read_then_the_rest():
+    """The parent joins the clusters and VPCs a child sent with its progress to those of its last line."""
+    from ekslab.fleet.scanner import _Scan
+
+    def record(name):
+        return {"account_id": "111111111111", "region": "eu-west-1", "vpc_id": "vpc-1", "cluster": {"name": name}}
+
+    vpc = {"account_id": "111111111111", "region": "eu-west-1", "vpc_id": "vpc-1"}
+    lines = [{"progress": [0, 1, 0], "read": {"clusters": [record("b")], "vpcs": []}},
+             {"progress": [0, 2, 0], "read": {"clusters": [record("a")], "vpcs": [vpc]}},
+             {"progress": [0, 2, 0]},
+             {"progress": [1, 3, 0], "snapshot": {"format": "ekslab-fleet/1", "clusters": [record("c")], "vpcs": [],
+                                                   "errors": [], "metadata": {"accounts": ["111111111111"],
+                                                                              "regions": ["eu-west-1"],
+                                                                              "api_calls": 7}}}]
+    state = _Scan(workers=1, max_attempts=1, progress=False)
+    spread = processes.Spread(state, ["111111111111"], 1, {})
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    child = processes._Child(1, subprocess.Popen([sys.executable, "-c", f"print({text!r}, end='')"],
+                                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    state.begin(("child", 1), None, None, "scan")
+    spread._read(child)
+    assert [r["cluster"]["name"] for r in child.result["clusters"]] == ["b", "a", "c"]
+    assert child.result["vpcs"] == [vpc] and child.progress == (1, 3, 0) and not state.errors
 
 
 def test_the_deadline_holds_across_processes(org, stuck, monkeypatch):
@@ -174,7 +232,9 @@ def test_a_child_silent_past_the_deadline_is_killed_and_named(org, monkeypatch):
     monkeypatch.setattr(processes, "CHILD", [sys.executable, "-c", "import time; time.sleep(120)"])
     monkeypatch.setattr(processes, "GRACE", 1.0)
     result = scan(org_role=ROLE, processes=2, progress=False, timeout=2)
-    assert not result.clusters and len(result.errors) == MEMBERS + 1
+    mine, childs = _shares(org)
+    assert {c["account_id"] for c in result.clusters} == mine
+    assert sorted(e["account_id"] for e in result.errors) == sorted(childs)
     assert all("did not hand back its results within 1 s of the deadline" in e["message"] for e in result.errors)
 
 
@@ -189,11 +249,11 @@ def _children_of(pid: int) -> set[int]:
 def test_ctrl_c_stops_every_child_and_leaves_no_file(org, stuck, tmp_path):
     out = tmp_path / "fleet.json"
     scan_ = popen_reachable_by_ctrl_c([sys.executable, "-m", "ekslab.cli", "scan", "--org-role", ROLE, "--processes",
-                                       "2", "--no-progress", "-o", str(out)], stdout=subprocess.PIPE,
+                                       "3", "--no-progress", "-o", str(out)], stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE,
                                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     children = set()
-    for _ in range(600):  # until both children run (stuck-0 holds one of them in DescribeCluster)
+    for _ in range(600):  # until both children run (stuck-0 holds one of the three processes in DescribeCluster)
         children = _children_of(scan_.pid)
         if len(children) == 2 or scan_.poll() is not None:
             break
