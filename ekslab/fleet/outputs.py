@@ -107,15 +107,15 @@ def atomic_path(path):
 
 
 def atomic_write(path, data) -> Path:
-    """Write ``data`` (bytes, or str as UTF-8) to ``path`` atomically; returns the path.
-
-    Taught in README.md.
+    """Write ``data`` (bytes, or str as UTF-8, or an iterable of bytes written as they come) to ``path``
+    atomically; returns the path. A failure while the pieces are made leaves no file. Taught in README.md.
     """
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        f.write(data)
+        for piece in [data] if isinstance(data, (bytes, bytearray)) else data:
+            f.write(piece)
         f.flush()
         os.fsync(f.fileno())
     return path

@@ -27,9 +27,12 @@ ASSUMED_RATES = {"eks": (10.0, 20), "sts": (10.0, 20), "organizations": (10.0, 2
 DEFAULT_RATE = (10.0, 20)
 TYPICAL_LATENCY = 0.2  # seconds: an AWS API answer, to size concurrency as latency x rate (until one is measured)
 # calls one process's botocore makes per second of CPU (~1-1.5 ms each: signing, HTTP, parsing; bench/org_scale.py):
-# threads beyond latency x this, doubled, only wait for the interpreter lock, and waiting for it costs CPU too
+# threads beyond latency x this, plus a quarter for answers slower than the first, only wait for the interpreter
+# lock, and waiting for it costs CPU and memory too (bench/org_scale.py at 10,000 x 100 on two cores, 40 threads
+# a process against 64: the same wall, ~25 MB and ~10 % of CPU less)
 CALLS_PER_CPU_SECOND = 640
-MAX_WORKERS = 256  # the CPU-bound count at TYPICAL_LATENCY
+CPU_HEADROOM = 1.25
+MAX_WORKERS = 256  # never more threads than this, whatever the latency
 
 
 def rate_of(service: str, max_rps: float | None = None) -> tuple[float, int]:
@@ -58,13 +61,14 @@ def in_flight_cap(max_rps: float | None = None, latency: float = TYPICAL_LATENCY
 def auto_workers(pairs: int, max_rps: float | None = None, latency: float = TYPICAL_LATENCY) -> int:
     """Threads for ``pairs`` account-regions: each gets rate x :data:`TYPICAL_LATENCY` calls in flight
     (room for its burst); never more than one process's CPU can serve at the measured ``latency``
-    (seconds per answer: latency x :data:`CALLS_PER_CPU_SECOND`, doubled), nor :data:`MAX_WORKERS`.
+    (seconds per answer: latency x :data:`CALLS_PER_CPU_SECOND` x :data:`CPU_HEADROOM`), nor
+    :data:`MAX_WORKERS`.
 
     Taught in notebooks/03_fleet_analysis.ipynb.
     """
     rate = max(rate_of(s, max_rps)[0] for s in (*DOCUMENTED_RATES, *ASSUMED_RATES))
     per_pair = max(1, math.ceil(rate * TYPICAL_LATENCY))
-    cpu_bound = math.ceil(2 * latency * CALLS_PER_CPU_SECOND)
+    cpu_bound = math.ceil(round(CPU_HEADROOM * latency * CALLS_PER_CPU_SECOND, 6))  # 0.2000000001 s is 160, not 161
     return max(4, min(MAX_WORKERS, cpu_bound, pairs * per_pair))
 
 

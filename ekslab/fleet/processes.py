@@ -233,6 +233,8 @@ class Spread:
                 pass
 
     def _consume(self, child: _Child):
+        from ekslab.fleet.scanner import shared_texts
+
         bad = None
         try:
             for line in child.proc.stdout:
@@ -250,7 +252,7 @@ class Spread:
                         bad = line
                         break
                     for section, records in child.read.items():
-                        child.result[section] = records + child.result[section]
+                        child.result[section] = records + shared_texts(child.result[section], self.state.texts)
                     child.progress = tuple(message.get("progress") or child.progress)
                 elif "progress" in message:
                     read = message.get("read")
@@ -258,7 +260,7 @@ class Spread:
                         bad = line
                         break
                     for section, records in (read or {}).items():
-                        child.read[section] += records
+                        child.read[section] += shared_texts(records, self.state.texts)
                     child.progress = tuple(message["progress"])
                 elif "fatal" in message:  # a bug in ekslab (ReadOnlyViolation): the whole scan stops loudly
                     from ekslab.fleet.readonly import ReadOnlyViolation

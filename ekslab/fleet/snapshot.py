@@ -29,13 +29,14 @@ Taught in notebooks/03_fleet_analysis.ipynb.
 from __future__ import annotations
 
 import copy
-import gzip
 import hashlib
 import hmac
 import ipaddress
 import json
 import re
 import threading
+import zlib
+from functools import partial
 from pathlib import Path
 
 from ekslab import i18n
@@ -292,14 +293,43 @@ def save_snapshot(snapshot, path, compact: bool = False, records_checked: bool =
 
     path = check_output(path)
     snap = validate(_as_snapshot(snapshot), str(path), _checked=records_checked)
-    try:
-        data = dumps(snap, compact).encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise SnapshotError(_("{path}: the snapshot holds a lone surrogate ({char}), which is no UTF-8 text").format(
-            path=path, char=repr(e.object[e.start:e.end]))) from None
-    if path.name.endswith(".gz"):
-        data = gzip.compress(data, mtime=0)
-    return atomic_write(path, data)
+
+    def pieces():  # encoded (and compressed) a batch of records at a time: never the whole text in memory
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31) if path.name.endswith(".gz") else None  # gzip.compress's
+        for text in _texts(snap, compact):
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise SnapshotError(_("{path}: the snapshot holds a lone surrogate ({char}), which is no UTF-8 "
+                                      "text").format(path=path, char=repr(e.object[e.start:e.end]))) from None
+            yield packer.compress(data) if packer else data
+        if packer:
+            yield packer.flush()
+
+    return atomic_write(path, pieces())
+
+
+_BATCH = 1000  # records encoded at once when a snapshot is written
+
+
+def _texts(snap: dict, compact: bool):
+    """The text of ``dumps(snap, compact)`` in pieces: compact, a batch of records at a time (the C encoder
+    writes a list as its items joined by commas, so the pieces join into the same text)."""
+    if not compact:
+        yield dumps(snap)
+        return
+    encode = partial(json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for n, key in enumerate(sorted(snap)):
+        value = snap[key]
+        yield ("{" if n == 0 else ",") + encode(key) + ":"
+        if not isinstance(value, list) or len(value) <= _BATCH:
+            yield encode(value)
+            continue
+        yield "["
+        for start in range(0, len(value), _BATCH):
+            yield ("," if start else "") + encode(value[start:start + _BATCH])[1:-1]
+        yield "]"
+    yield "{}\n" if not snap else "}\n"
 
 
 _KEEP = b'[]{}"'

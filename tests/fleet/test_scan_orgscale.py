@@ -29,9 +29,11 @@ def test_rates_follow_the_documented_limits_and_max_rps_only_lowers_them():
     assert rate_of("ec2") == (20.0, 20) and rate_of("eks") == (10.0, 10) and rate_of("unknown") == (10.0, 10)
     assert rate_of("ec2", max_rps=2) == (2.0, 2) and rate_of("eks", max_rps=50) == (10.0, 10)
     assert 2 <= in_flight_cap() < 20 and in_flight_cap(max_rps=1) == 2
-    assert auto_workers(1) < auto_workers(40) <= auto_workers(10_000) == 256
-    # at 50 ms an answer, one process's CPU serves 64 threads: more would only wait for the interpreter lock
-    assert auto_workers(10_000, latency=0.05) == 64 and auto_workers(2, latency=0.05) == auto_workers(2) == 8
+    assert auto_workers(1) < auto_workers(40) <= auto_workers(10_000) == 160  # 200 ms x 640 a second x 1.25
+    # at 50 ms an answer, one process's CPU serves 32 threads (and 8 for slower answers): more would only wait for
+    # the interpreter lock
+    assert auto_workers(10_000, latency=0.05) == 40 and auto_workers(2, latency=0.05) == auto_workers(2) == 8
+    assert auto_workers(10_000, latency=10.0) == 256  # never more than MAX_WORKERS
     assert auto_workers(10_000, latency=0.001) == 4
 
 
@@ -233,7 +235,7 @@ def test_the_pool_is_sized_from_the_first_calls_latency():
     state = _Scan(workers=None, max_attempts=2, progress=False)
     state.latencies = [0.3, 0.05, 0.08]  # the quickest is the round trip (the others paid a connection)
     state.size(400)
-    assert state.pool.size == auto_workers(400, latency=0.05) == 64
+    assert state.pool.size == auto_workers(400, latency=0.05) == 40
     assert state.regions_pool.size == 400  # every account-region in progress at once, each on its own buckets
     state.close()
 
@@ -262,14 +264,14 @@ def test_the_pool_grows_when_calls_take_longer_unless_the_cpu_is_busy(cpu_used, 
     state = _Scan(workers=None, max_attempts=2, progress=False)
     state.latencies = [0.01]
     state.size(400)
-    assert state.pool.size == auto_workers(400, latency=0.01) == 13
+    assert state.pool.size == auto_workers(400, latency=0.01) == 8
     # 200 calls of 200 ms answered over the last second, while the process used cpu_used seconds of CPU
     state._timing[2:] = [time.process_time() - cpu_used, time.monotonic() - 1.0]
     for _ in range(199):
         state._observe(0.2)
-    assert state.pool.size == 13  # not before the 200th call
+    assert state.pool.size == 8  # not before the 200th call
     state._observe(0.2)
-    assert state.pool.size == (auto_workers(400, latency=0.2) if grows else 13)
+    assert state.pool.size == (auto_workers(400, latency=0.2) if grows else 8)
     state.close()
 
 

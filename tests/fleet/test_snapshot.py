@@ -367,3 +367,31 @@ def test_the_validators_compile_once_when_many_threads_ask_first(monkeypatch):
     assert len(got) == 8 and all(v is got[0] for v in got)
     assert len(compiled) == 2 + len(snapshot._SECTIONS)  # the whole, the top level, one per section: once
     assert len(set(problems)) == 1 and problems[0] == "at $: missing key 'region' (and 2 more)"
+
+
+@pytest.mark.parametrize("name", ["fleet.json", "fleet.json.gz"])
+@pytest.mark.parametrize("compact", [True, False])
+def test_a_snapshot_is_written_in_batches_as_the_same_bytes_as_in_one_piece(sample, tmp_path, monkeypatch, name,
+                                                                            compact):
+    """Records are encoded (and compressed) a batch at a time: the bytes are those of the whole text at once."""
+    from ekslab.fleet import snapshot
+    from ekslab.fleet.snapshot import dumps
+
+    monkeypatch.setattr(snapshot, "_BATCH", 7)  # the sample's 59 clusters in 9 batches
+    assert len(sample["clusters"]) > 7
+    path = save_snapshot(sample, tmp_path / name, compact=compact)
+    whole = dumps(sample, compact).encode()
+    assert path.read_bytes() == (gzip.compress(whole, mtime=0) if name.endswith(".gz") else whole)
+
+
+def test_a_lone_surrogate_in_a_later_batch_leaves_no_file(sample, tmp_path, monkeypatch):
+    from ekslab.fleet import snapshot
+
+    monkeypatch.setattr(snapshot, "_BATCH", 7)
+    broken = copy.deepcopy(sample)
+    broken["clusters"][-1]["cluster"]["tags"] = {"note": "\udcff"}
+    (tmp_path / "fleet.json.gz").write_bytes(b"the file that was there")
+    with pytest.raises(SnapshotError, match="lone surrogate"):
+        save_snapshot(broken, tmp_path / "fleet.json.gz", compact=True)
+    assert (tmp_path / "fleet.json.gz").read_bytes() == b"the file that was there"
+    assert [p.name for p in tmp_path.iterdir()] == ["fleet.json.gz"]
