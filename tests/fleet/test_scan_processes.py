@@ -357,7 +357,7 @@ def test_a_reader_that_fails_names_the_childs_accounts_and_never_prints_a_traceb
 def test_equal_short_texts_of_the_records_become_one_object():
     """The joined records share each short text (a status, a region) instead of holding a copy per cluster; long
     texts (a certificate) and everything else are kept as they were."""
-    from ekslab.fleet.scanner import shared_texts
+    from ekslab.fleet.answers import shared_texts
 
     one, two = (json.loads('{"status": "ACTIVE", "tags": ["team-1"], "ca": "%s", "n": 3, "on": true}' % ("Q" * 200))
                 for _ in range(2))
