@@ -836,8 +836,8 @@ def scan(profiles=None, org_role: str | None = None, regions=None, *, session=No
     per cluster: no batched read exists, so it costs calls and is opt-in).
 
     Pace (``ekslab.fleet.pace``): every API of every account-region has its own token bucket at AWS's
-    documented rate (``max_rps`` lowers it), the account-regions take turns on ``workers`` threads (None:
-    sized from the number of account-regions, latency x rate) with a few calls in flight each, so one
+    documented rate (``max_rps`` lowers it), the account-regions take turns on ``workers`` threads in each
+    process (None: sized from the number of account-regions, latency x rate) with a few calls in flight each, so one
     throttled account-region never stalls the others. Every client is read-only
     (``ekslab.fleet.readonly``) with standard retries. AccessDenied, throttling that outlasts retries and
     the like become error records; the scan goes on. ``progress``: None shows a bar only on a terminal.
@@ -1164,8 +1164,8 @@ def add_cli(subparsers):
                    help=_("requests per second per account, region and API (default: AWS's documented rates, "
                           "EC2 20, the others 10)"))
     p.add_argument("--workers", type=_workers, default=None, metavar="N|auto",
-                   help=_("threads for the calls (default auto: from the number of account-regions, "
-                          "latency x rate)"))
+                   help=_("threads for the calls, in each process (default auto: from the number of "
+                          "account-regions, latency x rate)"))
     from ekslab.fleet.processes import MIN_ACCOUNTS_PER_PROCESS, processes_argument
     p.add_argument("--processes", type=processes_argument, default="auto", metavar="N|auto",
                    help=_("processes that scan (default auto: one per core when each gets at least {n} accounts, "
