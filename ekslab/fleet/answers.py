@@ -58,8 +58,9 @@ _SHORT = 96  # characters: a text this short is likely repeated across clusters 
 
 def as_json(value, memo: dict | None = None):
     """A parsed answer as JSON values (timestamps as ISO text), without ResponseMetadata; every cluster passes
-    here. With ``memo`` (a dict kept for one scan), equal short texts become one object: most texts of
-    10,000 clusters repeat (a status, a region), and shared they hold ~25 % less memory.
+    here, and so do the records child processes hand back (``ekslab.fleet.processes``). With ``memo`` (a dict
+    kept for one scan), equal short texts become one object: most texts of 10,000 clusters repeat (a status,
+    a region), and shared they hold ~25 % less memory.
     Taught in notebooks/03_fleet_analysis.ipynb (what a scan keeps)."""
     kind = type(value)
     if kind is str:
@@ -73,10 +74,3 @@ def as_json(value, memo: dict | None = None):
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return value
-
-
-def shared_texts(records: list, memo: dict) -> list:
-    """``records`` (JSON values) with equal short texts made one object through ``memo`` (:func:`as_json`); the
-    records child processes hand back pass here (``ekslab.fleet.processes``).
-    Taught in README.md ("Organization scale")."""
-    return as_json(records, memo)

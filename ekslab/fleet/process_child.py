@@ -44,6 +44,7 @@ def _serve(config: dict, out) -> int:
     state = scanner._Scan(progress=False, **config["scan"])
     state.deadline = config["deadline"]  # the parent's (time.monotonic() is the system's clock, not the process's)
     state.latencies = list(config.get("latencies") or [])
+    state.texts = None  # it keeps no record, so sharing their texts here would only keep them alive
     regions, home, nodegroups = config["regions"], config["home"], config["nodegroups"]
     lock = threading.Lock()
 

@@ -31,7 +31,7 @@ from ekslab import i18n
 from ekslab.i18n import N_, _
 
 # accounts each child must have for "auto" to start it: a child costs ~0.7 s of CPU to start (imports and
-# service models) and ~70 MB, and one process is CPU-bound only with many accounts; measured with
+# service models) and ~75 MB, and one process is CPU-bound only with many accounts; measured with
 # bench/org_scale.py's fake (100 clusters an account): 20 accounts in one process finished first, 40 in two
 MIN_ACCOUNTS_PER_PROCESS = 16
 MAX_PROCESSES = 256
@@ -233,7 +233,7 @@ class Spread:
                 pass
 
     def _consume(self, child: _Child):
-        from ekslab.fleet.answers import shared_texts
+        from ekslab.fleet.answers import as_json
 
         bad = None
         try:
@@ -252,7 +252,7 @@ class Spread:
                         bad = line
                         break
                     for section, records in child.read.items():
-                        child.result[section] = records + shared_texts(child.result[section], self.state.texts)
+                        child.result[section] = records + as_json(child.result[section], self.state.texts)
                     child.progress = tuple(message.get("progress") or child.progress)
                 elif "progress" in message:
                     read = message.get("read")
@@ -260,7 +260,7 @@ class Spread:
                         bad = line
                         break
                     for section, records in (read or {}).items():
-                        child.read[section] += shared_texts(records, self.state.texts)
+                        child.read[section] += as_json(records, self.state.texts)
                     child.progress = tuple(message["progress"])
                 elif "fatal" in message:  # a bug in ekslab (ReadOnlyViolation): the whole scan stops loudly
                     from ekslab.fleet.readonly import ReadOnlyViolation
@@ -365,13 +365,12 @@ class Spread:
         """This process's snapshot (its setup's calls and errors) with every child's results joined into it."""
         from ekslab.fleet.merge import join_records, summed_counts
 
-        done = [own] + [c.result for c in self.children if c.result is not None]
         # a child that failed: what it handed back before is kept, beside its accounts' error records
-        lost = [{**c.read, "errors": []} for c in self.children if c.result is None]
-        names = (["process 0 (this one)"] + [f"process {c.index}" for c in self.children if c.result is not None]
-                 + [f"process {c.index}" for c in self.children if c.result is None])
-        out = {"format": own["format"], **join_records(done + lost, names)}
+        shards = [own] + [c.result if c.result is not None else {**c.read, "errors": []} for c in self.children]
+        names = ["process 0 (this one)"] + [f"process {c.index}" for c in self.children]
+        out = {"format": own["format"], **join_records(shards, names)}
         meta = {k: v for k, v in own["metadata"].items() if k not in ("throttles", "duplicate_clusters")}
+        done = [own] + [c.result for c in self.children if c.result is not None]
         meta.update(summed_counts([s["metadata"] for s in done]), processes=self.n)
         out["metadata"] = meta
         return out

@@ -713,17 +713,23 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, pr
     def own(accounts, spread):  # with child processes: the account-regions this process scans itself
         return max(1, sum(1 for a in accounts if spread.mine(a))) * _region_count(regions)
 
+    def router(spread):  # an account's keys go to the process that scans it (this one, or a child)
+        def route(acct, sess, creds):
+            if spread is None or spread.mine(acct):
+                local(acct, sess, creds)
+            else:
+                spread.send(acct, (profile_of or {}).get(id(sess)), creds)
+        return route
+
     identities = _identities(state, bases, home)
     if not org_role or not identities:
         chosen = [(acct, sess) for acct, sess, _partition in identities if only is None or acct in only]
         spread = spread_over(state, [acct for acct, _sess in chosen], processes, settings)
         state.size(len(identities) * _region_count(regions) if spread is None
                    else own([acct for acct, _sess in chosen], spread))
+        route = router(spread)
         for acct, sess in chosen:
-            if spread is None or spread.mine(acct):
-                local(acct, sess, None)
-            else:
-                spread.send(acct, (profile_of or {}).get(id(sess)), None)
+            route(acct, sess, None)
         if spread is not None:
             spread.sent_all()
         return
@@ -747,15 +753,8 @@ def _orchestrate(state, bases, org_role, regions, home, only, ou, nodegroups, pr
     state.size((len(members) + 1) * _region_count(regions) if spread is None
                else own([mgmt] * scan_mgmt + others, spread) + 2)  # 2: its AssumeRoles
     sts = state.client(base, "sts", region, key=(mgmt, region))
-    if spread is None:
-        route = local
-    else:  # the assumed keys go to the process that scans the account; when all went, the children are told so
-        profile = (profile_of or {}).get(id(base))
-        def route(acct, sess, creds):
-            if spread.mine(acct):
-                local(acct, sess, creds)
-            else:
-                spread.send(acct, profile, creds)
+    route = router(spread)
+    if spread is not None:  # when every account's keys went, the children are told so
         spread.expect(len(others))
     if scan_mgmt:
         route(mgmt, base, None)
@@ -962,7 +961,7 @@ def _run(state, orchestrate, setup_operation="GetCallerIdentity"):
 
     def draw():  # accounts done of those known, clusters read, throttles; tqdm adds the ETA
         done, clusters, throttles = state.accounts_done, state.tally.n, state.throttles
-        if state.spread is not None:  # this process's own count is of the accounts whose role it could not assume
+        if state.spread is not None:  # this process counts its own share; the children count theirs
             more = state.spread.progress()
             done, clusters, throttles = done + more[0], clusters + more[1], throttles + more[2]
         bar.total = len(state.accounts)

@@ -357,13 +357,13 @@ def test_a_reader_that_fails_names_the_childs_accounts_and_never_prints_a_traceb
 def test_equal_short_texts_of_the_records_become_one_object():
     """The joined records share each short text (a status, a region) instead of holding a copy per cluster; long
     texts (a certificate) and everything else are kept as they were."""
-    from ekslab.fleet.answers import shared_texts
+    from ekslab.fleet.answers import as_json
 
     one, two = (json.loads('{"status": "ACTIVE", "tags": ["team-1"], "ca": "%s", "n": 3, "on": true}' % ("Q" * 200))
                 for _ in range(2))
     assert one["status"] is not two["status"]
     memo = {}
-    one2, two2 = shared_texts([one, two], memo)
+    one2, two2 = as_json([one, two], memo)
     assert one2 == one and two2 == two
     assert one2["status"] is two2["status"] and one2["tags"][0] is two2["tags"][0]
     assert one2["ca"] is not two2["ca"] and "Q" * 200 not in memo
